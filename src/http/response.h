@@ -1,0 +1,79 @@
+// Response: what a handler returns. Three body kinds: an in-memory string, a file slice (sent with
+// sendfile(2) from the fd, never copied through user space), or a pull stream (chunked encoding).
+// The connection applies HEAD (headers only, same Content-Length) and, for responses marked
+// `ranges_allowed`, the request's `Range` header (206 / 416) to string and file bodies alike.
+// Owned by the connection after the handler returns; not shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.h"
+
+namespace spacehub::http {
+
+// An open file to send from `offset`, `length` bytes. The fd is closed by the destructor.
+class FileBody final {
+ public:
+  FileBody(int fd, uint64_t offset, uint64_t length) : fd_(fd), offset_(offset), length_(length) {}
+  ~FileBody();
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  // Opens `path` read-only and sends the whole file.
+  static Result<std::unique_ptr<FileBody>> Open(const std::string& path);
+
+  int fd() const { return fd_; }
+  uint64_t offset() const { return offset_; }
+  uint64_t length() const { return length_; }
+  void Narrow(uint64_t offset, uint64_t length) {
+    offset_ += offset;
+    length_ = length;
+  }
+
+ private:
+  int fd_;
+  uint64_t offset_;
+  uint64_t length_;
+};
+
+// A body produced piece by piece (git pack output, logs). Read is called on an I/O thread and may
+// block briefly; it returns the number of bytes written to `buf`, 0 at the end, or an error that
+// aborts the response.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual Result<size_t> Read(char* buf, size_t capacity) = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::unique_ptr<FileBody> file;      // when set, replaces `body`
+  std::unique_ptr<BodySource> stream;  // when set, replaces `body` (chunked)
+  bool ranges_allowed = false;         // honour Range on GET/HEAD for string and file bodies
+
+  Response& Header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  std::string_view GetHeader(std::string_view name) const;
+
+  static Response Json(const nlohmann::json& value, int status = 200);
+  static Response Text(std::string text, int status = 200,
+                       std::string content_type = "text/plain; charset=utf-8");
+  // The one place a Status becomes HTTP: status code, X-Error-Code (reason), X-Error-Message,
+  // the Status's extra headers, and a JSON body {"error": message, ...extra fields}.
+  static Response Error(const Status& status);
+};
+
+int HttpStatusFor(Code code);
+
+}  // namespace spacehub::http

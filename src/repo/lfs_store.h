@@ -1,0 +1,69 @@
+// LfsStore: content-addressed storage of git-lfs objects (the BlobStore seam: a local directory now,
+// an S3-compatible store later).
+//
+// Layout: <root>/objects/<aa>/<bb>/<sha256>; uploads stream into <root>/tmp/ and are hashed as they
+// arrive; an object becomes visible only complete and verified (fsync + rename). Multipart uploads
+// keep each part under <root>/tmp/multipart/<oid>/<n> until Complete() stitches them together.
+//
+// Thread-safety: all methods may be called concurrently. A Writer has one owner.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace spacehub::repo {
+
+class LfsStore final {
+ public:
+  // Receives one object's bytes. Destroying a Writer without a successful Commit() deletes the
+  // temporary file: nothing is kept.
+  class Writer {
+   public:
+    virtual ~Writer() = default;
+    // kInvalidArgument once more bytes than the expected size arrive.
+    virtual Status Write(std::string_view chunk) = 0;
+    // Verifies size and SHA-256 against what was announced, then publishes the object.
+    // kInvalidArgument with a message naming the mismatch otherwise.
+    virtual Status Commit() = 0;
+  };
+
+  explicit LfsStore(std::filesystem::path root);
+
+  bool Exists(std::string_view oid) const;
+  // Size of a stored object; kNotFound when absent.
+  Result<uint64_t> Size(std::string_view oid) const;
+  std::filesystem::path ObjectPath(std::string_view oid) const;
+
+  // oid must be 64 lowercase hex digits (kInvalidArgument otherwise).
+  Result<std::unique_ptr<Writer>> BeginUpload(std::string_view oid, uint64_t expected_size);
+
+  // One part of a multipart upload. Destroying it without Commit() discards the part.
+  class PartWriter {
+   public:
+    virtual ~PartWriter() = default;
+    virtual Status Write(std::string_view chunk) = 0;
+    // Checks the part's size and keeps it; returns its ETag (quoted hex SHA-256 of the part).
+    virtual Result<std::string> Commit() = 0;
+  };
+  // Multipart: parts may arrive in any order and concurrently; re-sending a part replaces it.
+  Result<std::unique_ptr<PartWriter>> BeginPart(std::string_view oid, int part_number,
+                                                uint64_t expected_size);
+  struct PartRef {
+    int part_number = 0;
+    std::string etag;
+  };
+  // Concatenates the named parts in order while hashing; verifies the whole object and publishes it.
+  Status CompleteMultipart(std::string_view oid, uint64_t expected_size,
+                           const std::vector<PartRef>& parts);
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace spacehub::repo
