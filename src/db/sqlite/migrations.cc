@@ -1,0 +1,97 @@
+#include "db/sqlite/migrations.h"
+
+#include <array>
+#include <string>
+
+#include "db/sqlite/statement.h"
+
+namespace spacehub::db::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped; add a new one.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: identity and repositories.
+    R"sql(
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'org')),
+  fullname TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+  org_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  role INTEGER NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  role INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE repos (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  namespace TEXT NOT NULL COLLATE NOCASE,
+  name TEXT NOT NULL COLLATE NOCASE,
+  private INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  sdk TEXT NOT NULL DEFAULT '',
+  UNIQUE (type, namespace, name)
+);
+CREATE INDEX repos_by_updated ON repos(type, updated_at);
+CREATE TABLE repo_lfs_objects (
+  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  oid TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (repo_id, oid)
+);
+)sql",
+};
+
+Status Exec(sqlite3* db, const char* sql, const char* context) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = std::string(context) + ": " + (err ? err : "unknown error");
+    sqlite3_free(err);
+    return Status::Internal(msg);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Migrate(sqlite3* db) {
+  Statement version_stmt(db, "PRAGMA user_version");
+  if (!version_stmt.Step()) return SqliteError(db, "read schema version");
+  int64_t version = version_stmt.Int(0);
+  if (version > static_cast<int64_t>(kMigrations.size())) {
+    return Status::Internal("database schema version " + std::to_string(version) +
+                            " is newer than this spacehub (" +
+                            std::to_string(kMigrations.size()) + "); upgrade spacehub");
+  }
+  for (size_t i = static_cast<size_t>(version); i < kMigrations.size(); ++i) {
+    SH_TRY(Exec(db, "BEGIN IMMEDIATE", "begin migration"));
+    Status s = Exec(db, kMigrations[i], "migration");
+    if (s.ok()) {
+      std::string bump = "PRAGMA user_version = " + std::to_string(i + 1);
+      s = Exec(db, bump.c_str(), "bump schema version");
+    }
+    if (!s.ok()) {
+      (void)Exec(db, "ROLLBACK", "rollback migration");
+      return std::move(s).Annotate("migration " + std::to_string(i + 1));
+    }
+    SH_TRY(Exec(db, "COMMIT", "commit migration"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace spacehub::db::sqlite

@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/crypto.h"
+#include "db/metadata_store.h"
+
+namespace spacehub::db {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("sh-db-" + RandomHex(6));
+    std::filesystem::create_directories(dir_);
+    auto s = OpenSqliteStore(dir_ / "hub.db");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<MetadataStore> store_;
+};
+
+TEST_F(SqliteStoreTest, AccountsShareOneNamespace) {
+  ASSERT_TRUE(store_->CreateAccount({0, "alice", AccountKind::kUser}).ok());
+  auto dup = store_->CreateAccount({0, "ALICE", AccountKind::kOrg});
+  EXPECT_EQ(dup.status().code(), Code::kConflict);
+  auto found = store_->FindAccount("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->kind, AccountKind::kUser);
+  EXPECT_EQ(store_->FindAccount("bob").status().code(), Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, MembershipsAndTokens) {
+  auto u = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  auto o = store_->CreateAccount({0, "acme", AccountKind::kOrg});
+  ASSERT_TRUE(u.ok() && o.ok());
+  ASSERT_TRUE(store_->SetMembership(o->id, u->id, Role::kRead).ok());
+  ASSERT_TRUE(store_->SetMembership(o->id, u->id, Role::kWrite).ok());
+  auto m = store_->ListMemberships(u->id);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].org_name, "acme");
+  EXPECT_EQ((*m)[0].role, Role::kWrite);
+
+  ASSERT_TRUE(store_->CreateToken(u->id, "t", "hash1", Role::kRead).ok());
+  auto t = store_->FindTokenByHash("hash1");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->user_id, u->id);
+  EXPECT_FALSE(store_->FindTokenByHash("nope").ok());
+}
+
+TEST_F(SqliteStoreTest, ReposListingHonoursVisibility) {
+  RepoRow pub{0, "", {RepoType::kModel, "alice", "pub"}, false, 1, 10, ""};
+  RepoRow priv{0, "", {RepoType::kModel, "alice", "priv"}, true, 2, 20, ""};
+  ASSERT_TRUE(store_->CreateRepo(pub).ok());
+  ASSERT_TRUE(store_->CreateRepo(priv).ok());
+  EXPECT_EQ(store_->CreateRepo(pub).status().code(), Code::kConflict);
+
+  RepoQuery q;
+  auto anon = store_->ListRepos(q);
+  ASSERT_TRUE(anon.ok());
+  ASSERT_EQ(anon->size(), 1u);
+  q.visible_namespaces = {"alice"};
+  q.sort = RepoSort::kLastModified;
+  q.descending = true;
+  auto owner = store_->ListRepos(q);
+  ASSERT_TRUE(owner.ok());
+  ASSERT_EQ(owner->size(), 2u);
+  EXPECT_EQ((*owner)[0].repo.name, "priv");
+  q.search = "PU";
+  EXPECT_EQ(store_->ListRepos(q)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, MoveAndDelete) {
+  auto r = store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "a"}, false, 1, 1, "static"});
+  ASSERT_TRUE(store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "b"}, false, 1, 1, ""}).ok());
+  EXPECT_EQ(store_->MoveRepo(r->id, {RepoType::kSpace, "alice", "b"}).code(), Code::kConflict);
+  ASSERT_TRUE(store_->MoveRepo(r->id, {RepoType::kSpace, "alice", "c"}).ok());
+  EXPECT_TRUE(store_->FindRepo({RepoType::kSpace, "alice", "c"}).ok());
+  ASSERT_TRUE(store_->LinkLfsObject(r->id, "abc", 3).ok());
+  EXPECT_TRUE(*store_->HasLfsObject(r->id, "abc"));
+  ASSERT_TRUE(store_->DeleteRepo(r->id).ok());
+  EXPECT_EQ(store_->FindRepo({RepoType::kSpace, "alice", "c"}).status().reason(), "RepoNotFound");
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
+  ASSERT_TRUE(store_->CreateAccount({0, "alice", AccountKind::kUser}).ok());
+  store_.reset();
+  auto s = OpenSqliteStore(dir_ / "hub.db");
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE((*s)->FindAccount("alice").ok());
+}
+
+}  // namespace
+}  // namespace spacehub::db
