@@ -38,6 +38,7 @@ class LfsStore final {
   bool Exists(std::string_view oid) const;
   // Size of a stored object; kNotFound when absent.
   Result<uint64_t> Size(std::string_view oid) const;
+  // Where the object lives (whether or not it exists); empty when `oid` is not 64 lowercase hex.
   std::filesystem::path ObjectPath(std::string_view oid) const;
 
   // oid must be 64 lowercase hex digits (kInvalidArgument otherwise).
@@ -61,6 +62,10 @@ class LfsStore final {
   // Concatenates the named parts in order while hashing; verifies the whole object and publishes it.
   Status CompleteMultipart(std::string_view oid, uint64_t expected_size,
                            const std::vector<PartRef>& parts);
+
+  // Deletes files under <root>/tmp/ (abandoned uploads and parts) last modified more than a day
+  // ago, and multipart folders left empty. Optional housekeeping, e.g. at startup.
+  Status CleanTemp();
 
  private:
   std::filesystem::path root_;
