@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/repo_id.h"
@@ -59,6 +60,43 @@ struct RepoRow {
   int64_t created_at = 0;  // epoch millis
   int64_t updated_at = 0;  // epoch millis of the last commit
   std::string sdk;         // Spaces only
+};
+
+// A Space's desired state (what its owner asked for); the runtime engine drives toward it.
+struct SpaceSettingsRow {
+  int64_t repo_id = 0;
+  std::string hardware_current;    // flavor placed by the scheduler; "" when none yet
+  std::string hardware_requested;  // flavor the owner asked for
+  std::optional<int64_t> sleep_seconds;  // custom sleep time; nullopt: never / flavor default
+  std::string storage;                   // persistent storage tier; "" when none
+  bool paused = false;
+  int64_t restart_generation = 0;  // bumped by every change that needs a restart
+  bool factory_rebuild = false;    // the next restart rebuilds without any cache
+  int64_t updated_at = 0;
+};
+
+enum class SpaceEntryKind { kSecret, kVariable };
+
+// A Space secret (value sealed by SecretBox, never plaintext) or variable (plain value).
+struct SpaceEntry {
+  std::string key;
+  std::string value;
+  std::string description;
+  int64_t updated_at = 0;  // epoch millis
+};
+
+struct SpaceEvent {
+  int64_t id = 0;
+  int64_t repo_id = 0;
+  int64_t at = 0;      // epoch millis
+  std::string actor;   // user name, or "system"
+  std::string action;  // e.g. "hardware.request"
+  std::string details; // JSON object text; never a secret value
+};
+
+struct HardwareGrant {
+  std::string account;  // user or organization name
+  std::string flavor;   // a flavor name, or "*" for every flavor
 };
 
 enum class RepoSort { kLastModified, kCreatedAt, kId };
@@ -109,6 +147,26 @@ class MetadataStore {
   // them (a verified upload), so knowing a hash never grants access to another repo's data.
   virtual Status LinkLfsObject(int64_t repo_id, std::string_view oid, uint64_t size) = 0;
   virtual Result<bool> HasLfsObject(int64_t repo_id, std::string_view oid) = 0;
+
+  // Spaces. Settings rows are created lazily: no row means the defaults.
+  virtual Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) = 0;
+  virtual Status PutSpaceSettings(const SpaceSettingsRow& row) = 0;  // insert or replace
+  // Spaces (other than `except_repo_id`) that hold `flavor` and are not paused.
+  virtual Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) = 0;
+  virtual Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id,
+                                                           SpaceEntryKind kind) = 0;
+  virtual Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& entry) = 0;
+  // Deleting a missing key is not an error (the Hub answers 200).
+  virtual Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) = 0;
+  // Every secret of every Space, for re-sealing after a key rotation: (repo id, entry).
+  virtual Result<std::vector<std::pair<int64_t, SpaceEntry>>> ListAllSpaceSecrets() = 0;
+  virtual Result<int64_t> AddSpaceEvent(const SpaceEvent& event) = 0;
+  // Oldest first; the last `limit` events.
+  virtual Result<std::vector<SpaceEvent>> ListSpaceEvents(int64_t repo_id, size_t limit) = 0;
+  virtual Status SetHardwareGrant(int64_t account_id, std::string_view flavor, bool granted) = 0;
+  // All grants, or one account's when `account_id` is set.
+  virtual Result<std::vector<HardwareGrant>> ListHardwareGrants(
+      std::optional<int64_t> account_id) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies migrations.

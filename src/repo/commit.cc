@@ -126,6 +126,7 @@ Result<CommitResult> RepoStore::Commit(const RepoId& id, const CommitRequest& re
                                            a.head ? &*a.head : &absent, nullptr);
     git_reference_free(moved);
     if (rc == 0) {
+      InvalidateRefs(id);
       return CommitResult{git::OidHex(a.commit), a.base ? git::OidHex(*a.base) : std::string()};
     }
     if (rc != GIT_EMODIFIED && rc != GIT_EEXISTS && rc != GIT_ELOCKED) {

@@ -95,6 +95,7 @@ Status RepoStore::CreateBranch(const RepoId& id, std::string_view name, std::str
   SH_ASSIGN_OR_RETURN(git::RepoPtr repo, git::Open(GitDir(id)));
   SH_ASSIGN_OR_RETURN(git_oid target, ResolveCommitOid(repo.get(), commit));
   Status st = git::CreateRefIfAbsent(repo.get(), std::string(kHeads) + std::string(name), target);
+  InvalidateRefs(id);
   if (st.code() == Code::kConflict) {
     return Status::Conflict("Branch " + std::string(name) + " already exists");
   }
@@ -103,7 +104,9 @@ Status RepoStore::CreateBranch(const RepoId& id, std::string_view name, std::str
 
 Status RepoStore::DeleteBranch(const RepoId& id, std::string_view name) {
   if (name == "main") return Status::InvalidArgument("Cannot delete the default branch 'main'");
-  return DeleteRef(GitDir(id), name, kHeads);
+  Status st = DeleteRef(GitDir(id), name, kHeads);
+  InvalidateRefs(id);
+  return st;
 }
 
 Status RepoStore::CreateTag(const RepoId& id, std::string_view name, std::string_view commit,
@@ -126,13 +129,16 @@ Status RepoStore::CreateTag(const RepoId& id, std::string_view name, std::string
     if (rc < 0) return git::Error(rc, "create tag object " + short_name);
   }
   Status st = git::CreateRefIfAbsent(repo.get(), std::string(kTags) + short_name, ref_target);
+  InvalidateRefs(id);
   if (st.code() == Code::kConflict)
     return Status::Conflict("Tag " + short_name + " already exists");
   return st;
 }
 
 Status RepoStore::DeleteTag(const RepoId& id, std::string_view name) {
-  return DeleteRef(GitDir(id), name, kTags);
+  Status st = DeleteRef(GitDir(id), name, kTags);
+  InvalidateRefs(id);
+  return st;
 }
 
 Result<int> RepoStore::NextPullRequestNumber(const RepoId& id) const {

@@ -84,6 +84,7 @@ Status RepoStore::Create(const RepoId& id) {
 }
 
 Status RepoStore::Delete(const RepoId& id) {
+  InvalidateRefs(id);
   std::filesystem::path dir = GitDir(id);
   std::filesystem::path trash = root_ / ".trash" / RandomHex(12);
   SH_TRY(fs::MakeDirs(trash.parent_path()));
@@ -112,14 +113,24 @@ Status RepoStore::Move(const RepoId& from, const RepoId& to) {
     }
     return fs::Errno(err, "rename " + src.string());
   }
+  InvalidateRefs(from);
+  InvalidateRefs(to);
   SH_TRY(fs::FsyncDir(dst.parent_path()));
   return fs::FsyncDir(src.parent_path());
 }
 
 Result<std::string> RepoStore::ResolveRevision(const RepoId& id, std::string_view revision) const {
+  std::string key = GitDir(id).string();
+  std::string rev(revision);
+  RefCache::Ticket ticket;
+  if (auto cached = ref_cache_.Find(key, rev, &ticket)) return *cached;
   SH_ASSIGN_OR_RETURN(git::RepoPtr repo, git::Open(GitDir(id)));
   SH_ASSIGN_OR_RETURN(git_oid oid, ResolveCommitOid(repo.get(), revision));
-  return git::OidHex(oid);
+  std::string hex = git::OidHex(oid);
+  ref_cache_.Store(key, rev, hex, ticket);
+  return hex;
 }
+
+void RepoStore::InvalidateRefs(const RepoId& id) { ref_cache_.Invalidate(GitDir(id).string()); }
 
 }  // namespace spacehub::repo

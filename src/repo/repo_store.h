@@ -18,6 +18,7 @@
 
 #include "core/repo_id.h"
 #include "core/result.h"
+#include "repo/ref_cache.h"
 #include "repo/types.h"
 
 namespace spacehub::repo {
@@ -76,8 +77,13 @@ class RepoStore final {
   // Next free N for refs/pr/N (1-based).
   Result<int> NextPullRequestNumber(const RepoId& id) const;
 
+  // Revision lookups are cached; every ref update made here invalidates them. Whoever moves refs
+  // behind RepoStore's back (git receive-pack) must call this afterwards.
+  void InvalidateRefs(const RepoId& id);
+
  private:
   std::filesystem::path root_;
+  mutable RefCache ref_cache_;
 };
 
 }  // namespace spacehub::repo

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -53,6 +53,44 @@ CREATE TABLE repo_lfs_objects (
   oid TEXT NOT NULL,
   size INTEGER NOT NULL,
   PRIMARY KEY (repo_id, oid)
+);
+)sql",
+    // 2: Space settings (desired state), secrets (sealed), variables, events, hardware grants.
+    R"sql(
+CREATE TABLE space_settings (
+  repo_id INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+  hardware_current TEXT NOT NULL DEFAULT '',
+  hardware_requested TEXT NOT NULL DEFAULT '',
+  sleep_seconds INTEGER,
+  storage TEXT NOT NULL DEFAULT '',
+  paused INTEGER NOT NULL DEFAULT 0,
+  restart_generation INTEGER NOT NULL DEFAULT 0,
+  factory_rebuild INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX space_settings_by_hardware ON space_settings(hardware_current);
+CREATE TABLE space_entries (
+  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('secret', 'variable')),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (repo_id, kind, key)
+);
+CREATE TABLE space_events (
+  id INTEGER PRIMARY KEY,
+  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX space_events_by_repo ON space_events(repo_id, id);
+CREATE TABLE hardware_grants (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  flavor TEXT NOT NULL,
+  PRIMARY KEY (account_id, flavor)
 );
 )sql",
 };

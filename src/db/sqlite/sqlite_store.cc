@@ -268,7 +268,156 @@ class SqliteStore final : public MetadataStore {
     return found;
   }
 
+  Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT hardware_current, hardware_requested, sleep_seconds, storage, paused, "
+                "restart_generation, factory_rebuild, updated_at FROM space_settings WHERE "
+                "repo_id = ?");
+    s.Bind(1, repo_id);
+    if (s.Step()) {
+      SpaceSettingsRow r;
+      r.repo_id = repo_id;
+      r.hardware_current = s.Text(0);
+      r.hardware_requested = s.Text(1);
+      if (!s.IsNull(2)) r.sleep_seconds = s.Int(2);
+      r.storage = s.Text(3);
+      r.paused = s.Int(4) != 0;
+      r.restart_generation = s.Int(5);
+      r.factory_rebuild = s.Int(6) != 0;
+      r.updated_at = s.Int(7);
+      return std::optional<SpaceSettingsRow>(std::move(r));
+    }
+    SH_TRY(s.status());
+    return std::optional<SpaceSettingsRow>();
+  }
+
+  Status PutSpaceSettings(const SpaceSettingsRow& r) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT OR REPLACE INTO space_settings (repo_id, hardware_current, "
+                "hardware_requested, sleep_seconds, storage, paused, restart_generation, "
+                "factory_rebuild, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, r.repo_id).Bind(2, r.hardware_current).Bind(3, r.hardware_requested);
+    if (r.sleep_seconds) {
+      s.Bind(4, *r.sleep_seconds);
+    } else {
+      s.BindNull(4);
+    }
+    s.Bind(5, r.storage)
+        .Bind(6, int64_t{r.paused ? 1 : 0})
+        .Bind(7, r.restart_generation)
+        .Bind(8, int64_t{r.factory_rebuild ? 1 : 0})
+        .Bind(9, r.updated_at);
+    return s.Run();
+  }
+
+  Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT COUNT(*) FROM space_settings WHERE hardware_current = ? AND paused = 0 "
+                "AND repo_id != ?");
+    s.Bind(1, flavor).Bind(2, except_repo_id);
+    if (s.Step()) return s.Int(0);
+    SH_TRY(s.status());
+    return int64_t{0};
+  }
+
+  Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id, SpaceEntryKind kind) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT key, value, description, updated_at FROM space_entries WHERE repo_id = ? "
+                "AND kind = ? ORDER BY key");
+    s.Bind(1, repo_id).Bind(2, EntryKindName(kind));
+    std::vector<SpaceEntry> out;
+    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Int(3)});
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& e) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT OR REPLACE INTO space_entries (repo_id, kind, key, value, description, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    s.Bind(1, repo_id)
+        .Bind(2, EntryKindName(kind))
+        .Bind(3, e.key)
+        .Bind(4, e.value)
+        .Bind(5, e.description)
+        .Bind(6, e.updated_at);
+    return s.Run();
+  }
+
+  Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_, "DELETE FROM space_entries WHERE repo_id = ? AND kind = ? AND key = ?");
+    s.Bind(1, repo_id).Bind(2, EntryKindName(kind)).Bind(3, key);
+    return s.Run();
+  }
+
+  Result<std::vector<std::pair<int64_t, SpaceEntry>>> ListAllSpaceSecrets() override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT repo_id, key, value, description, updated_at FROM space_entries WHERE "
+                "kind = 'secret' ORDER BY repo_id, key");
+    std::vector<std::pair<int64_t, SpaceEntry>> out;
+    while (s.Step()) out.push_back({s.Int(0), {s.Text(1), s.Text(2), s.Text(3), s.Int(4)}});
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Result<int64_t> AddSpaceEvent(const SpaceEvent& e) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT INTO space_events (repo_id, at, actor, action, details) VALUES (?, ?, ?, "
+                "?, ?)");
+    s.Bind(1, e.repo_id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.details);
+    SH_TRY(s.Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::vector<SpaceEvent>> ListSpaceEvents(int64_t repo_id, size_t limit) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT id, at, actor, action, details FROM (SELECT * FROM space_events WHERE "
+                "repo_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC");
+    s.Bind(1, repo_id).Bind(2, static_cast<int64_t>(limit));
+    std::vector<SpaceEvent> out;
+    while (s.Step()) out.push_back({s.Int(0), repo_id, s.Int(1), s.Text(2), s.Text(3), s.Text(4)});
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Status SetHardwareGrant(int64_t account_id, std::string_view flavor, bool granted) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_, granted ? "INSERT OR IGNORE INTO hardware_grants (account_id, flavor) "
+                               "VALUES (?, ?)"
+                             : "DELETE FROM hardware_grants WHERE account_id = ? AND flavor = ?");
+    s.Bind(1, account_id).Bind(2, flavor);
+    return s.Run();
+  }
+
+  Result<std::vector<HardwareGrant>> ListHardwareGrants(
+      std::optional<int64_t> account_id) override {
+    std::lock_guard lock(mu_);
+    std::string sql =
+        "SELECT a.name, g.flavor FROM hardware_grants g JOIN accounts a ON a.id = g.account_id";
+    if (account_id) sql += " WHERE g.account_id = ?";
+    sql += " ORDER BY a.name, g.flavor";
+    Statement s(db_, sql);
+    if (account_id) s.Bind(1, *account_id);
+    std::vector<HardwareGrant> out;
+    while (s.Step()) out.push_back({s.Text(0), s.Text(1)});
+    SH_TRY(s.status());
+    return out;
+  }
+
  private:
+  static std::string_view EntryKindName(SpaceEntryKind kind) {
+    return kind == SpaceEntryKind::kSecret ? "secret" : "variable";
+  }
+
   Status UpdateInt(const char* sql, int64_t value, int64_t id) {
     std::lock_guard lock(mu_);
     Statement s(db_, sql);

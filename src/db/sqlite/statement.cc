@@ -55,6 +55,8 @@ Status Statement::Run() {
 
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
 std::string Statement::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (p == nullptr) return {};

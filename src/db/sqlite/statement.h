@@ -30,6 +30,7 @@ class Statement final {
   const Status& status() const { return status_; }
 
   int64_t Int(int col) const;
+  bool IsNull(int col) const;
   std::string Text(int col) const;
 
  private:

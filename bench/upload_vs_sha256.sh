@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Issue #2, goal 2: a 1 GiB LFS upload (the server streams the body to disk and checks its SHA-256)
+# vs `openssl dgst -sha256` of the same file. Goal: openssl_time / hub_time >= 0.9.
+#
+# Each run uploads into a new repo, so the batch answers with upload actions again and the server
+# streams + verifies the whole body every time (the object may already sit in the store).
+# Two upload paths are measured:
+#   basic      one PUT of the whole file to the signed grant URL (curl -T)
+#   multipart  what the batch answers for objects >= 512 MiB: sequential part PUTs + completion POST
+#
+#   bench/upload_vs_sha256.sh             # SIZE_MIB=1024 RUNS=3 MULTIPART=1 by default
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SIZE_MIB=${SIZE_MIB:-1024}
+RUNS=${RUNS:-3}
+MULTIPART=${MULTIPART:-1}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f\n", b - a}'; }
+
+time_openssl() {
+  local t0
+  t0=$(now)
+  openssl dgst -sha256 "$1" >/dev/null
+  elapsed "$t0"
+}
+
+# upload_run N FILE OID MODE -> seconds for the upload (PUT, or parts + complete)
+upload_run() {
+  local n=$1 file=$2 oid=$3 mode=$4 size repo obj t
+  size=$(stat -c %s "$file")
+  repo=$(hub_create_repo "bench-upload-$mode-$n")
+  obj=$(lfs_batch "$repo" "$oid" "$size")
+  jq -e '.actions.upload' <<<"$obj" >/dev/null || die "batch offered no upload: $obj"
+  if [[ $mode == multipart ]]; then
+    t=$(lfs_put_multipart "$obj" "$file")
+    log "multipart run $n: parts $(cut -d' ' -f1 <<<"$t")s + complete $(cut -d' ' -f2 <<<"$t")s"
+    t=$(awk '{printf "%.3f\n", $1 + $2}' <<<"$t")
+  else
+    t=$(lfs_put_basic "$(lfs_basic_url "$obj")" "$file")
+    log "basic run $n: PUT ${t}s"
+  fi
+  lfs_verify "$obj"
+  echo "$t"
+}
+
+main() {
+  require_cmd curl
+  require_cmd jq
+  require_cmd openssl
+  bench_init
+  require_free_mib "$BENCH_TMP" $((SIZE_MIB * 3 + 512))
+
+  local file="$BENCH_TMP/blob.bin" oid i
+  make_random_file "$file" "$SIZE_MIB"
+  oid=$(sha256_of "$file") # also pulls the file into the page cache
+  hub_start
+
+  local ossl=() basic=() multi=() t
+  for ((i = 1; i <= RUNS; i++)); do
+    t=$(time_openssl "$file")
+    log "openssl run $i: ${t}s"
+    ossl+=("$t")
+    basic+=("$(upload_run "$i" "$file" "$oid" basic)")
+    ((MULTIPART)) && multi+=("$(upload_run "$i" "$file" "$oid" multipart)")
+  done
+
+  local m_ossl m_basic
+  m_ossl=$(median "${ossl[@]}")
+  m_basic=$(median "${basic[@]}")
+  echo
+  print_conditions
+  echo "upload of a ${SIZE_MIB} MiB file vs sha256 of it, median of $RUNS runs (file in page cache)"
+  printf '  %-38s %8.3f s  %7.1f MB/s\n' "openssl dgst -sha256" "$m_ossl" \
+    "$(awk -v s="$m_ossl" -v m="$SIZE_MIB" 'BEGIN {print m * 1048576 / s / 1e6}')"
+  printf '  %-38s %8.3f s  %7.1f MB/s\n' "hub basic PUT (curl -T, one request)" "$m_basic" \
+    "$(awk -v s="$m_basic" -v m="$SIZE_MIB" 'BEGIN {print m * 1048576 / s / 1e6}')"
+  printf '  %-38s %8s      (goal >= 0.9)\n' "ratio openssl/hub (basic)" "$(ratio "$m_ossl" "$m_basic")"
+  if ((MULTIPART)); then
+    local m_multi
+    m_multi=$(median "${multi[@]}")
+    printf '  %-38s %8.3f s  %7.1f MB/s\n' "hub multipart (parts + complete)" "$m_multi" \
+      "$(awk -v s="$m_multi" -v m="$SIZE_MIB" 'BEGIN {print m * 1048576 / s / 1e6}')"
+    printf '  %-38s %8s      (goal >= 0.9)\n' "ratio openssl/hub (multipart)" "$(ratio "$m_ossl" "$m_multi")"
+  fi
+}
+
+main "$@"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Install everything spacehub needs to build and test on Debian 12 (bookworm).
+# Idempotent: a machine that already has every package skips apt entirely.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libboost1.81-dev libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libcli11-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  git git-lfs curl clang-format clang-tidy
+)
+
+is_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+# Node may come from somewhere other than Debian (nodesource, a tarball…): only ask apt when it is absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then
+    SUDO=()
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo --preserve-env=DEBIAN_FRONTEND)
+  else
+    echo "install-deps: missing packages (${missing[*]}) and not root (no sudo); install them and rerun" >&2
+    exit 1
+  fi
+  "${SUDO[@]}" apt-get update
+  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all Debian packages present"
+fi
+
+# git-lfs hooks for the current user (harmless if already done).
+git lfs install --skip-repo >/dev/null 2>&1 || true
+
+# JavaScript dependencies of the integration tests (@huggingface/hub).
+IT="$ROOT/tests/integration"
+if [[ -f "$IT/package.json" ]]; then
+  stamp="$IT/node_modules/.spacehub-installed"
+  lock="$IT/package-lock.json"
+  if [[ -f "$stamp" && -f "$lock" && "$stamp" -nt "$lock" && "$stamp" -nt "$IT/package.json" ]]; then
+    echo "install-deps: tests/integration/node_modules up to date"
+  else
+    echo "install-deps: installing npm packages in tests/integration"
+    if [[ -f "$lock" ]]; then
+      (cd "$IT" && npm ci --no-audit --no-fund)
+    else
+      (cd "$IT" && npm install --no-audit --no-fund)
+    fi
+    touch "$stamp"
+  fi
+fi

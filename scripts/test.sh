@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Quick start: install dependencies, build, run the unit tests (ctest) and the integration tests
+# (node --test against the real binary). Exits non-zero if anything fails.
+#   SKIP_INSTALL=1 / SKIP_BUILD=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+declare -A result=()
+order=()
+failed=0
+step() { # step NAME CMD...
+  local name="$1"; shift
+  order+=("$name")
+  echo
+  echo "==> $name"
+  local start=$SECONDS
+  if "$@"; then
+    result[$name]="ok ($((SECONDS - start))s)"
+  else
+    result[$name]="FAILED (exit $?, $((SECONDS - start))s)"
+    failed=1
+  fi
+}
+summary() {
+  echo
+  echo "==================== spacehub test summary ===================="
+  local n
+  for n in "${order[@]}"; do printf '  %-22s %s\n' "$n" "${result[$n]}"; done
+  if ((failed)); then echo "  RESULT: FAILED"; else echo "  RESULT: PASSED"; fi
+  echo "==============================================================="
+}
+
+if [[ "${SKIP_INSTALL:-0}" != 1 ]]; then
+  step install-deps scripts/install-deps.sh
+  if ((failed)); then summary; exit 1; fi
+fi
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  step build scripts/build.sh
+  if ((failed)); then summary; exit 1; fi
+fi
+
+step unit-tests ctest --test-dir build --output-on-failure -j2
+
+integration() {
+  local bin="${SPACEHUB_BIN:-$ROOT/build/src/cli/spacehub}"
+  if [[ ! -x "$bin" ]]; then
+    echo "integration: server binary not found at $bin" >&2
+    return 1
+  fi
+  export SPACEHUB_BIN="$bin"
+  local files=()
+  local f
+  for f in tests/integration/*.test.mjs; do
+    [[ -n "${IT_FILTER:-}" && "$f" != *"$IT_FILTER"* ]] && continue
+    files+=("$f")
+  done
+  if ((${#files[@]} == 0)); then
+    echo "integration: no test files" >&2
+    return 1
+  fi
+  # Every test file starts its own hub (own temp data dir, port 0), so files can run in parallel.
+  node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${files[@]}"
+}
+step integration-tests integration
+
+summary
+exit $failed

@@ -1,0 +1,171 @@
+// Upload routes: preupload, the NDJSON commit, and validate-yaml (spec §5.1, §5.4, §5.0).
+#include <sstream>
+
+#include "api/routes.h"
+#include "core/crypto.h"
+#include "service/front_matter.h"
+
+namespace spacehub::api {
+namespace {
+
+Result<http::Response> Preupload(ApiContext& ctx, http::Request& req, RepoType type) {
+  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, type));
+  SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
+  service::PreuploadInput in;
+  in.revision = std::string(req.Param("rev"));
+  auto files = body.find("files");
+  if (files == body.end() || !files->is_array()) {
+    return Status::InvalidArgument("'files' is required and must be an array");
+  }
+  for (const auto& f : *files) {
+    if (!f.is_object()) return Status::InvalidArgument("each entry of 'files' must be an object");
+    service::PreuploadFile pf;
+    SH_ASSIGN_OR_RETURN(pf.path, RequireString(f, "path"));
+    SH_ASSIGN_OR_RETURN(auto size, OptionalInt(f, "size"));
+    if (!size || *size < 0) return Status::InvalidArgument("'size' of " + pf.path + " is required");
+    pf.size = static_cast<uint64_t>(*size);
+    SH_ASSIGN_OR_RETURN(auto sample, OptionalString(f, "sample"));
+    if (sample) {
+      SH_ASSIGN_OR_RETURN(pf.sample, Base64Decode(*sample));
+    }
+    in.files.push_back(std::move(pf));
+  }
+  SH_ASSIGN_OR_RETURN(in.git_ignore, OptionalString(body, "gitIgnore"));
+  SH_ASSIGN_OR_RETURN(in.git_attributes, OptionalString(body, "gitAttributes"));
+  SH_ASSIGN_OR_RETURN(auto answers, ctx.commits.Preupload(who, id, in));
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : answers) {
+    nlohmann::json f = {{"path", a.path},
+                        {"uploadMode", a.lfs ? "lfs" : "regular"},
+                        {"shouldIgnore", a.should_ignore}};
+    if (a.oid) f["oid"] = *a.oid;
+    out.push_back(std::move(f));
+  }
+  return http::Response::Json({{"files", std::move(out)}});
+}
+
+// One NDJSON line → one typed operation. The header line fills `in` instead.
+Status ParseCommitLine(const nlohmann::json& line, size_t index, service::CommitInput& in) {
+  if (!line.is_object()) return Status::InvalidArgument("each line must be a JSON object");
+  SH_ASSIGN_OR_RETURN(std::string key, RequireString(line, "key"));
+  auto value_it = line.find("value");
+  if (value_it == line.end() || !value_it->is_object()) {
+    return Status::InvalidArgument("'value' must be an object");
+  }
+  const nlohmann::json& v = *value_it;
+  if (key == "header") {
+    if (index != 0) return Status::InvalidArgument("the header must be the first line");
+    SH_ASSIGN_OR_RETURN(in.summary, RequireString(v, "summary"));
+    SH_ASSIGN_OR_RETURN(auto description, OptionalString(v, "description"));
+    in.description = description.value_or("");
+    SH_ASSIGN_OR_RETURN(in.parent_commit, OptionalString(v, "parentCommit"));
+    return Status::Ok();
+  }
+  if (index == 0) return Status::InvalidArgument("the first line must be the header");
+  SH_ASSIGN_OR_RETURN(std::string path, RequireString(v, "path"));
+  if (key == "file") {
+    SH_ASSIGN_OR_RETURN(std::string content, RequireString(v, "content"));
+    SH_ASSIGN_OR_RETURN(auto encoding, OptionalString(v, "encoding"));
+    if (!encoding || *encoding == "base64") {
+      auto decoded = Base64Decode(content);
+      if (!decoded.ok()) return Status::InvalidArgument("content of " + path + " is not base64");
+      content = std::move(*decoded);
+    } else if (*encoding != "utf-8" && *encoding != "utf8") {
+      return Status::InvalidArgument("unknown encoding '" + *encoding + "'");
+    }
+    in.ops.push_back(repo::AddFile{std::move(path), std::move(content)});
+  } else if (key == "lfsFile") {
+    SH_ASSIGN_OR_RETURN(auto algo, OptionalString(v, "algo"));
+    if (algo && *algo != "sha256") return Status::InvalidArgument("LFS algo must be sha256");
+    service::CommitLfsFile f;
+    f.path = std::move(path);
+    SH_ASSIGN_OR_RETURN(f.oid, RequireString(v, "oid"));
+    SH_ASSIGN_OR_RETURN(auto size, OptionalInt(v, "size"));
+    if (size) {
+      if (*size < 0) return Status::InvalidArgument("negative LFS size");
+      f.size = static_cast<uint64_t>(*size);
+    }
+    in.ops.push_back(std::move(f));
+  } else if (key == "deletedFile") {
+    in.ops.push_back(repo::DeleteFile{std::move(path)});
+  } else if (key == "deletedFolder") {
+    in.ops.push_back(repo::DeleteFolder{std::move(path)});
+  } else {
+    return Status::InvalidArgument("unknown operation '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+Result<service::CommitInput> ParseCommitBody(std::string_view body) {
+  service::CommitInput in;
+  size_t index = 0;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view text = body.substr(pos, end - pos);
+    pos = end + 1;
+    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
+    if (line.is_discarded()) {
+      return Status::InvalidArgument("line " + std::to_string(index + 1) + " is not valid JSON");
+    }
+    Status st = ParseCommitLine(line, index, in);
+    if (!st.ok()) return std::move(st).Annotate("line " + std::to_string(index + 1));
+    ++index;
+  }
+  if (index == 0) return Status::InvalidArgument("the commit body is empty: send a header line");
+  return in;
+}
+
+Result<http::Response> Commit(ApiContext& ctx, http::Request& req, RepoType type) {
+  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, type));
+  SH_ASSIGN_OR_RETURN(service::CommitInput in, ParseCommitBody(req.body));
+  in.revision = std::string(req.Param("rev"));
+  in.create_pr = req.QueryFlag("create_pr");
+  SH_ASSIGN_OR_RETURN(service::CommitOutput out, ctx.commits.Commit(who, id, std::move(in)));
+  std::string repo_url = service::RepoUrl(ctx.BaseUrl(req), id);
+  nlohmann::json body = {{"success", true},
+                         {"commitOid", out.commit_id},
+                         {"commitUrl", repo_url + "/commit/" + out.commit_id},
+                         {"hookOutput", ""}};
+  if (out.pr_number) {
+    body["pullRequestUrl"] = repo_url + "/discussions/" + std::to_string(*out.pr_number);
+  }
+  return http::Response::Json(body);
+}
+
+// The client calls response.json() before looking at the status, so both answers are JSON.
+Result<http::Response> ValidateYaml(http::Request& req) {
+  SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
+  SH_ASSIGN_OR_RETURN(std::string content, RequireString(body, "content"));
+  auto parsed = service::ParseFrontMatter(content);
+  if (!parsed.ok()) {
+    return http::Response::Json(
+        {{"errors", nlohmann::json::array({{{"message", parsed.status().message()}}})},
+         {"warnings", nlohmann::json::array()}},
+        400);
+  }
+  return http::Response::Json(
+      {{"errors", nlohmann::json::array()}, {"warnings", nlohmann::json::array()}});
+}
+
+}  // namespace
+
+void RegisterCommitRoutes(http::Router& router, ApiContext& ctx) {
+  using http::Method;
+  router.Add(Method::kPost, "/api/validate-yaml", Handle([](http::Request& r) {
+               return ValidateYaml(r);
+             }));
+  for (RepoType type : {RepoType::kModel, RepoType::kDataset, RepoType::kSpace}) {
+    std::string base = "/api/" + std::string(RepoTypeName(type)) + "s/{ns}/{name}";
+    router.Add(Method::kPost, base + "/preupload/{rev*}",
+               Handle([&ctx, type](http::Request& r) { return Preupload(ctx, r, type); }));
+    router.Add(Method::kPost, base + "/commit/{rev*}",
+               Handle([&ctx, type](http::Request& r) { return Commit(ctx, r, type); }));
+  }
+}
+
+}  // namespace spacehub::api

@@ -1,0 +1,89 @@
+// ApiContext: what the HTTP handlers share — the services, and the helpers every handler uses to
+// read the caller, the repo id and JSON bodies. Handlers stay thin: parse into typed input, call one
+// service, render. Errors are returned as Status and become HTTP in exactly one place
+// (http::Response::Error, via Handle()).
+// Built once at start-up; read-only afterwards, so safe from every I/O thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "service/commit_service.h"
+#include "service/file_service.h"
+#include "service/git_http_service.h"
+#include "service/lfs_service.h"
+#include "service/ref_service.h"
+#include "service/repo_service.h"
+#include "service/space_service.h"
+
+namespace spacehub::api {
+
+struct ApiOptions {
+  std::string public_url;  // absolute base for URLs we hand out; empty: from the Host header
+  service::GitHttpOptions git;  // hooks and HOME for git smart HTTP (service::PrepareGitHttp)
+};
+
+class ApiContext final {
+ public:
+  ApiContext(service::Hub& hub, ApiOptions options)
+      : hub_(hub),
+        options_(std::move(options)),
+        repos(hub),
+        commits(hub),
+        lfs(hub),
+        files(hub),
+        refs(hub),
+        git(hub, options_.git),
+        spaces(hub, repos) {}
+
+  // The caller behind the Authorization header; an invalid token is a 401 even on public reads.
+  Result<service::Caller> Caller(const http::Request& req) const;
+  std::string BaseUrl(const http::Request& req) const;
+  service::Hub& hub() const { return hub_; }
+
+ private:
+  service::Hub& hub_;
+  ApiOptions options_;
+
+ public:
+  service::RepoService repos;
+  service::CommitService commits;
+  service::LfsService lfs;
+  service::FileService files;
+  service::RefService refs;
+  service::GitHttpService git;
+  service::SpaceService spaces;
+};
+
+// Adapts a handler that may fail into an http::Handler; a failure becomes Response::Error.
+using FallibleHandler = std::function<Result<http::Response>(http::Request&)>;
+http::Handler Handle(FallibleHandler fn);
+
+// The repo named by the route's {ns} and {name} params. An impossible name cannot exist: reads get
+// RepoNotFound rather than a validation error.
+Result<RepoId> RouteRepoId(const http::Request& req, RepoType type);
+
+// JSON body helpers: a malformed body or a field of the wrong type is a 400 naming the field.
+Result<nlohmann::json> ParseJsonObject(std::string_view body);
+Result<std::string> RequireString(const nlohmann::json& obj, const char* key);
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& obj, const char* key);
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& obj, const char* key);
+// Accepts a number or a numeric string ("7200"), as clients send both.
+Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, const char* key);
+// Visibility as {"private": bool} (older clients) or {"visibility": "public|private|protected"}.
+Result<std::optional<bool>> ParseVisibility(const nlohmann::json& body);
+
+// The three URL shapes of a repo type: "" / "datasets/" / "spaces/" web prefixes.
+struct TypedPrefix {
+  RepoType type;
+  const char* web;  // "/", "/datasets/", "/spaces/"
+};
+extern const TypedPrefix kWebPrefixes[3];
+
+}  // namespace spacehub::api

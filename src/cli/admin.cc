@@ -1,0 +1,190 @@
+// `spacehub admin`: administration straight on a data directory (works while the server runs:
+// SQLite in WAL mode takes concurrent writers safely).
+//   admin --data-dir D user create NAME [--admin]
+//   admin --data-dir D org create NAME --member USER[:ROLE]...
+//   admin --data-dir D org add-member ORG USER[:ROLE]
+//   admin --data-dir D token create USER --role read|write [--name N]   (prints only the token)
+//   admin --data-dir D hardware grant ACCOUNT FLAVOR...   (FLAVOR "*": every flavor)
+//   admin --data-dir D hardware revoke ACCOUNT FLAVOR...
+//   admin --data-dir D hardware grants [ACCOUNT]
+//   admin --data-dir D secrets rotate-key   (new master key, then re-seals every Space secret)
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "service/hub_instance.h"
+#include "service/repo_service.h"
+#include "service/space_service.h"
+
+namespace spacehub::cli {
+namespace {
+
+struct AdminOptions {
+  std::string data_dir = "./spacehub-data";
+  std::string name;
+  bool site_admin = false;
+  std::vector<std::string> members;
+  std::string member;
+  std::string role = "write";
+  std::string token_name = "cli";
+  std::vector<std::string> flavors;
+};
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "spacehub admin: %s\n", st.message().c_str());
+  switch (st.code()) {
+    case Code::kInvalidArgument: return 2;
+    case Code::kNotFound: return 3;
+    case Code::kConflict: return 4;
+    default: return 1;
+  }
+}
+
+}  // namespace
+
+Command AddAdminCommand(CLI::App& app) {
+  auto o = std::make_shared<AdminOptions>();
+  auto action = std::make_shared<std::function<int(service::HubInstance&)>>();
+  CLI::App* admin = app.add_subcommand("admin", "Administer users, organizations and tokens");
+  admin->add_option("--data-dir", o->data_dir, "The hub's data directory")
+      ->envname("SPACEHUB_DATA_DIR")
+      ->capture_default_str();
+  admin->require_subcommand(1);
+
+  CLI::App* user = admin->add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  CLI::App* user_create = user->add_subcommand("create", "Create a user");
+  user_create->add_option("name", o->name, "User name")->required();
+  user_create->add_flag("--admin", o->site_admin, "Make the user a site administrator");
+  user_create->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      auto r = h.hub().identity.CreateUser(o->name, o->site_admin);
+      if (!r.ok()) return Fail(r.status());
+      std::printf("created user %s\n", r->name.c_str());
+      return 0;
+    };
+  });
+
+  CLI::App* org = admin->add_subcommand("org", "Manage organizations");
+  org->require_subcommand(1);
+  CLI::App* org_create = org->add_subcommand("create", "Create an organization");
+  org_create->add_option("name", o->name, "Organization name")->required();
+  org_create->add_option("--member", o->members, "USER[:read|write|admin], repeatable");
+  org_create->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      auto r = h.hub().identity.CreateOrg(o->name, o->members);
+      if (!r.ok()) return Fail(r.status());
+      std::printf("created organization %s\n", r->name.c_str());
+      return 0;
+    };
+  });
+  CLI::App* org_add = org->add_subcommand("add-member", "Add or change a member's role");
+  org_add->add_option("org", o->name, "Organization name")->required();
+  org_add->add_option("member", o->member, "USER[:read|write|admin]")->required();
+  org_add->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      std::string user = o->member;
+      db::Role role = db::Role::kWrite;
+      if (auto colon = user.find(':'); colon != std::string::npos) {
+        auto parsed = db::ParseRole(user.substr(colon + 1));
+        if (!parsed.ok()) return Fail(parsed.status());
+        role = *parsed;
+        user.resize(colon);
+      }
+      Status st = h.hub().identity.AddMember(o->name, user, role);
+      if (!st.ok()) return Fail(st);
+      std::printf("%s is now %s in %s\n", user.c_str(), std::string(db::RoleName(role)).c_str(),
+                  o->name.c_str());
+      return 0;
+    };
+  });
+
+  CLI::App* token = admin->add_subcommand("token", "Manage access tokens");
+  token->require_subcommand(1);
+  CLI::App* token_create = token->add_subcommand("create", "Create a token (printed once)");
+  token_create->add_option("user", o->name, "User the token belongs to")->required();
+  token_create->add_option("--role", o->role, "read or write")
+      ->check(CLI::IsMember({"read", "write"}))
+      ->capture_default_str();
+  token_create->add_option("--name", o->token_name, "A name to recognise the token by");
+  token_create->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      auto role = db::ParseRole(o->role);
+      if (!role.ok()) return Fail(role.status());
+      auto r = h.hub().identity.CreateToken(o->name, *role, o->token_name);
+      if (!r.ok()) return Fail(r.status());
+      std::printf("%s\n", r->text.c_str());
+      return 0;
+    };
+  });
+
+  CLI::App* hw = admin->add_subcommand("hardware", "Who may use which Space hardware flavor");
+  hw->require_subcommand(1);
+  for (bool granted : {true, false}) {
+    CLI::App* cmd = hw->add_subcommand(granted ? "grant" : "revoke",
+                                       granted ? "Allow a user or organization to use flavors"
+                                               : "Withdraw flavor grants");
+    cmd->add_option("account", o->name, "User or organization")->required();
+    cmd->add_option("flavor", o->flavors, "Flavor names from hardware.yaml, or '*' for all")
+        ->required();
+    cmd->callback([o, action, granted] {
+      *action = [o, granted](service::HubInstance& h) {
+        auto account = h.hub().db.FindAccount(o->name);
+        if (!account.ok()) return Fail(account.status());
+        auto catalog = h.hub().hardware.Get();
+        for (const auto& f : o->flavors) {
+          if (f != "*" && granted && !catalog->Find(f)) {
+            return Fail(Status::InvalidArgument("Unknown flavor '" + f +
+                                                "'; hardware.yaml lists: " + catalog->Names()));
+          }
+          Status st = h.hub().db.SetHardwareGrant(account->id, f, granted);
+          if (!st.ok()) return Fail(st);
+          std::printf("%s %s %s\n", granted ? "granted" : "revoked", f.c_str(),
+                      account->name.c_str());
+        }
+        return 0;
+      };
+    });
+  }
+  CLI::App* hw_list = hw->add_subcommand("grants", "List grants (of one account, or all)");
+  hw_list->add_option("account", o->name, "User or organization");
+  hw_list->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      std::optional<int64_t> id;
+      if (!o->name.empty()) {
+        auto account = h.hub().db.FindAccount(o->name);
+        if (!account.ok()) return Fail(account.status());
+        id = account->id;
+      }
+      auto grants = h.hub().db.ListHardwareGrants(id);
+      if (!grants.ok()) return Fail(grants.status());
+      for (const auto& g : *grants) std::printf("%s %s\n", g.account.c_str(), g.flavor.c_str());
+      return 0;
+    };
+  });
+
+  CLI::App* secrets = admin->add_subcommand("secrets", "Space secrets at rest");
+  secrets->require_subcommand(1);
+  CLI::App* rotate =
+      secrets->add_subcommand("rotate-key", "Add a new master key and re-seal every secret with it");
+  rotate->callback([action] {
+    *action = [](service::HubInstance& h) {
+      auto id = h.hub().secrets.Rotate();
+      if (!id.ok()) return Fail(id.status());
+      service::RepoService repos(h.hub());
+      service::SpaceService spaces(h.hub(), repos);
+      auto n = spaces.ResealSecrets();
+      if (!n.ok()) return Fail(n.status());
+      std::printf("master key %lld active; %lld secrets re-sealed\n", static_cast<long long>(*id),
+                  static_cast<long long>(*n));
+      return 0;
+    };
+  });
+
+  return [o, action] {
+    auto instance = service::HubInstance::Open(o->data_dir, service::HubOptions{});
+    if (!instance.ok()) return Fail(instance.status());
+    return (*action)(**instance);
+  };
+}
+
+}  // namespace spacehub::cli

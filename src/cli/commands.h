@@ -1,0 +1,17 @@
+// The `spacehub` subcommands. Each Add* function registers one subcommand on the CLI11 app and
+// returns a callback run when it was chosen; main dispatches. Called from main's thread only.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace spacehub::cli {
+
+using Command = std::function<int()>;
+
+Command AddServeCommand(CLI::App& app);
+Command AddAdminCommand(CLI::App& app);
+Command AddHookCommand(CLI::App& app);
+
+}  // namespace spacehub::cli

@@ -1,0 +1,148 @@
+// `spacehub serve`: opens the data directory, creates the administrator on first start, and runs
+// the HTTP server until SIGTERM or SIGINT (graceful: in-flight requests finish).
+#include <signal.h>
+
+#include <algorithm>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "api/routes.h"
+#include "cli/commands.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "service/hub_instance.h"
+
+namespace spacehub::cli {
+namespace {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string data_dir = "./spacehub-data";
+  std::string public_url;
+  std::string log_level = "info";
+  int threads = 0;
+  uint64_t max_body_mb = 512;
+  uint64_t lfs_multipart_threshold_mb = 512;
+  uint64_t lfs_chunk_mb = 64;
+  int64_t space_min_sleep_seconds = 5 * 60;
+};
+
+int Serve(const ServeOptions& o) {
+  InitLogging(o.log_level);
+  // Signals are taken by one waiting thread, so every other thread runs with them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  service::HubOptions hub_options;
+  hub_options.multipart_threshold_bytes = o.lfs_multipart_threshold_mb * 1024 * 1024;
+  hub_options.multipart_chunk_bytes = std::max<uint64_t>(1, o.lfs_chunk_mb) * 1024 * 1024;
+  hub_options.space_min_sleep_seconds = o.space_min_sleep_seconds;
+  auto instance = service::HubInstance::Open(o.data_dir, hub_options);
+  if (!instance.ok()) {
+    std::fprintf(stderr, "spacehub: %s\n", instance.status().ToString().c_str());
+    return 1;
+  }
+  auto admin_token = (*instance)->BootstrapAdmin();
+  if (!admin_token.ok()) {
+    std::fprintf(stderr, "spacehub: %s\n", admin_token.status().ToString().c_str());
+    return 1;
+  }
+
+  std::error_code exe_ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", exe_ec);
+  auto git = service::PrepareGitHttp(o.data_dir, self);
+  if (exe_ec || !git.ok()) {
+    std::fprintf(stderr, "spacehub: cannot prepare git hooks: %s\n",
+                 exe_ec ? exe_ec.message().c_str() : git.status().ToString().c_str());
+    return 1;
+  }
+  api::ApiContext ctx((*instance)->hub(), api::ApiOptions{o.public_url, *git});
+  http::Router router;
+  api::RegisterRoutes(router, ctx);
+  http::ServerOptions so;
+  so.host = o.host;
+  so.port = o.port;
+  so.threads = o.threads;
+  so.max_body_bytes = o.max_body_mb * 1024 * 1024;
+  http::Server server(so, router);
+  if (Status st = server.Listen(); !st.ok()) {
+    std::fprintf(stderr, "spacehub: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  std::string shown_host = (o.host == "0.0.0.0" || o.host == "::") ? "127.0.0.1" : o.host;
+  std::string endpoint = o.public_url.empty()
+                             ? "http://" + shown_host + ":" + std::to_string(server.port())
+                             : o.public_url;
+  std::printf("spacehub listening on http://%s:%u (data: %s)\n", o.host.c_str(), server.port(),
+              o.data_dir.c_str());
+  std::printf("HF_ENDPOINT=%s\n", endpoint.c_str());
+  if (admin_token->has_value()) {
+    std::printf("HF_TOKEN=%s\n", (*admin_token)->c_str());
+    std::printf("# administrator 'admin' created; the token above is shown only once\n");
+  }
+  std::fflush(stdout);
+
+  std::thread waiter([&server, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {} received: shutting down", sig);
+    server.Stop();
+  });
+  server.Run();
+  // Run() also returns if the server stops for another reason: wake the waiter so it can exit.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  spdlog::info("spacehub stopped");
+  return 0;
+}
+
+}  // namespace
+
+Command AddServeCommand(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the hub's HTTP server");
+  cmd->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flags)");
+  cmd->add_option("--host", o->host, "Address to listen on")->envname("SPACEHUB_HOST")
+      ->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")
+      ->envname("SPACEHUB_PORT")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", o->data_dir, "Where the hub keeps its data")
+      ->envname("SPACEHUB_DATA_DIR")
+      ->capture_default_str();
+  cmd->add_option("--public-url", o->public_url,
+                  "Absolute URL clients reach the hub at (default: from the Host header)")
+      ->envname("SPACEHUB_PUBLIC_URL");
+  cmd->add_option("--log-level", o->log_level, "trace, debug, info, warn or error")
+      ->envname("SPACEHUB_LOG_LEVEL")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "I/O threads (0: one per CPU, at least 2)")
+      ->envname("SPACEHUB_THREADS");
+  cmd->add_option("--max-body-mb", o->max_body_mb, "Largest buffered request body, in MiB")
+      ->envname("SPACEHUB_MAX_BODY_MB")
+      ->capture_default_str();
+  cmd->add_option("--lfs-multipart-threshold-mb", o->lfs_multipart_threshold_mb,
+                  "LFS objects from this size (MiB) are uploaded in parts")
+      ->envname("SPACEHUB_LFS_MULTIPART_THRESHOLD_MB")
+      ->capture_default_str();
+  cmd->add_option("--lfs-chunk-mb", o->lfs_chunk_mb, "Part size (MiB) of multipart LFS uploads")
+      ->envname("SPACEHUB_LFS_CHUNK_MB")
+      ->capture_default_str();
+  cmd->add_option("--space-min-sleep-seconds", o->space_min_sleep_seconds,
+                  "Shortest custom sleep time a Space on upgraded hardware may set")
+      ->envname("SPACEHUB_SPACE_MIN_SLEEP_SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  return [o] { return Serve(*o); };
+}
+
+}  // namespace spacehub::cli

@@ -1,0 +1,355 @@
+// Connection: reading requests (headers, buffered or streamed bodies), dispatching to the router,
+// request ids and access logs. Response writing lives in connection_write.cc.
+// Threading: see connection.h (one strand per connection).
+#include "http/connection.h"
+
+#include <strings.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <exception>
+#include <vector>
+
+#include "core/crypto.h"
+#include "core/log.h"
+
+namespace spacehub::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr size_t kStreamChunk = 256 * 1024;
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 8 * 1024 * 1024;
+
+Method ToMethod(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+bool IsSaneToken(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Fills method, target, path, query and headers from the parsed header. Fails on a malformed query
+// or path escape.
+Status BuildRequest(const bhttp::request<bhttp::empty_body>& h, Request& req) {
+  req.method = ToMethod(h.method());
+  req.target = std::string(h.target());
+  for (const auto& f : h) req.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
+  req.keep_alive = h.keep_alive();
+  std::string_view target = req.target;
+  size_t q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (!PercentDecode(req.path, false)) return Status::InvalidArgument("malformed path escape");
+  if (q != std::string_view::npos) {
+    auto query = ParseFormEncoded(target.substr(q + 1));
+    if (!query) return Status::InvalidArgument("malformed query string");
+    req.query = std::move(*query);
+  }
+  return Status::Ok();
+}
+
+bool ExpectsContinue(const Request& req) {
+  std::string_view e = req.Header("expect");
+  return e.size() == 12 && ::strncasecmp(e.data(), "100-continue", 12) == 0;
+}
+
+Response InvokeGuarded(const Router::Route& route, Request& req) {
+  try {
+    return Router::Invoke(route, req);
+  } catch (const std::exception& e) {
+    spdlog::error("handler threw rid={} what={}", req.request_id, e.what());
+  } catch (...) {
+    spdlog::error("handler threw rid={} (unknown exception)", req.request_id);
+  }
+  return Response::Error(Status::Internal("internal error"));
+}
+
+Result<std::unique_ptr<BodySink>> InvokeStreamingGuarded(const Router::Route& route, Request& req) {
+  try {
+    return Router::InvokeStreaming(route, req);
+  } catch (const std::exception& e) {
+    spdlog::error("stream handler threw rid={} what={}", req.request_id, e.what());
+  } catch (...) {
+    spdlog::error("stream handler threw rid={} (unknown exception)", req.request_id);
+  }
+  return Status::Internal("internal error");
+}
+
+Status SinkWriteGuarded(BodySink& sink, std::string_view chunk, const Request& req) {
+  try {
+    return sink.Write(chunk);
+  } catch (const std::exception& e) {
+    spdlog::error("body sink threw rid={} what={}", req.request_id, e.what());
+  } catch (...) {
+    spdlog::error("body sink threw rid={}", req.request_id);
+  }
+  return Status::Internal("internal error");
+}
+
+Response SinkFinishGuarded(BodySink& sink, const Request& req) {
+  try {
+    return sink.Finish();
+  } catch (const std::exception& e) {
+    spdlog::error("body sink finish threw rid={} what={}", req.request_id, e.what());
+  } catch (...) {
+    spdlog::error("body sink finish threw rid={}", req.request_id);
+  }
+  return Response::Error(Status::Internal("internal error"));
+}
+
+}  // namespace
+
+std::string PickRequestId(const Request& req) {
+  if (std::string_view id = req.Header("x-request-id"); IsSaneToken(id)) return std::string(id);
+  if (std::string_view id = req.Header("x-amzn-trace-id"); IsSaneToken(id)) return std::string(id);
+  return RandomHex(8);
+}
+
+Connection::Connection(net::ip::tcp::socket socket, ConnectionHost& host)
+    : stream_(std::move(socket)), host_(host) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = ep.address().to_string();
+}
+
+Connection::~Connection() { host_.Unregister(this); }
+
+void Connection::Start(const std::shared_ptr<Connection>& conn) {
+  if (!conn->host_.Register(conn)) return;  // stopping: the socket closes with `conn`
+  net::co_spawn(
+      conn->executor(), [conn]() { return conn->Serve(); },
+      [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("connection failed what={}", ex.what());
+        } catch (...) {
+          spdlog::error("connection failed (unknown exception)");
+        }
+      });
+}
+
+void Connection::OnServerStop() {
+  if (idle_) stream_.cancel();
+}
+
+net::awaitable<void> Connection::Serve() {
+  // (No co_await inside conditions: g++ 12 miscompiles some of those.)
+  while (true) {
+    const bool more = co_await ServeOne();
+    if (!more) break;
+  }
+  co_await LingeringClose();
+}
+
+net::awaitable<void> Connection::LingeringClose() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (linger_ && !ec) {
+    std::vector<char> sink(64 * 1024);
+    size_t drained = 0;
+    stream_.expires_after(kLingerTime);
+    while (drained < kLingerBytes) {
+      auto [rec, n] = co_await stream_.async_read_some(net::buffer(sink), kTuple);
+      if (rec) break;
+      drained += n;
+    }
+  }
+  stream_.close();
+}
+
+net::awaitable<bool> Connection::ServeOne() {
+  const ServerOptions& opts = host_.options();
+  idle_ = true;
+  if (host_.stopping()) co_return false;
+  bhttp::request_parser<bhttp::empty_body> hp;
+  hp.header_limit(static_cast<uint32_t>(std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
+  hp.body_limit(boost::none);  // enforced below, per route kind
+  stream_.expires_after(opts.idle_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, hp, kTuple);
+  idle_ = false;
+  if (ec) {
+    if (ec == bhttp::error::header_limit) {
+      co_await RejectUnreadable(431, Status(Code::kInvalidArgument, "Request header too large")
+                                         .WithReason("RequestHeaderFieldsTooLarge"));
+    } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      co_await RejectUnreadable(400, Status::InvalidArgument("Malformed HTTP request"));
+    }
+    co_return false;  // eof, timeout, stop, reset: just close
+  }
+  const auto start = std::chrono::steady_clock::now();
+
+  Request req;
+  req.remote_address = remote_address_;
+  Status parsed = BuildRequest(hp.get(), req);
+  req.request_id = PickRequestId(req);
+  const bool body_pending = !hp.is_done();
+  bool close_after = false;
+  Response resp;
+
+  const Router::Match match = parsed.ok() ? host_.router().Find(req) : Router::Match{};
+  if (!parsed.ok()) {
+    resp = Response::Error(parsed);
+    close_after = body_pending;
+  } else if (!match.route) {
+    if (match.method_mismatch) {
+      resp = Response::Error(Status::InvalidArgument("Method not allowed"));
+      resp.status = 405;
+    } else {
+      resp = Response::Error(Status::NotFound("Not found"));
+    }
+    close_after = body_pending;
+  } else if (!Router::IsStreaming(*match.route)) {
+    if (body_pending) {
+      auto cl = hp.content_length();
+      if (cl && *cl > opts.max_body_bytes) {
+        resp = Response::Error(Status::PayloadTooLarge("Request body too large"));
+        close_after = true;
+      } else {
+        if (ExpectsContinue(req)) {
+          const bool sent = co_await WriteContinue();
+          if (!sent) co_return false;
+        }
+        bhttp::request_parser<bhttp::string_body> bp(std::move(hp));
+        bp.body_limit(opts.max_body_bytes);
+        while (!bp.is_done()) {
+          stream_.expires_after(kIoTimeout);
+          auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_, bp, kTuple);
+          if (rec == bhttp::error::body_limit) {
+            resp = Response::Error(Status::PayloadTooLarge("Request body too large"));
+            close_after = true;
+            break;
+          }
+          if (rec) {
+            spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
+                         rec.message());
+            co_return false;
+          }
+        }
+        if (!close_after) req.body = std::move(bp.get().body());
+      }
+    }
+    if (!close_after) resp = InvokeGuarded(*match.route, req);
+  } else {
+    Result<std::unique_ptr<BodySink>> opened = InvokeStreamingGuarded(*match.route, req);
+    if (!opened.ok()) {
+      resp = Response::Error(opened.status());
+      close_after = body_pending;
+    } else {
+      std::unique_ptr<BodySink> sink = std::move(opened).value();
+      if (body_pending) {
+        if (ExpectsContinue(req)) {
+          const bool sent = co_await WriteContinue();
+          if (!sent) co_return false;
+        }
+        bhttp::request_parser<bhttp::buffer_body> bp(std::move(hp));
+        bp.body_limit(boost::none);
+        std::vector<char> chunk(kStreamChunk);
+        while (!bp.is_done()) {
+          bp.get().body().data = chunk.data();
+          bp.get().body().size = chunk.size();
+          stream_.expires_after(kIoTimeout);
+          auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, bp, kTuple);
+          if (rec == bhttp::error::need_buffer) rec = {};
+          if (rec) {
+            spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
+                         rec.message());
+            co_return false;  // `sink` is destroyed without Finish()
+          }
+          size_t got = chunk.size() - bp.get().body().size;
+          if (got == 0) continue;
+          Status st = SinkWriteGuarded(*sink, std::string_view(chunk.data(), got), req);
+          if (!st.ok()) {
+            sink.reset();
+            resp = Response::Error(st);
+            close_after = !bp.is_done();
+            break;
+          }
+        }
+      }
+      if (sink) resp = SinkFinishGuarded(*sink, req);
+    }
+  }
+
+  linger_ = close_after;
+  const bool keep_alive = req.keep_alive && !close_after && !host_.stopping();
+  Outcome out = co_await WriteResponse(req, std::move(resp), keep_alive);
+  LogAccess(req, out, start);
+  co_return out.ok&& keep_alive;
+}
+
+net::awaitable<void> Connection::RejectUnreadable(int http_status, Status status) {
+  const auto start = std::chrono::steady_clock::now();
+  Request req;
+  req.method = Method::kOther;
+  req.path = "-";
+  req.request_id = RandomHex(8);
+  Response resp = Response::Error(status);
+  resp.status = http_status;
+  linger_ = true;
+  Outcome out = co_await WriteResponse(req, std::move(resp), false);
+  LogAccess(req, out, start);
+}
+
+net::awaitable<bool> Connection::WriteContinue() {
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  stream_.expires_after(kIoTimeout);
+  auto [ec, n] = co_await net::async_write(stream_, net::buffer(kContinue), kTuple);
+  co_return !ec;
+}
+
+void Connection::LogAccess(const Request& req, const Outcome& out,
+                           std::chrono::steady_clock::time_point start) const {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  spdlog::info("request rid={} method={} path={} status={} bytes={} ms={}{}", req.request_id,
+               MethodName(req.method), req.path, out.status, out.bytes, ms,
+               out.ok ? "" : " aborted=1");
+}
+
+}  // namespace spacehub::http

@@ -1,0 +1,92 @@
+// Connection: one accepted TCP connection serving HTTP/1.1 requests one after another (keep-alive,
+// no pipelining). Internal to the http layer.
+//
+// Threading: every operation of a connection runs on its own strand (the socket's executor), as one
+// C++20 coroutine; handlers are called synchronously from that coroutine. OnServerStop() must be
+// posted to the strand. The ConnectionHost outlives all its connections.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace spacehub::http {
+
+class Connection;
+
+// What a connection needs from the server that owns it.
+class ConnectionHost {
+ public:
+  virtual ~ConnectionHost() = default;
+  virtual const ServerOptions& options() const = 0;
+  virtual const Router& router() const = 0;
+  virtual bool stopping() const = 0;
+  // Returns false when the server is stopping (the connection must not start).
+  virtual bool Register(const std::shared_ptr<Connection>& conn) = 0;
+  virtual void Unregister(Connection* conn) = 0;
+};
+
+class Connection final : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, ConnectionHost& host);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Registers with the host and spawns the serving coroutine on the socket's strand.
+  static void Start(const std::shared_ptr<Connection>& conn);
+  // Closes the connection if it is idle between requests; in-flight requests finish. On the strand.
+  void OnServerStop();
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  struct Outcome {
+    bool ok = false;  // the whole response went out
+    int status = 0;
+    uint64_t bytes = 0;  // body bytes sent
+  };
+
+  boost::asio::awaitable<void> Serve();
+  // Serves one request; returns whether the connection may serve another.
+  boost::asio::awaitable<bool> ServeOne();
+  // Answers a request whose headers could not be read (431, 400).
+  boost::asio::awaitable<void> RejectUnreadable(int http_status, Status status);
+  boost::asio::awaitable<bool> WriteContinue();
+  // Half-closes, then drains what the client still sends for a short while, so that the kernel does
+  // not answer unread data with a reset that could destroy our error response.
+  boost::asio::awaitable<void> LingeringClose();
+  void LogAccess(const Request& req, const Outcome& out,
+                 std::chrono::steady_clock::time_point start) const;
+
+  // Response writing (connection_write.cc).
+  boost::asio::awaitable<Outcome> WriteResponse(const Request& req, Response resp, bool keep_alive);
+  boost::asio::awaitable<bool> SendFile(const FileBody& file, uint64_t& bytes);
+  boost::asio::awaitable<bool> SendStream(BodySource& source, uint64_t& bytes);
+  boost::asio::awaitable<bool> WaitWritable();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  ConnectionHost& host_;
+  std::string remote_address_;
+  bool idle_ = true;     // waiting for the next request's headers
+  bool linger_ = false;  // closing with unread request bytes: drain a little first
+};
+
+// Timeouts for one read or write operation once a request has started.
+inline constexpr std::chrono::seconds kIoTimeout{60};
+
+// The X-Request-Id we answer with: the client's X-Request-Id or X-Amzn-Trace-Id when it is a sane
+// token (<= 64 chars of [A-Za-z0-9._-]), else a fresh random id.
+std::string PickRequestId(const Request& req);
+
+}  // namespace spacehub::http

@@ -1,0 +1,453 @@
+// Loopback tests for Server: a real listener on 127.0.0.1, driven by raw TCP with Beast's sync
+// client-side parser.
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace spacehub::http {
+namespace {
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+struct SinkStats {
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<int> finished{0};
+  std::atomic<int> destroyed{0};
+};
+
+class CountingSink final : public BodySink {
+ public:
+  explicit CountingSink(SinkStats& stats, uint64_t fail_after)
+      : stats_(stats), fail_after_(fail_after) {}
+  ~CountingSink() override { stats_.destroyed++; }
+  Status Write(std::string_view chunk) override {
+    seen_ += chunk.size();
+    stats_.bytes += chunk.size();
+    if (seen_ > fail_after_) return Status::PayloadTooLarge("sink full");
+    return Status::Ok();
+  }
+  Response Finish() override {
+    stats_.finished++;
+    return Response::Json({{"bytes", seen_}});
+  }
+
+ private:
+  SinkStats& stats_;
+  uint64_t fail_after_;
+  uint64_t seen_ = 0;
+};
+
+class CountingSource final : public BodySource {
+ public:
+  Result<size_t> Read(char* buf, size_t capacity) override {
+    if (left_ == 0) return size_t{0};
+    left_--;
+    std::string piece = "chunk" + std::to_string(left_) + ";";
+    std::copy(piece.begin(), piece.end(), buf);
+    return piece.size();
+  }
+
+ private:
+  int left_ = 3;
+};
+
+std::string Pattern(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+  return s;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_content_ = Pattern(300 * 1024 + 17);
+    file_path_ = ::testing::TempDir() + "/server_test_file.bin";
+    std::ofstream(file_path_, std::ios::binary) << file_content_;
+
+    router_.Add(Method::kGet, "/hello", [](Request&) {
+      Response r = Response::Text("hello world");
+      r.ranges_allowed = true;
+      return r;
+    });
+    router_.Add(Method::kGet, "/file", [this](Request&) {
+      auto f = FileBody::Open(file_path_);
+      if (!f.ok()) return Response::Error(f.status());
+      Response r;
+      r.file = std::move(f).value();
+      r.ranges_allowed = true;
+      return r;
+    });
+    router_.Add(Method::kHead, "/announced", [](Request&) {
+      Response r = Response::Text("");
+      r.Header("Content-Length", "12345");
+      return r;
+    });
+    router_.Add(Method::kPost, "/echo", [](Request& req) {
+      return Response::Json({{"size", req.body.size()}, {"q", req.Query("q").value_or("")}});
+    });
+    router_.Add(Method::kGet, "/slow", [this](Request&) {
+      slow_started_ = true;
+      std::this_thread::sleep_for(500ms);
+      return Response::Text("slow done");
+    });
+    router_.Add(Method::kGet, "/throw",
+                [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.Add(Method::kGet, "/stream", [](Request&) {
+      Response r;
+      r.stream = std::make_unique<CountingSource>();
+      return r;
+    });
+    router_.AddStreaming(
+        Method::kPut, "/upload/{id}", [this](Request& req) -> Result<std::unique_ptr<BodySink>> {
+          if (req.Param("id") == "denied") {
+            return Status::PermissionDenied("no uploads here");
+          }
+          uint64_t limit = req.Param("id") == "small" ? 1000 : UINT64_MAX;
+          return std::unique_ptr<BodySink>(std::make_unique<CountingSink>(stats_, limit));
+        });
+  }
+
+  void TearDown() override {
+    StopServer();
+    std::remove(file_path_.c_str());
+  }
+
+  void StartServer(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    if (options.shutdown_grace == ServerOptions().shutdown_grace) options.shutdown_grace = 5s;
+    server_ = std::make_unique<Server>(options, router_);
+    ASSERT_TRUE(server_->Listen().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  void StopServer() {
+    if (!server_) return;
+    server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+  }
+
+  tcp::socket Connect() {
+    tcp::socket s(ioc_);
+    s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    timeval tv{10, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return s;
+  }
+
+  static bhttp::response<bhttp::string_body> Read(tcp::socket& s, boost::beast::flat_buffer& buf,
+                                                  bool head = false) {
+    bhttp::response_parser<bhttp::string_body> p;
+    p.body_limit(boost::none);
+    if (head) p.skip(true);
+    boost::system::error_code ec;
+    bhttp::read(s, buf, p, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return p.release();
+  }
+
+  bhttp::response<bhttp::string_body> Exchange(tcp::socket& s, boost::beast::flat_buffer& buf,
+                                               const std::string& raw, bool head = false) {
+    net::write(s, net::buffer(raw));
+    return Read(s, buf, head);
+  }
+
+  bhttp::response<bhttp::string_body> Once(const std::string& raw, bool head = false) {
+    tcp::socket s = Connect();
+    boost::beast::flat_buffer buf;
+    return Exchange(s, buf, raw, head);
+  }
+
+  // True when the server closed the connection (read returns EOF).
+  static bool ReadsEof(tcp::socket& s) {
+    char c;
+    boost::system::error_code ec;
+    s.read_some(net::buffer(&c, 1), ec);
+    return ec == net::error::eof || ec == net::error::connection_reset;
+  }
+
+  Router router_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  net::io_context ioc_;
+  SinkStats stats_;
+  std::atomic<bool> slow_started_{false};
+  std::string file_content_;
+  std::string file_path_;
+};
+
+TEST_F(ServerTest, KeepAliveAndRequestIds) {
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  auto r1 = Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(r1.result_int(), 200);
+  EXPECT_EQ(r1.body(), "hello world");
+  EXPECT_EQ(r1["Server"], "spacehub");
+  EXPECT_EQ(r1["Accept-Ranges"], "bytes");
+  EXPECT_EQ(r1["X-Request-Id"].size(), 16u);
+  auto r2 = Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-Id: my-id.1\r\n\r\n");
+  EXPECT_EQ(r2.result_int(), 200);
+  EXPECT_EQ(r2["X-Request-Id"], "my-id.1");
+  auto r3 = Exchange(s, buf,
+                     "GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-Id: bad id!\r\n"
+                     "X-Amzn-Trace-Id: 1234-abcd\r\n\r\n");
+  EXPECT_EQ(r3["X-Request-Id"], "1234-abcd");
+  auto r4 = Exchange(s, buf, "POST /echo?q=a%20b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_EQ(nlohmann::json::parse(r4.body())["size"], 5);
+  EXPECT_EQ(nlohmann::json::parse(r4.body())["q"], "a b");
+  auto r5 = Exchange(s, buf, "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r5.result_int(), 200);
+  EXPECT_TRUE(ReadsEof(s));
+}
+
+TEST_F(ServerTest, ErrorsAsJson) {
+  StartServer();
+  auto nf = Once("GET /nope HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(nf.result_int(), 404);
+  EXPECT_EQ(nf["Content-Type"], "application/json");
+  EXPECT_FALSE(nlohmann::json::parse(nf.body())["error"].get<std::string>().empty());
+  EXPECT_EQ(Once("DELETE /hello HTTP/1.1\r\n\r\n").result_int(), 405);
+  EXPECT_EQ(Once("GET /hel%zzlo HTTP/1.1\r\n\r\n").result_int(), 400);
+  EXPECT_EQ(Once("GET /hello?a=%z HTTP/1.1\r\n\r\n").result_int(), 400);
+  auto thrown = Once("GET /throw HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(thrown.result_int(), 500);
+  EXPECT_EQ(nlohmann::json::parse(thrown.body())["error"], "internal error");
+  EXPECT_EQ(thrown["X-Error-Message"], "internal error");
+}
+
+TEST_F(ServerTest, RangesOnString) {
+  StartServer();
+  auto r = Once("GET /hello HTTP/1.1\r\nRange: bytes=0-4\r\n\r\n");
+  EXPECT_EQ(r.result_int(), 206);
+  EXPECT_EQ(r.body(), "hello");
+  EXPECT_EQ(r["Content-Range"], "bytes 0-4/11");
+  auto tail = Once("GET /hello HTTP/1.1\r\nRange: bytes=-5\r\n\r\n");
+  EXPECT_EQ(tail.body(), "world");
+  auto bad = Once("GET /hello HTTP/1.1\r\nRange: bytes=20-\r\n\r\n");
+  EXPECT_EQ(bad.result_int(), 416);
+  EXPECT_EQ(bad["Content-Range"], "bytes */11");
+  auto multi = Once("GET /hello HTTP/1.1\r\nRange: bytes=0-1,3-4\r\n\r\n");
+  EXPECT_EQ(multi.result_int(), 200);
+  EXPECT_EQ(multi.body(), "hello world");
+}
+
+TEST_F(ServerTest, FileBodiesAndRanges) {
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  auto full = Exchange(s, buf, "GET /file HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(full.result_int(), 200);
+  EXPECT_TRUE(full.body() == file_content_);
+  auto part = Exchange(s, buf, "GET /file HTTP/1.1\r\nRange: bytes=1000-200999\r\n\r\n");
+  EXPECT_EQ(part.result_int(), 206);
+  EXPECT_EQ(part["Content-Range"], "bytes 1000-200999/" + std::to_string(file_content_.size()));
+  EXPECT_TRUE(part.body() == file_content_.substr(1000, 200000));
+  auto tail = Exchange(s, buf, "GET /file HTTP/1.1\r\nRange: bytes=-10\r\n\r\n");
+  EXPECT_EQ(tail.body(), file_content_.substr(file_content_.size() - 10));
+  auto bad = Exchange(s, buf, "GET /file HTTP/1.1\r\nRange: bytes=999999999-\r\n\r\n");
+  EXPECT_EQ(bad.result_int(), 416);
+  EXPECT_EQ(bad["Content-Range"], "bytes */" + std::to_string(file_content_.size()));
+}
+
+TEST_F(ServerTest, HeadSendsLengthWithoutBody) {
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  auto h = Exchange(s, buf, "HEAD /hello HTTP/1.1\r\n\r\n", /*head=*/true);
+  EXPECT_EQ(h.result_int(), 200);
+  EXPECT_EQ(h["Content-Length"], "11");
+  auto hf = Exchange(s, buf, "HEAD /file HTTP/1.1\r\nRange: bytes=0-99\r\n\r\n", true);
+  EXPECT_EQ(hf.result_int(), 206);
+  EXPECT_EQ(hf["Content-Length"], "100");
+  auto ha = Exchange(s, buf, "HEAD /announced HTTP/1.1\r\n\r\n", true);
+  EXPECT_EQ(ha["Content-Length"], "12345");
+  // Had a body been sent, this response would be garbage.
+  auto g = Exchange(s, buf, "GET /hello HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(g.body(), "hello world");
+}
+
+TEST_F(ServerTest, StreamResponseIsChunked) {
+  StartServer();
+  auto r = Once("GET /stream HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(r.result_int(), 200);
+  EXPECT_EQ(r["Transfer-Encoding"], "chunked");
+  EXPECT_EQ(r.body(), "chunk2;chunk1;chunk0;");
+}
+
+TEST_F(ServerTest, StreamingUploads) {
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  std::string body = Pattern(1024 * 1024 + 3);
+  auto r = Exchange(s, buf,
+                    "PUT /upload/a HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body);
+  EXPECT_EQ(r.result_int(), 200);
+  EXPECT_EQ(nlohmann::json::parse(r.body())["bytes"], body.size());
+  // Chunked request body on the same connection.
+  auto c = Exchange(s, buf,
+                    "PUT /upload/b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  EXPECT_EQ(nlohmann::json::parse(c.body())["bytes"], 11);
+  // Expect: 100-continue.
+  net::write(s, net::buffer(std::string("PUT /upload/c HTTP/1.1\r\nContent-Length: 4\r\n"
+                                        "Expect: 100-continue\r\n\r\n")));
+  std::string interim;
+  size_t n = net::read_until(s, net::dynamic_buffer(interim), "\r\n\r\n");
+  EXPECT_EQ(interim.substr(0, n), "HTTP/1.1 100 Continue\r\n\r\n");
+  auto e = Exchange(s, buf, "abcd");
+  EXPECT_EQ(nlohmann::json::parse(e.body())["bytes"], 4);
+  EXPECT_EQ(stats_.finished, 3);
+  EXPECT_EQ(stats_.destroyed, 3);
+}
+
+TEST_F(ServerTest, StreamingRefusalsAndSinkErrors) {
+  StartServer();
+  {
+    tcp::socket s = Connect();
+    boost::beast::flat_buffer buf;
+    auto r = Exchange(s, buf, "PUT /upload/denied HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+    EXPECT_EQ(r.result_int(), 403);
+    EXPECT_EQ(r["Connection"], "close");
+  }
+  {
+    tcp::socket s = Connect();
+    boost::beast::flat_buffer buf;
+    std::string body(5000, 'x');
+    auto r = Exchange(s, buf, "PUT /upload/small HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + body);
+    EXPECT_EQ(r.result_int(), 413);
+    EXPECT_EQ(stats_.finished, 0);
+    EXPECT_EQ(stats_.destroyed, 1);
+  }
+}
+
+TEST_F(ServerTest, ClientGoneMidBodyDestroysSinkWithoutFinish) {
+  StartServer();
+  {
+    tcp::socket s = Connect();
+    net::write(s, net::buffer("PUT /upload/a HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n" +
+                              std::string(300000, 'x')));
+    for (int i = 0; i < 200 && stats_.bytes < 256 * 1024; ++i) std::this_thread::sleep_for(10ms);
+  }
+  for (int i = 0; i < 500 && stats_.destroyed == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(stats_.destroyed, 1);
+  EXPECT_EQ(stats_.finished, 0);
+  EXPECT_GE(stats_.bytes, 256u * 1024);
+  EXPECT_LE(stats_.bytes, 300000u);
+}
+
+TEST_F(ServerTest, BodyLimit) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  StartServer(o);
+  auto ok = Once("POST /echo HTTP/1.1\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, 'a'));
+  EXPECT_EQ(ok.result_int(), 200);
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  auto big = Exchange(s, buf, "POST /echo HTTP/1.1\r\nContent-Length: 2048\r\n\r\n");
+  EXPECT_EQ(big.result_int(), 413);
+  EXPECT_EQ(big["Connection"], "close");
+  EXPECT_TRUE(ReadsEof(s));
+  std::string chunk(1000, 'b');
+  auto chunked = Once("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + chunk +
+                      "\r\n3e8\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.result_int(), 413);
+}
+
+TEST_F(ServerTest, HeaderLimit) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  StartServer(o);
+  auto r = Once("GET /hello HTTP/1.1\r\nX-Big: " + std::string(4096, 'h') + "\r\n\r\n");
+  EXPECT_EQ(r.result_int(), 431);
+  EXPECT_EQ(r["X-Error-Code"], "RequestHeaderFieldsTooLarge");
+}
+
+TEST_F(ServerTest, GracefulStopLetsInFlightRequestFinish) {
+  StartServer();
+  tcp::socket idle = Connect();
+  boost::beast::flat_buffer idle_buf;
+  EXPECT_EQ(Exchange(idle, idle_buf, "GET /hello HTTP/1.1\r\n\r\n").result_int(), 200);
+
+  tcp::socket busy = Connect();
+  net::write(busy, net::buffer(std::string("GET /slow HTTP/1.1\r\n\r\n")));
+  for (int i = 0; i < 500 && !slow_started_; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(slow_started_);
+  auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();
+  boost::beast::flat_buffer buf;
+  auto r = Read(busy, buf);
+  EXPECT_EQ(r.result_int(), 200);
+  EXPECT_EQ(r.body(), "slow done");
+  EXPECT_EQ(r["Connection"], "close");
+  EXPECT_TRUE(ReadsEof(idle));
+  thread_.join();  // Run() returns once the connections are gone, well before the grace period.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  // New connections are refused.
+  tcp::socket s(ioc_);
+  boost::system::error_code ec;
+  s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()), ec);
+  EXPECT_TRUE(ec);
+}
+
+TEST_F(ServerTest, GraceElapsesWithStalledUpload) {
+  ServerOptions o;
+  o.shutdown_grace = 1s;
+  StartServer(o);
+  tcp::socket s = Connect();
+  net::write(s, net::buffer(std::string("PUT /upload/a HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")));
+  std::this_thread::sleep_for(100ms);
+  auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();
+  thread_.join();
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 3s);
+  server_.reset();  // drops the stalled connection
+  EXPECT_EQ(stats_.destroyed, 1);
+  EXPECT_EQ(stats_.finished, 0);
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionTimesOut) {
+  ServerOptions o;
+  o.idle_timeout = 1s;
+  StartServer(o);
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  EXPECT_EQ(Exchange(s, buf, "GET /hello HTTP/1.1\r\n\r\n").result_int(), 200);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ReadsEof(s));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 900ms);
+}
+
+TEST_F(ServerTest, ListenFailureIsUnavailable) {
+  StartServer();
+  ServerOptions o;
+  o.port = server_->port();
+  Server second(o, router_);
+  Status st = second.Listen();
+  EXPECT_EQ(st.code(), Code::kUnavailable);
+  EXPECT_NE(st.message().find(std::to_string(o.port)), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spacehub::http

@@ -1,0 +1,74 @@
+#include "service/file_service.h"
+
+namespace spacehub::service {
+
+Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
+                                          const std::string& revision, const std::string& path) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
+  SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
+  auto missing = [&]() {
+    return Status::EntryNotFound(path).WithHeader("X-Repo-Commit", commit);
+  };
+  if (!ValidateRepoPath(path).ok()) return missing();
+  auto entry = hub_.repos.Stat(row.repo, commit, path);
+  if (!entry.ok()) {
+    if (entry.status().reason() == "EntryNotFound") return missing();
+    return std::move(entry).take_status();
+  }
+  if (entry->is_dir) return missing();
+  ResolvedFile out;
+  out.commit = commit;
+  out.entry = std::move(*entry);
+  SH_ASSIGN_OR_RETURN(out.content, hub_.repos.ReadFile(row.repo, commit, path));
+  if (out.entry.lfs && hub_.lfs.Exists(out.entry.lfs->oid)) {
+    out.lfs_path = hub_.lfs.ObjectPath(out.entry.lfs->oid).string();
+  }
+  return out;
+}
+
+Result<std::vector<TreeEntryWithCommit>> FileService::Tree(const Caller& who, const RepoId& id,
+                                                           const std::string& revision,
+                                                           const std::string& path,
+                                                           bool recursive, bool expand) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
+  SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
+  if (!path.empty() && !ValidateRepoPath(path).ok()) return Status::EntryNotFound(path);
+  SH_ASSIGN_OR_RETURN(std::vector<repo::TreeEntry> entries,
+                      hub_.repos.ListTree(row.repo, commit, path, recursive));
+  std::vector<TreeEntryWithCommit> out;
+  out.reserve(entries.size());
+  for (auto& e : entries) {
+    TreeEntryWithCommit t{std::move(e), std::nullopt};
+    if (expand) {
+      auto last = hub_.repos.LastCommitFor(row.repo, commit, t.entry.path);
+      if (last.ok()) t.last_commit = std::move(*last);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::vector<TreeEntryWithCommit>> FileService::PathsInfo(
+    const Caller& who, const RepoId& id, const std::string& revision,
+    const std::vector<std::string>& paths, bool expand) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
+  SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
+  std::vector<TreeEntryWithCommit> out;
+  for (const auto& p : paths) {
+    if (!ValidateRepoPath(p).ok()) continue;
+    auto e = hub_.repos.Stat(row.repo, commit, p);
+    if (!e.ok()) {
+      if (e.status().reason() == "EntryNotFound") continue;
+      return std::move(e).take_status();
+    }
+    TreeEntryWithCommit t{std::move(*e), std::nullopt};
+    if (expand) {
+      auto last = hub_.repos.LastCommitFor(row.repo, commit, t.entry.path);
+      if (last.ok()) t.last_commit = std::move(*last);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace spacehub::service

@@ -1,0 +1,41 @@
+#include "service/front_matter.h"
+
+#include <gtest/gtest.h>
+
+namespace spacehub::service {
+namespace {
+
+TEST(FrontMatterTest, ExtractsAndTypesValues) {
+  auto j = ParseFrontMatter("---\ntitle: Demo\nsdk: gradio\napp_port: 7860\npinned: false\n"
+                            "tags:\n  - a\n  - b\nversion: \"1.0\"\n---\n# Body\n");
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ((*j)["title"], "Demo");
+  EXPECT_EQ((*j)["app_port"], 7860);
+  EXPECT_EQ((*j)["pinned"], false);
+  EXPECT_EQ((*j)["tags"].size(), 2u);
+  EXPECT_EQ((*j)["version"], "1.0");
+}
+
+TEST(FrontMatterTest, NoFrontMatterIsNull) {
+  for (const char* text : {"# Title\n", "", "---\nunterminated: yes\n", "text\n---\na: 1\n---\n"}) {
+    auto j = ParseFrontMatter(text);
+    ASSERT_TRUE(j.ok()) << text;
+    EXPECT_TRUE(j->is_null()) << text;
+  }
+}
+
+TEST(FrontMatterTest, CrLfAndBom) {
+  auto j = ParseFrontMatter("\xEF\xBB\xBF---\r\nsdk: static\r\n---\r\n");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ((*j)["sdk"], "static");
+}
+
+TEST(FrontMatterTest, InvalidYamlIsAnError) {
+  auto bad = ParseFrontMatter("---\nkey: [unclosed\n---\n");
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  auto list = ParseFrontMatter("---\n- a\n- b\n---\n");
+  EXPECT_EQ(list.status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace spacehub::service

@@ -1,0 +1,38 @@
+// Hub: the components every use case works with, wired once at start-up and borrowed by the
+// services. Owns nothing; whoever builds it (serve, admin, tests) keeps the parts alive.
+// Thread-safety: the referenced components are all safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "auth/identity.h"
+#include "core/secret_box.h"
+#include "db/metadata_store.h"
+#include "repo/lfs_store.h"
+#include "repo/repo_store.h"
+#include "service/hardware_catalog.h"
+
+namespace spacehub::service {
+
+struct HubOptions {
+  uint64_t lfs_threshold_bytes = 10ull * 1000 * 1000;    // files this big always go to LFS (10 MB)
+  uint64_t multipart_chunk_bytes = 64ull * 1024 * 1024;  // part size for multipart uploads
+  uint64_t multipart_threshold_bytes = 512ull * 1024 * 1024;
+  uint64_t max_lfs_object_bytes = 100ull * 1024 * 1024 * 1024;
+  int64_t lfs_url_ttl_seconds = 3600;
+  std::string lfs_signing_key;  // HMAC key for the self-authenticating LFS transfer URLs
+  int64_t space_min_sleep_seconds = 5 * 60;  // shortest custom sleep time on upgraded hardware
+};
+
+struct Hub {
+  db::MetadataStore& db;
+  repo::RepoStore& repos;
+  repo::LfsStore& lfs;
+  auth::Identity& identity;
+  SecretBox& secrets;          // Space secrets at rest
+  HardwareCatalog& hardware;  // Space hardware flavors
+  HubOptions options;
+};
+
+}  // namespace spacehub::service

@@ -1,0 +1,79 @@
+#include "service/hub_instance.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/crypto.h"
+
+namespace spacehub::service {
+namespace {
+
+// Reads a key file, creating it (0600, written completely before it is visible) on first use.
+Result<std::string> LoadOrCreateKey(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string key = ss.str();
+    if (key.size() != 64) return Status::Internal("Key file " + path.string() + " is corrupt");
+    return key;
+  }
+  std::string key = RandomHex(32);
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Internal("Cannot create " + tmp.string());
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Internal("Cannot write " + path.string());
+  }
+  return key;
+}
+
+}  // namespace
+
+HubInstance::~HubInstance() = default;
+
+Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::path& data_dir,
+                                                       HubOptions options) {
+  std::error_code ec;
+  for (const char* sub : {"repos", "lfs", "keys"}) {
+    std::filesystem::create_directories(data_dir / sub, ec);
+    if (ec) {
+      return Status::Unavailable("Cannot create " + (data_dir / sub).string() + ": " +
+                                 ec.message());
+    }
+  }
+  std::filesystem::permissions(data_dir / "keys", std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  std::unique_ptr<HubInstance> h(new HubInstance());
+  SH_ASSIGN_OR_RETURN(h->db_, db::OpenSqliteStore(data_dir / "hub.db"));
+  if (options.lfs_signing_key.empty()) {
+    SH_ASSIGN_OR_RETURN(options.lfs_signing_key, LoadOrCreateKey(data_dir / "keys" / "lfs-url.key"));
+  }
+  h->repos_ = std::make_unique<repo::RepoStore>(data_dir / "repos");
+  h->lfs_ = std::make_unique<repo::LfsStore>(data_dir / "lfs");
+  h->identity_ = std::make_unique<auth::Identity>(*h->db_);
+  SH_ASSIGN_OR_RETURN(h->secrets_, SecretBox::OpenDir(data_dir / "keys" / "secrets"));
+  SH_ASSIGN_OR_RETURN(h->hardware_, HardwareCatalog::Open(data_dir / "hardware.yaml"));
+  h->hub_ = std::make_unique<Hub>(
+      Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->secrets_, *h->hardware_, options});
+  return h;
+}
+
+Result<std::optional<std::string>> HubInstance::BootstrapAdmin() {
+  SH_ASSIGN_OR_RETURN(int64_t users, db_->CountAccounts(db::AccountKind::kUser));
+  if (users > 0) return std::optional<std::string>();
+  SH_ASSIGN_OR_RETURN(db::Account admin, identity_->CreateUser("admin", /*is_admin=*/true));
+  SH_ASSIGN_OR_RETURN(auth::IssuedToken token,
+                      identity_->CreateToken(admin.name, db::Role::kWrite, "bootstrap"));
+  return std::optional<std::string>(std::move(token.text));
+}
+
+}  // namespace spacehub::service

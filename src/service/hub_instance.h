@@ -1,0 +1,43 @@
+// HubInstance: a hub opened on a data directory — the metadata database, the git repositories, the
+// LFS objects and the keys — owned together and wired into a Hub. Used by `spacehub serve`,
+// `spacehub admin` and tests. Data layout (ARCHITECTURE.md):
+//   hub.db · repos/<type>s/<ns>/<name>.git · lfs/objects/.. · keys/ (LFS URL key, secrets/ keyring)
+//   · hardware.yaml (the Space hardware catalog the administrator edits)
+// Thread-safety: Open is not concurrent with itself on one directory; the Hub it exposes is
+// thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "service/hub.h"
+
+namespace spacehub::service {
+
+class HubInstance final {
+ public:
+  static Result<std::unique_ptr<HubInstance>> Open(const std::filesystem::path& data_dir,
+                                                   HubOptions options);
+  ~HubInstance();
+  HubInstance(const HubInstance&) = delete;
+  HubInstance& operator=(const HubInstance&) = delete;
+
+  Hub& hub() { return *hub_; }
+  // On a hub without users: creates the administrator "admin" and a write token for it, and
+  // returns the token text (shown once). Otherwise nullopt.
+  Result<std::optional<std::string>> BootstrapAdmin();
+
+ private:
+  HubInstance() = default;
+  std::unique_ptr<db::MetadataStore> db_;
+  std::unique_ptr<repo::RepoStore> repos_;
+  std::unique_ptr<repo::LfsStore> lfs_;
+  std::unique_ptr<auth::Identity> identity_;
+  std::unique_ptr<SecretBox> secrets_;
+  std::unique_ptr<HardwareCatalog> hardware_;
+  std::unique_ptr<Hub> hub_;
+};
+
+}  // namespace spacehub::service

@@ -1,0 +1,160 @@
+#include "service/push_rules.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "repo/git_command.h"
+
+namespace spacehub::service {
+namespace {
+
+constexpr std::string_view kPointerVersion = "version https://git-lfs.github.com/spec/v1\n";
+constexpr size_t kMaxPointerBytes = 1024;  // git-lfs never writes bigger pointers
+
+bool IsHex(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool IsZeroId(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+std::string Megabytes(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return buf;
+}
+
+Status ApplyEnv(repo::GitCommand& cmd, const PushContext& ctx) {
+  cmd.SetGitDir(ctx.git_dir);
+  for (const auto& [k, v] : ctx.quarantine_env) SH_TRY(cmd.SetEnv(k, v));
+  return Status::Ok();
+}
+
+// "<oid> sha256:<hex>\nsize <n>\n" → the sha256; nullopt for anything that is not a pointer.
+std::optional<std::string> PointerOid(std::string_view text) {
+  if (text.substr(0, kPointerVersion.size()) != kPointerVersion) return std::nullopt;
+  size_t at = text.find("\noid sha256:");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view oid = text.substr(at + 12, 64);
+  if (oid.size() != 64 || !IsHex(oid)) return std::nullopt;
+  return std::string(oid);
+}
+
+struct Blob {
+  std::string id;
+  uint64_t size = 0;
+  std::string path;
+};
+
+}  // namespace
+
+std::string CheckPushedRefName(const std::string& ref) {
+  if (ref.rfind("refs/pr/", 0) == 0) {
+    return ref + ": pull-request refs are read-only; open or update pull requests through the API";
+  }
+  if (ref.rfind("refs/heads/", 0) != 0 && ref.rfind("refs/tags/", 0) != 0) {
+    return ref + ": only branches (refs/heads/*) and tags (refs/tags/*) can be pushed";
+  }
+  if (ref.find("..") != std::string::npos) return ref + ": a ref name may not contain '..'";
+  std::istringstream parts(ref);
+  std::string part;
+  while (std::getline(parts, part, '/')) {
+    if (part.empty() || part.front() == '-' || part.front() == '.') {
+      return ref + ": a ref name component may not be empty or begin with '-' or '.'";
+    }
+  }
+  return "";
+}
+
+Result<std::vector<RefUpdate>> ParseRefUpdates(std::string_view text) {
+  std::vector<RefUpdate> out;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream ls(line);
+    RefUpdate u;
+    if (!(ls >> u.old_id >> u.new_id >> u.ref) || !IsHex(u.old_id) || !IsHex(u.new_id)) {
+      return Status::InvalidArgument("malformed ref update line: " + line);
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushContext& ctx,
+                                           const std::vector<RefUpdate>& updates) {
+  std::vector<std::string> errors;
+  std::string tips;
+  for (const auto& u : updates) {
+    if (std::string why = CheckPushedRefName(u.ref); !why.empty()) errors.push_back(why);
+    if (!IsZeroId(u.new_id)) tips += u.new_id + "\n";
+  }
+  if (!errors.empty() || tips.empty()) return errors;
+
+  // The objects this push brings: reachable from the new tips, not from any existing ref.
+  repo::GitCommand rev_list(repo::GitSubcommand::kRevList);
+  SH_TRY(ApplyEnv(rev_list, ctx));
+  for (const char* o : {"--objects", "--stdin", "--not", "--all"}) SH_TRY(rev_list.AddOption(o));
+  SH_ASSIGN_OR_RETURN(repo::GitOutput objects, repo::RunGit(rev_list, tips));
+  if (objects.exit_code != 0) return Status::Internal("git rev-list failed: " + objects.err);
+  if (objects.out.empty()) return errors;
+
+  repo::GitCommand check(repo::GitSubcommand::kCatFile);
+  SH_TRY(ApplyEnv(check, ctx));
+  SH_TRY(check.AddOption("--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"));
+  SH_ASSIGN_OR_RETURN(repo::GitOutput types, repo::RunGit(check, objects.out));
+  if (types.exit_code != 0) return Status::Internal("git cat-file failed: " + types.err);
+
+  std::vector<Blob> small;
+  std::string small_ids;
+  std::istringstream lines(types.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream ls(line);
+    Blob b;
+    std::string type;
+    if (!(ls >> b.id >> type >> b.size) || type != "blob") continue;
+    std::getline(ls >> std::ws, b.path);
+    if (b.size > ctx.max_plain_file_bytes) {
+      errors.push_back("\"" + b.path + "\" is " + Megabytes(b.size) +
+                       ": files over 10 MB must be stored with git-lfs. Track it with `git lfs "
+                       "track \"" + b.path + "\"`, amend the commit and push again "
+                       "(see https://git-lfs.com).");
+    } else if (b.size <= kMaxPointerBytes) {
+      small_ids += b.id + "\n";
+      small.push_back(std::move(b));
+    }
+  }
+  if (small.empty()) return errors;
+
+  // Small blobs may be LFS pointers: read them and check the objects they name.
+  repo::GitCommand cat(repo::GitSubcommand::kCatFile);
+  SH_TRY(ApplyEnv(cat, ctx));
+  SH_TRY(cat.AddOption("--batch"));
+  SH_ASSIGN_OR_RETURN(repo::GitOutput contents, repo::RunGit(cat, small_ids));
+  if (contents.exit_code != 0) return Status::Internal("git cat-file failed: " + contents.err);
+  std::string_view rest = contents.out;
+  for (const auto& b : small) {
+    size_t eol = rest.find('\n');
+    if (eol == std::string_view::npos) break;
+    rest.remove_prefix(eol + 1);
+    if (rest.size() < b.size + 1) break;
+    std::string_view body = rest.substr(0, b.size);
+    rest.remove_prefix(b.size + 1);
+    auto oid = PointerOid(body);
+    if (!oid) continue;
+    SH_ASSIGN_OR_RETURN(bool present, db.HasLfsObject(ctx.repo_id, *oid));
+    if (!present) {
+      errors.push_back("\"" + b.path + "\" points to LFS object " + *oid +
+                       ", which was not uploaded to this repository. Upload it first with "
+                       "`git lfs push --all origin`.");
+    }
+  }
+  return errors;
+}
+
+}  // namespace spacehub::service

@@ -1,0 +1,16 @@
+#include "service/refs_updated.h"
+
+#include "core/time_util.h"
+
+namespace spacehub::service {
+
+void OnRefsUpdated(Hub& hub, const db::RepoRow& row, const std::vector<std::string>& changed_refs) {
+  hub.repos.InvalidateRefs(row.repo);
+  bool content_changed = false;
+  for (const auto& ref : changed_refs) {
+    if (ref.rfind("refs/pr/", 0) != 0) content_changed = true;
+  }
+  if (content_changed) (void)hub.db.TouchRepo(row.id, NowMillis());
+}
+
+}  // namespace spacehub::service

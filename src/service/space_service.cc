@@ -1,0 +1,263 @@
+// SpaceService: permissions, settings (hardware, sleep time, pause, restart, storage) and the
+// runtime view. Secrets/variables/events are in space_entries.cc, create/duplicate in
+// space_create.cc.
+#include "service/space_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/time_util.h"
+#include "service/space_rules.h"
+
+namespace spacehub::service {
+namespace {
+
+constexpr const char* kNoEngine =
+    "This hub has no Space runtime yet: the settings are saved and take effect when the runtime "
+    "starts the Space";
+
+}  // namespace
+
+Result<db::RepoRow> SpaceService::RequireManage(const Caller& who, const RepoId& id) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, hub_.db.FindRepo(id));
+  if (!auth::CanRead(who, row)) return Status::RepoNotFound();
+  if (!auth::CanWrite(who, row.repo.ns)) {
+    if (!who) {
+      return Status::PermissionDenied("Managing the Space " + id.Full() +
+                                      " needs a write token of a member of '" + row.repo.ns + "'");
+    }
+    return Status::PermissionDenied(
+        who->token.role < db::Role::kWrite
+            ? "This token has the read role; managing a Space needs a write token"
+            : "You need write access to '" + row.repo.ns + "' to manage the Space " + id.Full());
+  }
+  return row;
+}
+
+Result<const Flavor*> SpaceService::FindFlavor(const CatalogData& catalog,
+                                               const std::string& name) {
+  const Flavor* f = catalog.Find(name);
+  if (!f) {
+    return Status::InvalidArgument("Unknown hardware flavor '" + name +
+                                   "'. This hub offers: " + catalog.Names());
+  }
+  return f;
+}
+
+Status SpaceService::CheckGrant(const Caller& who, const std::string& owner, const Flavor& flavor) {
+  if (flavor.free || (who && who->user.is_admin)) return Status::Ok();
+  SH_ASSIGN_OR_RETURN(db::Account account, hub_.db.FindAccount(owner));
+  SH_ASSIGN_OR_RETURN(std::vector<db::HardwareGrant> grants,
+                      hub_.db.ListHardwareGrants(account.id));
+  for (const auto& g : grants) {
+    if (g.flavor == flavor.name || g.flavor == "*") return Status::Ok();
+  }
+  return Status::PermissionDenied(
+      "'" + owner + "' may not use the hardware '" + flavor.name +
+      "': upgraded hardware needs a grant from this hub's administrator (the hub's equivalent of "
+      "a payment method or a community grant). Ask an administrator to run: spacehub admin "
+      "hardware grant " + owner + " " + flavor.name);
+}
+
+db::SpaceSettingsRow SpaceService::LoadSettings(const db::RepoRow& row,
+                                                const CatalogData& catalog) {
+  auto found = hub_.db.FindSpaceSettings(row.id);
+  if (found.ok() && found->has_value()) return **found;
+  if (!found.ok()) {
+    spdlog::error("space settings of {} unreadable: {}", row.repo.Full(),
+                  found.status().message());
+  }
+  db::SpaceSettingsRow s;
+  s.repo_id = row.id;
+  s.hardware_current = catalog.default_flavor;
+  s.hardware_requested = catalog.default_flavor;
+  s.updated_at = row.created_at;
+  return s;
+}
+
+std::optional<std::string> SpaceService::TryPlace(db::SpaceSettingsRow& s,
+                                                  const CatalogData& catalog) {
+  if (s.hardware_requested == s.hardware_current) return std::nullopt;
+  const Flavor* f = catalog.Find(s.hardware_requested);
+  if (!f) {
+    return "The requested hardware '" + s.hardware_requested +
+           "' is no longer offered by this hub; request another flavor";
+  }
+  std::lock_guard lock(placement_mu_);
+  if (f->capacity) {
+    auto used = hub_.db.CountPlacedSpaces(f->name, s.repo_id);
+    int64_t in_use = used.ok() ? *used : *f->capacity;
+    if (in_use >= *f->capacity) {
+      std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
+      std::string why = *f->capacity == 0
+                            ? "no node of this hub has '" + f->name + "' now (capacity 0)"
+                            : "no node can place '" + f->name + "' now (" +
+                                  std::to_string(in_use) + " of " +
+                                  std::to_string(*f->capacity) + " in use)";
+      return "Waiting for hardware: " + why + "; the Space keeps " + keeps + " until one frees";
+    }
+  }
+  s.hardware_current = s.hardware_requested;
+  return std::nullopt;
+}
+
+Status SpaceService::Save(db::SpaceSettingsRow s, bool wants_restart) {
+  if (wants_restart) ++s.restart_generation;
+  s.updated_at = NowMillis();
+  return hub_.db.PutSpaceSettings(s);
+}
+
+void SpaceService::Record(const db::RepoRow& row, const Caller& who, const std::string& action,
+                          nlohmann::json details) {
+  db::SpaceEvent e;
+  e.repo_id = row.id;
+  e.at = NowMillis();
+  e.actor = who ? who->user.name : "system";
+  e.action = action;
+  e.details = details.dump();
+  auto st = hub_.db.AddSpaceEvent(e);
+  if (!st.ok()) {
+    spdlog::error("space event {} of {} not recorded: {}", action, row.repo.Full(),
+                  st.status().message());
+  }
+}
+
+Result<SpaceRuntimeView> SpaceService::Runtime(const Caller& who, const RepoId& id) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
+  auto catalog = hub_.hardware.Get();
+  db::SpaceSettingsRow s = LoadSettings(row, *catalog);
+  std::string before = s.hardware_current;
+  std::optional<std::string> waiting = TryPlace(s, *catalog);
+  if (s.hardware_current != before) {
+    // Room freed since the request: the scheduler's placement happens on the next look.
+    SH_TRY(Save(s, /*wants_restart=*/true));
+    Record(row, std::nullopt, "hardware.placed", {{"flavor", s.hardware_current}});
+  }
+
+  SpaceRuntimeView v;
+  v.restart_generation = s.restart_generation;
+  v.hardware_requested = s.hardware_requested;
+  if (!s.paused && !s.hardware_current.empty()) v.hardware_current = s.hardware_current;
+  const Flavor* flavor = catalog->Find(s.hardware_requested);
+  v.gc_timeout = flavor ? EffectiveSleepTime(*flavor, s.sleep_seconds) : s.sleep_seconds;
+  if (!s.storage.empty()) v.storage = s.storage;
+  v.sdk = row.sdk;
+
+  ConfigCheck config;
+  auto sha = hub_.repos.ResolveRevision(row.repo, "main");
+  if (!sha.ok()) {
+    config.stage = "NO_APP_FILE";
+    config.message = "The Space has no commit on its main branch yet";
+  } else {
+    std::vector<std::string> files;
+    SH_ASSIGN_OR_RETURN(auto entries, hub_.repos.ListTree(row.repo, *sha, "", true));
+    for (auto& e : entries) {
+      if (!e.is_dir) files.push_back(std::move(e.path));
+    }
+    std::optional<std::string> readme;
+    auto text = hub_.repos.ReadFile(row.repo, *sha, "README.md");
+    if (text.ok()) readme = std::move(*text);
+    config = CheckSpaceConfig(readme, row.sdk, files);
+    if (!config.config.sdk.empty()) v.sdk = config.config.sdk;
+    v.sdk_version = config.config.sdk_version;
+  }
+
+  std::string reason;
+  if (s.paused) {
+    v.stage = "PAUSED";
+    reason = "Paused by its owner; only a restart brings it back";
+  } else if (!config.stage.empty()) {
+    v.stage = config.stage;
+    v.error_message = config.message;
+    reason = config.message;
+  } else {
+    v.stage = "STOPPED";
+    reason = kNoEngine;
+  }
+  if (waiting) reason = *waiting + ". " + reason;
+  v.message = reason;
+  return v;
+}
+
+Result<SpaceRuntimeView> SpaceService::RequestHardware(
+    const Caller& who, const RepoId& id, const std::string& flavor_name,
+    std::optional<std::optional<int64_t>> sleep_seconds) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  auto catalog = hub_.hardware.Get();
+  SH_ASSIGN_OR_RETURN(const Flavor* flavor, FindFlavor(*catalog, flavor_name));
+  SH_TRY(CheckGrant(who, row.repo.ns, *flavor));
+  db::SpaceSettingsRow s = LoadSettings(row, *catalog);
+  if (sleep_seconds) {
+    SH_ASSIGN_OR_RETURN(s.sleep_seconds,
+                        ValidateSleepTime(*sleep_seconds, *flavor, hub_.options.space_min_sleep_seconds));
+  } else if (flavor->free) {
+    s.sleep_seconds.reset();  // free hardware has the fixed sleep time
+  }
+  s.hardware_requested = flavor->name;
+  std::optional<std::string> waiting = TryPlace(s, *catalog);
+  SH_TRY(Save(s, /*wants_restart=*/true));
+  nlohmann::json details = {{"flavor", flavor->name}, {"placed", !waiting.has_value()}};
+  if (sleep_seconds) details["sleepTimeSeconds"] = s.sleep_seconds ? *s.sleep_seconds : -1;
+  Record(row, who, "hardware.request", std::move(details));
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::SetSleepTime(const Caller& who, const RepoId& id,
+                                                    std::optional<int64_t> seconds) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  auto catalog = hub_.hardware.Get();
+  db::SpaceSettingsRow s = LoadSettings(row, *catalog);
+  // The rule follows the hardware the Space asked for (the client checks the same).
+  SH_ASSIGN_OR_RETURN(const Flavor* flavor, FindFlavor(*catalog, s.hardware_requested));
+  SH_ASSIGN_OR_RETURN(s.sleep_seconds,
+                      ValidateSleepTime(seconds, *flavor, hub_.options.space_min_sleep_seconds));
+  SH_TRY(Save(s, /*wants_restart=*/true));
+  Record(row, who, "sleeptime.set", {{"seconds", s.sleep_seconds ? *s.sleep_seconds : -1}});
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::Pause(const Caller& who, const RepoId& id) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
+  s.paused = true;
+  SH_TRY(Save(s, /*wants_restart=*/false));
+  Record(row, who, "pause", nlohmann::json::object());
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::Restart(const Caller& who, const RepoId& id, bool factory) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
+  s.paused = false;
+  s.factory_rebuild = s.factory_rebuild || factory;
+  SH_TRY(Save(s, /*wants_restart=*/true));
+  Record(row, who, "restart", {{"factory", factory}});
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::RequestStorage(const Caller& who, const RepoId& id,
+                                                      const std::string& tier) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
+  SH_TRY(CheckStorageChange(s.storage, tier));
+  bool changed = s.storage != tier;
+  s.storage = tier;
+  SH_TRY(Save(s, /*wants_restart=*/changed));
+  Record(row, who, "storage.request", {{"tier", tier}});
+  return RuntimeOf(row);
+}
+
+Result<SpaceRuntimeView> SpaceService::DeleteStorage(const Caller& who, const RepoId& id) {
+  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
+  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
+  std::string had = s.storage;
+  s.storage.clear();
+  SH_TRY(Save(s, /*wants_restart=*/!had.empty()));
+  Record(row, who, "storage.delete", {{"tier", had.empty() ? nlohmann::json() : nlohmann::json(had)}});
+  return RuntimeOf(row);
+}
+
+}  // namespace spacehub::service

@@ -1,0 +1,132 @@
+// SpaceService: the Space management use cases of the "Manage your Space" guide — create with Space
+// settings, duplicate, secrets, variables, hardware, sleep time, pause, restart, storage, the
+// runtime view and the event log — with the Hub's semantics (spec/spaces.md, hub-api.md §4).
+//
+// Settings are the Space's *desired state*; the runtime engine (issue #5) drives the Space toward
+// it. Every change that needs the app restarted bumps `restart_generation`. Until the engine exists,
+// the runtime view reports honest stages (see docs/design/0002-space-settings.md).
+//
+// Permissions: reading the runtime needs read access; everything else needs write access on the
+// Space's owner. Callers who cannot see a private Space get 404, others 403.
+// Secret values are sealed with the hub's SecretBox and never leave this class except through
+// SecretEnvironment (for the engine); they are never logged, rendered or put into events.
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/access.h"
+#include "service/repo_service.h"
+#include "service/space_config.h"
+
+namespace spacehub::service {
+
+struct SpaceEntryInput {
+  std::string key;
+  std::string value;
+  std::optional<std::string> description;
+};
+
+// Space settings that may come with create and duplicate.
+struct SpaceParams {
+  std::optional<std::string> hardware;
+  std::optional<std::string> storage;
+  std::optional<int64_t> sleep_seconds;  // set when the request had one
+  std::vector<SpaceEntryInput> secrets;
+  std::vector<SpaceEntryInput> variables;
+};
+
+struct DuplicateInput {
+  RepoId to;  // ns may be empty: the caller's namespace
+  std::optional<bool> is_private;  // default: the source's visibility
+  SpaceParams params;
+};
+
+struct SpaceRuntimeView {
+  std::string stage;
+  std::optional<std::string> hardware_current;
+  std::string hardware_requested;
+  std::optional<int64_t> gc_timeout;
+  std::optional<std::string> storage;
+  std::optional<std::string> error_message;  // CONFIG_ERROR / NO_APP_FILE reason
+  std::optional<std::string> message;        // why the Space is in this stage / waits for hardware
+  std::string sdk;
+  std::optional<std::string> sdk_version;
+  int64_t replicas_requested = 1;
+  int64_t replicas_current = 0;
+  bool dev_mode = false;
+  int64_t restart_generation = 0;
+};
+
+class SpaceService final {
+ public:
+  SpaceService(Hub& hub, RepoService& repos) : hub_(hub), repos_(repos) {}
+
+  // Creates a Space with its settings; a refused setting leaves nothing behind.
+  Result<db::RepoRow> Create(const Caller& who, CreateRepoInput input, const SpaceParams& params,
+                             const std::string& base_url);
+  // Copies the files at the source's head and its variables (never its secrets).
+  Result<db::RepoRow> Duplicate(const Caller& who, const RepoId& from, DuplicateInput input,
+                                const std::string& base_url);
+
+  Result<SpaceRuntimeView> Runtime(const Caller& who, const RepoId& id);
+  // For repo info: the caller was already allowed to read `row`.
+  Result<SpaceRuntimeView> RuntimeOf(const db::RepoRow& row);
+
+  Result<SpaceRuntimeView> RequestHardware(const Caller& who, const RepoId& id,
+                                           const std::string& flavor,
+                                           std::optional<std::optional<int64_t>> sleep_seconds);
+  Result<SpaceRuntimeView> SetSleepTime(const Caller& who, const RepoId& id,
+                                        std::optional<int64_t> seconds);
+  Result<SpaceRuntimeView> Pause(const Caller& who, const RepoId& id);
+  Result<SpaceRuntimeView> Restart(const Caller& who, const RepoId& id, bool factory);
+  Result<SpaceRuntimeView> RequestStorage(const Caller& who, const RepoId& id,
+                                          const std::string& tier);
+  Result<SpaceRuntimeView> DeleteStorage(const Caller& who, const RepoId& id);
+
+  // Secrets: entries come back with empty values.
+  Result<std::vector<db::SpaceEntry>> Secrets(const Caller& who, const RepoId& id);
+  Status AddSecret(const Caller& who, const RepoId& id, const SpaceEntryInput& in);
+  Status DeleteSecret(const Caller& who, const RepoId& id, const std::string& key);
+  // Variables: each call returns the full, updated list.
+  Result<std::vector<db::SpaceEntry>> Variables(const Caller& who, const RepoId& id);
+  Result<std::vector<db::SpaceEntry>> AddVariable(const Caller& who, const RepoId& id,
+                                                  const SpaceEntryInput& in);
+  Result<std::vector<db::SpaceEntry>> DeleteVariable(const Caller& who, const RepoId& id,
+                                                     const std::string& key);
+
+  Result<std::vector<db::SpaceEvent>> Events(const Caller& who, const RepoId& id, size_t limit);
+
+  // The decrypted secrets of a Space, for the runtime engine only.
+  Result<std::map<std::string, std::string>> SecretEnvironment(const db::RepoRow& row);
+  // Re-seals every secret not under the active key (after a rotation); returns how many.
+  Result<int64_t> ResealSecrets();
+
+ private:
+  Result<db::RepoRow> RequireManage(const Caller& who, const RepoId& id);
+  db::SpaceSettingsRow LoadSettings(const db::RepoRow& row, const CatalogData& catalog);
+  // Validates `params` for a Space owned by `owner` before anything is created.
+  Status CheckParams(const Caller& who, const std::string& owner, const SpaceParams& params,
+                     const CatalogData& catalog);
+  Status ApplyParams(const Caller& who, const db::RepoRow& row, const SpaceParams& params,
+                     const CatalogData& catalog, const std::string& action);
+  Status CheckGrant(const Caller& who, const std::string& owner, const Flavor& flavor);
+  Result<const Flavor*> FindFlavor(const CatalogData& catalog, const std::string& name);
+  // Places the requested flavor if the catalog's capacity allows; returns why not otherwise.
+  std::optional<std::string> TryPlace(db::SpaceSettingsRow& s, const CatalogData& catalog);
+  Status Save(db::SpaceSettingsRow s, bool wants_restart);
+  Status PutSecret(const db::RepoRow& row, const SpaceEntryInput& in);
+  Status PutVariable(const db::RepoRow& row, const SpaceEntryInput& in);
+  void Record(const db::RepoRow& row, const Caller& who, const std::string& action,
+              nlohmann::json details);
+
+  Hub& hub_;
+  RepoService& repos_;
+  std::mutex placement_mu_;  // serialises capacity checks and the placement they allow
+};
+
+}  // namespace spacehub::service
