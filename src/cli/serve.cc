@@ -27,7 +27,9 @@ struct ServeOptions {
   std::string log_level = "info";
   int threads = 0;
   uint64_t max_body_mb = 512;
-  uint64_t lfs_multipart_threshold_mb = 512;
+  // Split only objects a single PUT would struggle with (S3 caps a PUT at 5 GiB; a local disk does
+  // not care, and every split costs a second pass over the data at completion).
+  uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
   int64_t space_min_sleep_seconds = 5 * 60;
 };

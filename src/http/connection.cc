@@ -256,6 +256,9 @@ net::awaitable<bool> Connection::ServeOne() {
         }
         bhttp::request_parser<bhttp::string_body> bp(std::move(hp));
         bp.body_limit(opts.max_body_bytes);
+        // The buffer was sized for headers; Beast reads at most its free capacity (min 512 B), so
+        // without room every body read would be a 512-byte syscall.
+        buffer_.reserve(kStreamChunk);
         while (!bp.is_done()) {
           stream_.expires_after(kIoTimeout);
           auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_, bp, kTuple);
@@ -288,6 +291,7 @@ net::awaitable<bool> Connection::ServeOne() {
         }
         bhttp::request_parser<bhttp::buffer_body> bp(std::move(hp));
         bp.body_limit(boost::none);
+        buffer_.reserve(kStreamChunk);  // see the buffered path: reads fill free capacity only
         std::vector<char> chunk(kStreamChunk);
         while (!bp.is_done()) {
           bp.get().body().data = chunk.data();

@@ -18,7 +18,7 @@ namespace spacehub::service {
 struct HubOptions {
   uint64_t lfs_threshold_bytes = 10ull * 1000 * 1000;    // files this big always go to LFS (10 MB)
   uint64_t multipart_chunk_bytes = 64ull * 1024 * 1024;  // part size for multipart uploads
-  uint64_t multipart_threshold_bytes = 512ull * 1024 * 1024;
+  uint64_t multipart_threshold_bytes = 5ull * 1024 * 1024 * 1024;
   uint64_t max_lfs_object_bytes = 100ull * 1024 * 1024 * 1024;
   int64_t lfs_url_ttl_seconds = 3600;
   std::string lfs_signing_key;  // HMAC key for the self-authenticating LFS transfer URLs
