@@ -2,6 +2,7 @@
 #include "http/response.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -61,7 +62,7 @@ TEST(ResponseTest, JsonAndText) {
 }
 
 TEST(FileBodyTest, OpenAndMissing) {
-  std::string path = ::testing::TempDir() + "/filebody_test.bin";
+  std::string path = ::testing::TempDir() + "/filebody_test." + std::to_string(::getpid()) + ".bin";
   std::ofstream(path) << "hello";
   auto f = FileBody::Open(path);
   ASSERT_TRUE(f.ok());

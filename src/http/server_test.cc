@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -77,7 +78,8 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     file_content_ = Pattern(300 * 1024 + 17);
-    file_path_ = ::testing::TempDir() + "/server_test_file.bin";
+    // Unique per process: ctest runs each test as its own process, two at a time.
+    file_path_ = ::testing::TempDir() + "/server_test_file." + std::to_string(::getpid()) + ".bin";
     std::ofstream(file_path_, std::ios::binary) << file_content_;
 
     router_.Add(Method::kGet, "/hello", [](Request&) {
