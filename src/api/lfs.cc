@@ -10,7 +10,8 @@ constexpr const char* kLfsJson = "application/vnd.git-lfs+json";
 // "{name}.git" → RepoId; the suffix is optional since some remotes leave it out.
 Result<RepoId> LfsRepoId(const http::Request& req, RepoType type) {
   std::string name(req.Param("name"));
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, ".git") == 0) name.resize(name.size() - 4);
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, ".git") == 0)
+    name.resize(name.size() - 4);
   auto id = MakeRepoId(type, req.Param("ns"), name);
   if (!id.ok()) return Status::RepoNotFound();
   return id;
@@ -62,8 +63,7 @@ Result<http::Response> Batch(ApiContext& ctx, http::Request& req, RepoType type)
     ref.size = static_cast<uint64_t>(*size);
     refs.push_back(std::move(ref));
   }
-  SH_ASSIGN_OR_RETURN(auto answers,
-                      ctx.lfs.Batch(who, id, operation, refs, ctx.BaseUrl(req)));
+  SH_ASSIGN_OR_RETURN(auto answers, ctx.lfs.Batch(who, id, operation, refs, ctx.BaseUrl(req)));
   int64_t ttl = ctx.hub().options.lfs_url_ttl_seconds;
   bool multipart = false;
   nlohmann::json out = nlohmann::json::array();
@@ -179,23 +179,30 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req) {
 void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
   using http::Method;
   const std::string grant = "/api/lfs-transfer/{op}/{repo}/{oid}/{size}/{exp}/{sig}";
-  router.AddStreaming(Method::kPut, grant,
-                      [&ctx](http::Request& req) -> Result<std::unique_ptr<http::BodySink>> {
-                        if (req.Param("op") != "upload") return Status::NotFound("Not found");
-                        SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, req, "upload"));
-                        SH_ASSIGN_OR_RETURN(auto session, ctx.lfs.BeginUpload(g));
-                        return std::unique_ptr<http::BodySink>(
-                            std::make_unique<UploadSink>(std::move(session)));
-                      });
-  router.AddStreaming(Method::kPut, grant + "/part/{n}",
-                      [&ctx](http::Request& req) -> Result<std::unique_ptr<http::BodySink>> {
-                        if (req.Param("op") != "upload") return Status::NotFound("Not found");
-                        SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, req, "upload"));
-                        int n = std::atoi(std::string(req.Param("n")).c_str());
-                        SH_ASSIGN_OR_RETURN(auto session, ctx.lfs.BeginPart(g, n));
-                        return std::unique_ptr<http::BodySink>(
-                            std::make_unique<UploadSink>(std::move(session)));
-                      });
+  router.AddStreaming(
+      Method::kPut, grant, [&ctx](http::Request& req) -> Result<std::unique_ptr<http::BodySink>> {
+        if (req.Param("op") != "upload") return Status::NotFound("Not found");
+        SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, req, "upload"));
+        SH_ASSIGN_OR_RETURN(auto session, ctx.lfs.BeginUpload(g));
+        return std::unique_ptr<http::BodySink>(std::make_unique<UploadSink>(std::move(session)));
+      });
+  router.AddStreaming(
+      Method::kPut, grant + "/part/{n}",
+      [&ctx](http::Request& req) -> Result<std::unique_ptr<http::BodySink>> {
+        if (req.Param("op") != "upload") return Status::NotFound("Not found");
+        SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, req, "upload"));
+        int n = std::atoi(std::string(req.Param("n")).c_str());
+        SH_ASSIGN_OR_RETURN(auto session, ctx.lfs.BeginPart(g, n));
+        return std::unique_ptr<http::BodySink>(std::make_unique<UploadSink>(std::move(session)));
+      });
+  // git-lfs sends only an action's own headers to verify, so the verify URL is signed like the
+  // transfers instead of echoing the caller's token back in the batch response.
+  router.Add(Method::kPost, grant, Handle([&ctx](http::Request& r) -> Result<http::Response> {
+               if (r.Param("op") != "verify") return Status::NotFound("Not found");
+               SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, r, "verify"));
+               SH_TRY(ctx.lfs.VerifyGrant(g));
+               return http::Response::Json(nlohmann::json::object());
+             }));
   router.Add(Method::kPost, grant + "/complete",
              Handle([&ctx](http::Request& r) { return Complete(ctx, r); }));
   router.Add(Method::kGet, grant, Handle([&ctx](http::Request& r) { return Download(ctx, r); }));

@@ -96,8 +96,8 @@ Result<std::vector<LfsBatchAnswer>> LfsService::Batch(const Caller& who, const R
   if (!upload && operation != "download") {
     return Status::InvalidArgument("LFS operation must be upload or download");
   }
-  SH_ASSIGN_OR_RETURN(db::RepoRow row, upload ? RequireWritable(hub_, who, id)
-                                               : RequireReadable(hub_, who, id));
+  SH_ASSIGN_OR_RETURN(db::RepoRow row,
+                      upload ? RequireWritable(hub_, who, id) : RequireReadable(hub_, who, id));
   std::vector<LfsBatchAnswer> out;
   out.reserve(objects.size());
   for (const auto& o : objects) {
@@ -132,9 +132,7 @@ Result<std::vector<LfsBatchAnswer>> LfsService::Batch(const Caller& who, const R
           }
         }
         a.upload = std::move(up);
-        a.verify = LfsAction{base_url + "/" + std::string(RepoTypeUrlPrefix(row.repo.type)) +
-                                 row.repo.Full() + ".git/info/lfs/objects/verify",
-                             {}};
+        a.verify = LfsAction{base_url + SignedPath("verify", row.id, o.oid, o.size), {}};
       }
     } else if (!present) {
       a.error = {404, "Object does not exist in this repository"};
@@ -159,9 +157,8 @@ Result<std::unique_ptr<LfsUploadSession>> LfsService::BeginPart(const LfsGrant& 
   if (part_number < 1 || static_cast<uint64_t>(part_number) > parts) {
     return Status::InvalidArgument("Part number out of range");
   }
-  uint64_t expected = static_cast<uint64_t>(part_number) == parts
-                          ? grant.size - chunk * (parts - 1)
-                          : chunk;
+  uint64_t expected =
+      static_cast<uint64_t>(part_number) == parts ? grant.size - chunk * (parts - 1) : chunk;
   SH_ASSIGN_OR_RETURN(auto writer, hub_.lfs.BeginPart(grant.oid, part_number, expected));
   return std::unique_ptr<LfsUploadSession>(std::make_unique<PartSession>(std::move(writer)));
 }
@@ -178,9 +175,17 @@ Result<std::string> LfsService::ObjectPath(const LfsGrant& grant) const {
   return hub_.lfs.ObjectPath(grant.oid).string();
 }
 
+Status LfsService::VerifyGrant(const LfsGrant& grant) {
+  return CheckLinked(grant.repo_id, {grant.oid, grant.size});
+}
+
 Status LfsService::Verify(const Caller& who, const RepoId& id, const LfsObjectRef& object) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireWritable(hub_, who, id));
-  SH_ASSIGN_OR_RETURN(bool linked, hub_.db.HasLfsObject(row.id, object.oid));
+  return CheckLinked(row.id, object);
+}
+
+Status LfsService::CheckLinked(int64_t repo_id, const LfsObjectRef& object) {
+  SH_ASSIGN_OR_RETURN(bool linked, hub_.db.HasLfsObject(repo_id, object.oid));
   auto size = hub_.lfs.Size(object.oid);
   if (!linked || !size.ok()) return Status::NotFound("LFS object " + object.oid + " not found");
   if (*size != object.size) {

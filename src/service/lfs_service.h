@@ -1,9 +1,10 @@
 // LfsService: the git-lfs batch API and the transfers it hands out.
 //
-// Clients send no token when they PUT an object (huggingface_hub and @huggingface/hub both drop it),
-// so every transfer URL carries its own credential: an HMAC over (operation, repo, oid, size, expiry)
-// under the hub's signing key. A URL grants exactly one object in one repo for a short time.
-// Uploads are hashed as they stream; only a verified object is published and linked to the repo.
+// Clients send no token when they PUT an object (huggingface_hub and @huggingface/hub both drop
+// it), so every transfer URL carries its own credential: an HMAC over (operation, repo, oid, size,
+// expiry) under the hub's signing key. A URL grants exactly one object in one repo for a short
+// time. Uploads are hashed as they stream; only a verified object is published and linked to the
+// repo.
 //
 // Thread-safe: holds only a reference to the Hub; sessions have one owner.
 #pragma once
@@ -68,13 +69,17 @@ class LfsService final {
                               std::string_view signature) const;
   Result<std::unique_ptr<LfsUploadSession>> BeginUpload(const LfsGrant& grant);
   Result<std::unique_ptr<LfsUploadSession>> BeginPart(const LfsGrant& grant, int part_number);
-  Status CompleteMultipart(const LfsGrant& grant, const std::vector<repo::LfsStore::PartRef>& parts);
+  Status CompleteMultipart(const LfsGrant& grant,
+                           const std::vector<repo::LfsStore::PartRef>& parts);
   // Path of a granted object for download.
   Result<std::string> ObjectPath(const LfsGrant& grant) const;
+  // Succeeds when the granted object is stored and linked to its repo with the granted size.
+  Status VerifyGrant(const LfsGrant& grant);
   // Succeeds when the object is stored and linked to the repo with this size.
   Status Verify(const Caller& who, const RepoId& id, const LfsObjectRef& object);
 
  private:
+  Status CheckLinked(int64_t repo_id, const LfsObjectRef& object);
   std::string SignedPath(std::string_view operation, int64_t repo_id, std::string_view oid,
                          uint64_t size) const;
   Hub& hub_;
