@@ -156,9 +156,8 @@ Result<http::Response> ValidateYaml(http::Request& req) {
 
 void RegisterCommitRoutes(http::Router& router, ApiContext& ctx) {
   using http::Method;
-  router.Add(Method::kPost, "/api/validate-yaml", Handle([](http::Request& r) {
-               return ValidateYaml(r);
-             }));
+  router.Add(Method::kPost, "/api/validate-yaml",
+             Handle([](http::Request& r) { return ValidateYaml(r); }));
   for (RepoType type : {RepoType::kModel, RepoType::kDataset, RepoType::kSpace}) {
     std::string base = "/api/" + std::string(RepoTypeName(type)) + "s/{ns}/{name}";
     router.Add(Method::kPost, base + "/preupload/{rev*}",

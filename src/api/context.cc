@@ -51,14 +51,16 @@ Result<std::string> RequireString(const nlohmann::json& obj, const char* key) {
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) return Status::InvalidArgument(std::string("'") + key + "' must be a string");
+  if (!it->is_string())
+    return Status::InvalidArgument(std::string("'") + key + "' must be a string");
   return std::optional<std::string>(it->get<std::string>());
 }
 
 Result<std::optional<bool>> OptionalBool(const nlohmann::json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<bool>();
-  if (!it->is_boolean()) return Status::InvalidArgument(std::string("'") + key + "' must be a boolean");
+  if (!it->is_boolean())
+    return Status::InvalidArgument(std::string("'") + key + "' must be a boolean");
   return std::optional<bool>(it->get<bool>());
 }
 

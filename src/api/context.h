@@ -1,15 +1,14 @@
 // ApiContext: what the HTTP handlers share — the services, and the helpers every handler uses to
-// read the caller, the repo id and JSON bodies. Handlers stay thin: parse into typed input, call one
-// service, render. Errors are returned as Status and become HTTP in exactly one place
+// read the caller, the repo id and JSON bodies. Handlers stay thin: parse into typed input, call
+// one service, render. Errors are returned as Status and become HTTP in exactly one place
 // (http::Response::Error, via Handle()).
 // Built once at start-up; read-only afterwards, so safe from every I/O thread.
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "http/request.h"
 #include "http/response.h"
@@ -25,7 +24,7 @@
 namespace spacehub::api {
 
 struct ApiOptions {
-  std::string public_url;  // absolute base for URLs we hand out; empty: from the Host header
+  std::string public_url;       // absolute base for URLs we hand out; empty: from the Host header
   service::GitHttpOptions git;  // hooks and HOME for git smart HTTP (service::PrepareGitHttp)
 };
 

@@ -28,9 +28,9 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType type, bool raw) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, type));
-  SH_ASSIGN_OR_RETURN(service::ResolvedFile f,
-                      ctx.files.Resolve(who, id, std::string(req.Param("rev")),
-                                        std::string(req.Param("path"))));
+  SH_ASSIGN_OR_RETURN(
+      service::ResolvedFile f,
+      ctx.files.Resolve(who, id, std::string(req.Param("rev")), std::string(req.Param("path"))));
   http::Response r;
   r.ranges_allowed = true;
   r.Header("X-Repo-Commit", f.commit);

@@ -2,8 +2,8 @@
 //   GET  /info/refs?service=git-upload-pack|git-receive-pack   ref advertisement
 //   POST /git-upload-pack, /git-receive-pack                    one stateless RPC round
 // Request bodies (chunked, possibly gzip) stream into git's stdin; git's stdout streams out as the
-// chunked response. Errors are text/plain so that git shows the message to the user ("remote: ...");
-// 401s carry WWW-Authenticate so that git asks for (or sends) credentials.
+// chunked response. Errors are text/plain so that git shows the message to the user ("remote:
+// ..."); 401s carry WWW-Authenticate so that git asks for (or sends) credentials.
 #include <algorithm>
 #include <cstdio>
 
@@ -87,8 +87,8 @@ Result<http::Response> InfoRefs(ApiContext& ctx, http::Request& req, RepoType ty
   SH_ASSIGN_OR_RETURN(GitService svc, service::ParseGitService(*name));
   SH_ASSIGN_OR_RETURN(db::RepoRow row, Authorize(ctx, req, type, svc));
   std::string_view proto = req.Header("git-protocol");
-  SH_ASSIGN_OR_RETURN(auto call, ctx.git.Start(row, svc, service::GitHttpService::Mode::kAdvertise,
-                                               proto));
+  SH_ASSIGN_OR_RETURN(auto call,
+                      ctx.git.Start(row, svc, service::GitHttpService::Mode::kAdvertise, proto));
   // Protocol v2 starts with its capability advertisement; v0/v1 with the service header
   // (as git http-backend does).
   std::string prefix;

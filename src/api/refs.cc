@@ -33,9 +33,9 @@ Result<http::Response> Commits(ApiContext& ctx, http::Request& req, RepoType typ
   if (auto p = req.Query("p"); p && !req.Query("cursor")) {
     page.offset = static_cast<size_t>(std::max(0L, std::atol(p->c_str()))) * page.limit;
   }
-  SH_ASSIGN_OR_RETURN(service::CommitPage commits,
-                      ctx.refs.Commits(who, id, std::string(req.Param("rev")), page.offset,
-                                       page.limit));
+  SH_ASSIGN_OR_RETURN(
+      service::CommitPage commits,
+      ctx.refs.Commits(who, id, std::string(req.Param("rev")), page.offset, page.limit));
   bool formatted = false;
   for (const auto& e : req.QueryAll("expand[]")) formatted |= e == "formatted";
   nlohmann::json arr = nlohmann::json::array();

@@ -142,9 +142,8 @@ void RegisterRepoRoutes(http::Router& router, ApiContext& ctx) {
     std::string base = "/api/" + std::string(RepoTypeName(type)) + "s";
     router.Add(Method::kGet, base,
                Handle([&ctx, type](http::Request& r) { return ListRepos(ctx, r, type); }));
-    router.Add(Method::kGet, base + "/{ns}/{name}", Handle([&ctx, type](http::Request& r) {
-                 return RepoInfo(ctx, r, type, "main");
-               }));
+    router.Add(Method::kGet, base + "/{ns}/{name}",
+               Handle([&ctx, type](http::Request& r) { return RepoInfo(ctx, r, type, "main"); }));
     router.Add(Method::kGet, base + "/{ns}/{name}/revision/{rev*}",
                Handle([&ctx, type](http::Request& r) {
                  return RepoInfo(ctx, r, type, std::string(r.Param("rev")));

@@ -45,8 +45,8 @@ Result<service::SpaceRuntimeView> SetSleepTime(ApiContext& ctx, http::Request& r
   return ctx.spaces.SetSleepTime(who, id, seconds);
 }
 
-Result<service::SpaceRuntimeView> Pause(ApiContext& ctx, http::Request&,
-                                        const service::Caller& who, const RepoId& id) {
+Result<service::SpaceRuntimeView> Pause(ApiContext& ctx, http::Request&, const service::Caller& who,
+                                        const RepoId& id) {
   return ctx.spaces.Pause(who, id);
 }
 

@@ -21,7 +21,8 @@ Result<service::SpaceParams> ParseSpaceParams(const nlohmann::json& body) {
   SH_ASSIGN_OR_RETURN(p.hardware, OptionalString(body, "hardware"));
   SH_ASSIGN_OR_RETURN(p.storage, OptionalString(body, "storageTier"));
   SH_ASSIGN_OR_RETURN(p.sleep_seconds, OptionalInt(body, "sleepTimeSeconds"));
-  for (auto [field, out] : {std::pair{"secrets", &p.secrets}, std::pair{"variables", &p.variables}}) {
+  for (auto [field, out] :
+       {std::pair{"secrets", &p.secrets}, std::pair{"variables", &p.variables}}) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) continue;
     if (!it->is_array()) {
@@ -89,8 +90,8 @@ Result<http::Response> AddSecret(ApiContext& ctx, http::Request& req, const serv
   return http::Response::Json(nlohmann::json::object());
 }
 
-Result<http::Response> DeleteSecret(ApiContext& ctx, http::Request& req,
-                                    const service::Caller& who, const RepoId& id) {
+Result<http::Response> DeleteSecret(ApiContext& ctx, http::Request& req, const service::Caller& who,
+                                    const RepoId& id) {
   SH_ASSIGN_OR_RETURN(std::string key, KeyFromBody(req));
   SH_TRY(ctx.spaces.DeleteSecret(who, id, key));
   return http::Response::Json(nlohmann::json::object());
@@ -102,8 +103,8 @@ Result<http::Response> GetVariables(ApiContext& ctx, http::Request&, const servi
   return http::Response::Json(SpaceEntriesJson(entries, /*with_values=*/true));
 }
 
-Result<http::Response> AddVariable(ApiContext& ctx, http::Request& req,
-                                   const service::Caller& who, const RepoId& id) {
+Result<http::Response> AddVariable(ApiContext& ctx, http::Request& req, const service::Caller& who,
+                                   const RepoId& id) {
   SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
   SH_ASSIGN_OR_RETURN(service::SpaceEntryInput in, ParseSpaceEntry(body));
   SH_ASSIGN_OR_RETURN(auto entries, ctx.spaces.AddVariable(who, id, in));

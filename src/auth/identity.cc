@@ -99,7 +99,8 @@ Result<IssuedToken> Identity::CreateToken(std::string_view user_name, db::Role r
   }
   SH_ASSIGN_OR_RETURN(db::Account user, store_.FindAccount(user_name));
   if (user.kind != db::AccountKind::kUser) {
-    return Status::InvalidArgument("Tokens belong to users; '" + user.name + "' is an organization");
+    return Status::InvalidArgument("Tokens belong to users; '" + user.name +
+                                   "' is an organization");
   }
   std::string text = std::string(kTokenPrefix) + RandomAlnum(kTokenRandomChars);
   SH_ASSIGN_OR_RETURN(db::Token token, store_.CreateToken(user.id, name, HashToken(text), role));

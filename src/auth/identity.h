@@ -1,10 +1,11 @@
 // Identity: users, organizations, memberships and access tokens on top of the MetadataStore.
 //
-// Tokens are "hf_" + 34 random alphanumerics (the JS client refuses tokens without the prefix). Only
-// their SHA-256 is stored: a token has ~200 bits of entropy, so a fast hash is enough (a slow
+// Tokens are "hf_" + 34 random alphanumerics (the JS client refuses tokens without the prefix).
+// Only their SHA-256 is stored: a token has ~200 bits of entropy, so a fast hash is enough (a slow
 // password hash buys nothing against brute force here and would cost every request).
 //
-// Thread-safety: all methods may be called concurrently. Borrows the store; the caller keeps it alive.
+// Thread-safety: all methods may be called concurrently. Borrows the store; the caller keeps it
+// alive.
 #pragma once
 
 #include <optional>
@@ -34,7 +35,8 @@ class Identity final {
 
   // Resolves an `Authorization` header value: "Bearer <token>" or "Basic base64(any:<token>)".
   // Empty header → nullopt (anonymous). A malformed or unknown token → kUnauthenticated with the
-  // exact message the Hub uses ("Invalid credentials in Authorization header"), which clients check.
+  // exact message the Hub uses ("Invalid credentials in Authorization header"), which clients
+  // check.
   Result<std::optional<Principal>> Authenticate(std::string_view authorization);
 
  private:

@@ -60,12 +60,12 @@ TEST_F(IdentityTest, Permissions) {
   EXPECT_FALSE(id_->CreateOrg("bad", {"nobody"}).ok());
   EXPECT_FALSE(store_->FindAccount("bad").ok()) << "nothing written on a bad member";
 
-  auto alice = std::move(*id_->Authenticate(
-      "Bearer " + id_->CreateToken("alice", db::Role::kWrite, "").value().text));
-  auto bob = std::move(*id_->Authenticate(
-      "Bearer " + id_->CreateToken("bob", db::Role::kWrite, "").value().text));
-  auto alice_ro = std::move(*id_->Authenticate(
-      "Bearer " + id_->CreateToken("alice", db::Role::kRead, "").value().text));
+  auto alice = std::move(
+      *id_->Authenticate("Bearer " + id_->CreateToken("alice", db::Role::kWrite, "").value().text));
+  auto bob = std::move(
+      *id_->Authenticate("Bearer " + id_->CreateToken("bob", db::Role::kWrite, "").value().text));
+  auto alice_ro = std::move(
+      *id_->Authenticate("Bearer " + id_->CreateToken("alice", db::Role::kRead, "").value().text));
 
   EXPECT_TRUE(CanWrite(alice, "alice"));
   EXPECT_TRUE(CanWrite(alice, "acme"));

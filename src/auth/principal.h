@@ -13,8 +13,8 @@ namespace spacehub::auth {
 
 struct Principal {
   db::Account user;
-  db::Token token;                       // the token used (its role caps what it may do)
-  std::vector<db::Membership> orgs;      // organizations the user belongs to
+  db::Token token;                   // the token used (its role caps what it may do)
+  std::vector<db::Membership> orgs;  // organizations the user belongs to
 };
 
 // Reading a repo: public ones for everyone; private ones for their namespace's owner, members of

@@ -32,10 +32,14 @@ struct AdminOptions {
 int Fail(const Status& st) {
   std::fprintf(stderr, "spacehub admin: %s\n", st.message().c_str());
   switch (st.code()) {
-    case Code::kInvalidArgument: return 2;
-    case Code::kNotFound: return 3;
-    case Code::kConflict: return 4;
-    default: return 1;
+    case Code::kInvalidArgument:
+      return 2;
+    case Code::kNotFound:
+      return 3;
+    case Code::kConflict:
+      return 4;
+    default:
+      return 1;
   }
 }
 
@@ -120,9 +124,9 @@ Command AddAdminCommand(CLI::App& app) {
   CLI::App* hw = admin->add_subcommand("hardware", "Who may use which Space hardware flavor");
   hw->require_subcommand(1);
   for (bool granted : {true, false}) {
-    CLI::App* cmd = hw->add_subcommand(granted ? "grant" : "revoke",
-                                       granted ? "Allow a user or organization to use flavors"
-                                               : "Withdraw flavor grants");
+    CLI::App* cmd = hw->add_subcommand(
+        granted ? "grant" : "revoke",
+        granted ? "Allow a user or organization to use flavors" : "Withdraw flavor grants");
     cmd->add_option("account", o->name, "User or organization")->required();
     cmd->add_option("flavor", o->flavors, "Flavor names from hardware.yaml, or '*' for all")
         ->required();
@@ -164,8 +168,8 @@ Command AddAdminCommand(CLI::App& app) {
 
   CLI::App* secrets = admin->add_subcommand("secrets", "Space secrets at rest");
   secrets->require_subcommand(1);
-  CLI::App* rotate =
-      secrets->add_subcommand("rotate-key", "Add a new master key and re-seal every secret with it");
+  CLI::App* rotate = secrets->add_subcommand(
+      "rotate-key", "Add a new master key and re-seal every secret with it");
   rotate->callback([action] {
     *action = [](service::HubInstance& h) {
       auto id = h.hub().secrets.Rotate();

@@ -2,9 +2,8 @@
 // returns a callback run when it was chosen; main dispatches. Called from main's thread only.
 #pragma once
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace spacehub::cli {
 

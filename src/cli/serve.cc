@@ -1,14 +1,12 @@
 // `spacehub serve`: opens the data directory, creates the administrator on first start, and runs
 // the HTTP server until SIGTERM or SIGINT (graceful: in-flight requests finish).
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-
 #include <cstdio>
 #include <filesystem>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "api/routes.h"
 #include "cli/commands.h"
@@ -113,7 +111,8 @@ Command AddServeCommand(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the hub's HTTP server");
   cmd->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flags)");
-  cmd->add_option("--host", o->host, "Address to listen on")->envname("SPACEHUB_HOST")
+  cmd->add_option("--host", o->host, "Address to listen on")
+      ->envname("SPACEHUB_HOST")
       ->capture_default_str();
   cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")
       ->envname("SPACEHUB_PORT")

@@ -15,10 +15,10 @@ TEST(RepoIdTest, ValidNames) {
 
 TEST(RepoIdTest, InvalidNames) {
   std::string too_long(97, 'a');
-  for (std::string name : {std::string(""), std::string("has space"), std::string("a..b"),
-                           std::string("-lead"), std::string("trail-"), std::string("x--y"),
-                           std::string("repo.git"), std::string("api"), std::string("a/b"),
-                           too_long}) {
+  for (std::string name :
+       {std::string(""), std::string("has space"), std::string("a..b"), std::string("-lead"),
+        std::string("trail-"), std::string("x--y"), std::string("repo.git"), std::string("api"),
+        std::string("a/b"), too_long}) {
     EXPECT_FALSE(ValidateRepoName(name).ok()) << name;
   }
 }
@@ -36,10 +36,10 @@ TEST(RepoIdTest, Paths) {
   for (const char* ok : {"a", "dir/file.txt", ".gitattributes", "a/.hidden"}) {
     EXPECT_TRUE(ValidateRepoPath(ok).ok()) << ok;
   }
-  for (std::string bad : {std::string(""), std::string("/abs"), std::string("a/../b"),
-                          std::string(".."), std::string("a//b"), std::string(".git/config"),
-                          std::string("x/.GIT/y"), std::string("nul\0x", 5), std::string(1025, 'a'),
-                          std::string("trailing/")}) {
+  for (std::string bad :
+       {std::string(""), std::string("/abs"), std::string("a/../b"), std::string(".."),
+        std::string("a//b"), std::string(".git/config"), std::string("x/.GIT/y"),
+        std::string("nul\0x", 5), std::string(1025, 'a'), std::string("trailing/")}) {
     EXPECT_FALSE(ValidateRepoPath(bad).ok()) << bad;
   }
 }

@@ -1,12 +1,12 @@
-// Hashing, randomness and encodings on top of OpenSSL, shared by auth (token hashes), repo (git object
-// ids, LFS sha256) and the LFS URL signer. All functions are thread-safe.
+// Hashing, randomness and encodings on top of OpenSSL, shared by auth (token hashes), repo (git
+// object ids, LFS sha256) and the LFS URL signer. All functions are thread-safe.
 #pragma once
+
+#include <openssl/evp.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <openssl/evp.h>
 
 #include "core/result.h"
 

@@ -12,8 +12,8 @@ constexpr size_t kMaxPath = 1024;
 
 // Names that would collide with web routes or API prefixes.
 constexpr std::array<std::string_view, 14> kReserved = {
-    "api",    "datasets", "spaces",   "models", "new",   "settings", "join",
-    "login",  "logout",   "organizations", "docs", "pricing", "static", "resolve"};
+    "api",   "datasets", "spaces",        "models", "new",     "settings", "join",
+    "login", "logout",   "organizations", "docs",   "pricing", "static",   "resolve"};
 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -30,14 +30,14 @@ Status ValidateName(std::string_view what, std::string_view s, size_t max_len) {
     }
   }
   if (!IsAlnum(s.front()) || !IsAlnum(s.back())) {
-    return Status::InvalidArgument(std::string(what) + " must start and end with a letter or digit");
+    return Status::InvalidArgument(std::string(what) +
+                                   " must start and end with a letter or digit");
   }
   if (s.find("--") != std::string_view::npos || s.find("..") != std::string_view::npos) {
     return Status::InvalidArgument(std::string(what) + " must not contain '--' or '..'");
   }
   for (std::string_view r : kReserved) {
-    if (s.size() == r.size() &&
-        std::equal(s.begin(), s.end(), r.begin(), [](char a, char b) {
+    if (s.size() == r.size() && std::equal(s.begin(), s.end(), r.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == b;
         })) {
       return Status::InvalidArgument(std::string(what) + " '" + std::string(s) + "' is reserved");
@@ -50,9 +50,12 @@ Status ValidateName(std::string_view what, std::string_view s, size_t max_len) {
 
 std::string_view RepoTypeName(RepoType type) {
   switch (type) {
-    case RepoType::kModel: return "model";
-    case RepoType::kDataset: return "dataset";
-    case RepoType::kSpace: return "space";
+    case RepoType::kModel:
+      return "model";
+    case RepoType::kDataset:
+      return "dataset";
+    case RepoType::kSpace:
+      return "space";
   }
   return "model";
 }
@@ -67,9 +70,12 @@ Result<RepoType> ParseRepoType(std::string_view t) {
 
 std::string_view RepoTypeUrlPrefix(RepoType type) {
   switch (type) {
-    case RepoType::kModel: return "";
-    case RepoType::kDataset: return "datasets/";
-    case RepoType::kSpace: return "spaces/";
+    case RepoType::kModel:
+      return "";
+    case RepoType::kDataset:
+      return "datasets/";
+    case RepoType::kSpace:
+      return "spaces/";
   }
   return "";
 }
@@ -82,7 +88,9 @@ Status ValidateRepoName(std::string_view name) {
   return Status::Ok();
 }
 
-Status ValidateNamespace(std::string_view ns) { return ValidateName("Namespace", ns, kMaxNamespace); }
+Status ValidateNamespace(std::string_view ns) {
+  return ValidateName("Namespace", ns, kMaxNamespace);
+}
 
 Result<RepoId> MakeRepoId(RepoType type, std::string_view ns, std::string_view name) {
   SH_TRY(ValidateNamespace(ns));
@@ -102,9 +110,11 @@ Result<RepoId> ParseRepoId(RepoType type, std::string_view full) {
 Status ValidateRepoPath(std::string_view path) {
   if (path.empty()) return Status::InvalidArgument("File path must not be empty");
   if (path.size() > kMaxPath) {
-    return Status::InvalidArgument("File path is longer than " + std::to_string(kMaxPath) + " bytes");
+    return Status::InvalidArgument("File path is longer than " + std::to_string(kMaxPath) +
+                                   " bytes");
   }
-  if (path.front() == '/') return Status::InvalidArgument("File path must be relative: " + std::string(path));
+  if (path.front() == '/')
+    return Status::InvalidArgument("File path must be relative: " + std::string(path));
   for (char c : path) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\') {
       return Status::InvalidArgument("File path contains a forbidden character");
@@ -119,7 +129,8 @@ Status ValidateRepoPath(std::string_view path) {
       return Status::InvalidArgument("File path has an empty, '.' or '..' segment: " +
                                      std::string(path));
     }
-    if (seg.size() == 4 && (seg[0] == '.') && std::tolower(static_cast<unsigned char>(seg[1])) == 'g' &&
+    if (seg.size() == 4 && (seg[0] == '.') &&
+        std::tolower(static_cast<unsigned char>(seg[1])) == 'g' &&
         std::tolower(static_cast<unsigned char>(seg[2])) == 'i' &&
         std::tolower(static_cast<unsigned char>(seg[3])) == 't') {
       return Status::InvalidArgument("File path must not contain a .git segment");

@@ -1,8 +1,8 @@
 // Repository identity and the naming rules every layer relies on.
 //
-// RepoId is parsed and validated once at the edge (api layer) and then trusted: a RepoId always holds a
-// valid namespace and name, so nothing below ever sees `..`, a slash or a leading dash in either.
-// Value type; thread-safe for const use.
+// RepoId is parsed and validated once at the edge (api layer) and then trusted: a RepoId always
+// holds a valid namespace and name, so nothing below ever sees `..`, a slash or a leading dash in
+// either. Value type; thread-safe for const use.
 #pragma once
 
 #include <string>
@@ -30,8 +30,8 @@ struct RepoId {
   bool operator==(const RepoId&) const = default;
 };
 
-// Hub rules: letters, digits, '-', '_', '.'; starts and ends with a letter or digit; no "--" or "..";
-// at most 96 characters; not ending in ".git"; not a reserved word.
+// Hub rules: letters, digits, '-', '_', '.'; starts and ends with a letter or digit; no "--" or
+// ".."; at most 96 characters; not ending in ".git"; not a reserved word.
 Status ValidateRepoName(std::string_view name);
 // User/organization names follow the same alphabet, at most 42 characters.
 Status ValidateNamespace(std::string_view ns);

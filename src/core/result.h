@@ -13,7 +13,7 @@ namespace spacehub {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok() && "Result needs a value or an error");
   }
@@ -41,13 +41,13 @@ class [[nodiscard]] Result {
 // Early-return helpers. SH_TRY(status_expr); SH_ASSIGN_OR_RETURN(auto x, result_expr);
 #define SH_CONCAT_INNER(a, b) a##b
 #define SH_CONCAT(a, b) SH_CONCAT_INNER(a, b)
-#define SH_TRY(expr)                                    \
-  do {                                                  \
-    ::spacehub::Status sh_status_ = (expr);             \
-    if (!sh_status_.ok()) return sh_status_;            \
+#define SH_TRY(expr)                         \
+  do {                                       \
+    ::spacehub::Status sh_status_ = (expr);  \
+    if (!sh_status_.ok()) return sh_status_; \
   } while (false)
-#define SH_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                              \
+#define SH_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr)     \
+  auto tmp = (expr);                                  \
   if (!tmp.ok()) return std::move(tmp).take_status(); \
   decl = std::move(tmp).value()
 #define SH_ASSIGN_OR_RETURN(decl, expr) \

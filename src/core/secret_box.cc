@@ -1,12 +1,11 @@
 #include "core/secret_box.h"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <openssl/evp.h>
 
 #include "core/crypto.h"
 
@@ -25,7 +24,9 @@ struct CipherCtx {
   ~CipherCtx() { EVP_CIPHER_CTX_free(ctx); }
 };
 
-const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* U(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 Result<std::string> Encrypt(const std::string& key, std::string_view plaintext,
                             std::string_view aad) {
@@ -110,8 +111,8 @@ Result<std::map<int64_t, std::string>> ReadKeyring(const std::filesystem::path& 
         name.substr(name.size() - kFileSuffix.size()) != kFileSuffix) {
       continue;
     }
-    std::string digits = name.substr(kFilePrefix.size(),
-                                     name.size() - kFilePrefix.size() - kFileSuffix.size());
+    std::string digits =
+        name.substr(kFilePrefix.size(), name.size() - kFilePrefix.size() - kFileSuffix.size());
     if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
@@ -127,15 +128,15 @@ Result<std::map<int64_t, std::string>> ReadKeyring(const std::filesystem::path& 
 }
 
 Status WriteKeyFile(const std::filesystem::path& dir, int64_t id, std::string_view raw) {
-  std::filesystem::path path = dir / (std::string(kFilePrefix) + std::to_string(id) +
-                                      std::string(kFileSuffix));
+  std::filesystem::path path =
+      dir / (std::string(kFilePrefix) + std::to_string(id) + std::string(kFileSuffix));
   std::filesystem::path tmp = path;
   tmp += ".tmp";
   std::string hex = HexEncode(raw);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Internal("Cannot create " + tmp.string());
-  bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
   ::close(fd);
   // link(2) refuses to replace an existing key: two rotations racing cannot overwrite each other.
   if (!ok || ::link(tmp.c_str(), path.c_str()) != 0) {

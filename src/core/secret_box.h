@@ -51,8 +51,8 @@ class SecretBox final {
   Status ReloadLocked();
 
   std::mutex mu_;
-  std::filesystem::path dir_;               // empty for an in-memory keyring
-  std::map<int64_t, std::string> keys_;     // guarded by mu_; id → raw key
+  std::filesystem::path dir_;            // empty for an in-memory keyring
+  std::map<int64_t, std::string> keys_;  // guarded by mu_; id → raw key
 };
 
 }  // namespace spacehub

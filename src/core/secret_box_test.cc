@@ -42,8 +42,7 @@ TEST(SecretBoxTest, DetectsTamperingAndMisplacement) {
   EXPECT_EQ(box.Open("v1:1:" + Base64Encode(blob.substr(0, 10)), "space:1:KEY").status().code(),
             Code::kInvalidArgument);
   EXPECT_EQ(box.Open("garbage", "x").status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(box.Open("v1:9:" + Base64Encode(blob), "space:1:KEY").status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(box.Open("v1:9:" + Base64Encode(blob), "space:1:KEY").status().code(), Code::kNotFound);
 }
 
 TEST(SecretBoxTest, RotationKeepsOldValuesReadable) {

@@ -4,16 +4,26 @@ namespace spacehub {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kUnauthenticated: return "Unauthenticated";
-    case Code::kPermissionDenied: return "PermissionDenied";
-    case Code::kNotFound: return "NotFound";
-    case Code::kConflict: return "Conflict";
-    case Code::kPayloadTooLarge: return "PayloadTooLarge";
-    case Code::kRangeNotSatisfiable: return "RangeNotSatisfiable";
-    case Code::kUnavailable: return "Unavailable";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kUnauthenticated:
+      return "Unauthenticated";
+    case Code::kPermissionDenied:
+      return "PermissionDenied";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kConflict:
+      return "Conflict";
+    case Code::kPayloadTooLarge:
+      return "PayloadTooLarge";
+    case Code::kRangeNotSatisfiable:
+      return "RangeNotSatisfiable";
+    case Code::kUnavailable:
+      return "Unavailable";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

@@ -15,15 +15,15 @@ namespace spacehub {
 
 enum class Code {
   kOk,
-  kInvalidArgument,     // 400
-  kUnauthenticated,     // 401
-  kPermissionDenied,    // 403
-  kNotFound,            // 404
-  kConflict,            // 409 (exists already, stale parent commit, ...)
-  kPayloadTooLarge,     // 413
-  kRangeNotSatisfiable, // 416
-  kUnavailable,         // 503
-  kInternal,            // 500
+  kInvalidArgument,      // 400
+  kUnauthenticated,      // 401
+  kPermissionDenied,     // 403
+  kNotFound,             // 404
+  kConflict,             // 409 (exists already, stale parent commit, ...)
+  kPayloadTooLarge,      // 413
+  kRangeNotSatisfiable,  // 416
+  kUnavailable,          // 503
+  kInternal,             // 500
 };
 
 class [[nodiscard]] Status {

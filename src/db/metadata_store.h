@@ -1,6 +1,6 @@
 // MetadataStore: the seam between the hub and its metadata database (accounts, memberships, tokens,
-// repositories and LFS object links). SQLite is the embedded default (sqlite/); PostgreSQL comes later
-// behind the same interface. No SQL leaks above this layer.
+// repositories and LFS object links). SQLite is the embedded default (sqlite/); PostgreSQL comes
+// later behind the same interface. No SQL leaks above this layer.
 //
 // Thread-safety: every method may be called concurrently from any thread; implementations serialise
 // internally as they need.
@@ -33,7 +33,7 @@ struct Account {
   AccountKind kind = AccountKind::kUser;
   std::string fullname;
   std::string email;
-  bool is_admin = false;  // site administrator (users only)
+  bool is_admin = false;   // site administrator (users only)
   int64_t created_at = 0;  // epoch millis
 };
 
@@ -65,8 +65,8 @@ struct RepoRow {
 // A Space's desired state (what its owner asked for); the runtime engine drives toward it.
 struct SpaceSettingsRow {
   int64_t repo_id = 0;
-  std::string hardware_current;    // flavor placed by the scheduler; "" when none yet
-  std::string hardware_requested;  // flavor the owner asked for
+  std::string hardware_current;          // flavor placed by the scheduler; "" when none yet
+  std::string hardware_requested;        // flavor the owner asked for
   std::optional<int64_t> sleep_seconds;  // custom sleep time; nullopt: never / flavor default
   std::string storage;                   // persistent storage tier; "" when none
   bool paused = false;
@@ -88,10 +88,10 @@ struct SpaceEntry {
 struct SpaceEvent {
   int64_t id = 0;
   int64_t repo_id = 0;
-  int64_t at = 0;      // epoch millis
-  std::string actor;   // user name, or "system"
-  std::string action;  // e.g. "hardware.request"
-  std::string details; // JSON object text; never a secret value
+  int64_t at = 0;       // epoch millis
+  std::string actor;    // user name, or "system"
+  std::string action;   // e.g. "hardware.request"
+  std::string details;  // JSON object text; never a secret value
 };
 
 struct HardwareGrant {

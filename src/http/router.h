@@ -21,8 +21,8 @@ namespace spacehub::http {
 using Handler = std::function<Response(Request&)>;
 
 // Receives a streamed request body chunk by chunk, on the connection's thread. If the body ends
-// early (client gone, truncated, limit exceeded) the sink is destroyed without Finish(): it must then
-// discard everything it wrote.
+// early (client gone, truncated, limit exceeded) the sink is destroyed without Finish(): it must
+// then discard everything it wrote.
 class BodySink {
  public:
   virtual ~BodySink() = default;

@@ -27,7 +27,9 @@ struct SubcommandSpec {
 // by construction.
 const std::vector<SubcommandSpec>& Specs() {
   static const std::vector<SubcommandSpec> specs = {
-      {GitSubcommand::kUploadPack, "upload-pack", {"--stateless-rpc", "--advertise-refs", "--strict"}},
+      {GitSubcommand::kUploadPack,
+       "upload-pack",
+       {"--stateless-rpc", "--advertise-refs", "--strict"}},
       {GitSubcommand::kReceivePack, "receive-pack", {"--stateless-rpc", "--advertise-refs"}},
       // --stdin with --not --all: the pushed tips read from stdin, minus everything reachable from
       // existing refs (git reads --stdin revisions as positive whatever --not says).
@@ -47,14 +49,14 @@ const SubcommandSpec& SpecFor(GitSubcommand id) {
 // Config the hub may force. core.hooksPath points receive-pack at the hub's own hooks (the push
 // rules); receive.fsckObjects makes receive-pack refuse malformed objects before any ref moves.
 constexpr std::string_view kConfigKeys[] = {"core.hooksPath", "receive.fsckObjects",
-                                            "receive.advertisePushOptions", "uploadpack.allowFilter"};
+                                            "receive.advertisePushOptions",
+                                            "uploadpack.allowFilter"};
 
 // GIT_PROTOCOL selects protocol v2; the quarantine variables are what receive-pack hands a hook so
 // that it sees the pushed, not yet accepted objects; SPACEHUB_* tell the hook which repo it checks.
-constexpr std::string_view kEnvNames[] = {"GIT_PROTOCOL",      "GIT_OBJECT_DIRECTORY",
-                                          "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                                          "GIT_QUARANTINE_PATH", "SPACEHUB_DATA_DIR",
-                                          "SPACEHUB_REPO_ID"};
+constexpr std::string_view kEnvNames[] = {
+    "GIT_PROTOCOL",        "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_QUARANTINE_PATH", "SPACEHUB_DATA_DIR",    "SPACEHUB_REPO_ID"};
 
 bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
@@ -73,8 +75,8 @@ int DecodeWaitStatus(int status) {
 
 Status GitCommand::AddOption(std::string_view option) {
   for (std::string_view allowed : SpecFor(subcommand_).options) {
-    bool match = allowed.back() == '=' ? option.substr(0, allowed.size()) == allowed
-                                       : option == allowed;
+    bool match =
+        allowed.back() == '=' ? option.substr(0, allowed.size()) == allowed : option == allowed;
     if (match && !HasNul(option)) {
       options_.emplace_back(option);
       return Status::Ok();

@@ -1,8 +1,8 @@
 // GitCommand: the one way this program builds a `git` invocation. Git commands are data, as in
 // Gitaly: each subcommand has an allow-list of options and of `-c` configuration keys, environment
-// variables are allow-listed too, `--end-of-options` always precedes the positional arguments, and a
-// positional argument (which may come from a user) that begins with '-' is refused, so no user string
-// can ever become a flag.
+// variables are allow-listed too, `--end-of-options` always precedes the positional arguments, and
+// a positional argument (which may come from a user) that begins with '-' is refused, so no user
+// string can ever become a flag.
 //
 // GitProcess runs a built command with posix_spawn (no shell) in a controlled environment: nothing
 // inherited from the server (no GIT_*), HOME at an empty directory, system and global config off.

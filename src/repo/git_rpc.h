@@ -2,11 +2,11 @@
 // ways without holding a pack in memory.
 //
 // Deadlock: git may write output before it has read all of its input (progress, early errors), and
-// both pipes are bounded. So Write() never blocks on stdin alone: it polls stdin and stdout together
-// and moves whatever output git produces into a spool (memory up to a limit, then an unlinked temp
-// file). Once the input is complete, Read() hands out the spool and then the pipe.
-// If git stops reading (it exited, or refused the request), the rest of the input is discarded and
-// the outcome is whatever git wrote.
+// both pipes are bounded. So Write() never blocks on stdin alone: it polls stdin and stdout
+// together and moves whatever output git produces into a spool (memory up to a limit, then an
+// unlinked temp file). Once the input is complete, Read() hands out the spool and then the pipe. If
+// git stops reading (it exited, or refused the request), the rest of the input is discarded and the
+// outcome is whatever git wrote.
 //
 // Thread-safety: one thread at a time (the connection's). The destructor reaps the process on every
 // path (see GitProcess).

@@ -1,5 +1,5 @@
-// LfsStore: content-addressed storage of git-lfs objects (the BlobStore seam: a local directory now,
-// an S3-compatible store later).
+// LfsStore: content-addressed storage of git-lfs objects (the BlobStore seam: a local directory
+// now, an S3-compatible store later).
 //
 // Layout: <root>/objects/<aa>/<bb>/<sha256>; uploads stream into <root>/tmp/ and are hashed as they
 // arrive; an object becomes visible only complete and verified (fsync + rename). Multipart uploads
@@ -59,7 +59,8 @@ class LfsStore final {
     int part_number = 0;
     std::string etag;
   };
-  // Concatenates the named parts in order while hashing; verifies the whole object and publishes it.
+  // Concatenates the named parts in order while hashing; verifies the whole object and publishes
+  // it.
   Status CompleteMultipart(std::string_view oid, uint64_t expected_size,
                            const std::vector<PartRef>& parts);
 

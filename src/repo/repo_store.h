@@ -1,9 +1,9 @@
 // RepoStore: every repository is a bare git repository on disk, read and written through libgit2.
 //
 // Layout: <root>/<type>s/<ns>/<name>.git. Writes are real git commits; a branch moves only by
-// compare-and-swap (git_reference_create_matching), so two concurrent commits never lose one another:
-// a commit without `expected_parent` that loses the race is rebuilt on the new head and retried; one
-// with `expected_parent` that no longer matches fails with kConflict.
+// compare-and-swap (git_reference_create_matching), so two concurrent commits never lose one
+// another: a commit without `expected_parent` that loses the race is rebuilt on the new head and
+// retried; one with `expected_parent` that no longer matches fails with kConflict.
 //
 // Thread-safety: all methods may be called concurrently from any thread. Each call opens its own
 // libgit2 handle (libgit2 objects are not shared between threads).

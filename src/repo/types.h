@@ -23,10 +23,10 @@ std::optional<LfsPointer> ParseLfsPointer(std::string_view blob);
 std::string FormatLfsPointer(const LfsPointer& p);
 
 struct TreeEntry {
-  std::string path;           // full path from the repo root
+  std::string path;  // full path from the repo root
   bool is_dir = false;
-  std::string oid;            // git object id (blob or tree sha1)
-  uint64_t size = 0;          // blob size; for LFS files the size of the real content
+  std::string oid;    // git object id (blob or tree sha1)
+  uint64_t size = 0;  // blob size; for LFS files the size of the real content
   std::optional<LfsPointer> lfs;
   uint64_t pointer_size = 0;  // size of the pointer blob when lfs is set
 };
@@ -50,7 +50,7 @@ struct RefInfo {
 struct Refs {
   std::vector<RefInfo> branches;
   std::vector<RefInfo> tags;
-  std::vector<RefInfo> converts;  // refs/convert/*
+  std::vector<RefInfo> converts;       // refs/convert/*
   std::vector<RefInfo> pull_requests;  // refs/pr/N
 };
 

@@ -17,9 +17,10 @@ Result<db::RepoRow> RequireWritable(Hub& hub, const Caller& who, const RepoId& i
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub, who, id));
   if (!who) return Status::Unauthenticated("You must be authenticated to write to " + id.Full());
   if (!auth::CanWrite(who, row.repo.ns)) {
-    return Status::PermissionDenied(who->token.role < db::Role::kWrite
-                                        ? "This token has the read role; writing needs a write token"
-                                        : "You don't have write access to " + id.Full());
+    return Status::PermissionDenied(
+        who->token.role < db::Role::kWrite
+            ? "This token has the read role; writing needs a write token"
+            : "You don't have write access to " + id.Full());
   }
   return row;
 }
@@ -30,8 +31,8 @@ Status RequireNamespaceWrite(Hub& hub, const Caller& who, std::string_view ns) {
     return Status::PermissionDenied(
         who->token.role < db::Role::kWrite
             ? "This token has the read role; writing needs a write token"
-            : "You don't have the rights to create or move repositories under '" +
-                  std::string(ns) + "'");
+            : "You don't have the rights to create or move repositories under '" + std::string(ns) +
+                  "'");
   }
   return Status::Ok();
 }

@@ -1,7 +1,7 @@
 // Access checks shared by every use case that touches a repository.
-// A repo the caller may not read does not exist for them (RepoNotFound, 404), exactly as on the Hub;
-// one they may read but not write gives 401 without credentials and 403 with them.
-// Thread-safe (stateless).
+// A repo the caller may not read does not exist for them (RepoNotFound, 404), exactly as on the
+// Hub; one they may read but not write gives 401 without credentials and 403 with them. Thread-safe
+// (stateless).
 #pragma once
 
 #include <optional>

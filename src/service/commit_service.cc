@@ -78,8 +78,8 @@ Result<CommitOutput> CommitService::Commit(const Caller& who, const RepoId& id, 
   req.summary = in.summary;
   req.description = in.description;
   req.author_name = who->user.fullname.empty() ? who->user.name : who->user.fullname;
-  req.author_email = who->user.email.empty() ? who->user.name + "@users.noreply.spacehub"
-                                             : who->user.email;
+  req.author_email =
+      who->user.email.empty() ? who->user.name + "@users.noreply.spacehub" : who->user.email;
   req.expected_parent = in.parent_commit;
   req.ops.reserve(in.ops.size());
   for (auto& op : in.ops) {

@@ -1,8 +1,8 @@
 // CommitService: the upload use cases — preupload (which files go to LFS, which are unchanged) and
 // commit (a list of operations becomes one git commit on a branch, or a new pull-request ref).
-// Every check (paths, LFS objects present and owned by the repo, parent commit) runs before anything
-// is written; the branch then moves by compare-and-swap in the repo layer.
-// Thread-safe: holds only a reference to the Hub.
+// Every check (paths, LFS objects present and owned by the repo, parent commit) runs before
+// anything is written; the branch then moves by compare-and-swap in the repo layer. Thread-safe:
+// holds only a reference to the Hub.
 #pragma once
 
 #include <optional>
@@ -40,7 +40,8 @@ struct CommitLfsFile {
   std::optional<uint64_t> size;  // copies of LFS files come without size
 };
 
-using CommitInputOp = std::variant<repo::AddFile, CommitLfsFile, repo::DeleteFile, repo::DeleteFolder>;
+using CommitInputOp =
+    std::variant<repo::AddFile, CommitLfsFile, repo::DeleteFile, repo::DeleteFolder>;
 
 struct CommitInput {
   std::string revision;  // a branch name or refs/pr/N

@@ -6,9 +6,7 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
                                           const std::string& revision, const std::string& path) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
   SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
-  auto missing = [&]() {
-    return Status::EntryNotFound(path).WithHeader("X-Repo-Commit", commit);
-  };
+  auto missing = [&]() { return Status::EntryNotFound(path).WithHeader("X-Repo-Commit", commit); };
   if (!ValidateRepoPath(path).ok()) return missing();
   auto entry = hub_.repos.Stat(row.repo, commit, path);
   if (!entry.ok()) {
@@ -28,8 +26,8 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
 
 Result<std::vector<TreeEntryWithCommit>> FileService::Tree(const Caller& who, const RepoId& id,
                                                            const std::string& revision,
-                                                           const std::string& path,
-                                                           bool recursive, bool expand) {
+                                                           const std::string& path, bool recursive,
+                                                           bool expand) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
   SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
   if (!path.empty() && !ValidateRepoPath(path).ok()) return Status::EntryNotFound(path);

@@ -13,10 +13,10 @@
 namespace spacehub::service {
 
 struct ResolvedFile {
-  std::string commit;      // the commit the path was resolved at (X-Repo-Commit)
+  std::string commit;  // the commit the path was resolved at (X-Repo-Commit)
   repo::TreeEntry entry;
-  std::string content;     // the git blob (for LFS files: the pointer text)
-  std::string lfs_path;    // for LFS files whose object is stored: the file to send
+  std::string content;   // the git blob (for LFS files: the pointer text)
+  std::string lfs_path;  // for LFS files whose object is stored: the file to send
 };
 
 struct TreeEntryWithCommit {

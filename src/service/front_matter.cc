@@ -33,8 +33,8 @@ nlohmann::json ToJson(const YAML::Node& node) {
         return i;
       }
       double d;
-      if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
-                         s[0] == '.') &&
+      if (!s.empty() &&
+          (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '.') &&
           YAML::convert<double>::decode(node, d)) {
         return d;
       }
@@ -62,7 +62,8 @@ std::optional<std::string> ExtractFrontMatter(std::string_view readme) {
     std::string_view line =
         readme.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line == "---") return std::string(readme.substr(first_line_end + 1, pos - first_line_end - 1));
+    if (line == "---")
+      return std::string(readme.substr(first_line_end + 1, pos - first_line_end - 1));
     if (end == std::string_view::npos) break;
     pos = end + 1;
   }
@@ -76,7 +77,8 @@ Result<nlohmann::json> ParseFrontMatter(std::string_view readme) {
     YAML::Node node = YAML::Load(*yaml);
     if (node.IsNull()) return nlohmann::json::object();
     if (!node.IsMap()) {
-      return Status::InvalidArgument("README front matter must be a YAML mapping of keys to values");
+      return Status::InvalidArgument(
+          "README front matter must be a YAML mapping of keys to values");
     }
     return ToJson(node);
   } catch (const YAML::Exception& e) {

@@ -1,13 +1,12 @@
 // README front matter: the YAML block between leading `---` lines of a repo's README.md, which the
-// Hub exposes as `cardData` and reads Space settings from (sdk, app_file, ...). Parsed with yaml-cpp.
-// Stateless; thread-safe.
+// Hub exposes as `cardData` and reads Space settings from (sdk, app_file, ...). Parsed with
+// yaml-cpp. Stateless; thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 

@@ -6,8 +6,9 @@ namespace spacehub::service {
 namespace {
 
 TEST(FrontMatterTest, ExtractsAndTypesValues) {
-  auto j = ParseFrontMatter("---\ntitle: Demo\nsdk: gradio\napp_port: 7860\npinned: false\n"
-                            "tags:\n  - a\n  - b\nversion: \"1.0\"\n---\n# Body\n");
+  auto j = ParseFrontMatter(
+      "---\ntitle: Demo\nsdk: gradio\napp_port: 7860\npinned: false\n"
+      "tags:\n  - a\n  - b\nversion: \"1.0\"\n---\n# Body\n");
   ASSERT_TRUE(j.ok()) << j.status().ToString();
   EXPECT_EQ((*j)["title"], "Demo");
   EXPECT_EQ((*j)["app_port"], 7860);

@@ -1,10 +1,9 @@
 #include "service/git_http_service.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include "service/refs_updated.h"
 
@@ -58,8 +57,9 @@ bool ValidGitProtocol(std::string_view v) {
 Result<GitService> ParseGitService(std::string_view name) {
   if (name == "git-upload-pack") return GitService::kUploadPack;
   if (name == "git-receive-pack") return GitService::kReceivePack;
-  return Status::InvalidArgument("Unsupported git service; only smart HTTP (git-upload-pack, "
-                                 "git-receive-pack) is served");
+  return Status::InvalidArgument(
+      "Unsupported git service; only smart HTTP (git-upload-pack, "
+      "git-receive-pack) is served");
 }
 
 const char* GitServiceName(GitService service) {

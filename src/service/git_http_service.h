@@ -1,10 +1,10 @@
 // GitHttpService: git's smart HTTP protocol (clone, fetch, push) for every repository, served by
-// git's own `upload-pack` / `receive-pack` in stateless-RPC mode (see docs/design/0003-git-http.md).
-// This layer decides who may run which service on which repo and builds the command (through
-// repo::GitCommand); the api layer only moves bytes. A push runs the hub's pre-receive hook (the push
-// rules, service/push_rules.h) and, once receive-pack is done, OnRefsUpdated with the refs that moved
-// — the same call an API commit makes.
-// Thread-safe: calls share only the Hub; each GitRpcCall belongs to one request.
+// git's own `upload-pack` / `receive-pack` in stateless-RPC mode (see
+// docs/design/0003-git-http.md). This layer decides who may run which service on which repo and
+// builds the command (through repo::GitCommand); the api layer only moves bytes. A push runs the
+// hub's pre-receive hook (the push rules, service/push_rules.h) and, once receive-pack is done,
+// OnRefsUpdated with the refs that moved — the same call an API commit makes. Thread-safe: calls
+// share only the Hub; each GitRpcCall belongs to one request.
 #pragma once
 
 #include <filesystem>

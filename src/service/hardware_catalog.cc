@@ -1,13 +1,12 @@
 #include "service/hardware_catalog.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 namespace spacehub::service {
 namespace {
@@ -80,7 +79,8 @@ std::string DefaultHardwareCatalogYaml() {
   y << "# Space hardware offered by this hub (GET /api/spaces/hardware). Edit freely: the hub\n"
        "# re-reads this file when it changes. Per flavor:\n"
        "#   name (the API string), pretty_name, vcpu, memory_gb, gpu_count, gpu_model,\n"
-       "#   gpu_manufacturer, gpu_memory_gb (total), disk_gb (ephemeral), price_per_hour (optional),\n"
+       "#   gpu_manufacturer, gpu_memory_gb (total), disk_gb (ephemeral), price_per_hour "
+       "(optional),\n"
        "#   free (no grant needed; fixed 48 h sleep time), capacity (Spaces the nodes can hold on\n"
        "#   this flavor at once; omit for no limit, 0 while no node has it).\n"
        "# Who may use which non-free flavor: `spacehub admin hardware grant ACCOUNT FLAVOR`.\n"
@@ -180,7 +180,8 @@ HardwareCatalog::HardwareCatalog(CatalogData data)
 
 HardwareCatalog::HardwareCatalog(std::filesystem::path path, CatalogData data,
                                  std::filesystem::file_time_type mtime)
-    : path_(std::move(path)), data_(std::make_shared<const CatalogData>(std::move(data))),
+    : path_(std::move(path)),
+      data_(std::make_shared<const CatalogData>(std::move(data))),
       mtime_(mtime) {}
 
 Result<std::unique_ptr<HardwareCatalog>> HardwareCatalog::Open(const std::filesystem::path& path) {
@@ -218,8 +219,8 @@ std::shared_ptr<const CatalogData> HardwareCatalog::Get() {
   ss << in.rdbuf();
   auto parsed = ParseHardwareCatalog(ss.str());
   if (!parsed.ok()) {
-    spdlog::error("hardware catalog {} not reloaded, keeping the previous one: {}",
-                  path_.string(), parsed.status().message());
+    spdlog::error("hardware catalog {} not reloaded, keeping the previous one: {}", path_.string(),
+                  parsed.status().message());
     return data_;
   }
   data_ = std::make_shared<const CatalogData>(std::move(*parsed));

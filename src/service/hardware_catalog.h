@@ -1,8 +1,8 @@
 // HardwareCatalog: the Space hardware flavors this installation offers, from a YAML file the
 // administrator edits (`<data-dir>/hardware.yaml`, written with the Hub's flavor names on first
-// start). Each flavor: name, vCPU, memory, GPUs, ephemeral disk, optional price per hour, whether it
-// is free (free flavors need no grant and have the fixed 48 h sleep time), and how many Spaces the
-// nodes can hold on it at once (`capacity`; absent = no limit, 0 = none can be placed now).
+// start). Each flavor: name, vCPU, memory, GPUs, ephemeral disk, optional price per hour, whether
+// it is free (free flavors need no grant and have the fixed 48 h sleep time), and how many Spaces
+// the nodes can hold on it at once (`capacity`; absent = no limit, 0 = none can be placed now).
 //
 // The file is re-read when its modification time changes, so an edit takes effect without a
 // restart; an edit that does not parse is logged and the last good catalog stays in use.

@@ -9,10 +9,11 @@ TEST(HardwareCatalogTest, DefaultListsTheHubFlavors) {
   auto c = ParseHardwareCatalog(DefaultHardwareCatalogYaml());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->default_flavor, "cpu-basic");
-  for (const char* name : {"cpu-basic", "cpu-upgrade", "cpu-xl", "zero-a10g", "t4-small",
-                           "t4-medium", "l4x1", "l4x4", "l40sx1", "l40sx4", "l40sx8", "a10g-small",
-                           "a10g-large", "a10g-largex2", "a10g-largex4", "a100-large", "a100x4",
-                           "a100x8", "h100", "h100x8"}) {
+  for (const char* name :
+       {"cpu-basic",  "cpu-upgrade", "cpu-xl",     "zero-a10g",    "t4-small",
+        "t4-medium",  "l4x1",        "l4x4",       "l40sx1",       "l40sx4",
+        "l40sx8",     "a10g-small",  "a10g-large", "a10g-largex2", "a10g-largex4",
+        "a100-large", "a100x4",      "a100x8",     "h100",         "h100x8"}) {
     EXPECT_NE(c->Find(name), nullptr) << name;
   }
   const Flavor* basic = c->Find("cpu-basic");
@@ -49,8 +50,7 @@ TEST(HardwareCatalogTest, Errors) {
   for (const auto& c : cases) {
     auto r = ParseHardwareCatalog(c.yaml);
     ASSERT_FALSE(r.ok()) << c.yaml;
-    EXPECT_NE(r.status().message().find(c.message_has), std::string::npos)
-        << r.status().message();
+    EXPECT_NE(r.status().message().find(c.message_has), std::string::npos) << r.status().message();
   }
 }
 

@@ -30,7 +30,7 @@ struct Hub {
   repo::RepoStore& repos;
   repo::LfsStore& lfs;
   auth::Identity& identity;
-  SecretBox& secrets;          // Space secrets at rest
+  SecretBox& secrets;         // Space secrets at rest
   HardwareCatalog& hardware;  // Space hardware flavors
   HubOptions options;
 };

@@ -27,8 +27,8 @@ Result<std::string> LoadOrCreateKey(const std::filesystem::path& path) {
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Internal("Cannot create " + tmp.string());
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     return Status::Internal("Cannot write " + path.string());
@@ -55,7 +55,8 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
   std::unique_ptr<HubInstance> h(new HubInstance());
   SH_ASSIGN_OR_RETURN(h->db_, db::OpenSqliteStore(data_dir / "hub.db"));
   if (options.lfs_signing_key.empty()) {
-    SH_ASSIGN_OR_RETURN(options.lfs_signing_key, LoadOrCreateKey(data_dir / "keys" / "lfs-url.key"));
+    SH_ASSIGN_OR_RETURN(options.lfs_signing_key,
+                        LoadOrCreateKey(data_dir / "keys" / "lfs-url.key"));
   }
   h->repos_ = std::make_unique<repo::RepoStore>(data_dir / "repos");
   h->lfs_ = std::make_unique<repo::LfsStore>(data_dir / "lfs");

@@ -31,7 +31,8 @@ bool GlobMatch(const std::string& pattern, const std::string& path) {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -62,8 +63,10 @@ PathPatterns PathPatterns::LfsFromGitattributes(std::string_view text) {
     std::string attr;
     int verdict = 0;  // 1: filter=lfs, -1: filter unset or another filter
     while (attrs >> attr) {
-      if (attr == "filter=lfs") verdict = 1;
-      else if (attr == "-filter" || attr == "!filter" || attr.rfind("filter=", 0) == 0) verdict = -1;
+      if (attr == "filter=lfs")
+        verdict = 1;
+      else if (attr == "-filter" || attr == "!filter" || attr.rfind("filter=", 0) == 0)
+        verdict = -1;
     }
     if (verdict != 0) out.rules_.push_back({pattern, verdict == 1, false});
   }

@@ -1,6 +1,6 @@
-// Path patterns as git uses them in .gitattributes and .gitignore: a pattern without '/' matches the
-// file name at any depth, one with '/' matches the whole path from the root, '**' spans directories.
-// Used to decide which files go to LFS (`filter=lfs`) and which uploads to ignore.
+// Path patterns as git uses them in .gitattributes and .gitignore: a pattern without '/' matches
+// the file name at any depth, one with '/' matches the whole path from the root, '**' spans
+// directories. Used to decide which files go to LFS (`filter=lfs`) and which uploads to ignore.
 // Immutable after construction; thread-safe for const use.
 #pragma once
 

@@ -122,7 +122,9 @@ Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushCont
     if (b.size > ctx.max_plain_file_bytes) {
       errors.push_back("\"" + b.path + "\" is " + Megabytes(b.size) +
                        ": files over 10 MB must be stored with git-lfs. Track it with `git lfs "
-                       "track \"" + b.path + "\"`, amend the commit and push again "
+                       "track \"" +
+                       b.path +
+                       "\"`, amend the commit and push again "
                        "(see https://git-lfs.com).");
     } else if (b.size <= kMaxPointerBytes) {
       small_ids += b.id + "\n";

@@ -27,7 +27,8 @@ struct PushContext {
   std::filesystem::path git_dir;
   int64_t repo_id = 0;
   uint64_t max_plain_file_bytes = 10ull * 1000 * 1000;
-  // What receive-pack gave the hook (GIT_OBJECT_DIRECTORY, ...): how to see the quarantined objects.
+  // What receive-pack gave the hook (GIT_OBJECT_DIRECTORY, ...): how to see the quarantined
+  // objects.
   std::vector<std::pair<std::string, std::string>> quarantine_env;
 };
 

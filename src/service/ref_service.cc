@@ -20,9 +20,9 @@ Result<CommitPage> RefService::Commits(const Caller& who, const RepoId& id,
 Status RefService::CreateBranch(const Caller& who, const RepoId& id, const std::string& branch,
                                 const std::string& starting_point) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireWritable(hub_, who, id));
-  SH_ASSIGN_OR_RETURN(std::string commit,
-                      hub_.repos.ResolveRevision(
-                          row.repo, starting_point.empty() ? "main" : starting_point));
+  SH_ASSIGN_OR_RETURN(
+      std::string commit,
+      hub_.repos.ResolveRevision(row.repo, starting_point.empty() ? "main" : starting_point));
   return hub_.repos.CreateBranch(row.repo, branch, commit);
 }
 

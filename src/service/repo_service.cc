@@ -81,8 +81,8 @@ std::vector<repo::CommitOp> InitialFiles(const RepoId& id, const std::string& sd
     ops.push_back(repo::AddFile{"README.md", std::move(readme)});
     if (sdk == "static") {
       ops.push_back(repo::AddFile{
-          "index.html", "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>" +
-                            id.name + "</title></head>\n<body>\n<h1>" + id.name +
+          "index.html", "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>" + id.name +
+                            "</title></head>\n<body>\n<h1>" + id.name +
                             "</h1>\n</body>\n</html>\n"});
     }
   }

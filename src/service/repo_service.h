@@ -4,11 +4,10 @@
 // Thread-safe: holds only a reference to the Hub.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "repo/types.h"
 #include "service/access.h"

@@ -8,8 +8,7 @@ std::shared_ptr<const CommitSnapshot> SnapshotCache::Find(const std::string& com
   return it == entries_.end() ? nullptr : it->second;
 }
 
-void SnapshotCache::Put(const std::string& commit,
-                        std::shared_ptr<const CommitSnapshot> snapshot) {
+void SnapshotCache::Put(const std::string& commit, std::shared_ptr<const CommitSnapshot> snapshot) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= capacity_) entries_.clear();
   entries_[commit] = std::move(snapshot);

@@ -44,9 +44,8 @@ Status SpaceService::ApplyParams(const Caller& who, const db::RepoRow& row,
   if (params.sleep_seconds) {
     const Flavor* flavor = catalog.Find(s.hardware_requested);
     if (flavor) {
-      SH_ASSIGN_OR_RETURN(s.sleep_seconds,
-                          ValidateSleepTime(params.sleep_seconds, *flavor,
-                                            hub_.options.space_min_sleep_seconds));
+      SH_ASSIGN_OR_RETURN(s.sleep_seconds, ValidateSleepTime(params.sleep_seconds, *flavor,
+                                                             hub_.options.space_min_sleep_seconds));
     }
   }
   s.storage = params.storage.value_or("");
@@ -125,7 +124,8 @@ Result<db::RepoRow> SpaceService::Duplicate(const Caller& who, const RepoId& fro
       SH_TRY(hub_.db.TouchRepo(row.id, NowMillis()));
     }
     // Variables come along; secrets never do (the request passes its own).
-    SH_ASSIGN_OR_RETURN(auto vars, hub_.db.ListSpaceEntries(source.id, db::SpaceEntryKind::kVariable));
+    SH_ASSIGN_OR_RETURN(auto vars,
+                        hub_.db.ListSpaceEntries(source.id, db::SpaceEntryKind::kVariable));
     for (auto v : vars) {
       v.updated_at = NowMillis();
       SH_TRY(hub_.db.PutSpaceEntry(row.id, db::SpaceEntryKind::kVariable, v));

@@ -22,7 +22,8 @@ Status SpaceService::PutSecret(const db::RepoRow& row, const SpaceEntryInput& in
   db::SpaceEntry e{in.key, std::move(*sealed), in.description.value_or(""), NowMillis()};
   // Keep the description when an update does not send one.
   if (!in.description) {
-    SH_ASSIGN_OR_RETURN(auto existing, hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kSecret));
+    SH_ASSIGN_OR_RETURN(auto existing,
+                        hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kSecret));
     for (const auto& x : existing) {
       if (x.key == in.key) e.description = x.description;
     }
@@ -100,15 +101,13 @@ Result<std::vector<db::SpaceEvent>> SpaceService::Events(const Caller& who, cons
   return hub_.db.ListSpaceEvents(row.id, limit);
 }
 
-Result<std::map<std::string, std::string>> SpaceService::SecretEnvironment(
-    const db::RepoRow& row) {
+Result<std::map<std::string, std::string>> SpaceService::SecretEnvironment(const db::RepoRow& row) {
   SH_ASSIGN_OR_RETURN(auto entries, hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kSecret));
   std::map<std::string, std::string> env;
   for (const auto& e : entries) {
     auto plain = hub_.secrets.Open(e.value, SecretAad(row.id, e.key));
     if (!plain.ok()) {
-      return std::move(plain).take_status().Annotate("secret " + e.key + " of " +
-                                                     row.repo.Full());
+      return std::move(plain).take_status().Annotate("secret " + e.key + " of " + row.repo.Full());
     }
     env[e.key] = std::move(*plain);
   }

@@ -60,8 +60,8 @@ Status ValidateEntryKey(std::string_view key) {
   bool ok = !key.empty() && key.size() <= 256 &&
             ((key[0] >= 'a' && key[0] <= 'z') || (key[0] >= 'A' && key[0] <= 'Z'));
   for (char c : key) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_');
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (ok) return Status::Ok();
   return Status::InvalidArgument("Invalid key '" + std::string(key) +

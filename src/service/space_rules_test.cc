@@ -63,9 +63,9 @@ TEST(StorageTierTest, Table) {
     bool ok;
   };
   const Case cases[] = {
-      {"", "small", true},        {"", "large", true},          {"small", "small", true},
-      {"small", "medium", true},  {"medium", "large", true},    {"large", "small", false},
-      {"medium", "small", false}, {"large", "medium", false},   {"", "huge", false},
+      {"", "small", true},        {"", "large", true},        {"small", "small", true},
+      {"small", "medium", true},  {"medium", "large", true},  {"large", "small", false},
+      {"medium", "small", false}, {"large", "medium", false}, {"", "huge", false},
       {"small", "", false},       {"small", "SMALL", false},
   };
   for (const auto& c : cases) {
@@ -77,7 +77,8 @@ TEST(StorageTierTest, Table) {
 }
 
 TEST(EntryKeyTest, Table) {
-  for (const char* good : {"HF_TOKEN", "a", "Model_Repo_1"}) EXPECT_TRUE(ValidateEntryKey(good).ok());
+  for (const char* good : {"HF_TOKEN", "a", "Model_Repo_1"})
+    EXPECT_TRUE(ValidateEntryKey(good).ok());
   for (const char* bad : {"", "1ABC", "_X", "A-B", "A B", "A.B", "É"}) {
     EXPECT_FALSE(ValidateEntryKey(bad).ok()) << bad;
   }

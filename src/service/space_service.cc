@@ -55,7 +55,8 @@ Status SpaceService::CheckGrant(const Caller& who, const std::string& owner, con
       "'" + owner + "' may not use the hardware '" + flavor.name +
       "': upgraded hardware needs a grant from this hub's administrator (the hub's equivalent of "
       "a payment method or a community grant). Ask an administrator to run: spacehub admin "
-      "hardware grant " + owner + " " + flavor.name);
+      "hardware grant " +
+      owner + " " + flavor.name);
 }
 
 db::SpaceSettingsRow SpaceService::LoadSettings(const db::RepoRow& row,
@@ -63,8 +64,7 @@ db::SpaceSettingsRow SpaceService::LoadSettings(const db::RepoRow& row,
   auto found = hub_.db.FindSpaceSettings(row.id);
   if (found.ok() && found->has_value()) return **found;
   if (!found.ok()) {
-    spdlog::error("space settings of {} unreadable: {}", row.repo.Full(),
-                  found.status().message());
+    spdlog::error("space settings of {} unreadable: {}", row.repo.Full(), found.status().message());
   }
   db::SpaceSettingsRow s;
   s.repo_id = row.id;
@@ -90,9 +90,8 @@ std::optional<std::string> SpaceService::TryPlace(db::SpaceSettingsRow& s,
       std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
       std::string why = *f->capacity == 0
                             ? "no node of this hub has '" + f->name + "' now (capacity 0)"
-                            : "no node can place '" + f->name + "' now (" +
-                                  std::to_string(in_use) + " of " +
-                                  std::to_string(*f->capacity) + " in use)";
+                            : "no node can place '" + f->name + "' now (" + std::to_string(in_use) +
+                                  " of " + std::to_string(*f->capacity) + " in use)";
       return "Waiting for hardware: " + why + "; the Space keeps " + keeps + " until one frees";
     }
   }
@@ -191,8 +190,8 @@ Result<SpaceRuntimeView> SpaceService::RequestHardware(
   SH_TRY(CheckGrant(who, row.repo.ns, *flavor));
   db::SpaceSettingsRow s = LoadSettings(row, *catalog);
   if (sleep_seconds) {
-    SH_ASSIGN_OR_RETURN(s.sleep_seconds,
-                        ValidateSleepTime(*sleep_seconds, *flavor, hub_.options.space_min_sleep_seconds));
+    SH_ASSIGN_OR_RETURN(s.sleep_seconds, ValidateSleepTime(*sleep_seconds, *flavor,
+                                                           hub_.options.space_min_sleep_seconds));
   } else if (flavor->free) {
     s.sleep_seconds.reset();  // free hardware has the fixed sleep time
   }
@@ -256,7 +255,8 @@ Result<SpaceRuntimeView> SpaceService::DeleteStorage(const Caller& who, const Re
   std::string had = s.storage;
   s.storage.clear();
   SH_TRY(Save(s, /*wants_restart=*/!had.empty()));
-  Record(row, who, "storage.delete", {{"tier", had.empty() ? nlohmann::json() : nlohmann::json(had)}});
+  Record(row, who, "storage.delete",
+         {{"tier", had.empty() ? nlohmann::json() : nlohmann::json(had)}});
   return RuntimeOf(row);
 }
 

@@ -3,8 +3,8 @@
 // runtime view and the event log — with the Hub's semantics (spec/spaces.md, hub-api.md §4).
 //
 // Settings are the Space's *desired state*; the runtime engine (issue #5) drives the Space toward
-// it. Every change that needs the app restarted bumps `restart_generation`. Until the engine exists,
-// the runtime view reports honest stages (see docs/design/0002-space-settings.md).
+// it. Every change that needs the app restarted bumps `restart_generation`. Until the engine
+// exists, the runtime view reports honest stages (see docs/design/0002-space-settings.md).
 //
 // Permissions: reading the runtime needs read access; everything else needs write access on the
 // Space's owner. Callers who cannot see a private Space get 404, others 403.
@@ -41,7 +41,7 @@ struct SpaceParams {
 };
 
 struct DuplicateInput {
-  RepoId to;  // ns may be empty: the caller's namespace
+  RepoId to;                       // ns may be empty: the caller's namespace
   std::optional<bool> is_private;  // default: the source's visibility
   SpaceParams params;
 };

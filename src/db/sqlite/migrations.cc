@@ -113,8 +113,8 @@ Status Migrate(sqlite3* db) {
   int64_t version = version_stmt.Int(0);
   if (version > static_cast<int64_t>(kMigrations.size())) {
     return Status::Internal("database schema version " + std::to_string(version) +
-                            " is newer than this spacehub (" +
-                            std::to_string(kMigrations.size()) + "); upgrade spacehub");
+                            " is newer than this spacehub (" + std::to_string(kMigrations.size()) +
+                            "); upgrade spacehub");
   }
   for (size_t i = static_cast<size_t>(version); i < kMigrations.size(); ++i) {
     SH_TRY(Exec(db, "BEGIN IMMEDIATE", "begin migration"));

@@ -1,6 +1,6 @@
 // SQLite implementation of MetadataStore: one connection in WAL mode behind a mutex. Each call is a
-// handful of indexed lookups (microseconds), so a single serialised connection is not the bottleneck
-// on a one-machine hub; a connection pool can replace it behind the same interface.
+// handful of indexed lookups (microseconds), so a single serialised connection is not the
+// bottleneck on a one-machine hub; a connection pool can replace it behind the same interface.
 #include <sqlite3.h>
 
 #include <mutex>
@@ -134,10 +134,13 @@ class SqliteStore final : public MetadataStore {
                             Role role) override {
     std::lock_guard lock(mu_);
     Token t{0, user_id, std::string(name), role, NowMillis()};
-    Statement s(db_,
-                "INSERT INTO tokens (user_id, name, hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
-    s.Bind(1, user_id).Bind(2, name).Bind(3, hash).Bind(4, static_cast<int64_t>(role)).Bind(
-        5, t.created_at);
+    Statement s(
+        db_, "INSERT INTO tokens (user_id, name, hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
+    s.Bind(1, user_id)
+        .Bind(2, name)
+        .Bind(3, hash)
+        .Bind(4, static_cast<int64_t>(role))
+        .Bind(5, t.created_at);
     SH_TRY(s.Run());
     t.id = sqlite3_last_insert_rowid(db_);
     return t;
@@ -441,9 +444,10 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::pa
   }
   auto store = std::make_unique<SqliteStore>(db);
   sqlite3_busy_timeout(db, 5000);
-  // WAL: readers never block the writer; synchronous=FULL so an acknowledged write survives a crash.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON"}) {
+  // WAL: readers never block the writer; synchronous=FULL so an acknowledged write survives a
+  // crash.
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     sqlite::Statement s(db, pragma);
     SH_TRY(s.Run());
   }
@@ -453,9 +457,12 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::pa
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kRead: return "read";
-    case Role::kWrite: return "write";
-    case Role::kAdmin: return "admin";
+    case Role::kRead:
+      return "read";
+    case Role::kWrite:
+      return "write";
+    case Role::kAdmin:
+      return "admin";
   }
   return "read";
 }

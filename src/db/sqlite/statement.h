@@ -1,5 +1,6 @@
 // Thin RAII wrappers over the SQLite C API: a connection and a prepared statement with typed binds
-// and column reads. Used only inside db/sqlite. A Connection is not thread-safe; its owner serialises.
+// and column reads. Used only inside db/sqlite. A Connection is not thread-safe; its owner
+// serialises.
 #pragma once
 
 #include <sqlite3.h>
