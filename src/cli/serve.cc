@@ -33,14 +33,15 @@ struct ServeOptions {
 };
 
 int Serve(const ServeOptions& o) {
-  InitLogging(o.log_level);
-  // Signals are taken by one waiting thread, so every other thread runs with them blocked.
+  // Signals are taken by one waiting thread, so every other thread (the log flusher included, so
+  // this comes first) runs with them blocked.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  InitLogging(o.log_level);
 
   service::HubOptions hub_options;
   hub_options.multipart_threshold_bytes = o.lfs_multipart_threshold_mb * 1024 * 1024;
@@ -102,6 +103,7 @@ int Serve(const ServeOptions& o) {
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   spdlog::info("spacehub stopped");
+  spdlog::shutdown();  // flushes the buffered log
   return 0;
 }
 

@@ -56,12 +56,13 @@ Status ChangedOne(sqlite3* db, const Status& run, Status not_found) {
 
 class SqliteStore final : public MetadataStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db) : db_(db), statements_(db) {}
+  // close_v2 defers the close until statements_ (destroyed after this body) has finalized its own.
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   Result<Account> CreateAccount(const Account& account) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT INTO accounts (name, kind, fullname, email, is_admin, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)");
     s.Bind(1, account.name)
@@ -82,7 +83,8 @@ class SqliteStore final : public MetadataStore {
 
   Result<Account> FindAccount(std::string_view name) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE name = ?");
+    Statement s(statements_,
+                std::string("SELECT ") + kAccountCols + " FROM accounts WHERE name = ?");
     s.Bind(1, name);
     if (s.Step()) return ReadAccount(s);
     SH_TRY(s.status());
@@ -91,7 +93,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<Account> FindAccountById(int64_t id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id = ?");
+    Statement s(statements_, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id = ?");
     s.Bind(1, id);
     if (s.Step()) return ReadAccount(s);
     SH_TRY(s.status());
@@ -100,7 +102,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<int64_t> CountAccounts(AccountKind kind) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT COUNT(*) FROM accounts WHERE kind = ?");
+    Statement s(statements_, "SELECT COUNT(*) FROM accounts WHERE kind = ?");
     s.Bind(1, kind == AccountKind::kOrg ? "org" : "user");
     if (s.Step()) return s.Int(0);
     SH_TRY(s.status());
@@ -109,7 +111,7 @@ class SqliteStore final : public MetadataStore {
 
   Status SetMembership(int64_t org_id, int64_t user_id, Role role) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) "
                 "ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role");
     s.Bind(1, org_id).Bind(2, user_id).Bind(3, static_cast<int64_t>(role));
@@ -118,7 +120,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::vector<Membership>> ListMemberships(int64_t user_id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT m.org_id, a.name, m.role FROM memberships m JOIN accounts a ON a.id = "
                 "m.org_id WHERE m.user_id = ? ORDER BY a.name");
     s.Bind(1, user_id);
@@ -148,7 +150,8 @@ class SqliteStore final : public MetadataStore {
 
   Result<Token> FindTokenByHash(std::string_view hash) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT id, user_id, name, role, created_at FROM tokens WHERE hash = ?");
+    Statement s(statements_,
+                "SELECT id, user_id, name, role, created_at FROM tokens WHERE hash = ?");
     s.Bind(1, hash);
     if (s.Step()) {
       return Token{s.Int(0), s.Int(1), s.Text(2), static_cast<Role>(s.Int(3)), s.Int(4)};
@@ -161,7 +164,7 @@ class SqliteStore final : public MetadataStore {
     std::lock_guard lock(mu_);
     RepoRow out = row;
     if (out.uid.empty()) out.uid = RandomHex(12);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT INTO repos (uid, type, namespace, name, private, created_at, updated_at, "
                 "sdk) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, out.uid)
@@ -179,8 +182,8 @@ class SqliteStore final : public MetadataStore {
 
   Result<RepoRow> FindRepo(const RepoId& id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, std::string("SELECT ") + kRepoCols +
-                         " FROM repos WHERE type = ? AND namespace = ? AND name = ?");
+    Statement s(statements_, std::string("SELECT ") + kRepoCols +
+                                 " FROM repos WHERE type = ? AND namespace = ? AND name = ?");
     s.Bind(1, RepoTypeName(id.type)).Bind(2, id.ns).Bind(3, id.name);
     if (s.Step()) return ReadRepo(s);
     SH_TRY(s.status());
@@ -189,14 +192,14 @@ class SqliteStore final : public MetadataStore {
 
   Status DeleteRepo(int64_t id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "DELETE FROM repos WHERE id = ?");
+    Statement s(statements_, "DELETE FROM repos WHERE id = ?");
     s.Bind(1, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
 
   Status MoveRepo(int64_t id, const RepoId& to) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "UPDATE repos SET namespace = ?, name = ? WHERE id = ?");
+    Statement s(statements_, "UPDATE repos SET namespace = ?, name = ? WHERE id = ?");
     s.Bind(1, to.ns).Bind(2, to.name).Bind(3, id);
     Status st = s.Run();
     if (st.code() == Code::kConflict) {
@@ -215,7 +218,7 @@ class SqliteStore final : public MetadataStore {
 
   Status SetRepoSdk(int64_t id, std::string_view sdk) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "UPDATE repos SET sdk = ? WHERE id = ?");
+    Statement s(statements_, "UPDATE repos SET sdk = ? WHERE id = ?");
     s.Bind(1, sdk).Bind(2, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
@@ -239,7 +242,7 @@ class SqliteStore final : public MetadataStore {
     sql += std::string(" ORDER BY ") + order + (q.descending ? " DESC" : " ASC") +
            ", id ASC LIMIT ? OFFSET ?";
     std::lock_guard lock(mu_);
-    Statement s(db_, sql);
+    Statement s(statements_, sql);
     int i = 1;
     s.Bind(i++, RepoTypeName(q.type));
     if (q.author) s.Bind(i++, *q.author);
@@ -256,7 +259,7 @@ class SqliteStore final : public MetadataStore {
 
   Status LinkLfsObject(int64_t repo_id, std::string_view oid, uint64_t size) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT OR IGNORE INTO repo_lfs_objects (repo_id, oid, size) VALUES (?, ?, ?)");
     s.Bind(1, repo_id).Bind(2, oid).Bind(3, static_cast<int64_t>(size));
     return s.Run();
@@ -264,7 +267,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<bool> HasLfsObject(int64_t repo_id, std::string_view oid) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT 1 FROM repo_lfs_objects WHERE repo_id = ? AND oid = ?");
+    Statement s(statements_, "SELECT 1 FROM repo_lfs_objects WHERE repo_id = ? AND oid = ?");
     s.Bind(1, repo_id).Bind(2, oid);
     bool found = s.Step();
     SH_TRY(s.status());
@@ -273,7 +276,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT hardware_current, hardware_requested, sleep_seconds, storage, paused, "
                 "restart_generation, factory_rebuild, updated_at FROM space_settings WHERE "
                 "repo_id = ?");
@@ -297,7 +300,7 @@ class SqliteStore final : public MetadataStore {
 
   Status PutSpaceSettings(const SpaceSettingsRow& r) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT OR REPLACE INTO space_settings (repo_id, hardware_current, "
                 "hardware_requested, sleep_seconds, storage, paused, restart_generation, "
                 "factory_rebuild, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -317,7 +320,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT COUNT(*) FROM space_settings WHERE hardware_current = ? AND paused = 0 "
                 "AND repo_id != ?");
     s.Bind(1, flavor).Bind(2, except_repo_id);
@@ -328,7 +331,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id, SpaceEntryKind kind) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT key, value, description, updated_at FROM space_entries WHERE repo_id = ? "
                 "AND kind = ? ORDER BY key");
     s.Bind(1, repo_id).Bind(2, EntryKindName(kind));
@@ -340,7 +343,7 @@ class SqliteStore final : public MetadataStore {
 
   Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& e) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT OR REPLACE INTO space_entries (repo_id, kind, key, value, description, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
     s.Bind(1, repo_id)
@@ -354,14 +357,15 @@ class SqliteStore final : public MetadataStore {
 
   Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "DELETE FROM space_entries WHERE repo_id = ? AND kind = ? AND key = ?");
+    Statement s(statements_,
+                "DELETE FROM space_entries WHERE repo_id = ? AND kind = ? AND key = ?");
     s.Bind(1, repo_id).Bind(2, EntryKindName(kind)).Bind(3, key);
     return s.Run();
   }
 
   Result<std::vector<std::pair<int64_t, SpaceEntry>>> ListAllSpaceSecrets() override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT repo_id, key, value, description, updated_at FROM space_entries WHERE "
                 "kind = 'secret' ORDER BY repo_id, key");
     std::vector<std::pair<int64_t, SpaceEntry>> out;
@@ -372,7 +376,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<int64_t> AddSpaceEvent(const SpaceEvent& e) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT INTO space_events (repo_id, at, actor, action, details) VALUES (?, ?, ?, "
                 "?, ?)");
     s.Bind(1, e.repo_id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.details);
@@ -382,7 +386,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::vector<SpaceEvent>> ListSpaceEvents(int64_t repo_id, size_t limit) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT id, at, actor, action, details FROM (SELECT * FROM space_events WHERE "
                 "repo_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC");
     s.Bind(1, repo_id).Bind(2, static_cast<int64_t>(limit));
@@ -394,9 +398,10 @@ class SqliteStore final : public MetadataStore {
 
   Status SetHardwareGrant(int64_t account_id, std::string_view flavor, bool granted) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, granted ? "INSERT OR IGNORE INTO hardware_grants (account_id, flavor) "
-                               "VALUES (?, ?)"
-                             : "DELETE FROM hardware_grants WHERE account_id = ? AND flavor = ?");
+    Statement s(statements_,
+                granted ? "INSERT OR IGNORE INTO hardware_grants (account_id, flavor) "
+                          "VALUES (?, ?)"
+                        : "DELETE FROM hardware_grants WHERE account_id = ? AND flavor = ?");
     s.Bind(1, account_id).Bind(2, flavor);
     return s.Run();
   }
@@ -408,7 +413,7 @@ class SqliteStore final : public MetadataStore {
         "SELECT a.name, g.flavor FROM hardware_grants g JOIN accounts a ON a.id = g.account_id";
     if (account_id) sql += " WHERE g.account_id = ?";
     sql += " ORDER BY a.name, g.flavor";
-    Statement s(db_, sql);
+    Statement s(statements_, sql);
     if (account_id) s.Bind(1, *account_id);
     std::vector<HardwareGrant> out;
     while (s.Step()) out.push_back({s.Text(0), s.Text(1)});
@@ -423,13 +428,14 @@ class SqliteStore final : public MetadataStore {
 
   Status UpdateInt(const char* sql, int64_t value, int64_t id) {
     std::lock_guard lock(mu_);
-    Statement s(db_, sql);
+    Statement s(statements_, sql);
     s.Bind(1, value).Bind(2, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
 
   std::mutex mu_;
-  sqlite3* db_;  // guarded by mu_
+  sqlite3* db_;                        // guarded by mu_
+  sqlite::StatementCache statements_;  // guarded by mu_
 };
 
 }  // namespace

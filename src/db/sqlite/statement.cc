@@ -18,7 +18,42 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+StatementCache::~StatementCache() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* StatementCache::Acquire(std::string_view sql, bool* cached) {
+  auto it = statements_.find(std::string(sql));
+  if (it != statements_.end()) {
+    *cached = true;
+    return it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  bool keep = statements_.size() < kCapacity;
+  unsigned flags = keep ? SQLITE_PREPARE_PERSISTENT : 0;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  if (keep) statements_.emplace(std::string(sql), stmt);
+  *cached = keep;
+  return stmt;
+}
+
+Statement::Statement(StatementCache& cache, std::string_view sql) : db_(cache.db()) {
+  stmt_ = cache.Acquire(sql, &cached_);
+  if (stmt_ == nullptr) status_ = SqliteError(db_, "prepare");
+}
+
+Statement::~Statement() {
+  if (!cached_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
 
 Statement& Statement::Bind(int index, int64_t value) {
   if (stmt_) sqlite3_bind_int64(stmt_, index, value);

@@ -8,14 +8,37 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/result.h"
 
 namespace spacehub::db::sqlite {
 
+// Prepared statements of one connection, kept by SQL text so hot queries are parsed once (parsing
+// was a visible share of a repo-info request). Not thread-safe: the connection's owner serialises.
+class StatementCache final {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db() const { return db_; }
+  // A ready statement for `sql` (prepared on first use), or nullptr on a prepare error. Statements
+  // beyond the cache's capacity are handed out uncached (`*cached` false: the caller finalizes).
+  sqlite3_stmt* Acquire(std::string_view sql, bool* cached);
+
+ private:
+  static constexpr size_t kCapacity = 256;
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
 class Statement final {
  public:
   Statement(sqlite3* db, std::string_view sql);
+  // Borrows a cached statement; it is reset (not finalized) when this object goes away.
+  Statement(StatementCache& cache, std::string_view sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -37,6 +60,7 @@ class Statement final {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool cached_ = false;
   Status status_;
 };
 
