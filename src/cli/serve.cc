@@ -112,7 +112,10 @@ int Serve(const ServeOptions& o) {
 Command AddServeCommand(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the hub's HTTP server");
-  cmd->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flags)");
+  // CLI11 reads config files at the top level, with each subcommand's options in its own section:
+  // `spacehub --config hub.toml serve` with `[serve]` then `port = 8080`, `data-dir = "..."`.
+  app.set_config("--config", "", "Read options from a TOML/INI file ([serve] section)")
+      ->envname("SPACEHUB_CONFIG");
   cmd->add_option("--host", o->host, "Address to listen on")
       ->envname("SPACEHUB_HOST")
       ->capture_default_str();
