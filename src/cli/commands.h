@@ -12,5 +12,11 @@ using Command = std::function<int()>;
 Command AddServeCommand(CLI::App& app);
 Command AddAdminCommand(CLI::App& app);
 Command AddHookCommand(CLI::App& app);
+// Client subcommands (through spacehub::client only): whoami.cc, repo.cc, transfer.cc, space.cc.
+Command AddWhoamiCommand(CLI::App& app);
+Command AddRepoCommand(CLI::App& app);
+Command AddUploadCommand(CLI::App& app);
+Command AddDownloadCommand(CLI::App& app);
+Command AddSpaceCommand(CLI::App& app);
 
 }  // namespace spacehub::cli

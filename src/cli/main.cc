@@ -1,5 +1,5 @@
 // spacehub: the hub server (`serve`), its administration on a data directory (`admin`), and later
-// the client subcommands.
+// the client subcommands (whoami, repo, upload, download, space).
 #include "cli/commands.h"
 #include "core/log.h"
 
@@ -9,8 +9,18 @@ int main(int argc, char** argv) {
   auto serve = spacehub::cli::AddServeCommand(app);
   auto admin = spacehub::cli::AddAdminCommand(app);
   auto hook = spacehub::cli::AddHookCommand(app);
+  std::pair<const char*, spacehub::cli::Command> client_commands[] = {
+      {"whoami", spacehub::cli::AddWhoamiCommand(app)},
+      {"repo", spacehub::cli::AddRepoCommand(app)},
+      {"upload", spacehub::cli::AddUploadCommand(app)},
+      {"download", spacehub::cli::AddDownloadCommand(app)},
+      {"space", spacehub::cli::AddSpaceCommand(app)},
+  };
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("hook")) return hook();
+  for (auto& [name, command] : client_commands) {
+    if (app.got_subcommand(name)) return command();
+  }
   return admin();
 }

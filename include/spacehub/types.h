@@ -1,0 +1,133 @@
+// Value types of the spacehub C++ client: repo ids and types, Space settings and runtime, commit
+// operations and results. Plain structs, copyable; no thread-safety concerns beyond a value's own.
+// Every result also keeps the server's JSON text (`raw_json`) so callers can read fields the typed
+// struct does not name, as huggingface_hub keeps `.raw`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spacehub::client {
+
+enum class RepoType { kModel, kDataset, kSpace };
+
+// "model" / "dataset" / "space".
+const char* RepoTypeName(RepoType type);
+// Parses "model"/"dataset"/"space" (and the plural forms); nullopt otherwise.
+std::optional<RepoType> ParseRepoType(const std::string& name);
+
+// Hardware flavors known to the Hub (the wire value is any string; these are conveniences).
+namespace hardware {
+inline constexpr const char* kCpuBasic = "cpu-basic";
+inline constexpr const char* kCpuUpgrade = "cpu-upgrade";
+inline constexpr const char* kT4Small = "t4-small";
+inline constexpr const char* kT4Medium = "t4-medium";
+inline constexpr const char* kA10gSmall = "a10g-small";
+inline constexpr const char* kA10gLarge = "a10g-large";
+inline constexpr const char* kA100Large = "a100-large";
+}  // namespace hardware
+
+// The storage tiers of persistent /data.
+enum class SpaceStorage { kSmall, kMedium, kLarge };
+const char* SpaceStorageName(SpaceStorage tier);
+std::optional<SpaceStorage> ParseSpaceStorage(const std::string& name);
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+  std::string description;  // "" = none
+};
+
+struct WhoAmI {
+  std::string name;
+  std::string type;  // "user" / "org"
+  std::vector<std::string> orgs;
+  std::string raw_json;
+};
+
+struct CreateRepoOptions {
+  RepoType type = RepoType::kModel;
+  bool private_repo = false;
+  bool exist_ok = false;
+  // Space-only (sent only when type is kSpace).
+  std::string space_sdk;       // gradio, streamlit, docker, static
+  std::string space_hardware;  // "" = server default
+  std::optional<SpaceStorage> space_storage;
+  std::optional<int64_t> space_sleep_time;
+  std::vector<KeyValue> space_secrets;
+  std::vector<KeyValue> space_variables;
+};
+
+struct DuplicateSpaceOptions {
+  std::string to_id;  // "" = same name under the caller's namespace; "name" = caller's namespace
+  std::optional<bool> private_repo;
+  std::string hardware;
+  std::optional<SpaceStorage> storage;
+  std::optional<int64_t> sleep_time;
+  std::vector<KeyValue> secrets;
+  std::vector<KeyValue> variables;
+  bool exist_ok = false;
+};
+
+struct RepoFile {
+  std::string path;
+  std::optional<int64_t> size;
+  std::string lfs_sha256;  // "" when not an LFS file
+};
+
+struct RepoInfo {
+  std::string id;
+  std::string sha;
+  bool private_repo = false;
+  std::string last_modified;
+  std::vector<RepoFile> siblings;
+  std::string sdk;            // Spaces
+  std::string runtime_stage;  // Spaces: runtime.stage when present
+  std::string raw_json;
+};
+
+struct SpaceRuntime {
+  std::string stage;
+  std::optional<std::string> hardware;            // hardware.current
+  std::optional<std::string> requested_hardware;  // hardware.requested
+  std::optional<int64_t> sleep_time;              // gcTimeout
+  std::optional<std::string> storage;
+  std::string raw_json;
+};
+
+struct SpaceVariable {
+  std::string key;
+  std::string value;
+  std::string description;
+  std::string updated_at;
+};
+
+// One operation of a commit, in the order given.
+struct CommitOperation {
+  enum class Kind { kAdd, kDelete };
+  Kind kind = Kind::kAdd;
+  std::string path_in_repo;
+  // kAdd: exactly one of local_path or content.
+  std::string local_path;
+  std::optional<std::string> content;
+  // kDelete: a folder (sent as deletedFolder) when the path ends with '/'.
+
+  static CommitOperation AddFile(std::string path_in_repo, std::string local_path);
+  static CommitOperation AddBytes(std::string path_in_repo, std::string content);
+  static CommitOperation Delete(std::string path_in_repo);
+};
+
+struct CommitInfo {
+  std::string commit_url;
+  std::string commit_oid;
+  std::string pr_url;
+  bool empty = false;  // every operation was a no-op; no commit made
+};
+
+// Progress of one transfer: bytes done of total (total 0 = unknown). Called on the calling thread.
+using ProgressFn = std::function<void(const std::string& label, uint64_t done, uint64_t total)>;
+
+}  // namespace spacehub::client

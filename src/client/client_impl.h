@@ -1,0 +1,41 @@
+// HubClient::Impl: the resolved configuration plus the request helpers every call file uses.
+// Immutable after construction, so const methods are safe from any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "client/config.h"
+#include "client/http.h"
+#include "spacehub/hub_client.h"
+
+namespace spacehub::client {
+
+class HubClient::Impl {
+ public:
+  explicit Impl(ClientOptions options);
+
+  const detail::ResolvedConfig& config() const { return config_; }
+  const ClientOptions& options() const { return options_; }
+
+  // A request with the auth and user-agent headers set.
+  detail::HttpRequest Make(const std::string& method, const std::string& url) const;
+  // Sends JSON (when not null), raises typed errors, returns the parsed body (null when empty or
+  // not JSON).
+  nlohmann::json CallJson(const std::string& method, const std::string& url,
+                          const nlohmann::json& body = nullptr,
+                          detail::RetryPolicy retry = detail::RetryPolicy::kNone) const;
+  // Throws LocalError(kAuthRequired) when no token is configured.
+  void RequireToken(const char* what) const;
+
+  std::string SpaceUrl(const std::string& repo_id, const std::string& suffix) const;
+
+ private:
+  ClientOptions options_;
+  detail::ResolvedConfig config_;
+};
+
+SpaceRuntime ParseSpaceRuntime(const nlohmann::json& j);
+RepoInfo ParseRepoInfo(const nlohmann::json& j);
+
+}  // namespace spacehub::client

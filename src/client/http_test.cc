@@ -1,0 +1,152 @@
+// Tests for the libcurl transport against a scripted loopback server: retries with Retry-After,
+// no retry for plain calls, a 200 answer to a Range request restarting the file, and concurrent
+// calls from several threads.
+#include "client/http.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "spacehub/errors.h"
+
+namespace spacehub::client::detail {
+namespace {
+
+// Answers each connection with `respond(n, request_text)` (n counts from 0), one request per
+// connection (Connection: close).
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::function<std::string(int, const std::string&)> respond)
+      : respond_(std::move(respond)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 64);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~ScriptedServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int count() const { return count_; }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+      std::string resp = respond_(count_++, req);
+      ::write(c, resp.data(), resp.size());
+      ::close(c);
+    }
+  }
+
+  std::function<std::string(int, const std::string&)> respond_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<int> count_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+std::string Answer(int status, const std::string& body, const std::string& extra = "") {
+  return "HTTP/1.1 " + std::to_string(status) +
+         " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+         extra + "\r\n" + body;
+}
+
+TEST(HttpTest, RetriesServerErrorsHonouringRetryAfter) {
+  ScriptedServer s([](int n, const std::string&) {
+    return n < 2 ? Answer(503, "busy", "Retry-After: 0\r\n") : Answer(200, "ok");
+  });
+  HttpRequest r;
+  r.url = s.url("/x");
+  HttpResponse resp = PerformWithRetry(r, RetryPolicy::kAll);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(resp.body, "ok");
+  EXPECT_EQ(s.count(), 3);
+}
+
+TEST(HttpTest, PlainCallsAndDownloadsDoNotRetry5xx) {
+  ScriptedServer s([](int, const std::string&) { return Answer(500, "no", "Retry-After: 0\r\n"); });
+  HttpRequest r;
+  r.url = s.url("/x");
+  EXPECT_EQ(PerformWithRetry(r, RetryPolicy::kNone).status, 500);
+  EXPECT_EQ(PerformWithRetry(r, RetryPolicy::kDownload).status, 500);
+  EXPECT_EQ(s.count(), 2);
+  EXPECT_TRUE(ShouldRetryStatus(429, RetryPolicy::kDownload));
+  EXPECT_FALSE(ShouldRetryStatus(404, RetryPolicy::kAll));
+}
+
+TEST(HttpTest, RefusedConnectionIsANetworkError) {
+  HttpRequest r;
+  r.url = "http://127.0.0.1:1/x";
+  EXPECT_THROW(Perform(r), NetworkError);
+}
+
+TEST(HttpTest, RangeAnsweredWith200RestartsTheFile) {
+  std::string seen;
+  ScriptedServer s([&seen](int, const std::string& req) {
+    seen = req;
+    return Answer(200, "0123456789");
+  });
+  auto file = std::filesystem::temp_directory_path() / ("shc-http-" + std::to_string(::getpid()));
+  std::ofstream(file) << "01234";
+  HttpRequest r;
+  r.url = s.url("/f");
+  r.headers = {"Range: bytes=5-"};
+  r.download_file = file.string();
+  r.restart_on_200 = true;
+  EXPECT_EQ(Perform(r).status, 200);
+  EXPECT_NE(seen.find("Range: bytes=5-"), std::string::npos);
+  std::ifstream in(file);
+  std::string got((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(got, "0123456789");
+  std::filesystem::remove(file);
+}
+
+TEST(HttpTest, ConcurrentCallsFromManyThreads) {
+  ScriptedServer s([](int n, const std::string&) { return Answer(200, std::to_string(n)); });
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 5; ++j) {
+        HttpRequest r;
+        r.url = s.url("/c");
+        if (Perform(r).status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 40);
+}
+
+}  // namespace
+}  // namespace spacehub::client::detail
