@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Runs every issue #2 benchmark in turn and prints their summaries. Each script starts and stops
+# Runs every issue #2 / #3 benchmark in turn and prints their summaries. Each script starts and stops
 # its own hub (and nginx) on 127.0.0.1 and removes its temp files. Knobs are passed through the
 # environment (SIZE_MIB, RUNS, DURATION, FILES, ...; see each script's header).
 #
-#   bench/run_all.sh                      # all four, about 5 minutes on 2 cores
+#   bench/run_all.sh                      # all five, about 9 minutes on 2 cores
 #   bench/run_all.sh repo_info_wrk commit_10k
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-BENCHES=(download_vs_nginx upload_vs_sha256 repo_info_wrk commit_10k)
+BENCHES=(download_vs_nginx upload_vs_sha256 repo_info_wrk commit_10k clone_vs_http_backend)
 (($# > 0)) && BENCHES=("$@")
 
 failed=()
