@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <system_error>
 
+#include "core/background_sha256.h"
 #include "core/crypto.h"
 #include "repo/fs_util.h"
 
@@ -68,7 +69,7 @@ class HashingFile {
 
  private:
   fs::TempFile file_;  // unlinked on destruction unless moved into place
-  Sha256Stream sha_;
+  BackgroundSha256 sha_;  // hashes on its own thread while the next chunk arrives
   uint64_t expected_;
   uint64_t written_ = 0;
 };
