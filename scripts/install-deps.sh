@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   git git-lfs curl clang-format clang-tidy
+  bubblewrap python3-venv
 )
 
 is_installed() {

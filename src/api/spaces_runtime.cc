@@ -1,7 +1,12 @@
 // Space runtime routes (spec §4.3, §4.4): hardware catalog, runtime, hardware, sleep time, pause,
-// restart, storage, and the event log as server-sent events.
+// restart, storage, the event log and the build/run logs as server-sent events, and the files of a
+// running static Space (GET /spaces/{ns}/{name}/app/{path}).
+#include <cstring>
+#include <filesystem>
+
 #include "api/render.h"
 #include "api/routes.h"
+#include "core/time_util.h"
 
 namespace spacehub::api {
 namespace {
@@ -89,6 +94,68 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   return resp;
 }
 
+// The stored build or run log as SSE: one `data: {"timestamp", "data"}` event per line
+// (fetch_space_logs yields event["data"]), then the response ends — no follow yet (see Events).
+Result<http::Response> Logs(ApiContext& ctx, http::Request& req, bool build) {
+  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
+  size_t limit = 1000;
+  if (auto tail = req.Query("tail")) {
+    char* end = nullptr;
+    long long n = std::strtoll(tail->c_str(), &end, 10);
+    if (tail->empty() || *end != '\0' || n < 1) {
+      return Status::InvalidArgument("'tail' must be a positive integer");
+    }
+    limit = static_cast<size_t>(std::min(n, 100000LL));
+  }
+  SH_ASSIGN_OR_RETURN(auto lines, ctx.spaces.Logs(who, id, build, limit));
+  std::string body;
+  for (const auto& l : lines) {
+    nlohmann::json j = {{"data", l.text}};
+    if (l.at) j["timestamp"] = FormatIsoMillis(*l.at);
+    body += "data: " + j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+  }
+  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
+  resp.Header("Cache-Control", "no-cache");
+  return resp;
+}
+
+std::string ContentTypeFor(const std::string& path) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".wasm", "application/wasm"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".ico", "image/x-icon"}};
+  for (const auto& [ext, type] : kTypes) {
+    if (path.size() >= std::strlen(ext) && path.ends_with(ext)) return type;
+  }
+  return "application/octet-stream";
+}
+
+// A static Space's files, served from its current build until the proxy (#6) takes over.
+Result<http::Response> StaticApp(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
+  std::string path(req.Param("path"));
+  SH_ASSIGN_OR_RETURN(std::filesystem::path file, ctx.spaces.StaticFile(who, id, path));
+  http::Response r;
+  SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(file.string()));
+  r.Header("Content-Type", ContentTypeFor(file.string()));
+  r.Header("Cache-Control", "no-cache");
+  r.ranges_allowed = true;
+  return r;
+}
+
 Result<http::Response> ListHardware(ApiContext& ctx) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& f : ctx.hub().hardware.Get()->flavors) arr.push_back(FlavorJson(f));
@@ -111,6 +178,14 @@ void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx) {
   router.Add(Method::kDelete, base + "/storage", RuntimeRoute(ctx, DeleteStorage));
   router.Add(Method::kGet, base + "/events",
              Handle([&ctx](http::Request& r) { return Events(ctx, r); }));
+  router.Add(Method::kGet, "/spaces/{ns}/{name}/app/{path*}",
+             Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
+  router.Add(Method::kGet, "/spaces/{ns}/{name}/app/",
+             Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
+  router.Add(Method::kGet, base + "/logs/build",
+             Handle([&ctx](http::Request& r) { return Logs(ctx, r, /*build=*/true); }));
+  router.Add(Method::kGet, base + "/logs/run",
+             Handle([&ctx](http::Request& r) { return Logs(ctx, r, /*build=*/false); }));
 }
 
 }  // namespace spacehub::api

@@ -12,7 +12,9 @@
 #include "cli/commands.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "runtime/local/local_backend.h"
 #include "service/hub_instance.h"
+#include "service/space_engine.h"
 
 namespace spacehub::cli {
 namespace {
@@ -30,6 +32,10 @@ struct ServeOptions {
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
   int64_t space_min_sleep_seconds = 5 * 60;
+  std::string space_runtime = "none";  // none | local (docs/design/0004-runtime.md)
+  std::string space_pip_index_url;
+  std::string space_wheelhouse;
+  std::string space_host_domain;
 };
 
 int Serve(const ServeOptions& o) {
@@ -75,6 +81,27 @@ int Serve(const ServeOptions& o) {
   so.threads = o.threads;
   so.max_body_bytes = o.max_body_mb * 1024 * 1024;
   http::Server server(so, router);
+
+  // The Space runtime: built before listening, stopped (every Space with it) after the server.
+  std::unique_ptr<runtime::LocalBackend> backend;
+  std::unique_ptr<service::SpaceEngine> engine;
+  if (o.space_runtime == "local") {
+    runtime::LocalBackendOptions bo;
+    bo.bwrap = runtime::LocalBackend::FindBwrap();
+    if (bo.bwrap.empty()) {
+      std::fprintf(stderr, "spacehub: --space-runtime local needs bubblewrap (bwrap)\n");
+      return 1;
+    }
+    backend = std::make_unique<runtime::LocalBackend>(bo);
+    service::SpaceEngineOptions eo;
+    eo.data_dir = o.data_dir;
+    eo.python.pip_index_url = o.space_pip_index_url;
+    eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
+    eo.python.wheelhouse = o.space_wheelhouse;
+    eo.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
+    engine = std::make_unique<service::SpaceEngine>((*instance)->hub(), *backend, eo);
+    (*instance)->hub().runtime = engine.get();
+  }
   if (Status st = server.Listen(); !st.ok()) {
     std::fprintf(stderr, "spacehub: %s\n", st.ToString().c_str());
     return 1;
@@ -91,6 +118,10 @@ int Serve(const ServeOptions& o) {
     std::printf("# administrator 'admin' created; the token above is shown only once\n");
   }
   std::fflush(stdout);
+  if (engine) {
+    engine->Start();
+    spdlog::info("space runtime: local (bubblewrap), /data as plain directories");
+  }
 
   std::thread waiter([&server, signals] {
     int sig = 0;
@@ -102,6 +133,10 @@ int Serve(const ServeOptions& o) {
   // Run() also returns if the server stops for another reason: wake the waiter so it can exit.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  if (engine) {
+    engine->Stop();
+    (*instance)->hub().runtime = nullptr;
+  }
   spdlog::info("spacehub stopped");
   spdlog::shutdown();  // flushes the buffered log
   return 0;
@@ -148,6 +183,20 @@ Command AddServeCommand(CLI::App& app) {
       ->envname("SPACEHUB_SPACE_MIN_SLEEP_SECONDS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--space-runtime", o->space_runtime,
+                  "Run Spaces: 'local' (bubblewrap sandboxes on this machine) or 'none'")
+      ->envname("SPACEHUB_SPACE_RUNTIME")
+      ->check(CLI::IsMember({"none", "local"}))
+      ->capture_default_str();
+  cmd->add_option("--space-pip-index-url", o->space_pip_index_url,
+                  "Package index for Python Spaces' requirements.txt (default: none, offline)")
+      ->envname("SPACEHUB_SPACE_PIP_INDEX_URL");
+  cmd->add_option("--space-wheelhouse", o->space_wheelhouse,
+                  "Directory of wheels for Python Spaces' requirements.txt")
+      ->envname("SPACEHUB_SPACE_WHEELHOUSE");
+  cmd->add_option("--space-host-domain", o->space_host_domain,
+                  "Domain of SPACE_HOST (<ns>-<name>.<domain>; default localhost)")
+      ->envname("SPACEHUB_SPACE_HOST_DOMAIN");
   return [o] { return Serve(*o); };
 }
 

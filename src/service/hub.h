@@ -12,6 +12,7 @@
 #include "repo/lfs_store.h"
 #include "repo/repo_store.h"
 #include "service/hardware_catalog.h"
+#include "service/space_runtime_hook.h"
 
 namespace spacehub::service {
 
@@ -33,6 +34,7 @@ struct Hub {
   SecretBox& secrets;         // Space secrets at rest
   HardwareCatalog& hardware;  // Space hardware flavors
   HubOptions options;
+  SpaceRuntimeHook* runtime = nullptr;  // the Space engine when one runs (serve), else null
 };
 
 }  // namespace spacehub::service

@@ -11,6 +11,8 @@ void OnRefsUpdated(Hub& hub, const db::RepoRow& row, const std::vector<std::stri
     if (ref.rfind("refs/pr/", 0) != 0) content_changed = true;
   }
   if (content_changed) (void)hub.db.TouchRepo(row.id, NowMillis());
+  // A Space rebuilds on every new commit of main: wake the runtime engine rather than wait a pass.
+  if (hub.runtime && row.repo.type == RepoType::kSpace) hub.runtime->Notify(row.id);
 }
 
 }  // namespace spacehub::service

@@ -1,8 +1,8 @@
 // OnRefsUpdated: what happens after refs of a repository moved, whoever moved them — an API commit
 // (CommitService) or a `git push` (GitHttpService). The one place for "after a commit": the
 // repository's cached revision lookups are dropped and its `lastModified` moves when a branch or
-// tag changed (pull-request refs alone do not count, as on the Hub). Later consumers (Space
-// rebuilds) hook in here. Thread-safe.
+// tag changed (pull-request refs alone do not count, as on the Hub). A Space's runtime engine is
+// notified, so a new commit rebuilds it. Thread-safe.
 #pragma once
 
 #include <string>

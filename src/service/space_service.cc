@@ -102,7 +102,9 @@ std::optional<std::string> SpaceService::TryPlace(db::SpaceSettingsRow& s,
 Status SpaceService::Save(db::SpaceSettingsRow s, bool wants_restart) {
   if (wants_restart) ++s.restart_generation;
   s.updated_at = NowMillis();
-  return hub_.db.PutSpaceSettings(s);
+  SH_TRY(hub_.db.PutSpaceSettings(s));
+  if (hub_.runtime) hub_.runtime->Notify(s.repo_id);
+  return Status::Ok();
 }
 
 void SpaceService::Record(const db::RepoRow& row, const Caller& who, const std::string& action,
@@ -172,6 +174,12 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
     v.stage = config.stage;
     v.error_message = config.message;
     reason = config.message;
+  } else if (hub_.runtime) {
+    SpaceEngineStatus es = hub_.runtime->Status(row.id, *sha, s.restart_generation);
+    v.stage = es.stage;
+    v.error_message = es.error_message;
+    reason = es.message;
+    if (v.stage == "RUNNING" || v.stage == "APP_STARTING") v.replicas_current = 1;
   } else {
     v.stage = "STOPPED";
     reason = kNoEngine;

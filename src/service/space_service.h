@@ -13,6 +13,7 @@
 // Thread-safe.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,12 @@
 #include "service/space_config.h"
 
 namespace spacehub::service {
+
+// One line of a Space's build or run log, secrets redacted.
+struct SpaceLogLine {
+  std::optional<int64_t> at;  // epoch millis when known
+  std::string text;
+};
 
 struct SpaceEntryInput {
   std::string key;
@@ -100,6 +107,15 @@ class SpaceService final {
                                                      const std::string& key);
 
   Result<std::vector<db::SpaceEvent>> Events(const Caller& who, const RepoId& id, size_t limit);
+  // The stored build or run log (the last `limit` lines; empty when the hub runs no Space
+  // runtime), with every current secret value redacted once more. Needs write access, as the
+  // Hub's logs do. In space_logs.cc.
+  Result<std::vector<SpaceLogLine>> Logs(const Caller& who, const RepoId& id, bool build,
+                                         size_t limit);
+  // A file of a RUNNING static Space's current build (read access; "" = index.html). In
+  // space_logs.cc. NotFound when the Space does not run or the file does not exist.
+  Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,
+                                           const std::string& path);
 
   // The decrypted secrets of a Space, for the runtime engine only.
   Result<std::map<std::string, std::string>> SecretEnvironment(const db::RepoRow& row);

@@ -1,0 +1,50 @@
+// Builds one commit of a Space into a directory the sandbox can run (spec/spaces.md, issue #5):
+//  1. CheckoutCommit writes every file of the commit (LFS files with their real content from the
+//     LFS store) into <dest>, through a temporary sibling renamed into place when complete;
+//  2. BuildPython (gradio / streamlit) makes a venv in <dest>/.venv with the system python and
+//     installs requirements.txt with pip from the administrator's index or wheelhouse — offline
+//     (`--no-index`) when neither is configured, so a requirement that needs a download fails
+//     with pip's own error in the build log.
+// Stateless functions; each call owns its directories. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/repo_id.h"
+#include "core/result.h"
+#include "repo/lfs_store.h"
+#include "repo/repo_store.h"
+
+namespace spacehub::runtime {
+
+// Marker written into a build directory once it is complete and usable.
+inline constexpr const char* kBuildOkMarker = ".spacehub-build-ok";
+
+// Files of `sha` into `dest` (which must not exist). Returns the list of file paths.
+Result<std::vector<std::string>> CheckoutCommit(const repo::RepoStore& repos,
+                                                const repo::LfsStore& lfs, const RepoId& id,
+                                                const std::string& sha,
+                                                const std::filesystem::path& dest);
+
+struct PythonBuildOptions {
+  // When set, venv and pip run in a bubblewrap sandbox (uid 1000, the build dir at /app, no
+  // network unless an index is configured) rather than as the hub's user on the host.
+  std::filesystem::path bwrap;
+  std::filesystem::path python = "/usr/bin/python3";  // must live under /usr (the sandbox's view)
+  std::string pip_index_url;                          // empty: none
+  std::filesystem::path wheelhouse;                   // empty: none
+  std::chrono::seconds pip_timeout{600};
+};
+
+// Creates <dir>/.venv and installs <dir>/requirements.txt when it lists anything. The log gets
+// every command and its output. A failure's message is the last lines of the log.
+Status BuildPython(const std::filesystem::path& dir, const std::filesystem::path& log_path,
+                   const PythonBuildOptions& options);
+
+// The last `n` non-empty lines of a text file (for error messages).
+std::vector<std::string> TailLines(const std::filesystem::path& path, size_t n);
+
+}  // namespace spacehub::runtime

@@ -1,0 +1,264 @@
+#include "runtime/local/local_backend.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "core/time_util.h"
+#include "runtime/process.h"
+#include "runtime/sandbox.h"
+
+namespace spacehub::runtime {
+namespace {
+
+constexpr size_t kKeepLines = 50;
+constexpr size_t kMaxLine = 16 * 1024;
+
+// Parses {"child-pid": N} from bwrap's info fd.
+pid_t ParseChildPid(const std::string& info) {
+  auto pos = info.find("\"child-pid\"");
+  if (pos == std::string::npos) return -1;
+  pos = info.find(':', pos);
+  if (pos == std::string::npos) return -1;
+  return static_cast<pid_t>(std::strtol(info.c_str() + pos + 1, nullptr, 10));
+}
+
+// Connects to 127.0.0.1:port inside the network namespace of `ns_pid`. Runs on its own thread:
+// setns changes only the calling thread, and that thread ends right after.
+bool ConnectInNamespace(pid_t ns_pid, int port) {
+  bool ok = false;
+  std::thread t([&] {
+    std::string ns = "/proc/" + std::to_string(ns_pid) + "/ns/net";
+    int nsfd = ::open(ns.c_str(), O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0) return;
+    // Only the network namespace of this thread moves (allowed in a threaded process).
+    if (::setns(nsfd, CLONE_NEWNET) != 0) {
+      ::close(nsfd);
+      return;
+    }
+    ::close(nsfd);
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s < 0) return;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int rc = ::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    if (rc == 0) {
+      ok = true;
+    } else if (errno == EINPROGRESS) {
+      pollfd p{s, POLLOUT, 0};
+      if (::poll(&p, 1, 500) == 1) {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
+        ok = err == 0;
+      }
+    }
+    ::close(s);
+  });
+  t.join();
+  return ok;
+}
+
+}  // namespace
+
+LocalBackend::~LocalBackend() {
+  std::map<std::string, std::unique_ptr<Instance>> all;
+  {
+    std::lock_guard lock(mu_);
+    all.swap(instances_);
+  }
+  for (auto& [key, inst] : all) Terminate(*inst, options_.stop_grace);
+}
+
+std::filesystem::path LocalBackend::FindBwrap() {
+  if (const char* path = std::getenv("PATH")) {
+    std::string p = path;
+    size_t start = 0;
+    while (start <= p.size()) {
+      size_t end = p.find(':', start);
+      if (end == std::string::npos) end = p.size();
+      std::filesystem::path candidate =
+          std::filesystem::path(p.substr(start, end - start)) / "bwrap";
+      if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+      start = end + 1;
+    }
+  }
+  if (::access("/usr/bin/bwrap", X_OK) == 0) return "/usr/bin/bwrap";
+  return {};
+}
+
+Status LocalBackend::Start(const InstanceSpec& spec) {
+  Stop(spec.key);
+  int out[2], info[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  if (::pipe2(info, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return Status::Internal("pipe failed");
+  }
+  SandboxSpec sb;
+  sb.bwrap = options_.bwrap;
+  sb.app_dir = spec.app_dir;
+  sb.data_dir = spec.data_dir;
+  sb.info_fd = 3;
+  sb.argv = spec.argv;
+  SpawnOptions so;
+  so.argv = BwrapArgv(sb);
+  so.env = spec.env;
+  so.stdout_fd = out[1];
+  so.extra_fds = {{info[1], 3}};
+  auto pid = Spawn(so);
+  ::close(out[1]);
+  ::close(info[1]);
+  if (!pid.ok()) {
+    ::close(out[0]);
+    ::close(info[0]);
+    return pid.status();
+  }
+  auto inst = std::make_unique<Instance>();
+  inst->pid = *pid;
+  inst->port = spec.port;
+  inst->started_at = NowMillis();
+  Instance* raw = inst.get();
+  inst->pump = std::thread(&LocalBackend::Pump, raw, out[0], info[0], spec);
+  std::lock_guard lock(mu_);
+  instances_[spec.key] = std::move(inst);
+  return Status::Ok();
+}
+
+void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec) {
+  std::string info;
+  char buf[8192];
+  // bwrap writes its info and closes the fd once the namespaces exist (or exits on failure).
+  for (;;) {
+    ssize_t n = ::read(info_fd, buf, sizeof(buf));
+    if (n > 0) {
+      info.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(info_fd);
+  inst->child_pid = ParseChildPid(info);
+
+  std::ofstream log(spec.log_path, std::ios::app);
+  std::string pending;
+  auto emit = [&](std::string line) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    line = spec.redactor.Apply(line);
+    log << NowMillis() << ' ' << line << '\n';
+    log.flush();
+    std::lock_guard lock(inst->mu);
+    inst->last_lines.push_back(std::move(line));
+    if (inst->last_lines.size() > kKeepLines) inst->last_lines.pop_front();
+  };
+  for (;;) {
+    ssize_t n = ::read(out_fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    size_t nl;
+    while ((nl = pending.find('\n')) != std::string::npos) {
+      emit(pending.substr(0, nl));
+      pending.erase(0, nl + 1);
+    }
+    if (pending.size() > kMaxLine) {
+      emit(pending);
+      pending.clear();
+    }
+  }
+  if (!pending.empty()) emit(pending);
+  ::close(out_fd);
+  int status = 0;
+  while (::waitpid(inst->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  log << NowMillis() << " spacehub: the app exited with code " << code << '\n';
+  std::lock_guard lock(inst->mu);
+  inst->alive = false;
+  inst->exit_code = code;
+}
+
+void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
+  bool alive;
+  {
+    std::lock_guard lock(inst.mu);
+    alive = inst.alive;
+  }
+  if (alive) {
+    // bwrap passes TERM on to nothing; killing it takes the sandbox down (--die-with-parent and
+    // the pid namespace), so TERM goes to the app itself first for a clean shutdown.
+    pid_t child = inst.child_pid.load();
+    if (child > 0) ::kill(child, SIGTERM);
+    ::kill(inst.pid, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(inst.mu);
+        if (!inst.alive) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::lock_guard lock(inst.mu);
+    if (inst.alive) ::kill(inst.pid, SIGKILL);  // not yet reaped, so the pid is still ours
+  }
+  if (inst.pump.joinable()) inst.pump.join();
+}
+
+void LocalBackend::Stop(const std::string& key) {
+  std::unique_ptr<Instance> inst;
+  {
+    std::lock_guard lock(mu_);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) return;
+    inst = std::move(it->second);
+    instances_.erase(it);
+  }
+  Terminate(*inst, options_.stop_grace);
+}
+
+InstanceStatus LocalBackend::Get(const std::string& key) {
+  std::lock_guard lock(mu_);
+  InstanceStatus st;
+  auto it = instances_.find(key);
+  if (it == instances_.end()) return st;
+  Instance& inst = *it->second;
+  std::lock_guard ilock(inst.mu);
+  st.exists = true;
+  st.alive = inst.alive;
+  st.exit_code = inst.exit_code;
+  st.started_at = inst.started_at;
+  st.last_lines.assign(inst.last_lines.begin(), inst.last_lines.end());
+  return st;
+}
+
+bool LocalBackend::Probe(const std::string& key) {
+  pid_t child;
+  int port;
+  {
+    std::lock_guard lock(mu_);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) return false;
+    std::lock_guard ilock(it->second->mu);
+    if (!it->second->alive) return false;
+    child = it->second->child_pid.load();
+    port = it->second->port;
+  }
+  if (child <= 0) return false;
+  return ConnectInNamespace(child, port);
+}
+
+}  // namespace spacehub::runtime

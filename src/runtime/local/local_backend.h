@@ -1,0 +1,62 @@
+// LocalBackend: runs each Space instance on this machine in a bubblewrap sandbox
+// (runtime/sandbox.h). Per instance, one pump thread reads the sandbox's stdout+stderr from a pipe,
+// redacts each line, appends it with a timestamp to the run log, keeps the last lines in memory,
+// and reaps the process once its output ends (the whole pid namespace dies with the app). Health:
+// Probe enters the instance's network namespace (setns on /proc/<child>/ns/net from a short-lived
+// thread, as only that thread changes namespace) and connects to 127.0.0.1:<port> there; needs
+// CAP_SYS_ADMIN over the sandbox's user namespace (the hub running as root, or as the same user
+// with ambient rights). Thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "runtime/runtime_backend.h"
+
+namespace spacehub::runtime {
+
+struct LocalBackendOptions {
+  std::filesystem::path bwrap = "/usr/bin/bwrap";
+  std::chrono::milliseconds stop_grace{3000};
+};
+
+class LocalBackend final : public RuntimeBackend {
+ public:
+  explicit LocalBackend(LocalBackendOptions options) : options_(std::move(options)) {}
+  ~LocalBackend() override;  // stops every instance
+
+  Status Start(const InstanceSpec& spec) override;
+  void Stop(const std::string& key) override;
+  InstanceStatus Get(const std::string& key) override;
+  bool Probe(const std::string& key) override;
+
+  // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
+  static std::filesystem::path FindBwrap();
+
+ private:
+  struct Instance {
+    pid_t pid = -1;                    // bwrap
+    std::atomic<pid_t> child_pid{-1};  // first process inside the namespaces (from --info-fd)
+    int port = 7860;
+    int64_t started_at = 0;
+    std::mutex mu;  // guards the fields below
+    bool alive = true;
+    std::optional<int> exit_code;
+    std::deque<std::string> last_lines;
+    std::thread pump;
+  };
+  static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
+  static void Terminate(Instance& inst, std::chrono::milliseconds grace);
+
+  LocalBackendOptions options_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Instance>> instances_;
+};
+
+}  // namespace spacehub::runtime

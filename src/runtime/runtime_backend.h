@@ -1,0 +1,51 @@
+// RuntimeBackend: the seam between the Space engine (service/space_engine, which owns the desired
+// state and the stage machine) and whatever runs Space processes — `local/` (bubblewrap on this
+// machine) now, Kubernetes later. A backend starts, stops and reports one instance per key; it does
+// not restart anything by itself: crash handling and backoff are the engine's decisions.
+// Implementations are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "runtime/redactor.h"
+#include "runtime/space_env.h"
+
+namespace spacehub::runtime {
+
+struct InstanceSpec {
+  std::string key;                 // one instance per key (the Space's uid)
+  std::filesystem::path app_dir;   // the checked-out, built commit
+  std::filesystem::path data_dir;  // persistent /data (plain directory for now)
+  std::filesystem::path log_path;  // run log: "<epoch millis> <line>" per line, appended
+  std::vector<std::string> argv;   // inside the sandbox, cwd /app
+  EnvList env;                     // complete environment of the app
+  int port = 7860;                 // the app's port inside its network namespace
+  Redactor redactor;               // applied to every log line before it is written
+};
+
+struct InstanceStatus {
+  bool exists = false;                  // Start was called and Stop was not
+  bool alive = false;                   // the sandbox process has not exited
+  std::optional<int> exit_code;         // once exited: the code, or 128+signal
+  int64_t started_at = 0;               // epoch millis
+  std::vector<std::string> last_lines;  // the last lines of output, redacted
+};
+
+class RuntimeBackend {
+ public:
+  virtual ~RuntimeBackend() = default;
+  // Replaces any instance with the same key.
+  virtual Status Start(const InstanceSpec& spec) = 0;
+  // Stops the instance (TERM, then KILL after a grace period) and forgets it. No-op when absent.
+  virtual void Stop(const std::string& key) = 0;
+  virtual InstanceStatus Get(const std::string& key) = 0;
+  // Whether the app accepts a TCP connection on its port now.
+  virtual bool Probe(const std::string& key) = 0;
+};
+
+}  // namespace spacehub::runtime

@@ -1,0 +1,461 @@
+#include "service/space_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/time_util.h"
+#include "runtime/process.h"
+
+namespace spacehub::service {
+namespace fs = std::filesystem;
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l;
+  return s;
+}
+
+}  // namespace
+
+SpaceEngine::SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngineOptions options)
+    : hub_(hub),
+      backend_(backend),
+      options_(std::move(options)),
+      repos_(hub),
+      spaces_(hub, repos_) {}
+
+SpaceEngine::~SpaceEngine() { Stop(); }
+
+void SpaceEngine::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread(&SpaceEngine::Loop, this);
+}
+
+void SpaceEngine::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (auto& [id, sp] : spaces_state_) {
+    if (sp->build.valid()) sp->build.wait();
+    if (sp->state.has_instance) backend_.Stop(std::to_string(id));
+  }
+  spaces_state_.clear();
+}
+
+void SpaceEngine::Notify(int64_t repo_id) {
+  {
+    std::lock_guard lock(mu_);
+    notified_.insert(repo_id);
+  }
+  cv_.notify_all();
+}
+
+fs::path SpaceEngine::SpaceDir(const std::string& uid) const {
+  return options_.data_dir / "spaces" / uid;
+}
+
+fs::path SpaceEngine::LogPath(const std::string& repo_uid, bool build) const {
+  return SpaceDir(repo_uid) / "logs" / (build ? "build.log" : "run.log");
+}
+
+SpaceEngineStatus SpaceEngine::Status(int64_t repo_id, const std::string& head_sha,
+                                      int64_t generation) {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(repo_id);
+  if (it == views_.end()) {
+    return {"BUILDING", std::nullopt, "Queued: the runtime builds this Space next"};
+  }
+  const View& v = it->second;
+  if (v.target_sha != head_sha) {
+    return {"BUILDING", std::nullopt, "A new commit is about to be built"};
+  }
+  if (v.target_generation != generation && v.status.stage != "BUILDING") {
+    return {"APP_STARTING", std::nullopt, "Restarting with the new settings"};
+  }
+  return v.status;
+}
+
+std::optional<fs::path> SpaceEngine::StaticRoot(int64_t repo_id) {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(repo_id);
+  if (it == views_.end() || it->second.static_root.empty()) return std::nullopt;
+  return it->second.static_root;
+}
+
+void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
+  View v;
+  v.status.stage = sp.state.stage;
+  if (!sp.error.empty()) v.status.error_message = sp.error;
+  v.status.message = sp.message;
+  v.target_sha = sp.state.target_sha;
+  v.target_generation = sp.state.target_generation;
+  if (sp.state.stage == "RUNNING" && !sp.state.runs_process) v.static_root = sp.build_dir;
+  std::lock_guard lock(mu_);
+  views_[repo_id] = std::move(v);
+}
+
+void SpaceEngine::Loop() {
+  spdlog::info("space runtime: reconciler started");
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (stop_) break;
+      notified_.clear();
+    }
+    try {
+      ReconcileAll();
+    } catch (const std::exception& e) {
+      spdlog::error("space runtime: reconcile pass failed: {}", e.what());
+    }
+    std::unique_lock lock(mu_);
+    // Quicker passes while something is in motion (builds, starts, backoff).
+    bool busy = false;
+    for (const auto& [id, v] : views_) {
+      if (v.status.stage == "BUILDING" || v.status.stage == "APP_STARTING") busy = true;
+    }
+    auto wait = busy ? std::chrono::milliseconds(200) : options_.interval;
+    cv_.wait_for(lock, wait, [&] { return stop_ || !notified_.empty(); });
+    if (stop_) break;
+  }
+}
+
+void SpaceEngine::ReconcileAll() {
+  std::set<int64_t> seen;
+  db::RepoQuery q;
+  q.type = RepoType::kSpace;
+  q.all_private = true;
+  q.limit = 500;
+  for (;;) {
+    auto rows = hub_.db.ListRepos(q);
+    if (!rows.ok()) {
+      spdlog::error("space runtime: cannot list Spaces: {}", rows.status().message());
+      return;
+    }
+    for (const auto& row : *rows) {
+      seen.insert(row.id);
+      Reconcile(row);
+    }
+    if (rows->size() < q.limit) break;
+    q.offset += q.limit;
+  }
+  // Spaces deleted since the last pass: stop whatever they left behind.
+  for (auto it = spaces_state_.begin(); it != spaces_state_.end();) {
+    if (seen.count(it->first)) {
+      ++it;
+      continue;
+    }
+    if (it->second->build.valid()) {
+      if (it->second->build.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        ++it;  // wait for its build to end first
+        continue;
+      }
+      (void)it->second->build.get();
+    }
+    if (it->second->state.has_instance) backend_.Stop(std::to_string(it->first));
+    {
+      std::lock_guard lock(mu_);
+      views_.erase(it->first);
+    }
+    it = spaces_state_.erase(it);
+  }
+}
+
+void SpaceEngine::Reconcile(const db::RepoRow& row) {
+  auto& slot = spaces_state_[row.id];
+  if (!slot) slot = std::make_unique<Space>();
+  Space& sp = *slot;
+
+  db::SpaceSettingsRow settings;
+  auto found = hub_.db.FindSpaceSettings(row.id);
+  if (found.ok() && found->has_value()) settings = **found;
+  EngineDesired want;
+  want.paused = settings.paused;
+  want.generation = settings.restart_generation;
+  auto sha = hub_.repos.ResolveRevision(row.repo, "main");
+  if (sha.ok()) want.head_sha = *sha;
+
+  if (sp.build.valid() && sp.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    FinishBuild(row, sp);
+  }
+  // A few steps at once when they follow each other immediately (build → start…).
+  for (int step = 0; step < 4; ++step) {
+    EngineObserved seen;
+    std::string key = std::to_string(row.id);
+    if (sp.state.has_instance) {
+      runtime::InstanceStatus st = backend_.Get(key);
+      seen.exited = !st.exists || !st.alive;
+      if (!seen.exited && sp.state.stage == "APP_STARTING") seen.healthy = backend_.Probe(key);
+    }
+    EngineAction action = DecideNext(want, sp.state, seen, NowMillis());
+    if (action == EngineAction::kNothing) break;
+    spdlog::debug("space runtime: {} → {}", row.repo.Full(), EngineActionName(action));
+    Apply(row, settings, sp, action, want);
+    if (sp.build.valid()) break;
+  }
+  Publish(row.id, sp);
+}
+
+void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
+                        EngineAction action, const EngineDesired& want) {
+  std::string key = std::to_string(row.id);
+  EngineState& s = sp.state;
+  auto stop_instance = [&] {
+    if (s.has_instance) backend_.Stop(key);
+    s.has_instance = false;
+  };
+  switch (action) {
+    case EngineAction::kNothing:
+      return;
+    case EngineAction::kStop:
+      stop_instance();
+      s.stage = "PAUSED";
+      sp.error.clear();
+      sp.message = "Paused by its owner; only a restart brings it back";
+      s.target_sha.clear();  // a restart rebuilds (or reuses) and starts again
+      return;
+    case EngineAction::kNoCommit:
+      stop_instance();
+      s.stage = "NO_APP_FILE";
+      s.target_sha.clear();
+      sp.message = "The Space has no commit on its main branch yet";
+      return;
+    case EngineAction::kBuild: {
+      stop_instance();  // no rolling swap yet: the old version stops while the new one builds
+      s.building = true;
+      s.stage = "BUILDING";
+      s.target_sha = *want.head_sha;
+      s.target_generation = want.generation;
+      s.crashes = 0;
+      sp.error.clear();
+      sp.message = "Building commit " + s.target_sha.substr(0, 12);
+      sp.build_sha = *want.head_sha;
+      sp.build_generation = want.generation;
+      sp.build_factory = settings.factory_rebuild;
+      db::RepoRow r = row;
+      std::string sha = *want.head_sha;
+      bool factory = settings.factory_rebuild;
+      sp.build = std::async(std::launch::async,
+                            [this, r, sha, factory] { return Build(r, sha, factory); });
+      return;
+    }
+    case EngineAction::kStart: {
+      spacehub::Status st = StartInstance(row, settings, sp);
+      if (!st.ok()) {
+        s.stage = "RUNTIME_ERROR";
+        sp.error = "The app could not be started: " + st.message();
+        sp.message = sp.error;
+        return;
+      }
+      s.has_instance = true;
+      s.started_at = NowMillis();
+      sp.message =
+          "Started; waiting for the app to answer on port " + std::to_string(sp.config.app_port);
+      return;
+    }
+    case EngineAction::kMarkRunning:
+      s.stage = "RUNNING";
+      s.crashes = 0;
+      sp.message = "The app answers on port " + std::to_string(sp.config.app_port);
+      return;
+    case EngineAction::kStartupTimeout: {
+      auto lines = backend_.Get(key).last_lines;
+      stop_instance();
+      s.stage = "RUNTIME_ERROR";
+      sp.error = "The app did not answer on port " + std::to_string(sp.config.app_port) +
+                 " within its startup_duration_timeout (" +
+                 std::to_string(s.startup_timeout_ms / 1000) + " s)";
+      if (!lines.empty()) {
+        if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
+        sp.error += ". Last output:\n" + JoinLines(lines);
+      }
+      sp.message = sp.error;
+      return;
+    }
+    case EngineAction::kCrashed:
+    case EngineAction::kCrashLoop: {
+      runtime::InstanceStatus st = backend_.Get(key);
+      stop_instance();
+      ++s.crashes;
+      std::string code = st.exit_code ? std::to_string(*st.exit_code) : "?";
+      auto lines = st.last_lines;
+      if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
+      if (action == EngineAction::kCrashLoop) {
+        s.stage = "RUNTIME_ERROR";
+        sp.error = "The app exited " + std::to_string(s.crashes) +
+                   " times in a row (last exit code " + code + ")";
+        if (!lines.empty()) sp.error += ". Last output:\n" + JoinLines(lines);
+        sp.message = sp.error;
+      } else {
+        s.stage = "APP_STARTING";
+        int64_t wait = CrashBackoffMs(s.crashes);
+        s.next_start_at = NowMillis() + wait;
+        sp.message = "The app exited with code " + code + "; restarting in " +
+                     std::to_string(wait / 1000) + " s";
+      }
+      return;
+    }
+  }
+}
+
+void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
+  BuildOutcome out = sp.build.get();
+  EngineState& s = sp.state;
+  s.building = false;
+  if (sp.build_sha != s.target_sha || sp.build_generation != s.target_generation) return;
+  sp.config = out.config;
+  sp.build_dir = out.dir;
+  s.startup_timeout_ms = out.config.startup_duration_timeout_seconds * 1000;
+  if (!out.stage.empty()) {
+    s.stage = out.stage;
+    sp.error = out.error;
+    sp.message = out.error;
+    return;
+  }
+  if (sp.build_factory) {
+    // The factory rebuild is done: clear the flag unless the owner changed settings meanwhile.
+    auto cur = hub_.db.FindSpaceSettings(row.id);
+    if (cur.ok() && cur->has_value() && (*cur)->factory_rebuild &&
+        (*cur)->restart_generation == sp.build_generation) {
+      db::SpaceSettingsRow updated = **cur;
+      updated.factory_rebuild = false;
+      (void)hub_.db.PutSpaceSettings(updated);
+    }
+  }
+  s.runs_process = out.config.sdk != "static";
+  if (!s.runs_process) {
+    // A static Space has nothing to run: its files are ready to be served (see 0004-runtime.md).
+    s.stage = "RUNNING";
+    sp.message = "Static Space: its files are served as they are";
+    return;
+  }
+  s.stage = "APP_STARTING";
+  s.next_start_at = 0;
+  sp.message = "Built; starting the app";
+}
+
+SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::string& sha,
+                                             bool factory) {
+  BuildOutcome out;
+  fs::path space_dir = SpaceDir(row.uid);
+  fs::path log = LogPath(row.uid, /*build=*/true);
+  std::error_code ec;
+  fs::create_directories(log.parent_path(), ec);
+  fs::create_directories(space_dir / "builds", ec);
+  fs::remove(log, ec);
+  runtime::AppendLine(log, "spacehub: building " + row.repo.Full() + " at commit " + sha +
+                               (factory ? " (factory rebuild, no cache)" : ""));
+  auto fail = [&](std::string stage, std::string why) {
+    runtime::AppendLine(log, "spacehub: " + why);
+    out.stage = std::move(stage);
+    out.error = std::move(why);
+    return out;
+  };
+  // The configuration at this commit.
+  std::vector<std::string> files;
+  auto entries = hub_.repos.ListTree(row.repo, sha, "", true);
+  if (!entries.ok())
+    return fail("BUILD_ERROR", "Cannot read the commit: " + entries.status().message());
+  for (auto& e : *entries) {
+    if (!e.is_dir) files.push_back(e.path);
+  }
+  std::optional<std::string> readme;
+  if (auto text = hub_.repos.ReadFile(row.repo, sha, "README.md"); text.ok()) readme = *text;
+  ConfigCheck check = CheckSpaceConfig(readme, row.sdk, files);
+  out.config = check.config;
+  if (!check.stage.empty()) return fail(check.stage, check.message);
+  if (check.config.sdk == "docker") {
+    return fail("BUILD_ERROR",
+                "Docker Spaces need a container engine, and none is configured on this hub");
+  }
+
+  fs::path dir = space_dir / "builds" / sha;
+  out.dir = dir;
+  if (factory) fs::remove_all(dir, ec);
+  if (fs::exists(dir / runtime::kBuildOkMarker)) {
+    runtime::AppendLine(log, "spacehub: reusing the completed build of this commit");
+    return out;
+  }
+  fs::remove_all(dir, ec);
+  auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
+  if (!checkout.ok()) return fail("BUILD_ERROR", "Checkout failed: " + checkout.status().message());
+  runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
+  if (check.config.sdk == "gradio" || check.config.sdk == "streamlit") {
+    spacehub::Status st = runtime::BuildPython(dir, log, options_.python);
+    if (!st.ok()) return fail("BUILD_ERROR", st.message());
+  }
+  runtime::AppendLine(dir / runtime::kBuildOkMarker, sha);
+  runtime::AppendLine(log, "spacehub: build complete");
+  // Older builds of this Space are no longer needed.
+  for (const auto& e : fs::directory_iterator(space_dir / "builds", ec)) {
+    if (e.path().filename() != sha) fs::remove_all(e.path(), ec);
+  }
+  return out;
+}
+
+spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
+                                            const db::SpaceSettingsRow& settings, Space& sp) {
+  runtime::SpaceIdentity id;
+  id.ns = row.repo.ns;
+  id.name = row.repo.name;
+  id.title = sp.config.title;
+  id.host_domain = options_.host_domain;
+  id.port = static_cast<int>(sp.config.app_port);
+  auto catalog = hub_.hardware.Get();
+  std::string flavor_name =
+      settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current;
+  if (const Flavor* f = catalog->Find(flavor_name)) {
+    id.cpu_cores = f->vcpu;
+    id.memory_gb = f->memory_gb;
+    if (f->gpu_count > 0) {
+      id.accelerator = f->gpu_model;
+      for (char& c : id.accelerator)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  std::map<std::string, std::string> variables;
+  SH_ASSIGN_OR_RETURN(auto vars, hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable));
+  for (auto& v : vars) variables[v.key] = v.value;
+  SH_ASSIGN_OR_RETURN(auto secrets, spaces_.SecretEnvironment(row));
+
+  runtime::InstanceSpec spec;
+  spec.key = std::to_string(row.id);
+  spec.app_dir = sp.build_dir;
+  spec.data_dir = SpaceDir(row.uid) / "data";
+  spec.log_path = LogPath(row.uid, /*build=*/false);
+  std::error_code ec;
+  fs::create_directories(spec.data_dir, ec);
+  fs::create_directories(spec.log_path.parent_path(), ec);
+  spec.port = id.port;
+  spec.env = runtime::BuildSpaceEnv(id, variables, secrets);
+  std::vector<std::string> values;
+  for (auto& [k, v] : secrets) values.push_back(v);
+  spec.redactor = runtime::Redactor(std::move(values));
+  const std::string python = "/app/.venv/bin/python";
+  if (sp.config.sdk == "streamlit") {
+    spec.argv = {python,
+                 "-m",
+                 "streamlit",
+                 "run",
+                 sp.config.app_file,
+                 "--server.port",
+                 std::to_string(id.port),
+                 "--server.address",
+                 "0.0.0.0"};
+  } else {
+    spec.argv = {python, sp.config.app_file};
+  }
+  runtime::AppendLine(spec.log_path, std::to_string(NowMillis()) + " spacehub: starting " +
+                                         row.repo.Full() + " (" + sp.config.sdk + ", commit " +
+                                         sp.state.target_sha.substr(0, 12) + ")");
+  return backend_.Start(spec);
+}
+
+}  // namespace spacehub::service

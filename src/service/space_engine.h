@@ -1,0 +1,110 @@
+// SpaceEngine: the Space runtime's reconciler (issue #5). The desired state of every Space lives in
+// the database (space_settings: paused, restart_generation, factory_rebuild; the head of `main`);
+// one thread compares it with what runs and takes one step per Space per pass (stage machine in
+// space_engine_decide.h): build the commit (runtime/builder.h, on a worker thread per build),
+// start it through the RuntimeBackend, probe it until it answers (RUNNING), back off and restart
+// after a crash, give up with RUNTIME_ERROR after a crash loop or the startup timeout, stop it
+// when paused. State in memory is only a cache of what runs: after a hub restart every Space is
+// reconciled again from the database (a completed build of the same commit is reused).
+//
+// On disk, per Space (by repo uid, stable across renames): <data>/spaces/<uid>/builds/<sha>/,
+// logs/build.log, logs/run.log, data/ (the /data directory; plain directory, no size limit yet).
+// Thread-safe; owns the reconcile thread and the build threads, joined by Stop()/the destructor.
+#pragma once
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "runtime/builder.h"
+#include "runtime/runtime_backend.h"
+#include "service/hub.h"
+#include "service/repo_service.h"
+#include "service/space_config.h"
+#include "service/space_engine_decide.h"
+#include "service/space_runtime_hook.h"
+#include "service/space_service.h"
+
+namespace spacehub::service {
+
+struct SpaceEngineOptions {
+  std::filesystem::path data_dir;         // the hub's data directory
+  std::string host_domain = "localhost";  // SPACE_HOST = <ns>-<name>.<host_domain>
+  runtime::PythonBuildOptions python;
+  std::chrono::milliseconds interval{1000};  // reconcile pass, besides notifications
+};
+
+class SpaceEngine final : public SpaceRuntimeHook {
+ public:
+  SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngineOptions options);
+  ~SpaceEngine() override;
+
+  void Start();  // starts the reconcile thread
+  void Stop();   // stops the thread, waits for builds, stops every instance
+
+  SpaceEngineStatus Status(int64_t repo_id, const std::string& head_sha,
+                           int64_t generation) override;
+  void Notify(int64_t repo_id) override;
+  std::filesystem::path LogPath(const std::string& repo_uid, bool build) const override;
+  std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) override;
+
+ private:
+  struct BuildOutcome {
+    std::string stage;  // "" ok; BUILD_ERROR, CONFIG_ERROR, NO_APP_FILE
+    std::string error;
+    SpaceConfig config;
+    std::filesystem::path dir;
+  };
+  struct Space {
+    EngineState state;
+    std::string error;    // errorMessage of BUILD_ERROR / RUNTIME_ERROR / CONFIG_ERROR
+    std::string message;  // what happens now
+    SpaceConfig config;   // of the current build
+    std::filesystem::path build_dir;
+    std::future<BuildOutcome> build;
+    std::string build_sha;
+    int64_t build_generation = -1;
+    bool build_factory = false;
+  };
+
+  // What Status() reports: published by the loop thread after each step.
+  struct View {
+    SpaceEngineStatus status;
+    std::string target_sha;
+    int64_t target_generation = -1;
+    std::filesystem::path static_root;  // set while a static Space is RUNNING
+  };
+
+  void Loop();
+  void Publish(int64_t repo_id, const Space& sp);
+  void ReconcileAll();
+  void Reconcile(const db::RepoRow& row);
+  void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
+             EngineAction action, const EngineDesired& want);
+  void FinishBuild(const db::RepoRow& row, Space& sp);
+  BuildOutcome Build(const db::RepoRow& row, const std::string& sha, bool factory);
+  spacehub::Status StartInstance(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
+                                 Space& sp);
+  std::filesystem::path SpaceDir(const std::string& uid) const;
+
+  Hub& hub_;
+  runtime::RuntimeBackend& backend_;
+  SpaceEngineOptions options_;
+  RepoService repos_;
+  SpaceService spaces_;
+
+  std::mutex mu_;  // guards stop_, notified_, views_
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::set<int64_t> notified_;
+  std::map<int64_t, View> views_;
+  std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
+  std::thread thread_;
+};
+
+}  // namespace spacehub::service

@@ -1,0 +1,35 @@
+// SpaceRuntimeHook: what the rest of the service layer sees of the Space engine (space_engine.h):
+// the engine's real stage for the runtime view, a nudge after a commit or a settings change, and
+// where its logs are. Hub::runtime is null when the hub runs without a runtime (serve
+// --space-runtime none, admin commands, most tests): the runtime view then says STOPPED.
+// Implementations are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace spacehub::service {
+
+struct SpaceEngineStatus {
+  std::string stage;                         // BUILDING, APP_STARTING, RUNNING, BUILD_ERROR…
+  std::optional<std::string> error_message;  // BUILD_ERROR / RUNTIME_ERROR: why, secrets redacted
+  std::string message;                       // a human sentence about what happens now
+};
+
+class SpaceRuntimeHook {
+ public:
+  virtual ~SpaceRuntimeHook() = default;
+  // The engine's view of a Space whose desired state is (head_sha, generation), not paused.
+  virtual SpaceEngineStatus Status(int64_t repo_id, const std::string& head_sha,
+                                   int64_t generation) = 0;
+  // Something about this Space changed (commit, settings): reconcile it soon.
+  virtual void Notify(int64_t repo_id) = 0;
+  // The checked-out files of a static Space that is RUNNING; nullopt otherwise.
+  virtual std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) = 0;
+  // The build or run log of a Space (repo uid); the file may not exist yet.
+  virtual std::filesystem::path LogPath(const std::string& repo_uid, bool build) const = 0;
+};
+
+}  // namespace spacehub::service
