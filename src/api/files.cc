@@ -1,26 +1,12 @@
 // Content routes: resolve and raw downloads (HEAD and GET, ranges, zero-copy LFS), tree and
 // paths-info (spec §6, §7.1, §7.2).
+#include "api/content_type.h"
 #include "api/pagination.h"
 #include "api/render.h"
 #include "api/routes.h"
 
 namespace spacehub::api {
 namespace {
-
-std::string ContentTypeFor(std::string_view path) {
-  auto dot = path.rfind('.');
-  std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot + 1);
-  if (ext == "json") return "application/json";
-  if (ext == "md" || ext == "txt" || ext == "py" || ext == "yaml" || ext == "yml" || ext == "csv") {
-    return "text/plain; charset=utf-8";
-  }
-  if (ext == "html") return "text/html; charset=utf-8";
-  if (ext == "css") return "text/css";
-  if (ext == "js") return "text/javascript";
-  if (ext == "png") return "image/png";
-  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
-  return "application/octet-stream";
-}
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -35,6 +21,10 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType ty
   r.ranges_allowed = true;
   r.Header("X-Repo-Commit", f.commit);
   r.Header("Content-Type", ContentTypeFor(f.entry.path));
+  // Repo files are user content served from the hub's own origin: never let a browser run them
+  // here (an HTML file would otherwise act with the visitor's hub session).
+  r.Header("Content-Security-Policy", "sandbox");
+  r.Header("X-Content-Type-Options", "nosniff");
   std::string filename = f.entry.path.substr(f.entry.path.rfind('/') + 1);
   r.Header("Content-Disposition", "inline; filename=\"" + filename + "\"");
   if (!raw && f.entry.lfs && !f.lfs_path.empty()) {

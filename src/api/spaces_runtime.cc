@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "api/content_type.h"
 #include "api/render.h"
 #include "api/routes.h"
 #include "core/time_util.h"
@@ -72,26 +73,40 @@ Result<service::SpaceRuntimeView> DeleteStorage(ApiContext& ctx, http::Request&,
   return ctx.spaces.DeleteStorage(who, id);
 }
 
+// `?tail=N`: how many of the newest entries to send (a positive integer, capped at `max`).
+Result<size_t> TailParam(const http::Request& req, size_t max) {
+  auto tail = req.Query("tail");
+  if (!tail) return size_t{1000};
+  char* end = nullptr;
+  long long n = std::strtoll(tail->c_str(), &end, 10);
+  if (tail->empty() || *end != '\0' || n < 1) {
+    return Status::InvalidArgument("'tail' must be a positive integer");
+  }
+  return static_cast<size_t>(std::min<long long>(n, static_cast<long long>(max)));
+}
+
+// A complete SSE body: one `data: {json}` event per item.
+http::Response SseResponse(const std::vector<nlohmann::json>& events) {
+  std::string body;
+  for (const auto& e : events) {
+    body += "data: " + e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+  }
+  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
+  resp.Header("Cache-Control", "no-cache");
+  return resp;
+}
+
 // The recorded events as SSE (`data: {json}` per event), then the response ends: the http layer's
 // BodySource blocks an I/O thread, so following live events is left to a later push-capable body.
 Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
-  size_t limit = 1000;
-  if (auto tail = req.Query("tail")) {
-    char* end = nullptr;
-    long long n = std::strtoll(tail->c_str(), &end, 10);
-    if (tail->empty() || *end != '\0' || n < 1) {
-      return Status::InvalidArgument("'tail' must be a positive integer");
-    }
-    limit = static_cast<size_t>(std::min(n, 10000LL));
-  }
+  SH_ASSIGN_OR_RETURN(size_t limit, TailParam(req, 10000));
   SH_ASSIGN_OR_RETURN(auto events, ctx.spaces.Events(who, id, limit));
-  std::string body;
-  for (const auto& e : events) body += "data: " + SpaceEventJson(e).dump() + "\n\n";
-  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-  resp.Header("Cache-Control", "no-cache");
-  return resp;
+  std::vector<nlohmann::json> out;
+  out.reserve(events.size());
+  for (const auto& e : events) out.push_back(SpaceEventJson(e));
+  return SseResponse(out);
 }
 
 // The stored build or run log as SSE: one `data: {"timestamp", "data"}` event per line
@@ -99,47 +114,16 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
 Result<http::Response> Logs(ApiContext& ctx, http::Request& req, bool build) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
-  size_t limit = 1000;
-  if (auto tail = req.Query("tail")) {
-    char* end = nullptr;
-    long long n = std::strtoll(tail->c_str(), &end, 10);
-    if (tail->empty() || *end != '\0' || n < 1) {
-      return Status::InvalidArgument("'tail' must be a positive integer");
-    }
-    limit = static_cast<size_t>(std::min(n, 100000LL));
-  }
+  SH_ASSIGN_OR_RETURN(size_t limit, TailParam(req, 100000));
   SH_ASSIGN_OR_RETURN(auto lines, ctx.spaces.Logs(who, id, build, limit));
-  std::string body;
+  std::vector<nlohmann::json> out;
+  out.reserve(lines.size());
   for (const auto& l : lines) {
     nlohmann::json j = {{"data", l.text}};
     if (l.at) j["timestamp"] = FormatIsoMillis(*l.at);
-    body += "data: " + j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+    out.push_back(std::move(j));
   }
-  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-  resp.Header("Cache-Control", "no-cache");
-  return resp;
-}
-
-std::string ContentTypeFor(const std::string& path) {
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},
-      {".htm", "text/html; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},
-      {".svg", "image/svg+xml"},
-      {".png", "image/png"},
-      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},
-      {".wasm", "application/wasm"},
-      {".txt", "text/plain; charset=utf-8"},
-      {".ico", "image/x-icon"}};
-  for (const auto& [ext, type] : kTypes) {
-    if (path.size() >= std::strlen(ext) && path.ends_with(ext)) return type;
-  }
-  return "application/octet-stream";
+  return SseResponse(out);
 }
 
 // A static Space's files, served from its current build until the proxy (#6) takes over.
