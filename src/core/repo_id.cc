@@ -113,8 +113,9 @@ Status ValidateRepoPath(std::string_view path) {
     return Status::InvalidArgument("File path is longer than " + std::to_string(kMaxPath) +
                                    " bytes");
   }
-  if (path.front() == '/')
+  if (path.front() == '/') {
     return Status::InvalidArgument("File path must be relative: " + std::string(path));
+  }
   for (char c : path) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\') {
       return Status::InvalidArgument("File path contains a forbidden character");

@@ -46,9 +46,12 @@ class [[nodiscard]] Result {
     ::spacehub::Status sh_status_ = (expr);  \
     if (!sh_status_.ok()) return sh_status_; \
   } while (false)
+// `tmp` is a name and `decl` a declaration: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SH_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr)     \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return std::move(tmp).take_status(); \
   decl = std::move(tmp).value()
 #define SH_ASSIGN_OR_RETURN(decl, expr) \
   SH_ASSIGN_OR_RETURN_IMPL(SH_CONCAT(sh_result_, __LINE__), decl, expr)
+// NOLINTEND(bugprone-macro-parentheses)
