@@ -123,4 +123,16 @@ ConfigCheck CheckSpaceConfig(const std::optional<std::string>& readme, std::stri
   return out;
 }
 
+Result<ConfigCheck> CheckSpaceConfigAt(const repo::RepoStore& repos, const RepoId& id,
+                                       const std::string& sha, std::string_view repo_sdk) {
+  SH_ASSIGN_OR_RETURN(auto entries, repos.ListTree(id, sha, "", true));
+  std::vector<std::string> files;
+  for (auto& e : entries) {
+    if (!e.is_dir) files.push_back(std::move(e.path));
+  }
+  std::optional<std::string> readme;
+  if (auto text = repos.ReadFile(id, sha, "README.md"); text.ok()) readme = std::move(*text);
+  return CheckSpaceConfig(readme, repo_sdk, files);
+}
+
 }  // namespace spacehub::service

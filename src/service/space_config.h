@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
+#include "repo/repo_store.h"
+
 namespace spacehub::service {
 
 struct SpaceConfig {
@@ -32,5 +35,9 @@ struct ConfigCheck {
 // created with applies. `files`: every file path at head.
 ConfigCheck CheckSpaceConfig(const std::optional<std::string>& readme, std::string_view repo_sdk,
                              const std::vector<std::string>& files);
+
+// The same check on the commit `sha` of the Space `id`: reads its file list and README.md.
+Result<ConfigCheck> CheckSpaceConfigAt(const repo::RepoStore& repos, const RepoId& id,
+                                       const std::string& sha, std::string_view repo_sdk);
 
 }  // namespace spacehub::service

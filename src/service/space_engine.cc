@@ -359,16 +359,11 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
     return out;
   };
   // The configuration at this commit.
-  std::vector<std::string> files;
-  auto entries = hub_.repos.ListTree(row.repo, sha, "", true);
-  if (!entries.ok())
-    return fail("BUILD_ERROR", "Cannot read the commit: " + entries.status().message());
-  for (auto& e : *entries) {
-    if (!e.is_dir) files.push_back(e.path);
+  auto checked = CheckSpaceConfigAt(hub_.repos, row.repo, sha, row.sdk);
+  if (!checked.ok()) {
+    return fail("BUILD_ERROR", "Cannot read the commit: " + checked.status().message());
   }
-  std::optional<std::string> readme;
-  if (auto text = hub_.repos.ReadFile(row.repo, sha, "README.md"); text.ok()) readme = *text;
-  ConfigCheck check = CheckSpaceConfig(readme, row.sdk, files);
+  ConfigCheck check = std::move(*checked);
   out.config = check.config;
   if (!check.stage.empty()) return fail(check.stage, check.message);
   if (check.config.sdk == "docker") {

@@ -153,15 +153,7 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
     config.stage = "NO_APP_FILE";
     config.message = "The Space has no commit on its main branch yet";
   } else {
-    std::vector<std::string> files;
-    SH_ASSIGN_OR_RETURN(auto entries, hub_.repos.ListTree(row.repo, *sha, "", true));
-    for (auto& e : entries) {
-      if (!e.is_dir) files.push_back(std::move(e.path));
-    }
-    std::optional<std::string> readme;
-    auto text = hub_.repos.ReadFile(row.repo, *sha, "README.md");
-    if (text.ok()) readme = std::move(*text);
-    config = CheckSpaceConfig(readme, row.sdk, files);
+    SH_ASSIGN_OR_RETURN(config, CheckSpaceConfigAt(hub_.repos, row.repo, *sha, row.sdk));
     if (!config.config.sdk.empty()) v.sdk = config.config.sdk;
     v.sdk_version = config.config.sdk_version;
   }
