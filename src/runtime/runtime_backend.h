@@ -46,6 +46,12 @@ class RuntimeBackend {
   virtual InstanceStatus Get(const std::string& key) = 0;
   // Whether the app accepts a TCP connection on its port now.
   virtual bool Probe(const std::string& key) = 0;
+  // A socket connected to the app's `port` (the proxy's way in; issue #6). Non-blocking, owned by
+  // the caller. Unavailable when the instance does not run or refuses the connection.
+  virtual Result<int> Connect(const std::string& key, int port) = 0;
+  // A listening socket on 127.0.0.1:`port` *inside* the instance (its own network), owned by the
+  // caller, who accepts on it: how the app reaches the hub at HF_ENDPOINT with no relay process.
+  virtual Result<int> ListenInside(const std::string& key, int port) = 0;
 };
 
 }  // namespace spacehub::runtime

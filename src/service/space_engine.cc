@@ -90,6 +90,37 @@ std::optional<fs::path> SpaceEngine::StaticRoot(int64_t repo_id) {
   return it->second.static_root;
 }
 
+SpaceTarget SpaceEngine::Target(int64_t repo_id) {
+  std::lock_guard lock(mu_);
+  SpaceTarget t;
+  auto it = views_.find(repo_id);
+  if (it == views_.end()) {
+    t.stage = "BUILDING";
+    t.waking = true;
+    return t;
+  }
+  const View& v = it->second;
+  t.stage = v.status.stage;
+  if (t.stage == "RUNNING" || t.stage == "RUNNING_BUILDING") {
+    if (!v.static_root.empty()) {
+      t.kind = SpaceTarget::Kind::kStatic;
+      t.static_root = v.static_root;
+    } else {
+      t.kind = SpaceTarget::Kind::kApp;
+      t.instance_key = std::to_string(repo_id);
+      t.port = v.port;
+    }
+  }
+  t.waking = t.stage == "BUILDING" || t.stage == "APP_STARTING";
+  return t;
+}
+
+SpaceTarget SpaceEngine::Visit(int64_t repo_id) { return Target(repo_id); }
+
+Result<int> SpaceEngine::OpenAppSocket(const std::string& instance_key, int port) {
+  return backend_.Connect(instance_key, port);
+}
+
 void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   View v;
   v.status.stage = sp.state.stage;
@@ -98,6 +129,7 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   v.target_sha = sp.state.target_sha;
   v.target_generation = sp.state.target_generation;
   if (sp.state.stage == "RUNNING" && !sp.state.runs_process) v.static_root = sp.build_dir;
+  v.port = static_cast<int>(sp.config.app_port);
   std::lock_guard lock(mu_);
   views_[repo_id] = std::move(v);
 }

@@ -52,6 +52,9 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void Notify(int64_t repo_id) override;
   std::filesystem::path LogPath(const std::string& repo_uid, bool build) const override;
   std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) override;
+  SpaceTarget Visit(int64_t repo_id) override;
+  SpaceTarget Target(int64_t repo_id) override;
+  Result<int> OpenAppSocket(const std::string& instance_key, int port) override;
 
  private:
   struct BuildOutcome {
@@ -78,6 +81,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
     std::string target_sha;
     int64_t target_generation = -1;
     std::filesystem::path static_root;  // set while a static Space is RUNNING
+    int port = 0;                       // the app's port while it is RUNNING
   };
 
   void Loop();

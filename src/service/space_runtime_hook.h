@@ -10,12 +10,29 @@
 #include <optional>
 #include <string>
 
+#include "core/result.h"
+
 namespace spacehub::service {
 
 struct SpaceEngineStatus {
   std::string stage;                         // BUILDING, APP_STARTING, RUNNING, BUILD_ERROR…
   std::optional<std::string> error_message;  // BUILD_ERROR / RUNTIME_ERROR: why, secrets redacted
   std::string message;                       // a human sentence about what happens now
+};
+
+// Where a visitor's request to a Space goes now (the proxy, issue #6).
+struct SpaceTarget {
+  enum class Kind {
+    kUnavailable,  // nothing serves it now: see `stage`, and `waking`
+    kStatic,       // serve the files under `static_root` directly
+    kApp,          // connect to the app: OpenAppSocket(instance_key, port)
+  };
+  Kind kind = Kind::kUnavailable;
+  std::filesystem::path static_root;
+  std::string instance_key;
+  int port = 0;
+  std::string stage;    // the runtime stage now (RUNNING, SLEEPING, APP_STARTING, PAUSED…)
+  bool waking = false;  // it is being built or started: worth holding the request a moment
 };
 
 class SpaceRuntimeHook {
@@ -30,6 +47,15 @@ class SpaceRuntimeHook {
   virtual std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) = 0;
   // The build or run log of a Space (repo uid); the file may not exist yet.
   virtual std::filesystem::path LogPath(const std::string& repo_uid, bool build) const = 0;
+
+  // A visit: counts as activity (postpones sleep) and wakes a SLEEPING Space (never a PAUSED
+  // one); returns where the request goes now. Cheap: called for every proxied request, and every
+  // few seconds while a long-lived proxied connection (websocket, SSE) stays open.
+  virtual SpaceTarget Visit(int64_t repo_id) = 0;
+  // Where requests go now, without counting as activity (polling while a Space wakes).
+  virtual SpaceTarget Target(int64_t repo_id) = 0;
+  // A connected, non-blocking socket to the app of a kApp target; owned by the caller.
+  virtual Result<int> OpenAppSocket(const std::string& instance_key, int port) = 0;
 };
 
 }  // namespace spacehub::service

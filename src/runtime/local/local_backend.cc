@@ -33,42 +33,62 @@ pid_t ParseChildPid(const std::string& info) {
   return static_cast<pid_t>(std::strtol(info.c_str() + pos + 1, nullptr, 10));
 }
 
-// Connects to 127.0.0.1:port inside the network namespace of `ns_pid`. Runs on its own thread:
-// setns changes only the calling thread, and that thread ends right after.
-bool ConnectInNamespace(pid_t ns_pid, int port) {
-  bool ok = false;
+// Creates a TCP socket inside the network namespace of `ns_pid`. Runs on its own thread: setns
+// changes only the calling thread, and that thread ends right after. The socket keeps the namespace
+// it was made in, so the caller may bind, listen or connect it from any thread.
+Result<int> SocketInNamespace(pid_t ns_pid) {
+  Result<int> out = Status(Code::kUnavailable, "the Space's network namespace is gone");
   std::thread t([&] {
     std::string ns = "/proc/" + std::to_string(ns_pid) + "/ns/net";
     int nsfd = ::open(ns.c_str(), O_RDONLY | O_CLOEXEC);
     if (nsfd < 0) return;
     // Only the network namespace of this thread moves (allowed in a threaded process).
     if (::setns(nsfd, CLONE_NEWNET) != 0) {
+      out = Status(Code::kUnavailable, std::string("setns: ") + std::strerror(errno));
       ::close(nsfd);
       return;
     }
     ::close(nsfd);
     int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (s < 0) return;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int rc = ::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    if (rc == 0) {
-      ok = true;
-    } else if (errno == EINPROGRESS) {
-      pollfd p{s, POLLOUT, 0};
-      if (::poll(&p, 1, 500) == 1) {
-        int err = 0;
-        socklen_t len = sizeof(err);
-        ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
-        ok = err == 0;
-      }
+    if (s < 0) {
+      out = Status(Code::kInternal, std::string("socket: ") + std::strerror(errno));
+      return;
     }
-    ::close(s);
+    out = s;
   });
   t.join();
-  return ok;
+  return out;
+}
+
+sockaddr_in Loopback(int port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// Connects a non-blocking socket made in the namespace of `ns_pid` to 127.0.0.1:port there,
+// waiting at most `timeout_ms` for the handshake (loopback: refused or accepted at once).
+Result<int> ConnectInNamespace(pid_t ns_pid, int port, int timeout_ms) {
+  SH_ASSIGN_OR_RETURN(int s, SocketInNamespace(ns_pid));
+  sockaddr_in addr = Loopback(port);
+  int rc = ::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  int err = rc == 0 ? 0 : errno;
+  if (err == EINPROGRESS) {
+    pollfd p{s, POLLOUT, 0};
+    err = ETIMEDOUT;
+    if (::poll(&p, 1, timeout_ms) == 1) {
+      socklen_t len = sizeof(err);
+      ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
+    }
+  }
+  if (err != 0) {
+    ::close(s);
+    return Status(Code::kUnavailable,
+                  std::string("the app does not accept connections: ") + std::strerror(err));
+  }
+  return s;
 }
 
 }  // namespace
@@ -258,7 +278,40 @@ bool LocalBackend::Probe(const std::string& key) {
     port = it->second->port;
   }
   if (child <= 0) return false;
-  return ConnectInNamespace(child, port);
+  Result<int> s = ConnectInNamespace(child, port, 500);
+  if (!s.ok()) return false;
+  ::close(*s);
+  return true;
+}
+
+Result<pid_t> LocalBackend::NamespacePid(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = instances_.find(key);
+  if (it == instances_.end()) return Status(Code::kNotFound, "no instance " + key);
+  std::lock_guard ilock(it->second->mu);
+  pid_t child = it->second->child_pid.load();
+  if (!it->second->alive || child <= 0) return Status(Code::kUnavailable, "the app is not running");
+  return child;
+}
+
+Result<int> LocalBackend::Connect(const std::string& key, int port) {
+  SH_ASSIGN_OR_RETURN(pid_t child, NamespacePid(key));
+  return ConnectInNamespace(child, port, 1000);
+}
+
+Result<int> LocalBackend::ListenInside(const std::string& key, int port) {
+  SH_ASSIGN_OR_RETURN(pid_t child, NamespacePid(key));
+  SH_ASSIGN_OR_RETURN(int s, SocketInNamespace(child));
+  sockaddr_in addr = Loopback(port);
+  int one = 1;
+  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(s, 128) != 0) {
+    int err = errno;
+    ::close(s);
+    return Status(Code::kUnavailable, "cannot listen inside the Space on port " +
+                                          std::to_string(port) + ": " + std::strerror(err));
+  }
+  return s;
 }
 
 }  // namespace spacehub::runtime

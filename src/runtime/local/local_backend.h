@@ -35,6 +35,8 @@ class LocalBackend final : public RuntimeBackend {
   void Stop(const std::string& key) override;
   InstanceStatus Get(const std::string& key) override;
   bool Probe(const std::string& key) override;
+  Result<int> Connect(const std::string& key, int port) override;
+  Result<int> ListenInside(const std::string& key, int port) override;
 
   // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
   static std::filesystem::path FindBwrap();
@@ -52,6 +54,8 @@ class LocalBackend final : public RuntimeBackend {
     std::thread pump;
   };
   static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
+  // The pid whose network namespace is the instance's (the first process inside the sandbox).
+  Result<pid_t> NamespacePid(const std::string& key);
   static void Terminate(Instance& inst, std::chrono::milliseconds grace);
 
   LocalBackendOptions options_;
