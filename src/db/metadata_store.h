@@ -151,6 +151,10 @@ class MetadataStore {
   // Spaces. Settings rows are created lazily: no row means the defaults.
   virtual Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) = 0;
   virtual Status PutSpaceSettings(const SpaceSettingsRow& row) = 0;  // insert or replace
+  // Whether the runtime put this Space to sleep (it stays asleep across hub restarts until a visit,
+  // a commit or a restart wakes it). Written only by the Space engine.
+  virtual Result<bool> IsSpaceSleeping(int64_t repo_id) = 0;
+  virtual Status SetSpaceSleeping(int64_t repo_id, bool sleeping, int64_t at) = 0;
   // Spaces (other than `except_repo_id`) that hold `flavor` and are not paused.
   virtual Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) = 0;
   virtual Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id,

@@ -45,6 +45,7 @@ void SpaceEngine::Stop() {
   if (thread_.joinable()) thread_.join();
   for (auto& [id, sp] : spaces_state_) {
     if (sp->build.valid()) sp->build.wait();
+    if (sp->build_thread.joinable()) sp->build_thread.join();
     if (sp->state.has_instance) backend_.Stop(std::to_string(id));
   }
   spaces_state_.clear();
@@ -115,8 +116,6 @@ SpaceTarget SpaceEngine::Target(int64_t repo_id) {
   return t;
 }
 
-SpaceTarget SpaceEngine::Visit(int64_t repo_id) { return Target(repo_id); }
-
 Result<int> SpaceEngine::OpenAppSocket(const std::string& instance_key, int port) {
   return backend_.Connect(instance_key, port);
 }
@@ -136,26 +135,55 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
 
 void SpaceEngine::Loop() {
   spdlog::info("space runtime: reconciler started");
+  auto next_full = std::chrono::steady_clock::now();
   for (;;) {
+    std::set<int64_t> some;
+    bool full = std::chrono::steady_clock::now() >= next_full;
     {
       std::unique_lock lock(mu_);
       if (stop_) break;
-      notified_.clear();
+      some.swap(notified_);
+    }
+    // A Space the engine has not seen yet needs its row: only a full pass lists them.
+    for (int64_t id : some) {
+      if (!spaces_state_.count(id)) full = true;
+    }
+    bool starting = false;
+    bool building = false;
+    for (const auto& [id, sp] : spaces_state_) {
+      if (sp->state.stage == "APP_STARTING") starting = true, some.insert(id);
+      if (sp->state.building) building = true;
     }
     try {
-      ReconcileAll();
+      if (full) {
+        ReconcileAll();
+        next_full = std::chrono::steady_clock::now() + options_.interval;
+      } else {
+        ReconcileSome(some);
+      }
     } catch (const std::exception& e) {
       spdlog::error("space runtime: reconcile pass failed: {}", e.what());
     }
+    // Apps being started are probed often, so a wake answers soon after the app does; builds
+    // nudge the loop when they end; everything else waits for the next full pass.
+    auto wait = starting   ? std::chrono::milliseconds(10)
+                : building ? std::chrono::milliseconds(200)
+                           : options_.interval;
     std::unique_lock lock(mu_);
-    // Quicker passes while something is in motion (builds, starts, backoff).
-    bool busy = false;
-    for (const auto& [id, v] : views_) {
-      if (v.status.stage == "BUILDING" || v.status.stage == "APP_STARTING") busy = true;
-    }
-    auto wait = busy ? std::chrono::milliseconds(200) : options_.interval;
     cv_.wait_for(lock, wait, [&] { return stop_ || !notified_.empty(); });
     if (stop_) break;
+  }
+}
+
+void SpaceEngine::ReconcileSome(const std::set<int64_t>& ids) {
+  for (int64_t id : ids) {
+    auto it = spaces_state_.find(id);
+    if (it == spaces_state_.end()) continue;
+    // The cached row may be stale after a rename or delete: only a row that still resolves to the
+    // same repo is used; the next full pass handles the rest.
+    auto row = hub_.db.FindRepo(it->second->row.repo);
+    if (!row.ok() || row->id != id) continue;
+    Reconcile(*row);
   }
 }
 
@@ -190,6 +218,7 @@ void SpaceEngine::ReconcileAll() {
         continue;
       }
       (void)it->second->build.get();
+      if (it->second->build_thread.joinable()) it->second->build_thread.join();
     }
     if (it->second->state.has_instance) backend_.Stop(std::to_string(it->first));
     {
@@ -204,6 +233,7 @@ void SpaceEngine::Reconcile(const db::RepoRow& row) {
   auto& slot = spaces_state_[row.id];
   if (!slot) slot = std::make_unique<Space>();
   Space& sp = *slot;
+  sp.row = row;
 
   db::SpaceSettingsRow settings;
   auto found = hub_.db.FindSpaceSettings(row.id);
@@ -217,6 +247,8 @@ void SpaceEngine::Reconcile(const db::RepoRow& row) {
   if (sp.build.valid() && sp.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     FinishBuild(row, sp);
   }
+  UpdateSleep(row, settings, sp, want);
+  want.sleeping = sp.sleeping;
   // A few steps at once when they follow each other immediately (build → start…).
   for (int step = 0; step < 4; ++step) {
     EngineObserved seen;
@@ -253,6 +285,15 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       sp.message = "Paused by its owner; only a restart brings it back";
       s.target_sha.clear();  // a restart rebuilds (or reuses) and starts again
       return;
+    case EngineAction::kSleep:
+      stop_instance();
+      s.stage = "SLEEPING";
+      // What it sleeps at: a later commit or restart differs from this and wakes it.
+      s.target_sha = *want.head_sha;
+      s.target_generation = want.generation;
+      sp.error.clear();
+      sp.message = "Asleep after its sleep time without visitors; the next visit wakes it";
+      return;
     case EngineAction::kNoCommit:
       stop_instance();
       s.stage = "NO_APP_FILE";
@@ -274,8 +315,13 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       db::RepoRow r = row;
       std::string sha = *want.head_sha;
       bool factory = settings.factory_rebuild;
-      sp.build = std::async(std::launch::async,
-                            [this, r, sha, factory] { return Build(r, sha, factory); });
+      std::promise<BuildOutcome> done;
+      sp.build = done.get_future();
+      if (sp.build_thread.joinable()) sp.build_thread.join();
+      sp.build_thread = std::thread([this, r, sha, factory, done = std::move(done)]() mutable {
+        done.set_value(Build(r, sha, factory));
+        Notify(r.id);  // after the value is set, so the loop finds the build ready
+      });
       return;
     }
     case EngineAction::kStart: {
@@ -295,6 +341,7 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
     case EngineAction::kMarkRunning:
       s.stage = "RUNNING";
       s.crashes = 0;
+      sp.running_since = NowMillis();
       sp.message = "The app answers on port " + std::to_string(sp.config.app_port);
       return;
     case EngineAction::kStartupTimeout: {
@@ -339,6 +386,7 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
 
 void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
   BuildOutcome out = sp.build.get();
+  if (sp.build_thread.joinable()) sp.build_thread.join();  // it only has Notify left to do
   EngineState& s = sp.state;
   s.building = false;
   if (sp.build_sha != s.target_sha || sp.build_generation != s.target_generation) return;

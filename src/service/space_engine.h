@@ -73,6 +73,11 @@ class SpaceEngine final : public SpaceRuntimeHook {
     std::string build_sha;
     int64_t build_generation = -1;
     bool build_factory = false;
+    std::thread build_thread;  // fulfils `build`, then nudges the loop; joined in FinishBuild
+    db::RepoRow row;           // as of the last full pass (fast passes reuse it)
+    bool sleeping = false;     // asleep for inactivity (mirrors space_runtime_state)
+    bool sleeping_loaded = false;
+    int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
   };
 
   // What Status() reports: published by the loop thread after each step.
@@ -87,6 +92,13 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void Loop();
   void Publish(int64_t repo_id, const Space& sp);
   void ReconcileAll();
+  // Reconciles only these Spaces (ones in motion or just notified): fast passes between full ones.
+  void ReconcileSome(const std::set<int64_t>& ids);
+  // Sleep after inactivity and wake (space_engine_sleep.cc): updates sp.sleeping from the visits,
+  // commits and restarts seen since the last pass, persisting every change.
+  void UpdateSleep(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
+                   const EngineDesired& want);
+  void SetSleeping(int64_t repo_id, Space& sp, bool sleeping);
   void Reconcile(const db::RepoRow& row);
   void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
              EngineAction action, const EngineDesired& want);
@@ -107,6 +119,8 @@ class SpaceEngine final : public SpaceRuntimeHook {
   bool stop_ = false;
   std::set<int64_t> notified_;
   std::map<int64_t, View> views_;
+  std::map<int64_t, int64_t> last_visit_;  // epoch millis of the last Visit per Space
+  std::set<int64_t> wake_;                 // sleeping Spaces a visit asked to wake
   std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
   std::thread thread_;
 };

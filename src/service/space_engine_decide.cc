@@ -14,8 +14,14 @@ EngineAction DecideNext(const EngineDesired& want, const EngineState& s, const E
                                                         : EngineAction::kNothing;
   }
   if (s.building) return EngineAction::kNothing;  // its outcome is checked against `want` later
+  if (want.sleeping) {
+    return (s.has_instance || s.stage != "SLEEPING") ? EngineAction::kSleep
+                                                     : EngineAction::kNothing;
+  }
+  // Waking (SLEEPING, not wanted any more) goes through the build step, which reuses the
+  // completed build of the commit and starts it.
   if (*want.head_sha != s.target_sha || want.generation != s.target_generation ||
-      s.stage == "PAUSED" || s.stage == "NO_APP_FILE" || s.stage.empty()) {
+      s.stage == "PAUSED" || s.stage == "NO_APP_FILE" || s.stage == "SLEEPING" || s.stage.empty()) {
     return EngineAction::kBuild;
   }
   if (s.stage == "APP_STARTING") {
@@ -48,6 +54,8 @@ const char* EngineActionName(EngineAction a) {
       return "nothing";
     case EngineAction::kStop:
       return "stop";
+    case EngineAction::kSleep:
+      return "sleep";
     case EngineAction::kNoCommit:
       return "no-commit";
     case EngineAction::kBuild:

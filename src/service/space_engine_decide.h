@@ -14,6 +14,7 @@ struct EngineDesired {
   bool paused = false;
   std::optional<std::string> head_sha;  // nullopt: no commit on main
   int64_t generation = 0;               // space_settings.restart_generation
+  bool sleeping = false;  // the engine put it to sleep for inactivity (kept across restarts)
 };
 
 struct EngineState {
@@ -37,6 +38,7 @@ struct EngineObserved {
 enum class EngineAction {
   kNothing,
   kStop,            // paused: stop the instance, stage PAUSED
+  kSleep,           // idle past its sleep time: stop the instance, stage SLEEPING
   kNoCommit,        // no commit: stop, stage NO_APP_FILE
   kBuild,           // new commit or generation: (re)build — or reuse the build — then start
   kStart,           // start the built app (first start, or after the backoff)

@@ -54,6 +54,30 @@ TEST(EngineDecideTest, PauseStopsOnceThenStays) {
   EXPECT_EQ(DecideNext(Want(), paused, {}, 0), EngineAction::kBuild);
 }
 
+TEST(EngineDecideTest, SleepStopsOnceThenWakesThroughTheBuildStep) {
+  EngineDesired w = Want();
+  w.sleeping = true;
+  EXPECT_EQ(DecideNext(w, Running(), {}, 0), EngineAction::kSleep);
+  EngineState asleep = Running();
+  asleep.stage = "SLEEPING";
+  asleep.has_instance = false;
+  EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kNothing);
+  // After a hub restart the engine knows nothing yet: it stays asleep rather than building.
+  EXPECT_EQ(DecideNext(w, EngineState{}, {}, 0), EngineAction::kSleep);
+  // Woken: the build step reuses the completed build and starts it.
+  EXPECT_EQ(DecideNext(Want(), asleep, {}, 0), EngineAction::kBuild);
+}
+
+TEST(EngineDecideTest, PauseWinsOverSleep) {
+  EngineDesired w = Want();
+  w.sleeping = true;
+  w.paused = true;
+  EngineState asleep = Running();
+  asleep.stage = "SLEEPING";
+  asleep.has_instance = false;
+  EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kStop);
+}
+
 TEST(EngineDecideTest, NoCommit) {
   EngineDesired w;
   EXPECT_EQ(DecideNext(w, Running(), {}, 0), EngineAction::kNoCommit);

@@ -7,14 +7,19 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { startHub, commit, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import { startHub, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import {
+  HAVE_BWRAP,
+  createSpace as createSpaceOn,
+  runtime as runtimeOf,
+  spaceProcesses,
+  spacePath as sp,
+  waitStage as waitStageOf,
+} from "./runtime_lib.mjs";
 
 const SECRET = "sk_live_RUNTIME_SECRET_913";
-const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
 let hub;
 const names = {};
-
-const sp = (id, suffix = "") => `/api/spaces/${id}${suffix}`;
 
 const APP = `
 import http.server, json, os, sys
@@ -29,32 +34,9 @@ port = int(os.environ["PORT"])
 http.server.ThreadingHTTPServer(("0.0.0.0", port), http.server.SimpleHTTPRequestHandler).serve_forever()
 `;
 
-async function createSpace(name, files, extra = {}) {
-  const r = await hub.api("POST", "/api/repos/create", {
-    token: hub.token,
-    json: { type: "space", sdk: "gradio", name, ...extra },
-  });
-  assert.equal(r.status, 200, r.text);
-  await commit(hub, { type: "space", id: `admin/${name}`, token: hub.token, files });
-}
-
-async function runtime(name) {
-  const r = await hub.api("GET", sp(`admin/${name}`, "/runtime"), { token: hub.token });
-  assert.equal(r.status, 200, r.text);
-  assert.ok(!r.text.includes(SECRET), "secret value in the runtime");
-  return r.json;
-}
-
-async function waitStage(name, stages, timeoutMs = 40_000) {
-  const deadline = Date.now() + timeoutMs;
-  let rt;
-  while (Date.now() < deadline) {
-    rt = await runtime(name);
-    if (stages.includes(rt.stage)) return rt;
-    await sleep(250);
-  }
-  throw new Error(`${name}: stage ${rt?.stage} (${rt?.errorMessage ?? rt?.message}), wanted ${stages}`);
-}
+const createSpace = (name, files, extra) => createSpaceOn(hub, name, files, extra);
+const runtime = (name) => runtimeOf(hub, name, [SECRET]);
+const waitStage = (name, stages, timeoutMs) => waitStageOf(hub, name, stages, timeoutMs, [SECRET]);
 
 async function logs(name, kind) {
   const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}`), { token: hub.token });
@@ -65,18 +47,6 @@ async function logs(name, kind) {
     .split("\n")
     .filter((l) => l.startsWith("data: "))
     .map((l) => JSON.parse(l.slice(6)).data);
-}
-
-// Processes (seen from the host) whose environment says they belong to this Space.
-function spaceProcesses(name) {
-  const needle = `SPACE_ID=admin/${name}\0`;
-  const found = [];
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(needle)) found.push(pid);
-    } catch {}
-  }
-  return found;
 }
 
 function appEnv(name) {

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -91,6 +91,14 @@ CREATE TABLE hardware_grants (
   account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   flavor TEXT NOT NULL,
   PRIMARY KEY (account_id, flavor)
+);
+)sql",
+    // 3: what the Space runtime must remember across hub restarts (not the owner's settings).
+    R"sql(
+CREATE TABLE space_runtime_state (
+  repo_id INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+  sleeping INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
 );
 )sql",
 };

@@ -318,6 +318,25 @@ class SqliteStore final : public MetadataStore {
     return s.Run();
   }
 
+  Result<bool> IsSpaceSleeping(int64_t repo_id) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "SELECT sleeping FROM space_runtime_state WHERE repo_id = ?");
+    s.Bind(1, repo_id);
+    if (s.Step()) return s.Int(0) != 0;
+    SH_TRY(s.status());
+    return false;
+  }
+
+  Status SetSpaceSleeping(int64_t repo_id, bool sleeping, int64_t at) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_,
+                "INSERT INTO space_runtime_state (repo_id, sleeping, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(repo_id) DO UPDATE SET sleeping = excluded.sleeping, "
+                "updated_at = excluded.updated_at");
+    s.Bind(1, repo_id).Bind(2, int64_t{sleeping ? 1 : 0}).Bind(3, at);
+    return s.Run();
+  }
+
   Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) override {
     std::lock_guard lock(mu_);
     Statement s(statements_,

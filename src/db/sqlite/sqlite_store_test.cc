@@ -88,6 +88,19 @@ TEST_F(SqliteStoreTest, MoveAndDelete) {
   EXPECT_EQ(store_->FindRepo({RepoType::kSpace, "alice", "c"}).status().reason(), "RepoNotFound");
 }
 
+TEST_F(SqliteStoreTest, SleepingFlagIsKeptPerSpaceAndGoesWithIt) {
+  auto r = store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "s"}, false, 1, 1, "gradio"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*store_->IsSpaceSleeping(r->id));  // no row: awake
+  ASSERT_TRUE(store_->SetSpaceSleeping(r->id, true, 10).ok());
+  EXPECT_TRUE(*store_->IsSpaceSleeping(r->id));
+  ASSERT_TRUE(store_->SetSpaceSleeping(r->id, false, 11).ok());
+  EXPECT_FALSE(*store_->IsSpaceSleeping(r->id));
+  ASSERT_TRUE(store_->SetSpaceSleeping(r->id, true, 12).ok());
+  ASSERT_TRUE(store_->DeleteRepo(r->id).ok());
+  EXPECT_FALSE(*store_->IsSpaceSleeping(r->id));
+}
+
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
   ASSERT_TRUE(store_->CreateAccount({0, "alice", AccountKind::kUser}).ok());
   store_.reset();

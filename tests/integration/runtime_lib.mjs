@@ -1,0 +1,71 @@
+// Helpers shared by the Space runtime tests (runtime, sleep, proxy…): create a Space from files,
+// read its runtime, wait for a stage, find its processes from the host. Every function takes the
+// hub handle of harness.mjs first, since tests restart hubs.
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+
+import { commit, sleep } from "./harness.mjs";
+
+export const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
+export const RUNTIME_ARGS = ["--space-runtime", "local"];
+
+export const spacePath = (id, suffix = "") => `/api/spaces/${id}${suffix}`;
+
+// A Python standard-library app answering on $PORT (what a gradio app looks like to the hub).
+export const HELLO_APP = `
+import http.server, os
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("hello from " + os.environ["SPACE_ID"]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+`;
+
+export async function createSpace(hub, name, files, extra = {}) {
+  const r = await hub.api("POST", "/api/repos/create", {
+    token: hub.token,
+    json: { type: "space", sdk: "gradio", name, ...extra },
+  });
+  assert.equal(r.status, 200, r.text);
+  await commit(hub, { type: "space", id: `admin/${name}`, token: hub.token, files });
+}
+
+export async function runtime(hub, name, forbidden = []) {
+  const r = await hub.api("GET", spacePath(`admin/${name}`, "/runtime"), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  for (const f of forbidden) assert.ok(!r.text.includes(f), "secret value in the runtime");
+  return r.json;
+}
+
+export async function waitStage(hub, name, stages, timeoutMs = 40_000, forbidden = []) {
+  const deadline = Date.now() + timeoutMs;
+  let rt;
+  while (Date.now() < deadline) {
+    rt = await runtime(hub, name, forbidden);
+    if (stages.includes(rt.stage)) return rt;
+    await sleep(100);
+  }
+  throw new Error(`${name}: stage ${rt?.stage} (${rt?.errorMessage ?? rt?.message}), wanted ${stages}`);
+}
+
+// Processes (seen from the host) whose environment says they belong to this Space.
+export function spaceProcesses(name) {
+  const needle = `SPACE_ID=admin/${name}\0`;
+  const found = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(needle)) found.push(pid);
+    } catch {}
+  }
+  return found;
+}
+
+export async function waitNoProcesses(name, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (spaceProcesses(name).length && Date.now() < deadline) await sleep(100);
+  assert.deepEqual(spaceProcesses(name), [], `${name} still has processes`);
+}

@@ -1,0 +1,80 @@
+// Sleep after inactivity (issue #6, the engine's side): a Space with a short sleep time stops its
+// processes and reports SLEEPING, stays asleep across a hub restart, and a commit or a restart wakes
+// it; a pause while asleep wins. Waking by a visit goes through the proxy (proxy.test.mjs).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+
+import { startHub, commit, uniqueName, removeTempDir } from "./harness.mjs";
+import {
+  HAVE_BWRAP,
+  HELLO_APP,
+  RUNTIME_ARGS,
+  createSpace,
+  runtime,
+  spaceProcesses,
+  spacePath,
+  waitNoProcesses,
+  waitStage,
+} from "./runtime_lib.mjs";
+
+const ARGS = [...RUNTIME_ARGS, "--space-min-sleep-seconds", "1"];
+const skip = !HAVE_BWRAP && "no bwrap";
+let hub;
+const name = uniqueName("sleepy");
+
+before(async () => {
+  if (!HAVE_BWRAP) return;
+  hub = await startHub({ args: ARGS });
+  await createSpace(hub, name, [{ path: "app.py", content: HELLO_APP }], {
+    hardware: "cpu-upgrade",
+    sleepTimeSeconds: 2,
+  });
+});
+
+after(async () => {
+  if (!hub) return;
+  await hub.stop();
+  removeTempDir(hub.dataDir);
+  assert.deepEqual(spaceProcesses(name), [], "the Space outlived the hub");
+});
+
+test("an idle Space falls asleep after its sleep time and frees its processes", { skip }, async () => {
+  const running = await waitStage(hub, name, ["RUNNING"]);
+  assert.equal(running.gcTimeout, 2);
+  assert.ok(spaceProcesses(name).length > 0);
+  const asleep = await waitStage(hub, name, ["SLEEPING"], 15_000);
+  assert.equal(asleep.errorMessage, null);
+  await waitNoProcesses(name);
+});
+
+test("a sleeping Space stays asleep across a hub restart", { skip }, async () => {
+  await waitStage(hub, name, ["SLEEPING"], 15_000);
+  const { dataDir, token } = hub;
+  await hub.stop({ keepData: true });
+  hub = await startHub({ dataDir, token, args: ARGS });
+  await new Promise((r) => setTimeout(r, 2500)); // a few reconcile passes
+  assert.equal((await runtime(hub, name)).stage, "SLEEPING");
+  assert.deepEqual(spaceProcesses(name), []);
+});
+
+test("a commit wakes a sleeping Space, which sleeps again when left alone", { skip }, async () => {
+  await waitStage(hub, name, ["SLEEPING"], 15_000);
+  await commit(hub, { type: "space", id: `admin/${name}`, token: hub.token, files: [{ path: "notes.txt", content: "v2\n" }] });
+  await waitStage(hub, name, ["RUNNING"]);
+  assert.ok(spaceProcesses(name).length > 0);
+  await waitStage(hub, name, ["SLEEPING"], 15_000);
+  await waitNoProcesses(name);
+});
+
+test("pausing a sleeping Space keeps it paused; a restart starts it", { skip }, async () => {
+  await waitStage(hub, name, ["SLEEPING"], 15_000);
+  const p = await hub.api("POST", spacePath(`admin/${name}`, "/pause"), { token: hub.token });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.stage, "PAUSED");
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await runtime(hub, name)).stage, "PAUSED");
+  assert.deepEqual(spaceProcesses(name), []);
+  const r = await hub.api("POST", spacePath(`admin/${name}`, "/restart"), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  await waitStage(hub, name, ["RUNNING"]);
+});
