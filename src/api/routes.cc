@@ -8,6 +8,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterUserRoutes(router, ctx);
   // Before the generic repo routes: /api/spaces/hardware is not a repo.
   RegisterSpaceRuntimeRoutes(router, ctx);
+  RegisterSpaceLogRoutes(router, ctx);
   RegisterSpaceSettingsRoutes(router, ctx);
   RegisterRepoRoutes(router, ctx);
   RegisterCommitRoutes(router, ctx);

@@ -18,5 +18,6 @@ void RegisterRefRoutes(http::Router& router, ApiContext& ctx);
 void RegisterGitHttpRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceSettingsRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx);
+void RegisterSpaceLogRoutes(http::Router& router, ApiContext& ctx);
 
 }  // namespace spacehub::api

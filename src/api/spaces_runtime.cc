@@ -1,5 +1,5 @@
 // Space runtime routes (spec §4.3, §4.4): hardware catalog, runtime, hardware, sleep time, pause,
-// restart, storage, the event log and the build/run logs as server-sent events, and the files of a
+// restart, storage, the event log as server-sent events (logs: spaces_logs.cc), and the files of a
 // running static Space (GET /spaces/{ns}/{name}/app/{path}).
 #include <cstring>
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include "api/content_type.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "api/sse.h"
 #include "core/time_util.h"
 
 namespace spacehub::api {
@@ -73,31 +74,7 @@ Result<service::SpaceRuntimeView> DeleteStorage(ApiContext& ctx, http::Request&,
   return ctx.spaces.DeleteStorage(who, id);
 }
 
-// `?tail=N`: how many of the newest entries to send (a positive integer, capped at `max`).
-Result<size_t> TailParam(const http::Request& req, size_t max) {
-  auto tail = req.Query("tail");
-  if (!tail) return size_t{1000};
-  char* end = nullptr;
-  long long n = std::strtoll(tail->c_str(), &end, 10);
-  if (tail->empty() || *end != '\0' || n < 1) {
-    return Status::InvalidArgument("'tail' must be a positive integer");
-  }
-  return static_cast<size_t>(std::min<long long>(n, static_cast<long long>(max)));
-}
-
-// A complete SSE body: one `data: {json}` event per item.
-http::Response SseResponse(const std::vector<nlohmann::json>& events) {
-  std::string body;
-  for (const auto& e : events) {
-    body += "data: " + e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
-  }
-  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-  resp.Header("Cache-Control", "no-cache");
-  return resp;
-}
-
-// The recorded events as SSE (`data: {json}` per event), then the response ends: the http layer's
-// BodySource blocks an I/O thread, so following live events is left to a later push-capable body.
+// The recorded events as SSE (`data: {json}` per event), then the response ends.
 Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
@@ -106,23 +83,6 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   std::vector<nlohmann::json> out;
   out.reserve(events.size());
   for (const auto& e : events) out.push_back(SpaceEventJson(e));
-  return SseResponse(out);
-}
-
-// The stored build or run log as SSE: one `data: {"timestamp", "data"}` event per line
-// (fetch_space_logs yields event["data"]), then the response ends — no follow yet (see Events).
-Result<http::Response> Logs(ApiContext& ctx, http::Request& req, bool build) {
-  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
-  SH_ASSIGN_OR_RETURN(size_t limit, TailParam(req, 100000));
-  SH_ASSIGN_OR_RETURN(auto lines, ctx.spaces.Logs(who, id, build, limit));
-  std::vector<nlohmann::json> out;
-  out.reserve(lines.size());
-  for (const auto& l : lines) {
-    nlohmann::json j = {{"data", l.text}};
-    if (l.at) j["timestamp"] = FormatIsoMillis(*l.at);
-    out.push_back(std::move(j));
-  }
   return SseResponse(out);
 }
 
@@ -166,10 +126,6 @@ void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx) {
              Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
   router.Add(Method::kGet, "/spaces/{ns}/{name}/app/",
              Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
-  router.Add(Method::kGet, base + "/logs/build",
-             Handle([&ctx](http::Request& r) { return Logs(ctx, r, /*build=*/true); }));
-  router.Add(Method::kGet, base + "/logs/run",
-             Handle([&ctx](http::Request& r) { return Logs(ctx, r, /*build=*/false); }));
 }
 
 }  // namespace spacehub::api

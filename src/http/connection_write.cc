@@ -203,6 +203,12 @@ net::awaitable<bool> Connection::SendStream(BodySource& source, uint64_t& bytes)
       co_return false;  // no last chunk: the client sees a truncated body
     }
     if (*r == 0) break;
+    if (*r == BodySource::kNotYet) {
+      if (host_.stopping()) break;  // a followed stream ends cleanly when the hub stops
+      net::steady_timer wait(stream_.get_executor(), source.PollInterval());
+      co_await wait.async_wait(kTuple);
+      continue;
+    }
     stream_.expires_after(kIoTimeout);
     auto [ec, n] = co_await net::async_write(
         stream_, bhttp::make_chunk(net::buffer(buf.data(), std::min(*r, buf.size()))), kTuple);

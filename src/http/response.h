@@ -5,6 +5,7 @@
 // Owned by the connection after the handler returns; not shared between threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
@@ -43,12 +44,16 @@ class FileBody final {
 };
 
 // A body produced piece by piece (git pack output, logs). Read is called on an I/O thread and may
-// block briefly; it returns the number of bytes written to `buf`, 0 at the end, or an error that
-// aborts the response.
+// block briefly; it returns the number of bytes written to `buf`, 0 at the end, kNotYet when
+// nothing is ready now but more will come (a followed log: the connection asks again after
+// PollInterval without holding a thread, and ends the body when the server stops), or an error
+// that aborts the response.
 class BodySource {
  public:
+  static constexpr size_t kNotYet = static_cast<size_t>(-1);
   virtual ~BodySource() = default;
   virtual Result<size_t> Read(char* buf, size_t capacity) = 0;
+  virtual std::chrono::milliseconds PollInterval() const { return std::chrono::milliseconds(200); }
 };
 
 struct Response {

@@ -15,21 +15,24 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "service/access.h"
+#include "service/log_follower.h"
 #include "service/repo_service.h"
 #include "service/space_config.h"
 
 namespace spacehub::service {
 
-// One line of a Space's build or run log, secrets redacted.
-struct SpaceLogLine {
-  std::optional<int64_t> at;  // epoch millis when known
-  std::string text;
+// A Space's build or run log opened for streaming: its stored tail, then what the engine appends.
+struct SpaceLogStream {
+  int64_t repo_id = 0;
+  std::vector<SpaceLogLine> backlog;
+  std::unique_ptr<LogFollower> follower;  // positioned after the backlog
 };
 
 struct SpaceEntryInput {
@@ -107,11 +110,13 @@ class SpaceService final {
                                                      const std::string& key);
 
   Result<std::vector<db::SpaceEvent>> Events(const Caller& who, const RepoId& id, size_t limit);
-  // The stored build or run log (the last `limit` lines; empty when the hub runs no Space
-  // runtime), with every current secret value redacted once more. Needs write access, as the
-  // Hub's logs do. In space_logs.cc.
-  Result<std::vector<SpaceLogLine>> Logs(const Caller& who, const RepoId& id, bool build,
-                                         size_t limit);
+  // The build or run log: its last `tail` stored lines and a follower for what comes next (empty
+  // when the hub runs no Space runtime), with every current secret value redacted once more.
+  // Needs write access, as the Hub's logs do. In space_logs.cc.
+  Result<SpaceLogStream> Logs(const Caller& who, const RepoId& id, bool build, size_t tail);
+  // Whether more may be appended to this log now: the build log while a build runs, the run log
+  // while the app is starting or running.
+  bool LogIsLive(int64_t repo_id, bool build) const;
   // A file of a RUNNING static Space's current build (read access; "" = index.html). In
   // space_logs.cc. NotFound when the Space does not run or the file does not exist.
   Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,

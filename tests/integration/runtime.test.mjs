@@ -39,7 +39,7 @@ const runtime = (name) => runtimeOf(hub, name, [SECRET]);
 const waitStage = (name, stages, timeoutMs) => waitStageOf(hub, name, stages, timeoutMs, [SECRET]);
 
 async function logs(name, kind) {
-  const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}`), { token: hub.token });
+  const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}?follow=false`), { token: hub.token });
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get("content-type"), /text\/event-stream/);
   assert.ok(!r.text.includes(SECRET), `secret value in the ${kind} log`);
@@ -140,6 +140,46 @@ test("pause stops the process; restart brings it back to RUNNING", { skip: !HAVE
   assert.notEqual(r.json.stage, "RUNNING", "a restart cannot be RUNNING before the app answers");
   await waitStage(names.app, ["RUNNING"]);
   assert.ok(spaceProcesses(names.app).length > 0);
+});
+
+test("the run log follows live output; a finished build log ends by itself", { skip: !HAVE_BWRAP && "no bwrap" }, async () => {
+  await waitStage(names.app, ["RUNNING"]);
+  const ac = new AbortController();
+  const res = await fetch(hub.endpoint + sp(`admin/${names.app}`, "/logs/run?tail=1"), {
+    headers: { authorization: `Bearer ${hub.token}` },
+    signal: ac.signal,
+  });
+  assert.equal(res.status, 200);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  const readUntil = async (re, ms, from = 0) => {
+    const deadline = Date.now() + ms;
+    while (!re.test(seen.slice(from))) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`not seen ${re} in: ${seen}`);
+      const chunk = await Promise.race([reader.read(), sleep(left).then(() => ({ timeout: true }))]);
+      if (chunk.timeout) continue;
+      if (chunk.done) throw new Error(`stream ended before ${re}: ${seen}`);
+      seen += decoder.decode(chunk.value);
+    }
+  };
+  await readUntil(/data: \{/, 5_000); // the replayed tail
+  const before = seen.length;
+  const r = await hub.api("POST", sp(`admin/${names.app}`, "/restart"), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  // Lines the restarted app prints arrive on the open stream, secrets redacted.
+  await readUntil(/spacehub: starting[\s\S]*the secret is \*\*\*/, 20_000, before);
+  assert.ok(!seen.includes(SECRET));
+  ac.abort();
+  await waitStage(names.app, ["RUNNING"]);
+  // A build that failed will not grow: following its log ends after the replay.
+  await waitStage(names.pip, ["BUILD_ERROR"]);
+  const done = await hub.api("GET", sp(`admin/${names.pip}`, "/logs/build"), { token: hub.token });
+  assert.equal(done.status, 200);
+  assert.match(done.text, /spacehub-offline-test-package/);
+  const bad = await hub.api("GET", sp(`admin/${names.pip}`, "/logs/build?follow=maybe"), { token: hub.token });
+  assert.equal(bad.status, 400);
 });
 
 test("an app that exits at once ends in RUNTIME_ERROR with its output", { skip: !HAVE_BWRAP && "no bwrap" }, async () => {
