@@ -46,7 +46,7 @@ void SpaceEngine::Stop() {
   for (auto& [id, sp] : spaces_state_) {
     if (sp->build.valid()) sp->build.wait();
     if (sp->build_thread.joinable()) sp->build_thread.join();
-    if (sp->state.has_instance) backend_.Stop(std::to_string(id));
+    StopEverything(*sp);
   }
   spaces_state_.clear();
 }
@@ -76,6 +76,10 @@ SpaceEngineStatus SpaceEngine::Status(int64_t repo_id, const std::string& head_s
   }
   const View& v = it->second;
   if (v.target_sha != head_sha) {
+    // Until the engine picks the commit up, a running app still serves: a rollout is coming.
+    if (v.status.stage == "RUNNING" || v.status.stage == "RUNNING_BUILDING") {
+      return {"RUNNING_BUILDING", std::nullopt, "A new commit is about to be built"};
+    }
     return {"BUILDING", std::nullopt, "A new commit is about to be built"};
   }
   if (v.target_generation != generation && v.status.stage != "BUILDING") {
@@ -108,7 +112,7 @@ SpaceTarget SpaceEngine::Target(int64_t repo_id) {
       t.static_root = v.static_root;
     } else {
       t.kind = SpaceTarget::Kind::kApp;
-      t.instance_key = std::to_string(repo_id);
+      t.instance_key = v.instance_key;
       t.port = v.port;
     }
   }
@@ -123,12 +127,16 @@ Result<int> SpaceEngine::OpenAppSocket(const std::string& instance_key, int port
 void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   View v;
   v.status.stage = sp.state.stage;
+  if (sp.state.has_old && (v.status.stage == "BUILDING" || v.status.stage == "APP_STARTING")) {
+    v.status.stage = "RUNNING_BUILDING";
+  }
   if (!sp.error.empty()) v.status.error_message = sp.error;
   v.status.message = sp.message;
   v.target_sha = sp.state.target_sha;
   v.target_generation = sp.state.target_generation;
   if (sp.state.stage == "RUNNING" && !sp.state.runs_process) v.static_root = sp.build_dir;
-  v.port = static_cast<int>(sp.config.app_port);
+  v.port = sp.state.has_old ? sp.old_port : static_cast<int>(sp.config.app_port);
+  v.instance_key = sp.state.has_old ? sp.old_key : sp.key;
   std::lock_guard lock(mu_);
   views_[repo_id] = std::move(v);
 }
@@ -220,7 +228,7 @@ void SpaceEngine::ReconcileAll() {
       (void)it->second->build.get();
       if (it->second->build_thread.joinable()) it->second->build_thread.join();
     }
-    if (it->second->state.has_instance) backend_.Stop(std::to_string(it->first));
+    StopEverything(*it->second);
     {
       std::lock_guard lock(mu_);
       views_.erase(it->first);
@@ -247,12 +255,13 @@ void SpaceEngine::Reconcile(const db::RepoRow& row) {
   if (sp.build.valid() && sp.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     FinishBuild(row, sp);
   }
+  StopDrained(sp);
   UpdateSleep(row, settings, sp, want);
   want.sleeping = sp.sleeping;
   // A few steps at once when they follow each other immediately (build → start…).
   for (int step = 0; step < 4; ++step) {
     EngineObserved seen;
-    std::string key = std::to_string(row.id);
+    const std::string& key = sp.key;
     if (sp.state.has_instance) {
       runtime::InstanceStatus st = backend_.Get(key);
       seen.exited = !st.exists || !st.alive;
@@ -269,12 +278,9 @@ void SpaceEngine::Reconcile(const db::RepoRow& row) {
 
 void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
                         EngineAction action, const EngineDesired& want) {
-  std::string key = std::to_string(row.id);
+  const std::string& key = sp.key;
   EngineState& s = sp.state;
-  auto stop_instance = [&] {
-    if (s.has_instance) backend_.Stop(key);
-    s.has_instance = false;
-  };
+  auto stop_instance = [&] { StopEverything(sp); };
   switch (action) {
     case EngineAction::kNothing:
       return;
@@ -301,7 +307,17 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       sp.message = "The Space has no commit on its main branch yet";
       return;
     case EngineAction::kBuild: {
-      stop_instance();  // no rolling swap yet: the old version stops while the new one builds
+      if (s.has_old) {
+        StopCurrent(sp);  // a newer commit during a rollout: the old version keeps serving
+      } else if (s.stage == "RUNNING" && s.runs_process && s.has_instance) {
+        // A rollout: the running version serves until the new one answers (RUNNING_BUILDING).
+        sp.old_key = sp.key;
+        sp.old_port = static_cast<int>(sp.config.app_port);
+        s.has_old = true;
+        s.has_instance = false;
+      } else {
+        stop_instance();
+      }
       s.building = true;
       s.stage = "BUILDING";
       s.target_sha = *want.head_sha;
@@ -342,6 +358,7 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       s.stage = "RUNNING";
       s.crashes = 0;
       sp.running_since = NowMillis();
+      StopOld(sp, /*drain=*/true);  // the swap: visitors go to this version from now on
       sp.message = "The app answers on port " + std::to_string(sp.config.app_port);
       return;
     case EngineAction::kStartupTimeout: {
@@ -361,7 +378,8 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
     case EngineAction::kCrashed:
     case EngineAction::kCrashLoop: {
       runtime::InstanceStatus st = backend_.Get(key);
-      stop_instance();
+      StopCurrent(sp);  // during a rollout the old version keeps serving while this one retries
+      if (action == EngineAction::kCrashLoop) StopOld(sp, /*drain=*/false);
       ++s.crashes;
       std::string code = st.exit_code ? std::to_string(*st.exit_code) : "?";
       auto lines = st.last_lines;
@@ -394,6 +412,7 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
   sp.build_dir = out.dir;
   s.startup_timeout_ms = out.config.startup_duration_timeout_seconds * 1000;
   if (!out.stage.empty()) {
+    StopOld(sp, /*drain=*/false);  // the new version cannot run: say so rather than serve the old
     s.stage = out.stage;
     sp.error = out.error;
     sp.message = out.error;
@@ -414,6 +433,7 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
     // A static Space has nothing to run: its files are ready to be served (see 0004-runtime.md).
     s.stage = "RUNNING";
     sp.message = "Static Space: its files are served as they are";
+    StopOld(sp, /*drain=*/true);
     return;
   }
   s.stage = "APP_STARTING";
@@ -501,7 +521,8 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   SH_ASSIGN_OR_RETURN(auto secrets, spaces_.SecretEnvironment(row));
 
   runtime::InstanceSpec spec;
-  spec.key = std::to_string(row.id);
+  sp.key = std::to_string(row.id) + "-" + std::to_string(++sp.seq);
+  spec.key = sp.key;
   spec.app_dir = sp.build_dir;
   spec.data_dir = SpaceDir(row.uid) / "data";
   spec.log_path = LogPath(row.uid, /*build=*/false);

@@ -37,6 +37,9 @@ struct SpaceEngineOptions {
   std::string host_domain = "localhost";  // SPACE_HOST = <ns>-<name>.<host_domain>
   runtime::PythonBuildOptions python;
   std::chrono::milliseconds interval{1000};  // reconcile pass, besides notifications
+  // After a rollout swaps to the new version, the old one still finishes the requests it has for
+  // this long before it is stopped.
+  std::chrono::milliseconds drain{5000};
 };
 
 class SpaceEngine final : public SpaceRuntimeHook {
@@ -65,6 +68,11 @@ class SpaceEngine final : public SpaceRuntimeHook {
   };
   struct Space {
     EngineState state;
+    std::string key;      // the backend key of the current instance ("<repo id>-<n>")
+    int64_t seq = 0;      // numbers the instances, so a rollout's two versions differ
+    std::string old_key;  // while state.has_old: the version that still serves
+    int old_port = 0;
+    std::vector<std::pair<std::string, int64_t>> draining;  // swapped out: key, stop at (millis)
     std::string error;    // errorMessage of BUILD_ERROR / RUNTIME_ERROR / CONFIG_ERROR
     std::string message;  // what happens now
     SpaceConfig config;   // of the current build
@@ -87,6 +95,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
     int64_t target_generation = -1;
     std::filesystem::path static_root;  // set while a static Space is RUNNING
     int port = 0;                       // the app's port while it is RUNNING
+    std::string instance_key;           // the instance that serves visitors now
   };
 
   void Loop();
@@ -99,6 +108,11 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void UpdateSleep(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
                    const EngineDesired& want);
   void SetSleeping(int64_t repo_id, Space& sp, bool sleeping);
+  // Rollouts (space_engine_rollout.cc).
+  void StopCurrent(Space& sp);
+  void StopOld(Space& sp, bool drain);  // drain: let it finish its requests first
+  void StopEverything(Space& sp);
+  void StopDrained(Space& sp);
   void Reconcile(const db::RepoRow& row);
   void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
              EngineAction action, const EngineDesired& want);

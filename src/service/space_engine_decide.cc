@@ -7,16 +7,17 @@ namespace spacehub::service {
 EngineAction DecideNext(const EngineDesired& want, const EngineState& s, const EngineObserved& o,
                         int64_t now_ms) {
   if (want.paused) {
-    return (s.has_instance || s.stage != "PAUSED") ? EngineAction::kStop : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != "PAUSED") ? EngineAction::kStop
+                                                                : EngineAction::kNothing;
   }
   if (!want.head_sha) {
-    return (s.has_instance || s.stage != "NO_APP_FILE") ? EngineAction::kNoCommit
-                                                        : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != "NO_APP_FILE") ? EngineAction::kNoCommit
+                                                                     : EngineAction::kNothing;
   }
   if (s.building) return EngineAction::kNothing;  // its outcome is checked against `want` later
   if (want.sleeping) {
-    return (s.has_instance || s.stage != "SLEEPING") ? EngineAction::kSleep
-                                                     : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != "SLEEPING") ? EngineAction::kSleep
+                                                                  : EngineAction::kNothing;
   }
   // Waking (SLEEPING, not wanted any more) goes through the build step, which reuses the
   // completed build of the commit and starts it.

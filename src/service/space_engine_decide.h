@@ -23,10 +23,11 @@ struct EngineState {
   int64_t target_generation = -1;  // the generation it is for
   bool building = false;           // a build is in flight
   bool has_instance = false;       // the backend runs (or ran) an instance for it
-  bool runs_process = true;        // false for static Spaces: nothing to start
-  int crashes = 0;                 // consecutive crashes since the last healthy run
-  int64_t next_start_at = 0;       // backoff: (re)start no earlier than this (epoch millis)
-  int64_t started_at = 0;          // when the current instance started
+  bool has_old = false;      // a rollout: the previous version keeps serving until this one answers
+  bool runs_process = true;  // false for static Spaces: nothing to start
+  int crashes = 0;           // consecutive crashes since the last healthy run
+  int64_t next_start_at = 0;  // backoff: (re)start no earlier than this (epoch millis)
+  int64_t started_at = 0;     // when the current instance started
   int64_t startup_timeout_ms = 30 * 60 * 1000;
 };
 

@@ -78,6 +78,21 @@ TEST(EngineDecideTest, PauseWinsOverSleep) {
   EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kStop);
 }
 
+TEST(EngineDecideTest, RolloutsStopTheOldVersionTooWhenPausedOrSleeping) {
+  EngineState rolling = Running("aaa");
+  rolling.stage = "BUILDING";
+  rolling.building = false;
+  rolling.has_instance = false;
+  rolling.has_old = true;  // v1 serves while v2 builds
+  EngineDesired paused = Want();
+  paused.paused = true;
+  EXPECT_EQ(DecideNext(paused, rolling, {}, 0), EngineAction::kStop);
+  EngineDesired asleep = Want();
+  asleep.sleeping = true;
+  EXPECT_EQ(DecideNext(asleep, rolling, {}, 0), EngineAction::kSleep);
+  EXPECT_EQ(DecideNext(EngineDesired{}, rolling, {}, 0), EngineAction::kNoCommit);
+}
+
 TEST(EngineDecideTest, NoCommit) {
   EngineDesired w;
   EXPECT_EQ(DecideNext(w, Running(), {}, 0), EngineAction::kNoCommit);

@@ -1,0 +1,45 @@
+// Rollouts: a new commit or restart of a RUNNING app builds and starts the new version while the
+// old one keeps serving (RUNNING_BUILDING); once the new one answers, visitors are sent to it and
+// the old one gets `drain` to finish its requests before it is stopped. The engine's instances
+// are therefore keyed "<repo id>-<n>", never reused while one may still run.
+#include "core/time_util.h"
+#include "service/space_engine.h"
+
+namespace spacehub::service {
+
+void SpaceEngine::StopCurrent(Space& sp) {
+  if (sp.state.has_instance) backend_.Stop(sp.key);
+  sp.state.has_instance = false;
+}
+
+void SpaceEngine::StopOld(Space& sp, bool drain) {
+  if (!sp.state.has_old) return;
+  sp.state.has_old = false;
+  if (drain && options_.drain.count() > 0) {
+    sp.draining.emplace_back(sp.old_key, NowMillis() + options_.drain.count());
+  } else {
+    backend_.Stop(sp.old_key);
+  }
+  sp.old_key.clear();
+}
+
+void SpaceEngine::StopEverything(Space& sp) {
+  StopCurrent(sp);
+  StopOld(sp, /*drain=*/false);
+  for (const auto& [key, at] : sp.draining) backend_.Stop(key);
+  sp.draining.clear();
+}
+
+void SpaceEngine::StopDrained(Space& sp) {
+  int64_t now = NowMillis();
+  for (auto it = sp.draining.begin(); it != sp.draining.end();) {
+    if (it->second > now) {
+      ++it;
+      continue;
+    }
+    backend_.Stop(it->first);
+    it = sp.draining.erase(it);
+  }
+}
+
+}  // namespace spacehub::service
