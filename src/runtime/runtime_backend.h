@@ -25,7 +25,10 @@ struct InstanceSpec {
   std::vector<std::string> argv;   // inside the sandbox, cwd /app
   EnvList env;                     // complete environment of the app
   int port = 7860;                 // the app's port inside its network namespace
-  Redactor redactor;               // applied to every log line before it is written
+  // Read-only files made for this instance only: {path inside, content}. They exist only in the
+  // sandbox's memory (never on the host's disk), e.g. Streamlit's secrets.toml.
+  std::vector<std::pair<std::string, std::string>> files;
+  Redactor redactor;  // applied to every log line before it is written
 };
 
 struct InstanceStatus {

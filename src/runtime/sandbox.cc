@@ -52,6 +52,9 @@ std::vector<std::string> BwrapArgv(const SandboxSpec& spec) {
   if (!spec.data_dir.empty()) {
     a.insert(a.end(), {"--bind", spec.data_dir.string(), "/data"});
   }
+  for (const auto& [fd, dest] : spec.data_files) {
+    a.insert(a.end(), {"--ro-bind-data", std::to_string(fd), dest});
+  }
   a.insert(a.end(), {"--chdir", "/app"});
   if (spec.info_fd) a.insert(a.end(), {"--info-fd", std::to_string(*spec.info_fd)});
   a.push_back("--");

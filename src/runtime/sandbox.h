@@ -25,7 +25,9 @@ struct SandboxSpec {
   bool app_writable = false;       // builds write the venv into /app; apps get it read-only
   bool share_net = false;          // builds with a package index need the host's network
   std::vector<std::filesystem::path> ro_extra;  // bound read-only at the same path (wheelhouse)
-  std::optional<int> info_fd;     // bwrap writes {"child-pid": N} there once the sandbox exists
+  std::optional<int> info_fd;  // bwrap writes {"child-pid": N} there once the sandbox exists
+  // {fd in bwrap, path inside}: bwrap copies what it reads from fd into a read-only file there.
+  std::vector<std::pair<int, std::string>> data_files;
   std::vector<std::string> argv;  // the command inside, e.g. {"/app/.venv/bin/python", "app.py"}
 };
 

@@ -7,6 +7,7 @@
 
 #include "core/time_util.h"
 #include "runtime/process.h"
+#include "runtime/streamlit_secrets.h"
 
 namespace spacehub::service {
 namespace fs = std::filesystem;
@@ -536,6 +537,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   spec.redactor = runtime::Redactor(std::move(values));
   const std::string python = "/app/.venv/bin/python";
   if (sp.config.sdk == "streamlit") {
+    spec.files.emplace_back(runtime::kStreamlitSecretsPath, runtime::StreamlitSecretsToml(secrets));
     spec.argv = {python,
                  "-m",
                  "streamlit",

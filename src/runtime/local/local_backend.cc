@@ -60,6 +60,20 @@ Result<int> SocketInNamespace(pid_t ns_pid) {
   return out;
 }
 
+// A pipe whose read end yields `content` then EOF (content must fit the pipe buffer, 64 KiB).
+Result<int> ContentPipe(const std::string& content) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  if (content.size() > 60 * 1024 ||
+      ::write(p[1], content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    ::close(p[0]);
+    ::close(p[1]);
+    return Status::InvalidArgument("an instance file is too large for the sandbox");
+  }
+  ::close(p[1]);
+  return p[0];
+}
+
 sockaddr_in Loopback(int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -135,13 +149,31 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   sb.info_fd = 3;
   sb.argv = spec.argv;
   SpawnOptions so;
-  so.argv = BwrapArgv(sb);
   so.env = spec.env;
   so.stdout_fd = out[1];
   so.extra_fds = {{info[1], 3}};
+  // Instance files go to bwrap through pipes, filled now (they are small) and read before exec.
+  std::vector<int> file_fds;
+  for (const auto& [dest, content] : spec.files) {
+    Result<int> fd = ContentPipe(content);
+    if (!fd.ok()) {
+      for (int f : file_fds) ::close(f);
+      ::close(out[0]);
+      ::close(out[1]);
+      ::close(info[0]);
+      ::close(info[1]);
+      return fd.status();
+    }
+    int child_fd = 4 + static_cast<int>(file_fds.size());
+    file_fds.push_back(*fd);
+    so.extra_fds.emplace_back(*fd, child_fd);
+    sb.data_files.emplace_back(child_fd, dest);
+  }
+  so.argv = BwrapArgv(sb);
   auto pid = Spawn(so);
   ::close(out[1]);
   ::close(info[1]);
+  for (int f : file_fds) ::close(f);
   if (!pid.ok()) {
     ::close(out[0]);
     ::close(info[0]);
@@ -285,13 +317,20 @@ bool LocalBackend::Probe(const std::string& key) {
 }
 
 Result<pid_t> LocalBackend::NamespacePid(const std::string& key) {
-  std::lock_guard lock(mu_);
-  auto it = instances_.find(key);
-  if (it == instances_.end()) return Status(Code::kNotFound, "no instance " + key);
-  std::lock_guard ilock(it->second->mu);
-  pid_t child = it->second->child_pid.load();
-  if (!it->second->alive || child <= 0) return Status(Code::kUnavailable, "the app is not running");
-  return child;
+  // Right after Start the sandbox may not have reported its first process yet: wait a little.
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = instances_.find(key);
+      if (it == instances_.end()) return Status(Code::kNotFound, "no instance " + key);
+      std::lock_guard ilock(it->second->mu);
+      if (!it->second->alive) return Status(Code::kUnavailable, "the app is not running");
+      pid_t child = it->second->child_pid.load();
+      if (child > 0) return child;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return Status(Code::kUnavailable, "the sandbox did not start in time");
 }
 
 Result<int> LocalBackend::Connect(const std::string& key, int port) {
