@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "runtime/local/local_backend.h"
 #include "service/hub_instance.h"
+#include "service/placement.h"
 #include "service/space_engine.h"
 
 namespace spacehub::cli {
@@ -53,6 +54,7 @@ int Serve(const ServeOptions& o) {
   hub_options.multipart_threshold_bytes = o.lfs_multipart_threshold_mb * 1024 * 1024;
   hub_options.multipart_chunk_bytes = std::max<uint64_t>(1, o.lfs_chunk_mb) * 1024 * 1024;
   hub_options.space_min_sleep_seconds = o.space_min_sleep_seconds;
+  hub_options.detected_gpus = service::DetectGpus();
   auto instance = service::HubInstance::Open(o.data_dir, hub_options);
   if (!instance.ok()) {
     std::fprintf(stderr, "spacehub: %s\n", instance.status().ToString().c_str());

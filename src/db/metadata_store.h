@@ -67,6 +67,7 @@ struct SpaceSettingsRow {
   int64_t repo_id = 0;
   std::string hardware_current;          // flavor placed by the scheduler; "" when none yet
   std::string hardware_requested;        // flavor the owner asked for
+  int64_t hardware_requested_at = 0;     // epoch millis of that request (placement order)
   std::optional<int64_t> sleep_seconds;  // custom sleep time; nullopt: never / flavor default
   std::string storage;                   // persistent storage tier; "" when none
   bool paused = false;
@@ -151,6 +152,8 @@ class MetadataStore {
   // Spaces. Settings rows are created lazily: no row means the defaults.
   virtual Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) = 0;
   virtual Status PutSpaceSettings(const SpaceSettingsRow& row) = 0;  // insert or replace
+  // Every Space's settings row (the scheduler's view of what holds and wants hardware).
+  virtual Result<std::vector<SpaceSettingsRow>> ListSpaceSettings() = 0;
   // Whether the runtime put this Space to sleep (it stays asleep across hub restarts until a visit,
   // a commit or a restart wakes it). Written only by the Space engine.
   virtual Result<bool> IsSpaceSleeping(int64_t repo_id) = 0;

@@ -84,6 +84,12 @@ std::string DefaultHardwareCatalogYaml() {
        "#   free (no grant needed; fixed 48 h sleep time), capacity (Spaces the nodes can hold on\n"
        "#   this flavor at once; omit for no limit, 0 while no node has it).\n"
        "# Who may use which non-free flavor: `spacehub admin hardware grant ACCOUNT FLAVOR`.\n"
+       "# What the node gives to Spaces on non-free flavors (free ones share the rest): uncomment\n"
+       "# to enforce CPU and memory; gpus defaults to the GPUs the hub detects.\n"
+       "# node:\n"
+       "#   cpu: 16\n"
+       "#   memory_gb: 64\n"
+       "#   gpus: 1\n"
        "default: cpu-basic\n"
        "flavors:\n";
   for (const auto& d : kDefaults) {
@@ -114,6 +120,16 @@ Result<CatalogData> ParseHardwareCatalog(std::string_view text) {
   }
   try {
     if (root["default"]) out.default_flavor = root["default"].as<std::string>();
+    if (const YAML::Node node = root["node"]; node && !node.IsNull()) {
+      if (!node.IsMap())
+        return Status::InvalidArgument("hardware catalog: 'node' must be a mapping");
+      for (auto [key, field] : {std::pair{"cpu", &out.node.cpu},
+                                {"memory_gb", &out.node.memory_gb},
+                                {"gpus", &out.node.gpus}}) {
+        if (!node[key] || node[key].IsNull()) continue;
+        SH_ASSIGN_OR_RETURN(*field, IntKey(node, "node", key, 0));
+      }
+    }
     size_t index = 0;
     for (const auto& node : root["flavors"]) {
       ++index;

@@ -36,8 +36,18 @@ struct Flavor {
   std::optional<int64_t> capacity;
 };
 
+// What the node(s) can give to Spaces on non-free flavors (free flavors share what is left and
+// reserve nothing). `node:` in the catalog; an absent cpu or memory_gb is not enforced, an absent
+// gpus is what the hub detects (GPUs are never shared).
+struct NodeLimits {
+  std::optional<int64_t> cpu;
+  std::optional<int64_t> memory_gb;
+  std::optional<int64_t> gpus;
+};
+
 struct CatalogData {
   std::string default_flavor = "cpu-basic";  // what a new Space gets
+  NodeLimits node;
   std::vector<Flavor> flavors;
 
   const Flavor* Find(std::string_view name) const;

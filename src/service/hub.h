@@ -24,6 +24,7 @@ struct HubOptions {
   int64_t lfs_url_ttl_seconds = 3600;
   std::string lfs_signing_key;  // HMAC key for the self-authenticating LFS transfer URLs
   int64_t space_min_sleep_seconds = 5 * 60;  // shortest custom sleep time on upgraded hardware
+  int64_t detected_gpus = 0;  // GPUs on this node (placement.h DetectGpus), set by `serve`
 };
 
 struct Hub {

@@ -40,6 +40,7 @@ Status SpaceService::ApplyParams(const Caller& who, const db::RepoRow& row,
   s.repo_id = row.id;
   s.hardware_current = catalog.default_flavor;
   s.hardware_requested = params.hardware.value_or(catalog.default_flavor);
+  s.hardware_requested_at = NowMillis();
   (void)TryPlace(s, catalog);
   if (params.sleep_seconds) {
     const Flavor* flavor = catalog.Find(s.hardware_requested);

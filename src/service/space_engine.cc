@@ -198,6 +198,7 @@ void SpaceEngine::ReconcileSome(const std::set<int64_t>& ids) {
 
 void SpaceEngine::ReconcileAll() {
   std::set<int64_t> seen;
+  std::vector<db::RepoRow> all;
   db::RepoQuery q;
   q.type = RepoType::kSpace;
   q.all_private = true;
@@ -210,11 +211,15 @@ void SpaceEngine::ReconcileAll() {
     }
     for (const auto& row : *rows) {
       seen.insert(row.id);
-      Reconcile(row);
+      all.push_back(row);
     }
     if (rows->size() < q.limit) break;
     q.offset += q.limit;
   }
+  // The scheduler first (hardware freed since the last pass goes to waiting requests), then every
+  // Space steps toward what it should be.
+  spaces_.PlaceWaiting(all);
+  for (const auto& row : all) Reconcile(row);
   // Spaces deleted since the last pass: stop whatever they left behind.
   for (auto it = spaces_state_.begin(); it != spaces_state_.end();) {
     if (seen.count(it->first)) {

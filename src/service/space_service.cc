@@ -5,7 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/time_util.h"
+#include "service/placement.h"
 #include "service/space_rules.h"
 
 namespace spacehub::service {
@@ -83,20 +86,56 @@ std::optional<std::string> SpaceService::TryPlace(db::SpaceSettingsRow& s,
            "' is no longer offered by this hub; request another flavor";
   }
   std::lock_guard lock(placement_mu_);
-  if (f->capacity) {
-    auto used = hub_.db.CountPlacedSpaces(f->name, s.repo_id);
-    int64_t in_use = used.ok() ? *used : *f->capacity;
-    if (in_use >= *f->capacity) {
-      std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
-      std::string why = *f->capacity == 0
-                            ? "no node of this hub has '" + f->name + "' now (capacity 0)"
-                            : "no node can place '" + f->name + "' now (" + std::to_string(in_use) +
-                                  " of " + std::to_string(*f->capacity) + " in use)";
-      return "Waiting for hardware: " + why + "; the Space keeps " + keeps + " until one frees";
+  auto rows = hub_.db.ListSpaceSettings();
+  if (!rows.ok()) return "Waiting for hardware: " + rows.status().message();
+  // Requests made before this one are placed first (request order); then this one, if it fits.
+  std::vector<Holding> held;
+  std::vector<Request> waiting;
+  for (const auto& r : *rows) {
+    if (r.repo_id == s.repo_id || r.paused) continue;
+    if (!r.hardware_current.empty()) held.push_back({r.repo_id, r.hardware_current});
+    bool earlier = r.hardware_requested_at < s.hardware_requested_at ||
+                   (r.hardware_requested_at == s.hardware_requested_at && r.repo_id < s.repo_id);
+    if (r.hardware_requested != r.hardware_current && earlier) {
+      waiting.push_back({r.repo_id, r.hardware_requested, r.hardware_current});
     }
+  }
+  if (!s.hardware_current.empty()) held.push_back({s.repo_id, s.hardware_current});
+  std::vector<int64_t> before = PlaceInOrder(waiting, catalog, held, hub_.options.detected_gpus);
+  std::vector<Holding> after;
+  for (const auto& h : held) {
+    if (h.repo_id == s.repo_id) continue;
+    bool moved = std::find(before.begin(), before.end(), h.repo_id) != before.end();
+    if (!moved) after.push_back(h);
+  }
+  for (const auto& w : waiting) {
+    if (std::find(before.begin(), before.end(), w.repo_id) != before.end()) {
+      after.push_back({w.repo_id, w.flavor});
+    }
+  }
+  if (auto why = WhyNotPlaced(*f, catalog, after, hub_.options.detected_gpus)) {
+    std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
+    return "Waiting for hardware: " + *why + "; the Space keeps " + keeps + " until one frees";
   }
   s.hardware_current = s.hardware_requested;
   return std::nullopt;
+}
+
+void SpaceService::PlaceWaiting(const std::vector<db::RepoRow>& spaces) {
+  auto catalog = hub_.hardware.Get();
+  for (const auto& row : spaces) {
+    db::SpaceSettingsRow s;
+    {
+      auto found = hub_.db.FindSpaceSettings(row.id);
+      if (!found.ok() || !found->has_value()) continue;
+      s = **found;
+    }
+    if (s.paused || s.hardware_requested == s.hardware_current) continue;
+    if (TryPlace(s, *catalog)) continue;
+    if (Save(s, /*wants_restart=*/true).ok()) {
+      Record(row, std::nullopt, "hardware.placed", {{"flavor", s.hardware_current}});
+    }
+  }
 }
 
 Status SpaceService::Save(db::SpaceSettingsRow s, bool wants_restart) {
@@ -195,6 +234,7 @@ Result<SpaceRuntimeView> SpaceService::RequestHardware(
   } else if (flavor->free) {
     s.sleep_seconds.reset();  // free hardware has the fixed sleep time
   }
+  if (s.hardware_requested != flavor->name) s.hardware_requested_at = NowMillis();
   s.hardware_requested = flavor->name;
   std::optional<std::string> waiting = TryPlace(s, *catalog);
   SH_TRY(Save(s, /*wants_restart=*/true));

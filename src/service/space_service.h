@@ -139,6 +139,13 @@ class SpaceService final {
   Result<const Flavor*> FindFlavor(const CatalogData& catalog, const std::string& name);
   // Places the requested flavor if the catalog's capacity allows; returns why not otherwise.
   std::optional<std::string> TryPlace(db::SpaceSettingsRow& s, const CatalogData& catalog);
+
+ public:
+  // The scheduler's pass (called by the engine): places every waiting hardware request of these
+  // Spaces that fits now, in request order, and restarts each placed Space on its new hardware.
+  void PlaceWaiting(const std::vector<db::RepoRow>& spaces);
+
+ private:
   Status Save(db::SpaceSettingsRow s, bool wants_restart);
   Status PutSecret(const db::RepoRow& row, const SpaceEntryInput& in);
   Status PutVariable(const db::RepoRow& row, const SpaceEntryInput& in);

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -100,6 +100,10 @@ CREATE TABLE space_runtime_state (
   sleeping INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL
 );
+)sql",
+    // 4: when the current hardware request was made (the scheduler places in request order).
+    R"sql(
+ALTER TABLE space_settings ADD COLUMN hardware_requested_at INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -274,36 +274,49 @@ class SqliteStore final : public MetadataStore {
     return found;
   }
 
+  static constexpr const char* kSettingsColumns =
+      "repo_id, hardware_current, hardware_requested, sleep_seconds, storage, paused, "
+      "restart_generation, factory_rebuild, updated_at, hardware_requested_at";
+
+  static SpaceSettingsRow SettingsFrom(Statement& s) {
+    SpaceSettingsRow r;
+    r.repo_id = s.Int(0);
+    r.hardware_current = s.Text(1);
+    r.hardware_requested = s.Text(2);
+    if (!s.IsNull(3)) r.sleep_seconds = s.Int(3);
+    r.storage = s.Text(4);
+    r.paused = s.Int(5) != 0;
+    r.restart_generation = s.Int(6);
+    r.factory_rebuild = s.Int(7) != 0;
+    r.updated_at = s.Int(8);
+    r.hardware_requested_at = s.Int(9);
+    return r;
+  }
+
   Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) override {
     std::lock_guard lock(mu_);
-    Statement s(statements_,
-                "SELECT hardware_current, hardware_requested, sleep_seconds, storage, paused, "
-                "restart_generation, factory_rebuild, updated_at FROM space_settings WHERE "
-                "repo_id = ?");
+    Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
+                                 " FROM space_settings WHERE repo_id = ?");
     s.Bind(1, repo_id);
-    if (s.Step()) {
-      SpaceSettingsRow r;
-      r.repo_id = repo_id;
-      r.hardware_current = s.Text(0);
-      r.hardware_requested = s.Text(1);
-      if (!s.IsNull(2)) r.sleep_seconds = s.Int(2);
-      r.storage = s.Text(3);
-      r.paused = s.Int(4) != 0;
-      r.restart_generation = s.Int(5);
-      r.factory_rebuild = s.Int(6) != 0;
-      r.updated_at = s.Int(7);
-      return std::optional<SpaceSettingsRow>(std::move(r));
-    }
+    if (s.Step()) return std::optional<SpaceSettingsRow>(SettingsFrom(s));
     SH_TRY(s.status());
     return std::optional<SpaceSettingsRow>();
   }
 
+  Result<std::vector<SpaceSettingsRow>> ListSpaceSettings() override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
+                                 " FROM space_settings ORDER BY hardware_requested_at, repo_id");
+    std::vector<SpaceSettingsRow> out;
+    while (s.Step()) out.push_back(SettingsFrom(s));
+    SH_TRY(s.status());
+    return out;
+  }
+
   Status PutSpaceSettings(const SpaceSettingsRow& r) override {
     std::lock_guard lock(mu_);
-    Statement s(statements_,
-                "INSERT OR REPLACE INTO space_settings (repo_id, hardware_current, "
-                "hardware_requested, sleep_seconds, storage, paused, restart_generation, "
-                "factory_rebuild, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement s(statements_, std::string("INSERT OR REPLACE INTO space_settings (") +
+                                 kSettingsColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, r.repo_id).Bind(2, r.hardware_current).Bind(3, r.hardware_requested);
     if (r.sleep_seconds) {
       s.Bind(4, *r.sleep_seconds);
@@ -314,7 +327,8 @@ class SqliteStore final : public MetadataStore {
         .Bind(6, int64_t{r.paused ? 1 : 0})
         .Bind(7, r.restart_generation)
         .Bind(8, int64_t{r.factory_rebuild ? 1 : 0})
-        .Bind(9, r.updated_at);
+        .Bind(9, r.updated_at)
+        .Bind(10, r.hardware_requested_at);
     return s.Run();
   }
 

@@ -1,0 +1,42 @@
+// The hardware scheduler's rule, as pure functions (placement_test.cc): whether a Space's
+// requested flavor can be placed next to what other Spaces hold, and which waiting requests to
+// place, in the order they were made. Limits: each flavor's `capacity` (Spaces at once), and the
+// node's CPU, memory and GPUs reserved by non-free flavors (hardware_catalog.h NodeLimits; free
+// flavors share the rest and reserve nothing). Thread-safe (pure).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/hardware_catalog.h"
+
+namespace spacehub::service {
+
+struct Holding {
+  int64_t repo_id = 0;
+  std::string flavor;
+};
+
+// Why `flavor` cannot be placed beside `held` (other Spaces' current flavors) on a node with
+// `detected_gpus` GPUs (0: none seen; then only configured GPUs and flavor capacities limit GPU
+// flavors); nullopt when it can.
+std::optional<std::string> WhyNotPlaced(const Flavor& flavor, const CatalogData& catalog,
+                                        const std::vector<Holding>& held, int64_t detected_gpus);
+
+struct Request {
+  int64_t repo_id = 0;
+  std::string flavor;    // requested
+  std::string previous;  // what it holds now ("" for nothing); freed when the request is placed
+};
+
+// The requests (in request order) that can be placed now, each beside what is held plus the
+// requests placed before it. A request that does not fit does not block later ones that do.
+std::vector<int64_t> PlaceInOrder(const std::vector<Request>& waiting, const CatalogData& catalog,
+                                  std::vector<Holding> held, int64_t detected_gpus);
+
+// GPUs on this machine (NVIDIA device nodes /dev/nvidia<N>); 0 when none.
+int64_t DetectGpus();
+
+}  // namespace spacehub::service
