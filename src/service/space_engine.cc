@@ -129,6 +129,7 @@ void SpaceEngine::Loop() {
 
 void SpaceEngine::ReconcileAll() {
   std::set<int64_t> seen;
+  std::set<std::string> live_uids;
   db::RepoQuery q;
   q.type = RepoType::kSpace;
   q.all_private = true;
@@ -141,12 +142,14 @@ void SpaceEngine::ReconcileAll() {
     }
     for (const auto& row : *rows) {
       seen.insert(row.id);
+      live_uids.insert(row.uid);
       Reconcile(row);
     }
     if (rows->size() < q.limit) break;
     q.offset += q.limit;
   }
   // Spaces deleted since the last pass: stop whatever they left behind.
+  bool deleted = false;
   for (auto it = spaces_state_.begin(); it != spaces_state_.end();) {
     if (seen.count(it->first)) {
       ++it;
@@ -165,6 +168,17 @@ void SpaceEngine::ReconcileAll() {
       views_.erase(it->first);
     }
     it = spaces_state_.erase(it);
+    deleted = true;
+  }
+  // Their directories (and /data volumes) go once they stopped; the first pass also removes those
+  // of Spaces deleted while the hub was down.
+  if (deleted || !swept_) {
+    if (auto again = ListSpaceUids(hub_.db); again.ok()) {
+      live_uids.insert(again->begin(), again->end());
+      swept_ = true;
+      int n = RemoveDeletedSpaceDirs(options_.data_dir / "spaces", live_uids);
+      if (n > 0) spdlog::info("space runtime: removed the files of {} deleted Space(s)", n);
+    }
   }
 }
 
@@ -406,6 +420,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   auto catalog = hub_.hardware.Get();
   std::string flavor_name =
       settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current;
+  runtime::Limits limits = LimitsForFlavor(catalog->Find(flavor_name), options_.pids_limit);
   if (const Flavor* f = catalog->Find(flavor_name)) {
     id.cpu_cores = f->vcpu;
     id.memory_gb = f->memory_gb;
@@ -423,10 +438,13 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   runtime::InstanceSpec spec;
   spec.key = std::to_string(row.id);
   spec.app_dir = sp.build_dir;
-  spec.data_dir = SpaceDir(row.uid) / "data";
+  SH_ASSIGN_OR_RETURN(SpaceData data, PrepareSpaceData(SpaceDir(row.uid), settings.storage,
+                                                       options_.storage_tiers));
+  spec.data_dir = data.dir;
+  spec.volume = data.volume;
+  spec.limits = limits;
   spec.log_path = LogPath(row.uid, /*build=*/false);
   std::error_code ec;
-  fs::create_directories(spec.data_dir, ec);
   fs::create_directories(spec.log_path.parent_path(), ec);
   spec.port = id.port;
   spec.env = runtime::BuildSpaceEnv(id, variables, secrets);

@@ -8,7 +8,9 @@
 // reconciled again from the database (a completed build of the same commit is reused).
 //
 // On disk, per Space (by repo uid, stable across renames): <data>/spaces/<uid>/builds/<sha>/,
-// logs/build.log, logs/run.log, data/ (the /data directory; plain directory, no size limit yet).
+// logs/build.log, logs/run.log, data/ (the /data directory: plain, or the mount point of the
+// tier's volume storage.ext4 — service/space_storage.h). The directory of a deleted Space is
+// removed (after its instance stopped), also when the deletion happened while the hub was down.
 // Thread-safe; owns the reconcile thread and the build threads, joined by Stop()/the destructor.
 #pragma once
 
@@ -29,6 +31,7 @@
 #include "service/space_engine_decide.h"
 #include "service/space_runtime_hook.h"
 #include "service/space_service.h"
+#include "service/space_storage.h"
 
 namespace spacehub::service {
 
@@ -37,6 +40,8 @@ struct SpaceEngineOptions {
   std::string host_domain = "localhost";  // SPACE_HOST = <ns>-<name>.<host_domain>
   runtime::PythonBuildOptions python;
   std::chrono::milliseconds interval{1000};  // reconcile pass, besides notifications
+  TierSizes storage_tiers = DefaultTierSizes();
+  int64_t pids_limit = 1024;  // processes + threads per Space (fork bombs stop there)
 };
 
 class SpaceEngine final : public SpaceRuntimeHook {
@@ -52,6 +57,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void Notify(int64_t repo_id) override;
   std::filesystem::path LogPath(const std::string& repo_uid, bool build) const override;
   std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) override;
+  runtime::InstanceUsage Usage(int64_t repo_id) override;  // space_engine_metrics.cc
 
  private:
   struct BuildOutcome {
@@ -104,6 +110,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   std::set<int64_t> notified_;
   std::map<int64_t, View> views_;
   std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
+  bool swept_ = false;  // loop thread only: the first pass removed dirs of Spaces deleted before
   std::thread thread_;
 };
 

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "runtime/runtime_backend.h"
+
 namespace spacehub::service {
 
 struct SpaceEngineStatus {
@@ -30,6 +32,8 @@ class SpaceRuntimeHook {
   virtual std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) = 0;
   // The build or run log of a Space (repo uid); the file may not exist yet.
   virtual std::filesystem::path LogPath(const std::string& repo_uid, bool build) const = 0;
+  // What the Space's running instance uses now (metrics); exists=false when none runs.
+  virtual runtime::InstanceUsage Usage(int64_t /*repo_id*/) { return {}; }
 };
 
 }  // namespace spacehub::service

@@ -112,6 +112,9 @@ class SpaceService final {
   // Hub's logs do. In space_logs.cc.
   Result<std::vector<SpaceLogLine>> Logs(const Caller& who, const RepoId& id, bool build,
                                          size_t limit);
+  // What the Space's running instance uses now (write access, like the logs). In
+  // space_metrics.cc; exists=false when nothing runs (or the hub has no runtime).
+  Result<runtime::InstanceUsage> Metrics(const Caller& who, const RepoId& id);
   // A file of a RUNNING static Space's current build (read access; "" = index.html). In
   // space_logs.cc. NotFound when the Space does not run or the file does not exist.
   Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,
