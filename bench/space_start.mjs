@@ -64,17 +64,23 @@ async function stage(hub, id) {
   return r.json.stage;
 }
 
-// Commit -> stage RUNNING for `files`, polled every 2 ms, from the moment the commit call returned.
-// The runtime reports RUNNING_BUILDING (the old version serving) as soon as the head moves, so the
-// first RUNNING seen is the new version's.
-async function commitToRunning(hub, id, files) {
-  await commit(hub, { type: "space", id, token: hub.token, files });
+// Commit -> RUNNING on the new commit, polled every 2 ms from the moment the commit call returned:
+// the runtime says RUNNING and the logs name the commit (static: its build completed; app: the
+// instance started for it, which is the one RUNNING after the swap).
+async function commitToRunning(hub, id, files, app) {
+  const { commitOid } = await commit(hub, { type: "space", id, token: hub.token, files });
   const t0 = now();
-  let seenOther = false;
+  const done = async () => {
+    if ((await stage(hub, id)) !== "RUNNING") return false;
+    const kind = app ? "run" : "build";
+    const log = await hub.api("GET", `/api/spaces/${id}/logs/${kind}?follow=false&tail=50`, { token: hub.token });
+    const want = app ? `commit ${commitOid.slice(0, 12)}` : `at commit ${commitOid}`;
+    const at = log.text.lastIndexOf(want);
+    return at >= 0 && (app || log.text.indexOf("build complete", at) >= 0);
+  };
   for (;;) {
+    if (await done()) return ms(now() - t0);
     const s = await stage(hub, id);
-    if (s === "RUNNING" && seenOther) return ms(now() - t0);
-    if (s !== "RUNNING") seenOther = true;
     if (/ERROR/.test(s)) throw new Error(`${id}: ${s}`);
     await sleep(2);
   }
@@ -122,14 +128,14 @@ try {
   const statId = await create(hub, "static", [{ path: "index.html", content: "<h1>0</h1>" }]);
   await waitAll(hub, [statId], ["RUNNING"], 30_000);
   const statics = [];
-  for (let i = 1; i <= RUNS; i++) statics.push(await commitToRunning(hub, statId, [{ path: "index.html", content: `<h1>${i}</h1>` }]));
+  for (let i = 1; i <= RUNS; i++) statics.push(await commitToRunning(hub, statId, [{ path: "index.html", content: `<h1>${i}</h1>` }], false));
   // 2. Small Python app: app alone vs commit -> RUNNING (each commit a rollout of a new build).
   const alone = [];
   for (let i = 0; i < RUNS; i++) alone.push(await appAlone());
   const pyId = await create(hub, "gradio", [{ path: "app.py", content: APP("v0") }]);
   await waitAll(hub, [pyId], ["RUNNING"], 60_000);
   const pys = [];
-  for (let i = 1; i <= RUNS; i++) pys.push(await commitToRunning(hub, pyId, [{ path: "app.py", content: APP(`v${i}`) }]));
+  for (let i = 1; i <= RUNS; i++) pys.push(await commitToRunning(hub, pyId, [{ path: "app.py", content: APP(`v${i}`) }], true));
   console.log(`static commit->RUNNING ms: ${statics.map((x) => x.toFixed(1)).join(" ")} (median ${median(statics).toFixed(1)})`);
   console.log(`python app alone (spawn->accept) ms: ${alone.map((x) => x.toFixed(1)).join(" ")} (median ${median(alone).toFixed(1)})`);
   console.log(`python commit->RUNNING ms: ${pys.map((x) => x.toFixed(1)).join(" ")} (median ${median(pys).toFixed(1)})`);

@@ -10,6 +10,7 @@
 
 #include "api/routes.h"
 #include "cli/commands.h"
+#include "core/crypto.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "runtime/local/local_backend.h"
@@ -37,6 +38,11 @@ struct ServeOptions {
   std::string space_pip_index_url;
   std::string space_wheelhouse;
   std::string space_host_domain;
+  int64_t space_pids_limit = 1024;
+  std::string space_storage_tiers = "small=20G,medium=150G,large=1T";
+  std::string space_storage_mode = "auto";  // auto (loop-mounted ext4 where it works) | plain
+  bool space_no_limits = false;
+  std::string space_build_memory = "4G";  // memory of each build command (venv, pip)
 };
 
 int Serve(const ServeOptions& o) {
@@ -94,12 +100,39 @@ int Serve(const ServeOptions& o) {
       std::fprintf(stderr, "spacehub: --space-runtime local needs bubblewrap (bwrap)\n");
       return 1;
     }
+    auto tiers = service::ParseTierSizes(o.space_storage_tiers);
+    if (!tiers.ok()) {
+      std::fprintf(stderr, "spacehub: --space-storage-tiers: %s\n",
+                   tiers.status().message().c_str());
+      return 1;
+    }
+    auto build_memory = runtime::ParseSize(o.space_build_memory);
+    if (!build_memory.ok()) {
+      std::fprintf(stderr, "spacehub: --space-build-memory: %s\n",
+                   build_memory.status().message().c_str());
+      return 1;
+    }
+    // Each hub has its own cgroup tree (two hubs on one machine never touch each other's Spaces),
+    // stable across restarts of the same data directory so leftovers are found.
+    std::error_code ec;
+    auto data_abs = std::filesystem::weakly_canonical(std::filesystem::absolute(o.data_dir), ec);
+    bo.limits = !o.space_no_limits;
+    bo.cgroups.tree = "spacehub/" + Sha256Hex(data_abs.string()).substr(0, 12);
+    bo.volumes.root = data_abs / "spaces";
+    bo.volumes.try_loop = o.space_storage_mode != "plain";
     backend = std::make_unique<runtime::LocalBackend>(bo);
+    spdlog::info("space runtime: limits: {}", backend->LimitsMode());
+    spdlog::info("space runtime: storage: {}", backend->StorageMode());
     service::SpaceEngineOptions eo;
+    eo.storage_tiers = *tiers;
+    eo.pids_limit = o.space_pids_limit;
     eo.data_dir = o.data_dir;
     eo.python.pip_index_url = o.space_pip_index_url;
     eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
     eo.python.wheelhouse = o.space_wheelhouse;
+    eo.python.cgroups = backend->cgroups();
+    eo.python.limits.pids = o.space_pids_limit;
+    eo.python.limits.memory_bytes = *build_memory;
     eo.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
     engine = std::make_unique<service::SpaceEngine>((*instance)->hub(), *backend, eo);
     (*instance)->hub().runtime = engine.get();
@@ -122,7 +155,7 @@ int Serve(const ServeOptions& o) {
   std::fflush(stdout);
   if (engine) {
     engine->Start();
-    spdlog::info("space runtime: local (bubblewrap), /data as plain directories");
+    spdlog::info("space runtime: local (bubblewrap)");
   }
 
   std::thread waiter([&server, signals] {
@@ -199,6 +232,27 @@ Command AddServeCommand(CLI::App& app) {
   cmd->add_option("--space-host-domain", o->space_host_domain,
                   "Domain of SPACE_HOST (<ns>-<name>.<domain>; default localhost)")
       ->envname("SPACEHUB_SPACE_HOST_DOMAIN");
+  cmd->add_option("--space-pids-limit", o->space_pids_limit,
+                  "Processes and threads a Space may have at once (0: no limit)")
+      ->envname("SPACEHUB_SPACE_PIDS_LIMIT")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--space-storage-tiers", o->space_storage_tiers,
+                  "Sizes of the persistent storage tiers")
+      ->envname("SPACEHUB_SPACE_STORAGE_TIERS")
+      ->capture_default_str();
+  cmd->add_option("--space-storage-mode", o->space_storage_mode,
+                  "'auto': /data as loop-mounted ext4 images where possible; 'plain': directories")
+      ->envname("SPACEHUB_SPACE_STORAGE_MODE")
+      ->check(CLI::IsMember({"auto", "plain"}))
+      ->capture_default_str();
+  cmd->add_option("--space-build-memory", o->space_build_memory,
+                  "Memory each Space build command (venv, pip) may use, e.g. 4G")
+      ->envname("SPACEHUB_SPACE_BUILD_MEMORY")
+      ->capture_default_str();
+  cmd->add_flag("--space-no-limits", o->space_no_limits,
+                "Run Spaces without cgroup limits (memory, CPU, processes)")
+      ->envname("SPACEHUB_SPACE_NO_LIMITS");
   return [o] { return Serve(*o); };
 }
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/crypto.h"
 #include "runtime/process.h"
 #include "runtime/sandbox.h"
 
@@ -109,11 +110,19 @@ Status BuildPython(const fs::path& dir, const fs::path& log_path,
       so.cwd = dir;
     }
     so.env = env;
-    SH_ASSIGN_OR_RETURN(int code, RunToLog(std::move(so), log_path, timeout));
-    if (code != 0) {
+    // One cgroup per build directory (builds of different commits may overlap).
+    const std::string key = "build-" + Sha256Hex(dir.string()).substr(0, 16);
+    const bool limited = options.cgroups && options.cgroups->enabled() && options.limits.any();
+    if (limited) {
+      SH_ASSIGN_OR_RETURN(so.join_cgroups, options.cgroups->Create(key, options.limits));
+    }
+    auto code = RunToLog(std::move(so), log_path, timeout);
+    if (limited) options.cgroups->Remove(key);  // and whatever the command left running
+    if (!code.ok()) return code.status();
+    if (*code != 0) {
       std::string tail;
       for (const auto& l : TailLines(log_path, 8)) tail += l + "\n";
-      return Status::InvalidArgument("Build failed (exit code " + std::to_string(code) + "):\n" +
+      return Status::InvalidArgument("Build failed (exit code " + std::to_string(*code) + "):\n" +
                                      tail);
     }
     return Status::Ok();

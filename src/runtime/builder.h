@@ -17,6 +17,7 @@
 #include "core/result.h"
 #include "repo/lfs_store.h"
 #include "repo/repo_store.h"
+#include "runtime/cgroup.h"
 
 namespace spacehub::runtime {
 
@@ -37,6 +38,10 @@ struct PythonBuildOptions {
   std::string pip_index_url;                          // empty: none
   std::filesystem::path wheelhouse;                   // empty: none
   std::chrono::seconds pip_timeout{600};
+  // When set and enabled, each build command runs in its own cgroup with these limits (a
+  // setup.py that forks or allocates without end stops there, not in the hub's cgroup).
+  Cgroups* cgroups = nullptr;
+  Limits limits;
 };
 
 // Creates <dir>/.venv and installs <dir>/requirements.txt when it lists anything. The log gets

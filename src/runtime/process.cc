@@ -12,6 +12,79 @@
 #include <thread>
 
 namespace spacehub::runtime {
+namespace {
+
+// The child of SpawnForked, between fork and exec: only async-signal-safe calls. Reports a
+// failure as {step, errno} on `err_fd` (close-on-exec: an exec that works closes it silently).
+[[noreturn]] void ForkedChild(const SpawnOptions& o, char* const* argv, char* const* envp,
+                              const std::vector<const char*>& joins, int err_fd) {
+  auto fail = [err_fd](int step) {
+    int msg[2] = {step, errno};
+    (void)!::write(err_fd, msg, sizeof(msg));
+    ::_exit(127);
+  };
+  sigset_t none;
+  sigemptyset(&none);
+  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (size_t i = 0; i < joins.size(); ++i) {
+    int fd = ::open(joins[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::write(fd, "0", 1) != 1) fail(100 + static_cast<int>(i));
+    ::close(fd);
+  }
+  int null_in = ::open("/dev/null", O_RDONLY);
+  if (null_in < 0 || ::dup2(null_in, 0) < 0) fail(1);
+  if (o.stdout_fd >= 0) {
+    if (::dup2(o.stdout_fd, 1) < 0 || ::dup2(o.stdout_fd, 2) < 0) fail(2);
+  } else {
+    int null_out = ::open("/dev/null", O_WRONLY);
+    if (null_out < 0 || ::dup2(null_out, 1) < 0 || ::dup2(1, 2) < 0) fail(2);
+  }
+  for (const auto& [from, to] : o.extra_fds) {
+    if (from == to) {
+      if (::fcntl(to, F_SETFD, 0) < 0) fail(3);  // keep it open across exec
+    } else if (::dup2(from, to) < 0) {
+      fail(3);
+    }
+  }
+  if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) fail(4);
+  ::execve(argv[0], argv, envp);
+  fail(5);
+  ::_exit(127);
+}
+
+Result<pid_t> SpawnForked(const SpawnOptions& o, char* const* argv, char* const* envp) {
+  std::vector<std::string> join_strings;
+  for (const auto& p : o.join_cgroups) join_strings.push_back(p.string());
+  std::vector<const char*> joins;
+  for (const auto& s : join_strings) joins.push_back(s.c_str());
+  int err[2];
+  if (::pipe2(err, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int e = errno;
+    ::close(err[0]);
+    ::close(err[1]);
+    return Status::Unavailable(std::string("fork failed: ") + std::strerror(e));
+  }
+  if (pid == 0) ForkedChild(o, argv, envp, joins, err[1]);
+  ::close(err[1]);
+  int msg[2];
+  ssize_t n;
+  while ((n = ::read(err[0], msg, sizeof(msg))) < 0 && errno == EINTR) {
+  }
+  ::close(err[0]);
+  if (n <= 0) return pid;  // exec'd
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::string step = msg[0] >= 100 ? "join cgroup " + join_strings[msg[0] - 100]
+                     : msg[0] == 5 ? "execute " + o.argv[0]
+                                   : "prepare the child (step " + std::to_string(msg[0]) + ")";
+  return Status::Unavailable("Cannot " + step + ": " + std::strerror(msg[1]));
+}
+
+}  // namespace
 
 Result<pid_t> Spawn(const SpawnOptions& o) {
   if (o.argv.empty()) return Status::InvalidArgument("empty argv");
@@ -23,6 +96,7 @@ Result<pid_t> Spawn(const SpawnOptions& o) {
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
+  if (!o.join_cgroups.empty()) return SpawnForked(o, argv.data(), envp.data());
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

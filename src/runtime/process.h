@@ -23,6 +23,10 @@ struct SpawnOptions {
   std::filesystem::path cwd;                   // empty: the hub's
   int stdout_fd = -1;                          // also used for stderr; -1: /dev/null
   std::vector<std::pair<int, int>> extra_fds;  // {fd in the hub, fd number in the child}
+  // cgroup.procs files the child writes "0" into (joining those cgroups) before it executes
+  // argv[0], so the program and everything it starts is limited from its first instruction.
+  // Non-empty: the child is forked (posix_spawn cannot run this step); a failed write fails Spawn.
+  std::vector<std::filesystem::path> join_cgroups;
 };
 
 Result<pid_t> Spawn(const SpawnOptions& o);

@@ -12,15 +12,20 @@
 #include <vector>
 
 #include "core/result.h"
+#include "runtime/cgroup.h"
 #include "runtime/redactor.h"
 #include "runtime/space_env.h"
+#include "runtime/volume.h"
 
 namespace spacehub::runtime {
 
 struct InstanceSpec {
   std::string key;                 // one instance per key (the Space's uid)
   std::filesystem::path app_dir;   // the checked-out, built commit
-  std::filesystem::path data_dir;  // persistent /data (plain directory for now)
+  std::filesystem::path data_dir;  // persistent /data on the host
+  // The storage tier of /data: a sized volume at data_dir (runtime/volume.h); none: a plain dir.
+  std::optional<VolumeSpec> volume;
+  Limits limits;                   // from the hardware flavor (runtime/cgroup.h); 0 = no limit
   std::filesystem::path log_path;  // run log: "<epoch millis> <line>" per line, appended
   std::vector<std::string> argv;   // inside the sandbox, cwd /app
   EnvList env;                     // complete environment of the app
@@ -29,6 +34,15 @@ struct InstanceSpec {
   // sandbox's memory (never on the host's disk), e.g. Streamlit's secrets.toml.
   std::vector<std::pair<std::string, std::string>> files;
   Redactor redactor;  // applied to every log line before it is written
+};
+
+// What an instance uses now (metrics); a value the backend cannot read is absent.
+struct InstanceUsage {
+  bool exists = false;  // an instance runs under this key
+  CgroupUsage cgroup;
+  std::optional<double> cpu_millicores;  // CPU use since the previous reading (or the start)
+  int64_t cpu_limit_millis = 0;          // 0: no CPU limit
+  std::optional<VolumeUsage> storage;
 };
 
 struct InstanceStatus {
@@ -55,6 +69,8 @@ class RuntimeBackend {
   // A listening socket on 127.0.0.1:`port` *inside* the instance (its own network), owned by the
   // caller, who accepts on it: how the app reaches the hub at HF_ENDPOINT with no relay process.
   virtual Result<int> ListenInside(const std::string& key, int port) = 0;
+  // CPU, memory, pids and /data use of a running instance (empty when absent).
+  virtual InstanceUsage Usage(const std::string& /*key*/) { return {}; }
 };
 
 }  // namespace spacehub::runtime

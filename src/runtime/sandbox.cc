@@ -49,6 +49,9 @@ std::vector<std::string> BwrapArgv(const SandboxSpec& spec) {
                                 "/app"};
   if (spec.share_net) a.push_back("--share-net");
   for (const auto& p : spec.ro_extra) a.insert(a.end(), {"--ro-bind", p.string(), p.string()});
+  for (const auto& [from, to] : spec.ro_mounts) {
+    a.insert(a.end(), {"--ro-bind", from.string(), to.string()});
+  }
   if (!spec.data_dir.empty()) {
     a.insert(a.end(), {"--bind", spec.data_dir.string(), "/data"});
   }

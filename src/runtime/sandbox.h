@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/space_env.h"
@@ -25,6 +26,8 @@ struct SandboxSpec {
   bool app_writable = false;       // builds write the venv into /app; apps get it read-only
   bool share_net = false;          // builds with a package index need the host's network
   std::vector<std::filesystem::path> ro_extra;  // bound read-only at the same path (wheelhouse)
+  // {host path, path inside} bound read-only: the Space's own cgroup, so it can read its limits.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> ro_mounts;
   std::optional<int> info_fd;  // bwrap writes {"child-pid": N} there once the sandbox exists
   // {fd in bwrap, path inside}: bwrap copies what it reads from fd into a read-only file there.
   std::vector<std::pair<int, std::string>> data_files;

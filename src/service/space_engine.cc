@@ -199,6 +199,7 @@ void SpaceEngine::ReconcileSome(const std::set<int64_t>& ids) {
 void SpaceEngine::ReconcileAll() {
   std::set<int64_t> seen;
   std::vector<db::RepoRow> all;
+  std::set<std::string> live_uids;
   db::RepoQuery q;
   q.type = RepoType::kSpace;
   q.all_private = true;
@@ -212,6 +213,7 @@ void SpaceEngine::ReconcileAll() {
     for (const auto& row : *rows) {
       seen.insert(row.id);
       all.push_back(row);
+      live_uids.insert(row.uid);
     }
     if (rows->size() < q.limit) break;
     q.offset += q.limit;
@@ -221,6 +223,7 @@ void SpaceEngine::ReconcileAll() {
   spaces_.PlaceWaiting(all);
   for (const auto& row : all) Reconcile(row);
   // Spaces deleted since the last pass: stop whatever they left behind.
+  bool deleted = false;
   for (auto it = spaces_state_.begin(); it != spaces_state_.end();) {
     if (seen.count(it->first)) {
       ++it;
@@ -240,6 +243,17 @@ void SpaceEngine::ReconcileAll() {
       views_.erase(it->first);
     }
     it = spaces_state_.erase(it);
+    deleted = true;
+  }
+  // Their directories (and /data volumes) go once they stopped; the first pass also removes those
+  // of Spaces deleted while the hub was down.
+  if (deleted || !swept_) {
+    if (auto again = ListSpaceUids(hub_.db); again.ok()) {
+      live_uids.insert(again->begin(), again->end());
+      swept_ = true;
+      int n = RemoveDeletedSpaceDirs(options_.data_dir / "spaces", live_uids);
+      if (n > 0) spdlog::info("space runtime: removed the files of {} deleted Space(s)", n);
+    }
   }
 }
 
@@ -315,8 +329,10 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
     case EngineAction::kBuild: {
       if (s.has_old) {
         StopCurrent(sp);  // a newer commit during a rollout: the old version keeps serving
-      } else if (s.stage == "RUNNING" && s.runs_process && s.has_instance) {
+      } else if (s.stage == "RUNNING" && s.runs_process && s.has_instance &&
+                 settings.storage.empty()) {
         // A rollout: the running version serves until the new one answers (RUNNING_BUILDING).
+        // Not with persistent storage: its filesystem is mounted for one instance at a time.
         sp.old_key = sp.key;
         sp.old_port = static_cast<int>(sp.config.app_port);
         s.has_old = true;
@@ -512,6 +528,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   auto catalog = hub_.hardware.Get();
   std::string flavor_name =
       settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current;
+  runtime::Limits limits = LimitsForFlavor(catalog->Find(flavor_name), options_.pids_limit);
   if (const Flavor* f = catalog->Find(flavor_name)) {
     id.cpu_cores = f->vcpu;
     id.memory_gb = f->memory_gb;
@@ -530,10 +547,13 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   sp.key = std::to_string(row.id) + "-" + std::to_string(++sp.seq);
   spec.key = sp.key;
   spec.app_dir = sp.build_dir;
-  spec.data_dir = SpaceDir(row.uid) / "data";
+  SH_ASSIGN_OR_RETURN(SpaceData data, PrepareSpaceData(SpaceDir(row.uid), settings.storage,
+                                                       options_.storage_tiers));
+  spec.data_dir = data.dir;
+  spec.volume = data.volume;
+  spec.limits = limits;
   spec.log_path = LogPath(row.uid, /*build=*/false);
   std::error_code ec;
-  fs::create_directories(spec.data_dir, ec);
   fs::create_directories(spec.log_path.parent_path(), ec);
   spec.port = id.port;
   spec.env = runtime::BuildSpaceEnv(id, variables, secrets);

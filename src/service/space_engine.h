@@ -8,7 +8,9 @@
 // reconciled again from the database (a completed build of the same commit is reused).
 //
 // On disk, per Space (by repo uid, stable across renames): <data>/spaces/<uid>/builds/<sha>/,
-// logs/build.log, logs/run.log, data/ (the /data directory; plain directory, no size limit yet).
+// logs/build.log, logs/run.log, data/ (the /data directory: plain, or the mount point of the
+// tier's volume storage.ext4 — service/space_storage.h). The directory of a deleted Space is
+// removed (after its instance stopped), also when the deletion happened while the hub was down.
 // Thread-safe; owns the reconcile thread and the build threads, joined by Stop()/the destructor.
 #pragma once
 
@@ -29,6 +31,7 @@
 #include "service/space_engine_decide.h"
 #include "service/space_runtime_hook.h"
 #include "service/space_service.h"
+#include "service/space_storage.h"
 
 namespace spacehub::service {
 
@@ -40,6 +43,8 @@ struct SpaceEngineOptions {
   // After a rollout swaps to the new version, the old one still finishes the requests it has for
   // this long before it is stopped.
   std::chrono::milliseconds drain{5000};
+  TierSizes storage_tiers = DefaultTierSizes();
+  int64_t pids_limit = 1024;  // processes + threads per Space (fork bombs stop there)
 };
 
 class SpaceEngine final : public SpaceRuntimeHook {
@@ -58,6 +63,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   SpaceTarget Visit(int64_t repo_id) override;
   SpaceTarget Target(int64_t repo_id) override;
   Result<int> OpenAppSocket(const std::string& instance_key, int port) override;
+  runtime::InstanceUsage Usage(int64_t repo_id) override;  // space_engine_metrics.cc
 
  private:
   struct BuildOutcome {
@@ -136,6 +142,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   std::map<int64_t, int64_t> last_visit_;  // epoch millis of the last Visit per Space
   std::set<int64_t> wake_;                 // sleeping Spaces a visit asked to wake
   std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
+  bool swept_ = false;  // loop thread only: the first pass removed dirs of Spaces deleted before
   std::thread thread_;
 };
 

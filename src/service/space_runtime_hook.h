@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "runtime/runtime_backend.h"
 
 namespace spacehub::service {
 
@@ -56,6 +57,8 @@ class SpaceRuntimeHook {
   virtual SpaceTarget Target(int64_t repo_id) = 0;
   // A connected, non-blocking socket to the app of a kApp target; owned by the caller.
   virtual Result<int> OpenAppSocket(const std::string& instance_key, int port) = 0;
+  // What the Space's running instance uses now (metrics); exists=false when none runs.
+  virtual runtime::InstanceUsage Usage(int64_t /*repo_id*/) { return {}; }
 };
 
 }  // namespace spacehub::service

@@ -117,6 +117,9 @@ class SpaceService final {
   // Whether more may be appended to this log now: the build log while a build runs, the run log
   // while the app is starting or running.
   bool LogIsLive(int64_t repo_id, bool build) const;
+  // What the Space's running instance uses now (write access, like the logs). In
+  // space_metrics.cc; exists=false when nothing runs (or the hub has no runtime).
+  Result<runtime::InstanceUsage> Metrics(const Caller& who, const RepoId& id);
   // A file of a RUNNING static Space's current build (read access; "" = index.html). In
   // space_logs.cc. NotFound when the Space does not run or the file does not exist.
   Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,

@@ -105,7 +105,28 @@ Result<int> ConnectInNamespace(pid_t ns_pid, int port, int timeout_ms) {
   return s;
 }
 
+// "memory 1024 MiB, 2.0 CPU, 1024 processes" for the run log.
+std::string DescribeLimits(const Limits& l) {
+  std::string s = l.memory_bytes > 0 ? "memory " + std::to_string(l.memory_bytes >> 20) + " MiB"
+                                     : "no memory limit";
+  s += l.cpu_millis > 0 ? ", " + std::to_string(l.cpu_millis / 1000) + "." +
+                              std::to_string(l.cpu_millis % 1000 / 100) + " CPU"
+                        : ", no CPU limit";
+  s += l.pids > 0 ? ", " + std::to_string(l.pids) + " processes" : ", no process limit";
+  return s;
+}
+
 }  // namespace
+
+LocalBackend::LocalBackend(LocalBackendOptions options) : options_(std::move(options)) {
+  if (options_.limits) {
+    cgroups_ = Cgroups::Open(options_.cgroups);
+    // A hub killed with -9 leaves its cgroups (their processes died with the hub): nothing of
+    // this hub runs yet, so every cgroup of its tree is a leftover.
+    if (cgroups_->enabled()) cgroups_cleaned_ = cgroups_->RemoveAll();
+  }
+  if (!options_.volumes.root.empty()) volumes_ = std::make_unique<Volumes>(options_.volumes);
+}
 
 LocalBackend::~LocalBackend() {
   std::map<std::string, std::unique_ptr<Instance>> all;
@@ -113,7 +134,32 @@ LocalBackend::~LocalBackend() {
     std::lock_guard lock(mu_);
     all.swap(instances_);
   }
-  for (auto& [key, inst] : all) Terminate(*inst, options_.stop_grace);
+  for (auto& [key, inst] : all) Release(key, *inst);
+}
+
+std::string LocalBackend::LimitsMode() const {
+  if (!cgroups_) return "no limits (switched off)";
+  std::string s = cgroups_->Describe();
+  if (cgroups_cleaned_ > 0) {
+    s += "; removed " + std::to_string(cgroups_cleaned_) + " cgroup(s) left by a previous run";
+  }
+  return s;
+}
+
+std::string LocalBackend::StorageMode() const {
+  if (!volumes_) return "/data as plain directories (no storage tiers)";
+  std::string s = volumes_->Describe();
+  if (volumes_->leftovers_unmounted() > 0) {
+    s += "; unmounted " + std::to_string(volumes_->leftovers_unmounted()) +
+         " volume(s) left mounted by a previous run";
+  }
+  return s;
+}
+
+void LocalBackend::Release(const std::string& key, Instance& inst) {
+  Terminate(inst, options_.stop_grace);
+  if (inst.has_cgroup && cgroups_) cgroups_->Remove(key);
+  if (inst.volume && volumes_) volumes_->Detach(*inst.volume);
 }
 
 std::filesystem::path LocalBackend::FindBwrap() {
@@ -135,20 +181,50 @@ std::filesystem::path LocalBackend::FindBwrap() {
 
 Status LocalBackend::Start(const InstanceSpec& spec) {
   Stop(spec.key);
+  auto inst = std::make_unique<Instance>();
+  // Undoes what was set up when the start fails half-way.
+  auto undo = [&](Status st) {
+    if (inst->has_cgroup) cgroups_->Remove(spec.key);
+    if (inst->volume) volumes_->Detach(*inst->volume);
+    return st;
+  };
+  if (spec.volume && volumes_) {
+    SH_TRY(volumes_->Attach(*spec.volume, spec.log_path));
+    inst->volume = spec.volume;
+  }
+  SandboxSpec sb;
+  SpawnOptions so;
+  if (cgroups_ && cgroups_->enabled() && spec.limits.any()) {
+    auto joins = cgroups_->Create(spec.key, spec.limits);
+    inst->has_cgroup = true;
+    inst->cpu_limit_millis = spec.limits.cpu_millis;
+    if (!joins.ok()) return undo(joins.status());
+    so.join_cgroups = *joins;
+    sb.ro_mounts = cgroups_->Views(spec.key);
+    AppendLine(spec.log_path,
+               std::to_string(NowMillis()) + " spacehub: limits " + DescribeLimits(spec.limits));
+    Cgroups* cg = cgroups_.get();
+    std::string key = spec.key;
+    int64_t memory = spec.limits.memory_bytes;
+    int64_t oom_before = cg->Usage(key).oom_kills;
+    inst->exit_note = [cg, key, memory, oom_before]() -> std::string {
+      if (cg->Usage(key).oom_kills <= oom_before) return "";
+      return "spacehub: the app was killed: out of memory at its limit of " +
+             std::to_string(memory >> 20) + " MiB";
+    };
+  }
   int out[2], info[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  if (::pipe2(out, O_CLOEXEC) != 0) return undo(Status::Internal("pipe failed"));
   if (::pipe2(info, O_CLOEXEC) != 0) {
     ::close(out[0]);
     ::close(out[1]);
-    return Status::Internal("pipe failed");
+    return undo(Status::Internal("pipe failed"));
   }
-  SandboxSpec sb;
   sb.bwrap = options_.bwrap;
   sb.app_dir = spec.app_dir;
   sb.data_dir = spec.data_dir;
   sb.info_fd = 3;
   sb.argv = spec.argv;
-  SpawnOptions so;
   so.env = spec.env;
   so.stdout_fd = out[1];
   so.extra_fds = {{info[1], 3}};
@@ -177,9 +253,8 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   if (!pid.ok()) {
     ::close(out[0]);
     ::close(info[0]);
-    return pid.status();
+    return undo(pid.status());
   }
-  auto inst = std::make_unique<Instance>();
   inst->pid = *pid;
   inst->port = spec.port;
   inst->started_at = NowMillis();
@@ -238,6 +313,9 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
   while (::waitpid(inst->pid, &status, 0) < 0 && errno == EINTR) {
   }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (inst->exit_note) {
+    if (std::string note = inst->exit_note(); !note.empty()) emit(note);
+  }
   log << NowMillis() << " spacehub: the app exited with code " << code << '\n';
   std::lock_guard lock(inst->mu);
   inst->alive = false;
@@ -279,7 +357,7 @@ void LocalBackend::Stop(const std::string& key) {
     inst = std::move(it->second);
     instances_.erase(it);
   }
-  Terminate(*inst, options_.stop_grace);
+  Release(key, *inst);
 }
 
 InstanceStatus LocalBackend::Get(const std::string& key) {
@@ -295,6 +373,42 @@ InstanceStatus LocalBackend::Get(const std::string& key) {
   st.started_at = inst.started_at;
   st.last_lines.assign(inst.last_lines.begin(), inst.last_lines.end());
   return st;
+}
+
+InstanceUsage LocalBackend::Usage(const std::string& key) {
+  InstanceUsage u;
+  std::optional<VolumeSpec> volume;
+  bool has_cgroup = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) return u;
+    has_cgroup = it->second->has_cgroup;
+    volume = it->second->volume;
+    u.cpu_limit_millis = it->second->cpu_limit_millis;
+  }
+  u.exists = true;
+  if (has_cgroup && cgroups_) u.cgroup = cgroups_->Usage(key);
+  if (volume && volumes_) u.storage = volumes_->Usage(*volume);
+  if (u.cgroup.cpu_usage_ns) {
+    int64_t now = NowMillis();
+    std::lock_guard lock(mu_);
+    auto it = instances_.find(key);
+    if (it != instances_.end()) {
+      Instance& inst = *it->second;
+      std::lock_guard ilock(inst.mu);
+      int64_t since = inst.last_cpu_at > 0 ? inst.last_cpu_at : inst.started_at;
+      int64_t base = inst.last_cpu_at > 0 ? inst.last_cpu_ns : 0;
+      if (now > since) {
+        // ns of CPU per ms of wall time = millicores / 1000.
+        u.cpu_millicores =
+            static_cast<double>(*u.cgroup.cpu_usage_ns - base) / (now - since) / 1000;
+      }
+      inst.last_cpu_ns = *u.cgroup.cpu_usage_ns;
+      inst.last_cpu_at = now;
+    }
+  }
+  return u;
 }
 
 bool LocalBackend::Probe(const std::string& key) {

@@ -5,13 +5,19 @@
 // Probe enters the instance's network namespace (setns on /proc/<child>/ns/net from a short-lived
 // thread, as only that thread changes namespace) and connects to 127.0.0.1:<port> there; needs
 // CAP_SYS_ADMIN over the sandbox's user namespace (the hub running as root, or as the same user
-// with ambient rights). Thread-safe.
+// with ambient rights).
+// Limits: each instance gets its cgroup (runtime/cgroup.h) with the flavor's memory, CPU and pids
+// limits, joined by bwrap's forked parent before it executes, and removed (stragglers killed) when
+// the instance stops. Storage: a Space with a tier gets its volume (runtime/volume.h) attached
+// before the sandbox starts and detached after it stopped. Both are cleaned of leftovers of a
+// killed hub when the backend is constructed (nothing runs yet). Thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,11 +30,14 @@ namespace spacehub::runtime {
 struct LocalBackendOptions {
   std::filesystem::path bwrap = "/usr/bin/bwrap";
   std::chrono::milliseconds stop_grace{3000};
+  bool limits = true;     // cgroup limits where cgroups are writable
+  CgroupOptions cgroups;  // tree: unique per hub (serve.cc derives it from the data dir)
+  VolumeOptions volumes;  // root: <data>/spaces
 };
 
 class LocalBackend final : public RuntimeBackend {
  public:
-  explicit LocalBackend(LocalBackendOptions options) : options_(std::move(options)) {}
+  explicit LocalBackend(LocalBackendOptions options);
   ~LocalBackend() override;  // stops every instance
 
   Status Start(const InstanceSpec& spec) override;
@@ -37,6 +46,13 @@ class LocalBackend final : public RuntimeBackend {
   bool Probe(const std::string& key) override;
   Result<int> Connect(const std::string& key, int port) override;
   Result<int> ListenInside(const std::string& key, int port) override;
+  InstanceUsage Usage(const std::string& key) override;
+
+  // For the hub's log: how limits and /data work on this machine, and what was cleaned up.
+  std::string LimitsMode() const;
+  std::string StorageMode() const;
+  // The cgroups of this backend (null: limits off), for builds to run limited too.
+  Cgroups* cgroups() const { return cgroups_.get(); }
 
   // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
   static std::filesystem::path FindBwrap();
@@ -52,13 +68,24 @@ class LocalBackend final : public RuntimeBackend {
     std::optional<int> exit_code;
     std::deque<std::string> last_lines;
     std::thread pump;
+    bool has_cgroup = false;
+    std::optional<VolumeSpec> volume;
+    std::function<std::string()> exit_note;  // why it died, when the hub knows (OOM kill)
+    int64_t cpu_limit_millis = 0;
+    int64_t last_cpu_ns = 0;  // the previous Usage reading (guarded by mu), for a rate
+    int64_t last_cpu_at = 0;  // epoch millis; 0: none yet (the rate is then since the start)
   };
   static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
   // The pid whose network namespace is the instance's (the first process inside the sandbox).
   Result<pid_t> NamespacePid(const std::string& key);
   static void Terminate(Instance& inst, std::chrono::milliseconds grace);
+  // Terminates, then frees the instance's cgroup and volume.
+  void Release(const std::string& key, Instance& inst);
 
   LocalBackendOptions options_;
+  std::unique_ptr<Cgroups> cgroups_;  // null: limits switched off
+  std::unique_ptr<Volumes> volumes_;  // null: no volume root configured
+  int cgroups_cleaned_ = 0;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Instance>> instances_;
 };
