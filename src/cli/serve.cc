@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "runtime/local/local_backend.h"
+#include "runtime/podman/podman.h"
 #include "service/hub_instance.h"
 #include "service/space_engine.h"
 
@@ -85,6 +86,7 @@ int Serve(const ServeOptions& o) {
   // The Space runtime: built before listening, stopped (every Space with it) after the server.
   std::unique_ptr<runtime::LocalBackend> backend;
   std::unique_ptr<service::SpaceEngine> engine;
+  bool have_podman = false;
   if (o.space_runtime == "local") {
     runtime::LocalBackendOptions bo;
     bo.bwrap = runtime::LocalBackend::FindBwrap();
@@ -92,12 +94,22 @@ int Serve(const ServeOptions& o) {
       std::fprintf(stderr, "spacehub: --space-runtime local needs bubblewrap (bwrap)\n");
       return 1;
     }
+    // Docker Spaces: podman when installed (otherwise their builds say so in a BUILD_ERROR).
+    bo.podman = runtime::FindPodman();
+    bo.hub_tag = runtime::HubTag(o.data_dir);
+    bo.scratch = runtime::PodmanScratchDir(o.data_dir);
+    have_podman = !bo.podman.empty();
     backend = std::make_unique<runtime::LocalBackend>(bo);
+    // Containers outlive a killed hub (podman's conmon keeps them): the ones it left go now.
+    for (const auto& name : backend->RemoveStaleContainers()) {
+      spdlog::info("space runtime: removed the container {} left by a previous run", name);
+    }
     service::SpaceEngineOptions eo;
     eo.data_dir = o.data_dir;
     eo.python.pip_index_url = o.space_pip_index_url;
     eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
     eo.python.wheelhouse = o.space_wheelhouse;
+    eo.podman = bo.podman;
     eo.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
     engine = std::make_unique<service::SpaceEngine>((*instance)->hub(), *backend, eo);
     (*instance)->hub().runtime = engine.get();
@@ -120,7 +132,8 @@ int Serve(const ServeOptions& o) {
   std::fflush(stdout);
   if (engine) {
     engine->Start();
-    spdlog::info("space runtime: local (bubblewrap), /data as plain directories");
+    spdlog::info("space runtime: local (bubblewrap), /data as plain directories, Docker Spaces {}",
+                 !have_podman ? "unavailable (no podman)" : "with podman");
   }
 
   std::thread waiter([&server, signals] {

@@ -17,15 +17,22 @@
 
 namespace spacehub::runtime {
 
+// A Docker Space's instance: its image, run by podman instead of a bwrap sandbox (podman/podman.h).
+struct ContainerSpec {
+  std::string image;  // a local image (DockerImageTag)
+  std::string user;   // --user; empty: the image's own
+};
+
 struct InstanceSpec {
   std::string key;                 // one instance per key (the Space's uid)
   std::filesystem::path app_dir;   // the checked-out, built commit
   std::filesystem::path data_dir;  // persistent /data (plain directory for now)
   std::filesystem::path log_path;  // run log: "<epoch millis> <line>" per line, appended
-  std::vector<std::string> argv;   // inside the sandbox, cwd /app
+  std::vector<std::string> argv;   // inside the sandbox, cwd /app (containers: empty = its CMD)
   EnvList env;                     // complete environment of the app
   int port = 7860;                 // the app's port inside its network namespace
   Redactor redactor;               // applied to every log line before it is written
+  std::optional<ContainerSpec> container;  // set: a container (app_dir unused)
 };
 
 struct InstanceStatus {

@@ -5,7 +5,9 @@
 // Probe enters the instance's network namespace (setns on /proc/<child>/ns/net from a short-lived
 // thread, as only that thread changes namespace) and connects to 127.0.0.1:<port> there; needs
 // CAP_SYS_ADMIN over the sandbox's user namespace (the hub running as root, or as the same user
-// with ambient rights). Thread-safe.
+// with ambient rights). Docker Spaces (InstanceSpec::container) run the same way with `podman run`
+// in place of bwrap (local_backend_podman.cc): the container's own network namespace, its pid from
+// podman's pidfile, and `podman rm -f` to stop it. Thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +26,9 @@ namespace spacehub::runtime {
 struct LocalBackendOptions {
   std::filesystem::path bwrap = "/usr/bin/bwrap";
   std::chrono::milliseconds stop_grace{3000};
+  std::filesystem::path podman;   // empty: containers cannot start
+  std::string hub_tag;            // labels and names this hub's containers (podman/podman.h HubTag)
+  std::filesystem::path scratch;  // PodmanScratchDir: env files and pidfiles
 };
 
 class LocalBackend final : public RuntimeBackend {
@@ -40,6 +45,9 @@ class LocalBackend final : public RuntimeBackend {
 
   // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
   static std::filesystem::path FindBwrap();
+  // Removes the containers a previous life of this hub left behind (kill -9), and empties the
+  // scratch dir: call before anything starts or builds.
+  std::vector<std::string> RemoveStaleContainers();
 
  private:
   struct Instance {
@@ -52,7 +60,15 @@ class LocalBackend final : public RuntimeBackend {
     std::optional<int> exit_code;
     std::deque<std::string> last_lines;
     std::thread pump;
+    // Containers only: its name, podman, and the private dir of its env file and pidfile (removed
+    // once podman has started it).
+    std::string container;
+    std::filesystem::path podman;
+    std::filesystem::path private_dir;
   };
+  Status StartContainer(const InstanceSpec& spec);
+  // Reads the container's pid from podman's pidfile; true once known (the env file is then gone).
+  static bool PollContainerPid(Instance* inst);
   static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
   // The pid whose network namespace is the instance's (the first process inside the sandbox).
   Result<pid_t> NamespacePid(const std::string& key);
