@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   git git-lfs curl clang-format clang-tidy
   bubblewrap python3-venv
+  podman runc
 )
 
 is_installed() {

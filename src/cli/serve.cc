@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "runtime/local/local_backend.h"
+#include "runtime/podman/podman.h"
 #include "service/hub_instance.h"
 #include "service/placement.h"
 #include "service/space_engine.h"
@@ -93,6 +94,7 @@ int Serve(const ServeOptions& o) {
   // The Space runtime: built before listening, stopped (every Space with it) after the server.
   std::unique_ptr<runtime::LocalBackend> backend;
   std::unique_ptr<service::SpaceEngine> engine;
+  bool have_podman = false;
   if (o.space_runtime == "local") {
     runtime::LocalBackendOptions bo;
     bo.bwrap = runtime::LocalBackend::FindBwrap();
@@ -100,6 +102,11 @@ int Serve(const ServeOptions& o) {
       std::fprintf(stderr, "spacehub: --space-runtime local needs bubblewrap (bwrap)\n");
       return 1;
     }
+    // Docker Spaces: podman when installed (otherwise their builds say so in a BUILD_ERROR).
+    bo.podman = runtime::FindPodman();
+    bo.hub_tag = runtime::HubTag(o.data_dir);
+    bo.scratch = runtime::PodmanScratchDir(o.data_dir);
+    have_podman = !bo.podman.empty();
     auto tiers = service::ParseTierSizes(o.space_storage_tiers);
     if (!tiers.ok()) {
       std::fprintf(stderr, "spacehub: --space-storage-tiers: %s\n",
@@ -123,6 +130,10 @@ int Serve(const ServeOptions& o) {
     backend = std::make_unique<runtime::LocalBackend>(bo);
     spdlog::info("space runtime: limits: {}", backend->LimitsMode());
     spdlog::info("space runtime: storage: {}", backend->StorageMode());
+    // Containers outlive a killed hub (podman's conmon keeps them): the ones it left go now.
+    for (const auto& name : backend->RemoveStaleContainers()) {
+      spdlog::info("space runtime: removed the container {} left by a previous run", name);
+    }
     service::SpaceEngineOptions eo;
     eo.storage_tiers = *tiers;
     eo.pids_limit = o.space_pids_limit;
@@ -133,6 +144,7 @@ int Serve(const ServeOptions& o) {
     eo.python.cgroups = backend->cgroups();
     eo.python.limits.pids = o.space_pids_limit;
     eo.python.limits.memory_bytes = *build_memory;
+    eo.podman = bo.podman;
     eo.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
     engine = std::make_unique<service::SpaceEngine>((*instance)->hub(), *backend, eo);
     (*instance)->hub().runtime = engine.get();
@@ -155,7 +167,8 @@ int Serve(const ServeOptions& o) {
   std::fflush(stdout);
   if (engine) {
     engine->Start();
-    spdlog::info("space runtime: local (bubblewrap)");
+    spdlog::info("space runtime: local (bubblewrap), Docker Spaces {}",
+                 !have_podman ? "unavailable (no podman)" : "with podman");
   }
 
   std::thread waiter([&server, signals] {

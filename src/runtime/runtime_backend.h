@@ -19,6 +19,12 @@
 
 namespace spacehub::runtime {
 
+// A Docker Space's instance: its image, run by podman instead of a bwrap sandbox (podman/podman.h).
+struct ContainerSpec {
+  std::string image;  // a local image (DockerImageTag)
+  std::string user;   // --user; empty: the image's own
+};
+
 struct InstanceSpec {
   std::string key;                 // one instance per key (the Space's uid)
   std::filesystem::path app_dir;   // the checked-out, built commit
@@ -27,13 +33,14 @@ struct InstanceSpec {
   std::optional<VolumeSpec> volume;
   Limits limits;                   // from the hardware flavor (runtime/cgroup.h); 0 = no limit
   std::filesystem::path log_path;  // run log: "<epoch millis> <line>" per line, appended
-  std::vector<std::string> argv;   // inside the sandbox, cwd /app
+  std::vector<std::string> argv;   // inside the sandbox, cwd /app (containers: empty = its CMD)
   EnvList env;                     // complete environment of the app
   int port = 7860;                 // the app's port inside its network namespace
   // Read-only files made for this instance only: {path inside, content}. They exist only in the
   // sandbox's memory (never on the host's disk), e.g. Streamlit's secrets.toml.
   std::vector<std::pair<std::string, std::string>> files;
-  Redactor redactor;  // applied to every log line before it is written
+  Redactor redactor;                       // applied to every log line before it is written
+  std::optional<ContainerSpec> container;  // set: a container (app_dir unused)
 };
 
 // What an instance uses now (metrics); a value the backend cannot read is absent.

@@ -488,15 +488,17 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
   ConfigCheck check = std::move(*checked);
   out.config = check.config;
   if (!check.stage.empty()) return fail(check.stage, check.message);
-  if (check.config.sdk == "docker") {
-    return fail("BUILD_ERROR",
-                "Docker Spaces need a container engine, and none is configured on this hub");
+  const bool docker = check.config.sdk == "docker";
+  if (docker && options_.podman.empty()) {
+    return fail(
+        "BUILD_ERROR",
+        "Docker Spaces need a container engine (podman), and none is installed on this hub");
   }
 
   fs::path dir = space_dir / "builds" / sha;
   out.dir = dir;
   if (factory) fs::remove_all(dir, ec);
-  if (fs::exists(dir / runtime::kBuildOkMarker)) {
+  if (fs::exists(dir / runtime::kBuildOkMarker) && (!docker || DockerImageReady(row, sha))) {
     runtime::AppendLine(log, "spacehub: reusing the completed build of this commit");
     return out;
   }
@@ -506,6 +508,10 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
   runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
   if (check.config.sdk == "gradio" || check.config.sdk == "streamlit") {
     spacehub::Status st = runtime::BuildPython(dir, log, options_.python);
+    if (!st.ok()) return fail("BUILD_ERROR", st.message());
+  }
+  if (docker) {
+    spacehub::Status st = BuildDocker(row, sha, factory, dir, log);
     if (!st.ok()) return fail("BUILD_ERROR", st.message());
   }
   runtime::AppendLine(dir / runtime::kBuildOkMarker, sha);
@@ -561,7 +567,9 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   for (auto& [k, v] : secrets) values.push_back(v);
   spec.redactor = runtime::Redactor(std::move(values));
   const std::string python = "/app/.venv/bin/python";
-  if (sp.config.sdk == "streamlit") {
+  if (sp.config.sdk == "docker") {
+    SH_TRY(DockerInstance(row, sp, spec));
+  } else if (sp.config.sdk == "streamlit") {
     spec.files.emplace_back(runtime::kStreamlitSecretsPath, runtime::StreamlitSecretsToml(secrets));
     spec.argv = {python,
                  "-m",

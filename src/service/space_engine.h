@@ -39,6 +39,7 @@ struct SpaceEngineOptions {
   std::filesystem::path data_dir;         // the hub's data directory
   std::string host_domain = "localhost";  // SPACE_HOST = <ns>-<name>.<host_domain>
   runtime::PythonBuildOptions python;
+  std::filesystem::path podman;  // Docker Spaces (space_engine_docker.cc); empty: BUILD_ERROR
   std::chrono::milliseconds interval{1000};  // reconcile pass, besides notifications
   // After a rollout swaps to the new version, the old one still finishes the requests it has for
   // this long before it is stopped.
@@ -126,6 +127,13 @@ class SpaceEngine final : public SpaceRuntimeHook {
   BuildOutcome Build(const db::RepoRow& row, const std::string& sha, bool factory);
   spacehub::Status StartInstance(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
                                  Space& sp);
+  // Docker Spaces (space_engine_docker.cc): the image of a checked-out commit, and the container
+  // part of an instance spec.
+  spacehub::Status BuildDocker(const db::RepoRow& row, const std::string& sha, bool factory,
+                               const std::filesystem::path& dir, const std::filesystem::path& log);
+  bool DockerImageReady(const db::RepoRow& row, const std::string& sha);
+  spacehub::Status DockerInstance(const db::RepoRow& row, const Space& sp,
+                                  runtime::InstanceSpec& spec);
   std::filesystem::path SpaceDir(const std::string& uid) const;
 
   Hub& hub_;

@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "core/time_util.h"
+#include "runtime/podman/podman.h"
 #include "runtime/process.h"
 #include "runtime/sandbox.h"
 
@@ -181,6 +182,7 @@ std::filesystem::path LocalBackend::FindBwrap() {
 
 Status LocalBackend::Start(const InstanceSpec& spec) {
   Stop(spec.key);
+  if (spec.container) return StartContainer(spec);
   auto inst = std::make_unique<Instance>();
   // Undoes what was set up when the start fails half-way.
   auto undo = [&](Status st) {
@@ -269,17 +271,19 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
   std::string info;
   char buf[8192];
   // bwrap writes its info and closes the fd once the namespaces exist (or exits on failure).
-  for (;;) {
+  // Containers have no info fd: their pid comes from podman's pidfile while the output flows.
+  while (info_fd >= 0) {
     ssize_t n = ::read(info_fd, buf, sizeof(buf));
     if (n > 0) {
       info.append(buf, static_cast<size_t>(n));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
+    ::close(info_fd);
+    inst->child_pid = ParseChildPid(info);
     break;
   }
-  ::close(info_fd);
-  inst->child_pid = ParseChildPid(info);
+  bool want_pid = !inst->container.empty();
 
   std::ofstream log(spec.log_path, std::ios::app);
   std::string pending;
@@ -293,6 +297,11 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
     if (inst->last_lines.size() > kKeepLines) inst->last_lines.pop_front();
   };
   for (;;) {
+    if (want_pid) {
+      want_pid = !PollContainerPid(inst);
+      pollfd p{out_fd, POLLIN, 0};
+      if (want_pid && ::poll(&p, 1, 50) == 0) continue;
+    }
     ssize_t n = ::read(out_fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -309,6 +318,10 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
   }
   if (!pending.empty()) emit(pending);
   ::close(out_fd);
+  if (!inst->private_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(inst->private_dir, ec);
+  }
   int status = 0;
   while (::waitpid(inst->pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -328,7 +341,30 @@ void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
     std::lock_guard lock(inst.mu);
     alive = inst.alive;
   }
-  if (alive) {
+  if (alive && !inst.container.empty()) {
+    // podman stops the container (TERM, KILL after the grace) and removes it; `podman run`, whose
+    // output the pump reads, then ends. Killing `podman run` itself would leave the container. A
+    // container still being created when the first removal comes is caught by the next one.
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(grace);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    bool gone = false;
+    while (!gone && std::chrono::steady_clock::now() < deadline) {
+      RemoveContainer(inst.podman, inst.container, secs);
+      for (int i = 0; i < 100 && !gone; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::lock_guard lock(inst.mu);
+        gone = !inst.alive;
+      }
+    }
+    if (!gone) {
+      std::lock_guard lock(inst.mu);
+      if (inst.alive) ::kill(inst.pid, SIGKILL);
+    }
+    if (!gone) RemoveContainer(inst.podman, inst.container, std::chrono::seconds(0));
+  } else if (!inst.container.empty()) {
+    // It exited (`--rm` removed it); a `podman run` that died some other way may have left it.
+    RemoveContainer(inst.podman, inst.container, std::chrono::seconds(0));
+  } else if (alive) {
     // bwrap passes TERM on to nothing; killing it takes the sandbox down (--die-with-parent and
     // the pid namespace), so TERM goes to the app itself first for a clean shutdown.
     pid_t child = inst.child_pid.load();

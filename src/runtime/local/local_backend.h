@@ -10,7 +10,10 @@
 // limits, joined by bwrap's forked parent before it executes, and removed (stragglers killed) when
 // the instance stops. Storage: a Space with a tier gets its volume (runtime/volume.h) attached
 // before the sandbox starts and detached after it stopped. Both are cleaned of leftovers of a
-// killed hub when the backend is constructed (nothing runs yet). Thread-safe.
+// killed hub when the backend is constructed (nothing runs yet).
+// Docker Spaces (InstanceSpec::container) run the same way with `podman run` in place of bwrap
+// (local_backend_podman.cc): the container's own network namespace, its pid from podman's
+// pidfile, and `podman rm -f` to stop it. Thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -30,9 +33,12 @@ namespace spacehub::runtime {
 struct LocalBackendOptions {
   std::filesystem::path bwrap = "/usr/bin/bwrap";
   std::chrono::milliseconds stop_grace{3000};
-  bool limits = true;     // cgroup limits where cgroups are writable
-  CgroupOptions cgroups;  // tree: unique per hub (serve.cc derives it from the data dir)
-  VolumeOptions volumes;  // root: <data>/spaces
+  bool limits = true;             // cgroup limits where cgroups are writable
+  CgroupOptions cgroups;          // tree: unique per hub (serve.cc derives it from the data dir)
+  VolumeOptions volumes;          // root: <data>/spaces
+  std::filesystem::path podman;   // empty: containers cannot start
+  std::string hub_tag;            // labels and names this hub's containers (podman/podman.h HubTag)
+  std::filesystem::path scratch;  // PodmanScratchDir: env files and pidfiles
 };
 
 class LocalBackend final : public RuntimeBackend {
@@ -56,6 +62,9 @@ class LocalBackend final : public RuntimeBackend {
 
   // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
   static std::filesystem::path FindBwrap();
+  // Removes the containers a previous life of this hub left behind (kill -9), and empties the
+  // scratch dir: call before anything starts or builds.
+  std::vector<std::string> RemoveStaleContainers();
 
  private:
   struct Instance {
@@ -74,7 +83,15 @@ class LocalBackend final : public RuntimeBackend {
     int64_t cpu_limit_millis = 0;
     int64_t last_cpu_ns = 0;  // the previous Usage reading (guarded by mu), for a rate
     int64_t last_cpu_at = 0;  // epoch millis; 0: none yet (the rate is then since the start)
+    // Containers only: its name, podman, and the private dir of its env file and pidfile (removed
+    // once podman has started it).
+    std::string container;
+    std::filesystem::path podman;
+    std::filesystem::path private_dir;
   };
+  Status StartContainer(const InstanceSpec& spec);
+  // Reads the container's pid from podman's pidfile; true once known (the env file is then gone).
+  static bool PollContainerPid(Instance* inst);
   static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
   // The pid whose network namespace is the instance's (the first process inside the sandbox).
   Result<pid_t> NamespacePid(const std::string& key);

@@ -1,0 +1,104 @@
+// LocalBackend's Docker Spaces: an instance whose spec names a container image runs under
+// `podman run` (runtime/podman/podman.h) in place of a bwrap sandbox. Everything else — the log
+// pump, Probe / Connect / ListenInside through the instance's network namespace — is shared with
+// the sandbox path; only the start, the pid (podman's pidfile) and the stop (`podman rm -f`)
+// differ.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/time_util.h"
+#include "runtime/local/local_backend.h"
+#include "runtime/podman/podman.h"
+#include "runtime/process.h"
+
+namespace spacehub::runtime {
+
+std::vector<std::string> LocalBackend::RemoveStaleContainers() {
+  if (options_.podman.empty() || options_.hub_tag.empty()) return {};
+  auto removed = RemoveHubContainers(options_.podman, options_.hub_tag);
+  // Env files and pidfiles of those containers (and build secrets of builds cut short).
+  (void)ResetScratchDir(options_.scratch);
+  return removed;
+}
+
+Status LocalBackend::StartContainer(const InstanceSpec& spec) {
+  if (options_.podman.empty()) {
+    return Status::Unavailable("Docker Spaces need podman, and this hub has none");
+  }
+  // The env file and the pidfile live in a 0700 directory of their own, removed as soon as
+  // podman has read the one and written the other.
+  SH_ASSIGN_OR_RETURN(std::filesystem::path dir, MakePrivateDir(options_.scratch, "run-"));
+  auto cleanup = [&] {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  };
+  ContainerEnv env = SplitContainerEnv(spec.env);
+  if (Status st = WritePrivateFile(dir / "env", env.file_text); !st.ok()) {
+    cleanup();
+    return st;
+  }
+  for (const auto& name : env.dropped) {
+    AppendLine(spec.log_path, std::to_string(NowMillis()) + " spacehub: the multi-line value of " +
+                                  name + " cannot be passed to the container and is left out");
+  }
+  ContainerRunSpec rs;
+  rs.podman = options_.podman;
+  rs.name = ContainerName(options_.hub_tag, spec.key);
+  rs.image = spec.container->image;
+  rs.user = spec.container->user;
+  rs.hub_tag = options_.hub_tag;
+  rs.data_dir = spec.data_dir;
+  rs.env_file = dir / "env";
+  rs.pidfile = dir / "pid";
+  rs.argv = spec.argv;
+  for (const auto& [k, v] : env.passthrough) rs.passthrough_env.push_back(k);
+  // A container of the same name may outlive a `podman run` that was killed: it goes first.
+  RemoveContainer(options_.podman, rs.name, std::chrono::seconds(0));
+
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    cleanup();
+    return Status::Internal("pipe failed");
+  }
+  SpawnOptions so;
+  so.argv = PodmanRunArgv(rs);
+  so.env = PodmanEnv();
+  so.env.insert(so.env.end(), env.passthrough.begin(), env.passthrough.end());
+  so.stdout_fd = out[1];
+  auto pid = Spawn(so);
+  ::close(out[1]);
+  if (!pid.ok()) {
+    ::close(out[0]);
+    cleanup();
+    return pid.status();
+  }
+  auto inst = std::make_unique<Instance>();
+  inst->pid = *pid;
+  inst->port = spec.port;
+  inst->started_at = NowMillis();
+  inst->container = rs.name;
+  inst->podman = options_.podman;
+  inst->private_dir = dir;
+  Instance* raw = inst.get();
+  inst->pump = std::thread(&LocalBackend::Pump, raw, out[0], -1, spec);
+  std::lock_guard lock(mu_);
+  instances_[spec.key] = std::move(inst);
+  return Status::Ok();
+}
+
+bool LocalBackend::PollContainerPid(Instance* inst) {
+  std::ifstream in(inst->private_dir / "pid");
+  int64_t pid = 0;
+  if (!(in >> pid) || pid <= 0) return false;
+  inst->child_pid = static_cast<pid_t>(pid);
+  // podman has started the container: its environment file is no longer needed.
+  std::error_code ec;
+  std::filesystem::remove(inst->private_dir / "env", ec);
+  return true;
+}
+
+}  // namespace spacehub::runtime

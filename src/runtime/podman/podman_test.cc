@@ -1,0 +1,123 @@
+#include "runtime/podman/podman.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace spacehub::runtime {
+namespace {
+
+bool Has(const std::vector<std::string>& argv, const std::string& s) {
+  return std::find(argv.begin(), argv.end(), s) != argv.end();
+}
+
+bool HasPair(const std::vector<std::string>& argv, const std::string& a, const std::string& b) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == a && argv[i + 1] == b) return true;
+  }
+  return false;
+}
+
+std::string Joined(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += a + " ";
+  return s;
+}
+
+TEST(Podman, ImageTagsAndHubTags) {
+  EXPECT_EQ(DockerImageTag("0123456789abcdef01234567", "aabbccddeeff00112233"),
+            "spacehub/0123456789abcdef01234567:aabbccddeeff");
+  EXPECT_EQ(HubTag("/srv/hub-a"), HubTag("/srv/hub-a"));
+  EXPECT_NE(HubTag("/srv/hub-a"), HubTag("/srv/hub-b"));
+  EXPECT_EQ(HubTag("/srv/hub-a"), "ca4991feaa");  // FNV-1a 64: tests compute it too
+  EXPECT_EQ(PodmanScratchDir("/srv/hub-a"), std::filesystem::path("/srv/hub-a/tmp/podman"));
+  EXPECT_EQ(ContainerName("abc", "42"), "spacehub-abc-42");
+}
+
+TEST(Podman, BuildArgvHasHostFlagsArgsAndSecretsByFileOnly) {
+  DockerBuildSpec spec;
+  spec.podman = "/usr/bin/podman";
+  spec.context = "/hub/spaces/u/builds/sha";
+  spec.tag = "spacehub/u:sha";
+  spec.build_args = {{"GREETING", "hello"}};
+  spec.secrets = {{"HF_TOKEN", "hf_secret_value"}};
+  auto argv = PodmanBuildArgv(spec, "/tmp/spacehub-x");
+  EXPECT_EQ(argv[0], "/usr/bin/podman");
+  EXPECT_EQ(argv[1], "build");
+  EXPECT_TRUE(HasPair(argv, "--runtime", "runc"));
+  EXPECT_TRUE(HasPair(argv, "--ulimit", "nofile=4096:4096"));
+  EXPECT_TRUE(HasPair(argv, "--ulimit", "nproc=4096:4096"));
+  EXPECT_TRUE(HasPair(argv, "--network", "none"));
+  EXPECT_TRUE(Has(argv, "--pull=never"));
+  EXPECT_TRUE(HasPair(argv, "--build-arg", "GREETING=hello"));
+  EXPECT_TRUE(HasPair(argv, "--secret", "id=HF_TOKEN,src=/tmp/spacehub-x/s0"));
+  EXPECT_TRUE(HasPair(argv, "--file", "/tmp/spacehub-x/Dockerfile"));
+  EXPECT_TRUE(HasPair(argv, "--tag", "spacehub/u:sha"));
+  EXPECT_EQ(argv.back(), "/hub/spaces/u/builds/sha");
+  EXPECT_FALSE(Has(argv, "--no-cache"));
+  EXPECT_EQ(Joined(argv).find("hf_secret_value"), std::string::npos);
+  spec.no_cache = true;
+  EXPECT_TRUE(Has(PodmanBuildArgv(spec, "/tmp/spacehub-x"), "--no-cache"));
+}
+
+TEST(Podman, RunArgvIsolatesAndKeepsTheEnvironmentOffTheCommandLine) {
+  ContainerRunSpec spec;
+  spec.podman = "/usr/bin/podman";
+  spec.name = "spacehub-abc-7";
+  spec.image = "spacehub/u:sha";
+  spec.user = "1000";
+  spec.hub_tag = "abc";
+  spec.data_dir = "/hub/spaces/u/data";
+  spec.env_file = "/tmp/spacehub-run-x/env";
+  spec.pidfile = "/tmp/spacehub-run-x/pid";
+  spec.passthrough_env = {"PEM_KEY"};
+  auto argv = PodmanRunArgv(spec);
+  EXPECT_EQ(argv[1], "run");
+  EXPECT_TRUE(HasPair(argv, "--runtime", "runc"));
+  EXPECT_TRUE(HasPair(argv, "--ulimit", "nofile=4096:4096"));
+  EXPECT_TRUE(HasPair(argv, "--ulimit", "nproc=4096:4096"));
+  EXPECT_TRUE(Has(argv, "--rm"));
+  EXPECT_TRUE(HasPair(argv, "--name", "spacehub-abc-7"));
+  EXPECT_TRUE(HasPair(argv, "--label", "io.spacehub.hub=abc"));
+  EXPECT_TRUE(HasPair(argv, "--network", "none"));
+  EXPECT_TRUE(HasPair(argv, "--cap-drop", "ALL"));
+  EXPECT_TRUE(HasPair(argv, "--user", "1000"));
+  EXPECT_TRUE(HasPair(argv, "--volume", "/hub/spaces/u/data:/data"));
+  EXPECT_TRUE(HasPair(argv, "--env-file", "/tmp/spacehub-run-x/env"));
+  EXPECT_TRUE(HasPair(argv, "--env", "PEM_KEY"));  // a name: podman takes the value from its env
+  EXPECT_TRUE(HasPair(argv, "--pidfile", "/tmp/spacehub-run-x/pid"));
+  EXPECT_EQ(argv.back(), "spacehub/u:sha");  // the image's CMD
+  spec.user.clear();
+  EXPECT_FALSE(Has(PodmanRunArgv(spec), "--user"));
+}
+
+TEST(Podman, ContainerEnvSplitsMultiLineValuesAndDropsOnesThatSteerPodman) {
+  EnvList env = {{"SPACE_ID", "a/b"},
+                 {"HF_TOKEN", "hf_x"},
+                 {"PEM", "-----BEGIN-----\nabc\n-----END-----"},
+                 {"CONTAINERS_CONF", "/x\n/y"},
+                 {"HTTPS_PROXY", "a\nb"}};
+  ContainerEnv c = SplitContainerEnv(env);
+  EXPECT_EQ(c.file_text, "SPACE_ID=a/b\nHF_TOKEN=hf_x\n");
+  ASSERT_EQ(c.passthrough.size(), 1u);
+  EXPECT_EQ(c.passthrough[0].first, "PEM");
+  EXPECT_EQ(c.dropped, (std::vector<std::string>{"CONTAINERS_CONF", "HTTPS_PROXY"}));
+}
+
+TEST(Podman, ScopeDockerfileAddsTheSpaceAfterEveryFrom) {
+  EXPECT_EQ(ScopeDockerfile("FROM base:1\nRUN make\n", "u1"),
+            "FROM base:1\nARG SPACEHUB_CACHE_SCOPE=u1\nRUN make\n");
+  // Multi-stage, lower case, continuation lines, and a RUN whose text mentions FROM.
+  EXPECT_EQ(
+      ScopeDockerfile(
+          "from a AS build\nRUN echo \\\n  FROM x\nFROM \\\n  b\nCOPY --from=build /x /x", "u"),
+      "from a AS build\nARG SPACEHUB_CACHE_SCOPE=u\nRUN echo \\\n  FROM x\nFROM \\\n  b\n"
+      "ARG SPACEHUB_CACHE_SCOPE=u\nCOPY --from=build /x /x\n");
+  // A parser directive changes the escape character.
+  EXPECT_EQ(ScopeDockerfile("# escape=`\nFROM `\n  c\nRUN x\n", "u"),
+            "# escape=`\nFROM `\n  c\nARG SPACEHUB_CACHE_SCOPE=u\nRUN x\n");
+  EXPECT_EQ(ScopeDockerfile("FROMAGE\n", "u"), "FROMAGE\n");
+}
+
+}  // namespace
+}  // namespace spacehub::runtime

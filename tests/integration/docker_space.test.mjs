@@ -1,0 +1,395 @@
+// Docker Spaces (issue #5): a real `sdk: docker` Space built with podman and run in its own network
+// namespace by `serve --space-runtime local`. No registry is reachable here, so the test first makes
+// a tiny base image from a local rootfs (the host's python3 with the libraries it needs and part of
+// its standard library, plus dash as /bin/sh), cached across runs by its tag. The Space's Dockerfile
+// builds FROM it with a variable as an ARG and a secret as a build secret
+// (`RUN --mount=type=secret`), and its app serves HTTP on a non-default app_port.
+// Checked: build → RUNNING; env, variable and secret inside (the app writes them to /data); the
+// build secret was there at build time (its hash baked into the image) and is nowhere in the image
+// or in any log; the app answers HTTP inside its namespace and not on the host; restart, factory
+// rebuild, kill -9 of the hub (its container is removed by the next hub), pause (no container
+// left); a broken Dockerfile is a BUILD_ERROR with podman's words; a container that exits at once
+// ends in RUNTIME_ERROR with its output and exit code. Skipped, saying why, where bwrap
+// or podman is missing or podman cannot run a container here.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { startHub, uniqueName, sleep, removeTempDir, execFileP } from "./harness.mjs";
+import {
+  HAVE_BWRAP,
+  createSpace as createSpaceOn,
+  runtime as runtimeOf,
+  spaceProcesses,
+  spacePath as sp,
+  waitStage as waitStageOf,
+} from "./runtime_lib.mjs";
+
+const PODMAN = ["/usr/bin/podman", "/usr/local/bin/podman"].find((p) => existsSync(p));
+const PODMAN_FLAGS = ["--runtime", "runc", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
+const BASE = "localhost/spacehub-test/pybase:py-stdlib-1";
+const SECRET = "sk_docker_BUILD_SECRET_5521";
+const TWIN_SECRET = "sk_docker_TWIN_SECRET_8830";
+const GREETING = "hello-from-a-variable";
+const APP_PORT = 5000;
+const BUILD_TIMEOUT = 180_000;
+
+let skip = !HAVE_BWRAP ? "bwrap is not installed" : !PODMAN ? "podman is not installed" : false;
+let hub;
+const names = {};
+
+const podman = (args, opts = {}) => execFileP(PODMAN, args, { timeout: 120_000, ...opts });
+
+// A rootfs holding the host's python3 (binary, shared libraries, standard library without tests
+// and GUI parts) and dash as /bin/sh, imported as an image. ~20 MB.
+async function makeBaseImage() {
+  if ((await podman(["image", "exists", BASE])).code === 0) return;
+  const stage = mkdtempSync(path.join(os.tmpdir(), "spacehub-rootfs-"));
+  try {
+    const python = execFileSync("readlink", ["-f", "/usr/bin/python3"], { encoding: "utf8" }).trim();
+    const stdlib = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
+    for (const d of ["usr/bin", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run", "app", "data", "home/user"]) mkdirSync(path.join(stage, d), { recursive: true });
+    for (const [link, target] of [["bin", "usr/bin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"], ["sbin", "usr/bin"]]) symlinkSync(target, path.join(stage, link));
+    copyFileSync(python, path.join(stage, "usr/bin", path.basename(python)));
+    symlinkSync(path.basename(python), path.join(stage, "usr/bin/python3"));
+    copyFileSync("/bin/dash", path.join(stage, "usr/bin/sh"));
+    const ldd = execFileSync("ldd", [python, "/bin/dash"], { encoding: "utf8" });
+    for (const m of ldd.matchAll(/(\/\S+\.so[^\s]*) \(/g)) {
+      const real = execFileSync("readlink", ["-f", m[1]], { encoding: "utf8" }).trim();
+      const dest = path.join(stage, m[1].startsWith("/lib64/") ? "usr/lib64" : "usr/lib/x86_64-linux-gnu", path.basename(m[1]));
+      mkdirSync(path.dirname(dest), { recursive: true });
+      if (!existsSync(dest)) copyFileSync(real, dest);
+    }
+    mkdirSync(path.join(stage, stdlib), { recursive: true });
+    const excludes = ["__pycache__", "test", "tests", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip", "pydoc_data", "distutils", "config-*", "site-packages", "dist-packages", "_test*", "unittest", "sqlite3", "curses", "asyncio"];
+    execFileSync("sh", ["-c", `tar -C "$1" -cf - ${excludes.map((e) => `--exclude='${e}'`).join(" ")} . | tar -C "$2" -xf -`, "sh", stdlib, path.join(stage, stdlib)]);
+    writeFileSync(path.join(stage, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
+    writeFileSync(path.join(stage, "etc/group"), "root:x:0:\nuser:x:1000:\n");
+    const tar = path.join(stage, "..", path.basename(stage) + ".tar");
+    execFileSync("tar", ["-C", stage, "-cf", tar, "."]);
+    const r = await podman(["import", tar, BASE]);
+    rmSync(tar, { force: true });
+    if (r.code !== 0) throw new Error(`podman import: ${r.stderr}`);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+// The Space: ARG from a variable, a build secret hashed into the image, an app on APP_PORT that
+// writes what it sees to /data/env.json and answers HTTP.
+const DOCKERFILE = `FROM ${BASE}
+ARG GREETING
+RUN --mount=type=secret,id=BUILD_TOKEN,mode=0444,required=true python3 -c "import hashlib; d = open('/run/secrets/BUILD_TOKEN', 'rb').read(); open('/build_secret_sha256', 'w').write(hashlib.sha256(d).hexdigest()); print('the build sees a secret of', len(d), 'bytes:', d.decode())"
+RUN python3 -c "import os; open('/build_greeting', 'w').write(os.environ.get('GREETING', '<unset>'))"
+COPY app.py /app/app.py
+WORKDIR /app
+CMD ["python3", "app.py"]
+`;
+
+const APP = `
+import http.server, json, os
+secret = os.environ.get("BUILD_TOKEN", "").encode()
+def secret_files():
+    found = []
+    for top in ("/app", "/etc", "/home", "/root", "/run", "/tmp", "/usr", "/build_secret_sha256", "/build_greeting"):
+        for root, dirs, files in os.walk(top) if os.path.isdir(top) else [("/", [], [top[1:]])]:
+            for f in files:
+                p = os.path.join(root, f)
+                try:
+                    if os.path.isfile(p) and not os.path.islink(p) and secret in open(p, "rb").read():
+                        found.append(p)
+                except OSError:
+                    pass
+    return found
+env = dict(os.environ)
+env["_uid"] = os.getuid()
+env["_cwd"] = os.getcwd()
+env["_build_secret_sha256"] = open("/build_secret_sha256").read()
+env["_build_greeting"] = open("/build_greeting").read()
+env["_run_secrets"] = os.path.exists("/run/secrets/BUILD_TOKEN")
+env["_secret_files"] = secret_files() if secret else ["<no secret in env>"]
+env["_probe_exists"] = os.path.exists(os.environ.get("PROBE_PATH", "/nonexistent"))
+with open("/data/env.json.tmp", "w") as f:
+    json.dump(env, f)
+os.replace("/data/env.json.tmp", "/data/env.json")
+print("docker app starting; the secret is " + os.environ.get("BUILD_TOKEN", ""), flush=True)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("hello from docker " + os.environ["SPACE_ID"]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("0.0.0.0", ${APP_PORT}), H).serve_forever()
+`;
+
+const createSpace = (name, files, extra) => createSpaceOn(hub, name, files, { sdk: "docker", ...extra });
+const runtime = (name) => runtimeOf(hub, name, [SECRET]);
+const waitStage = (name, stages, timeoutMs = BUILD_TIMEOUT) => waitStageOf(hub, name, stages, timeoutMs, [SECRET]);
+
+async function logs(name, kind) {
+  const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}?follow=false`), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!r.text.includes(SECRET), `secret value in the ${kind} log`);
+  return r.text
+    .split("\n")
+    .filter((l) => l.startsWith("data: "))
+    .map((l) => JSON.parse(l.slice(6)).data);
+}
+
+function envFile(name) {
+  for (const uid of readdirSync(path.join(hub.dataDir, "spaces"))) {
+    const f = path.join(hub.dataDir, "spaces", uid, "data", "env.json");
+    if (!existsSync(f)) continue;
+    const env = JSON.parse(readFileSync(f, "utf8"));
+    if (env.SPACE_ID === `admin/${name}`) return { env, uid, file: f };
+  }
+  return null;
+}
+
+// Waits until the app (a container started after `since`) has written its env.json.
+async function appEnv(name, since = 0, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = envFile(name);
+    if (found) {
+      if (statSync(found.file).mtimeMs >= since) return found;
+    }
+    if (Date.now() > deadline) throw new Error(`${name}: no fresh /data/env.json`);
+    await sleep(100);
+  }
+}
+
+// This hub's tag (runtime/podman HubTag: FNV-1a of its data directory, 10 hex digits), which
+// labels and names its containers.
+function hubTag(dataDir) {
+  let h = 0xcbf29ce484222325n;
+  for (const c of Buffer.from(realpathSync(dataDir))) {
+    h ^= BigInt(c);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, "0").slice(0, 10);
+}
+
+async function hubContainers(tag = hubTag(hub.dataDir)) {
+  const r = await podman(["ps", "--all", "--format", "{{.Names}}", "--filter", `label=io.spacehub.hub=${tag}`]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split("\n").filter(Boolean);
+}
+
+// GET / inside the app's own network namespace (the host's 127.0.0.1 is another network).
+async function httpInside(pid) {
+  return execFileP("nsenter", [`--net=/proc/${pid}/ns/net`, "curl", "-sS", "--max-time", "5", `http://127.0.0.1:${APP_PORT}/`]);
+}
+
+// Whether podman can build and run here is known before the tests are declared (their skip).
+if (!skip) {
+  try {
+    await makeBaseImage();
+    const probe = await podman(["run", "--rm", ...PODMAN_FLAGS, "--network", "none", BASE, "python3", "-c", "print('ok')"]);
+    if (probe.code !== 0 || !probe.stdout.includes("ok")) {
+      skip = `podman cannot run a container here: ${probe.stderr.trim().split("\n").pop()}`;
+    }
+  } catch (e) {
+    skip = `cannot make a base image with podman here: ${e.message}`;
+  }
+}
+if (skip) console.log(`# docker_space.test.mjs skipped: ${skip}`);
+
+before(async () => {
+  if (skip) return;
+  hub = await startHub({ args: ["--space-runtime", "local"] });
+  for (const k of ["app", "twin", "broken", "crash"]) names[k] = uniqueName(`docker-${k}`);
+  await Promise.all([
+    createSpace(
+      names.app,
+      [
+        { path: "README.md", content: `---\ntitle: Docker App\nsdk: docker\napp_port: ${APP_PORT}\nstartup_duration_timeout: 2m\n---\n` },
+        { path: "Dockerfile", content: DOCKERFILE },
+        { path: "app.py", content: APP },
+      ],
+      {
+        secrets: [{ key: "BUILD_TOKEN", value: SECRET }],
+        variables: [{ key: "GREETING", value: GREETING }, { key: "PROBE_PATH", value: path.join(hub.dataDir, "hub.db") }],
+      },
+    ),
+    // The same Dockerfile and app with another secret: podman's layer cache ignores build
+    // secrets, so without a cache per Space this one would get the first one's layers.
+    createSpace(
+      names.twin,
+      [
+        { path: "README.md", content: `---\nsdk: docker\napp_port: ${APP_PORT}\n---\n` },
+        { path: "Dockerfile", content: DOCKERFILE },
+        { path: "app.py", content: APP },
+      ],
+      { secrets: [{ key: "BUILD_TOKEN", value: TWIN_SECRET }], variables: [{ key: "GREETING", value: GREETING }] },
+    ),
+    createSpace(names.crash, [
+      { path: "README.md", content: "---\nsdk: docker\n---\n" },
+      { path: "Dockerfile", content: `FROM ${BASE}\nCMD ["python3", "-c", "import sys; print('docker boom: no model', flush=True); sys.exit(3)"]\n` },
+    ]),
+    createSpace(names.broken, [
+      { path: "README.md", content: "---\nsdk: docker\n---\n" },
+      { path: "Dockerfile", content: `FROM ${BASE}\nRUN python3 -c "import sys; print('the dependency step broke', flush=True); sys.exit(7)"\n` },
+    ]),
+  ]);
+});
+
+after(async () => {
+  if (!hub) return;
+  for (const v of [SECRET, TWIN_SECRET]) assert.ok(!hub.stdout.includes(v) && !hub.stderr.includes(v), "secret value in server output");
+  const uids = existsSync(path.join(hub.dataDir, "spaces")) ? readdirSync(path.join(hub.dataDir, "spaces")) : [];
+  const tag = hubTag(hub.dataDir);
+  await hub.stop({ keepData: true });
+  assert.deepEqual(await hubContainers(tag), [], "a container outlived the hub");
+  for (const k of Object.keys(names)) assert.deepEqual(spaceProcesses(names[k]), [], `${k} outlived the hub`);
+  // The images this hub built (the base image stays cached for the next run).
+  for (const uid of uids) {
+    const ids = await podman(["images", "--quiet", "--filter", `reference=spacehub/${uid}`]);
+    const list = [...new Set(ids.stdout.split("\n").filter(Boolean))];
+    if (list.length) await podman(["rmi", "--force", ...list]);
+  }
+  removeTempDir(hub.dataDir);
+});
+
+test("a Docker Space builds with podman and runs with its env, variable, secret and /data", { skip, timeout: BUILD_TIMEOUT + 60_000 }, async () => {
+  const rt = await waitStage(names.app, ["RUNNING"]);
+  assert.equal(rt.sdk, "docker");
+  assert.equal(rt.errorMessage, null);
+  const { env } = await appEnv(names.app);
+  assert.equal(env.SPACE_ID, `admin/${names.app}`);
+  assert.equal(env.SPACE_TITLE, "Docker App");
+  assert.equal(env.SYSTEM, "spaces");
+  assert.equal(env.PORT, String(APP_PORT));
+  assert.equal(env.GREETING, GREETING);
+  assert.equal(env.BUILD_TOKEN, SECRET);
+  assert.equal(env._uid, 1000);
+  assert.equal(env._cwd, "/app", "the image's WORKDIR");
+  assert.equal(env._probe_exists, false, "the hub's database is visible inside the container");
+  // The variable was a build arg; the secret a build secret, there during the build only.
+  assert.equal(env._build_greeting, GREETING);
+  assert.equal(env._build_secret_sha256, createHash("sha256").update(SECRET).digest("hex"));
+  assert.equal(env._run_secrets, false, "the build secret is mounted at run time");
+  assert.deepEqual(env._secret_files, [], "the secret value is in the image's files");
+  // Logs: the secret printed during the build and by the app shows as ***.
+  const build = await logs(names.app, "build");
+  assert.ok(build.some((l) => /the build sees a secret of \d+ bytes: \*\*\*/.test(l)), build.join("\n"));
+  assert.ok(build.some((l) => l.includes("--secret id=BUILD_TOKEN")), build.join("\n"));
+  assert.ok(build.some((l) => l.includes("build complete")), build.join("\n"));
+  const run = await logs(names.app, "run");
+  assert.ok(run.some((l) => l.includes("the secret is ***")), run.join("\n"));
+  // The image's history holds the build arg (as Docker's does) but never the secret.
+  const { uid } = envFile(names.app);
+  const image = (await podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=spacehub/${uid}`])).stdout.trim();
+  assert.match(image, new RegExp(`^localhost/spacehub/${uid}:[0-9a-f]{12}$`), "the Space's image is tagged spacehub/<uid>:<sha12>");
+  const history = await podman(["history", "--no-trunc", image]);
+  assert.ok(!history.stdout.includes(SECRET), "secret in the image history");
+  // HTTP on app_port inside the container's own network namespace; nothing of it on the host.
+  const http = await httpInside(spaceProcesses(names.app)[0]);
+  assert.equal(http.stdout, `hello from docker admin/${names.app}`, http.stderr);
+  const host = await execFileP("curl", ["-sS", "--max-time", "2", `http://127.0.0.1:${APP_PORT}/`]);
+  assert.ok(!host.stdout.includes("hello from docker"), "the app is reachable on the host's network");
+  assert.equal((await hubContainers()).length, 2, "app and twin");
+  // The env file (secrets in it) went once podman had started the container; build secrets too.
+  const scratch = path.join(hub.dataDir, "tmp", "podman");
+  const left = readdirSync(scratch, { recursive: true }).map(String);
+  assert.ok(!left.some((f) => /(^|\/)(env|s\d+)$/.test(f)), `left in the scratch dir: ${left}`);
+});
+
+test("build caches are per Space: the same Dockerfile with another secret builds its own layers", { skip, timeout: BUILD_TIMEOUT }, async () => {
+  await waitStage(names.twin, ["RUNNING"]);
+  const { env } = await appEnv(names.twin);
+  assert.equal(env._build_secret_sha256, createHash("sha256").update(TWIN_SECRET).digest("hex"));
+  const build = await logs(names.twin, "build");
+  assert.ok(build.some((l) => /the build sees a secret of \d+ bytes: \*\*\*/.test(l)), build.join("\n"));
+  assert.ok(!build.join("\n").includes(TWIN_SECRET));
+  // Each Space answers in its own network namespace on the same app_port.
+  const http = await httpInside(spaceProcesses(names.twin)[0]);
+  assert.equal(http.stdout, `hello from docker admin/${names.twin}`, http.stderr);
+});
+
+test("a failing Dockerfile is a BUILD_ERROR with podman's last lines", { skip, timeout: BUILD_TIMEOUT }, async () => {
+  const rt = await waitStage(names.broken, ["BUILD_ERROR"]);
+  assert.match(rt.errorMessage, /podman build failed/);
+  assert.match(rt.errorMessage, /the dependency step broke/);
+  const build = await logs(names.broken, "build");
+  assert.ok(build.some((l) => l.includes("the dependency step broke")), build.join("\n"));
+});
+
+test("a container that exits at once ends in RUNTIME_ERROR with its output and exit code", { skip, timeout: BUILD_TIMEOUT }, async () => {
+  const rt = await waitStage(names.crash, ["RUNTIME_ERROR"]);
+  assert.match(rt.errorMessage, /exited 4 times in a row \(last exit code 3\)/);
+  assert.match(rt.errorMessage, /docker boom: no model/);
+  assert.deepEqual(spaceProcesses(names.crash), []);
+});
+
+test("restart starts a new container; a factory rebuild builds without cache", { skip, timeout: 2 * BUILD_TIMEOUT }, async () => {
+  await waitStage(names.app, ["RUNNING"]);
+  const pidsBefore = spaceProcesses(names.app);
+  assert.ok(pidsBefore.length > 0);
+  const t0 = Date.now();
+  const r = await hub.api("POST", sp(`admin/${names.app}`, "/restart"), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.stage, "RUNNING", "a restart cannot be RUNNING before the app answers");
+  await waitStage(names.app, ["RUNNING"]);
+  const afterRestart = (await appEnv(names.app, t0)).env;
+  assert.equal(afterRestart.BUILD_TOKEN, SECRET);
+  // A restart is a rollout: the old container serves until the new one answers, then drains.
+  const drained = Date.now() + 20_000;
+  while (spaceProcesses(names.app).some((p) => pidsBefore.includes(p)) && Date.now() < drained) await sleep(200);
+  const pidsAfter = spaceProcesses(names.app);
+  assert.ok(pidsAfter.length > 0 && pidsAfter.every((p) => !pidsBefore.includes(p)), "the old container still runs");
+  const build = await logs(names.app, "build");
+  assert.ok(build.some((l) => l.includes("reusing the completed build")), build.join("\n"));
+
+  const t1 = Date.now();
+  const f = await hub.api("POST", sp(`admin/${names.app}`, "/restart?factory=true"), { token: hub.token });
+  assert.equal(f.status, 200, f.text);
+  await sleep(300);
+  await waitStage(names.app, ["RUNNING"]);
+  await appEnv(names.app, t1);
+  const rebuilt = await logs(names.app, "build");
+  assert.ok(rebuilt.some((l) => l.includes("podman build --no-cache")), rebuilt.join("\n"));
+  const settled = Date.now() + 20_000;
+  while ((await hubContainers()).length !== 2 && Date.now() < settled) await sleep(200);
+  assert.equal((await hubContainers()).length, 2);
+});
+
+test("kill -9 of the hub: the next hub removes the old container and starts the Space again", { skip, timeout: 2 * BUILD_TIMEOUT }, async () => {
+  await waitStage(names.app, ["RUNNING"]);
+  const [old] = await hubContainers();
+  assert.ok(old, "a container runs");
+  await hub.kill9();
+  assert.ok((await hubContainers()).includes(old), "the container outlives a killed hub (conmon keeps it)");
+  const { dataDir, token } = hub;
+  const t0 = Date.now();
+  hub = await startHub({ dataDir, token, args: ["--space-runtime", "local"] });
+  await waitStage(names.app, ["RUNNING"]);
+  await appEnv(names.app, t0);
+  assert.match(hub.stdout + hub.stderr, new RegExp(`removed the container ${old}`));
+  assert.deepEqual((await hubContainers()).filter((n) => n === old), [old], "the Space runs again under the same name");
+  assert.equal((await hubContainers()).length, 2, "only the running Spaces have a container");
+  assert.equal((await runtime(names.broken)).stage !== "RUNNING", true);
+});
+
+test("pause stops and removes the container; the other Space keeps running", { skip, timeout: BUILD_TIMEOUT }, async () => {
+  await waitStage(names.app, ["RUNNING"]);
+  await waitStage(names.twin, ["RUNNING"]);
+  assert.equal((await hubContainers()).length, 2);
+  const p = await hub.api("POST", sp(`admin/${names.app}`, "/pause"), { token: hub.token });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.stage, "PAUSED");
+  const deadline = Date.now() + 20_000;
+  while (((await hubContainers()).length > 1 || spaceProcesses(names.app).length) && Date.now() < deadline) await sleep(200);
+  assert.equal((await hubContainers()).length, 1, "the paused Space still has a container");
+  assert.deepEqual(spaceProcesses(names.app), []);
+  assert.ok(spaceProcesses(names.twin).length > 0);
+  assert.equal((await runtime(names.app)).stage, "PAUSED");
+  assert.equal((await runtime(names.twin)).stage, "RUNNING");
+  await logs(names.app, "run");
+});
