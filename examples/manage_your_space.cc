@@ -1,7 +1,7 @@
 // The "Manage your Space" guide (huggingface_hub docs), steps 1–6, with the spacehub C++ client.
 //
-//   HF_ENDPOINT=http://127.0.0.1:8080 HF_TOKEN=hf_… \
-//     manage_your_space <namespace/space> [folder to upload] [hardware flavor]
+//   HF_ENDPOINT=http://127.0.0.1:8080 HF_TOKEN=hf_… manage_your_space <namespace/space>
+//       [folder to upload] [hardware flavor]
 //
 // Without a folder it uploads a generated app.py. The flavor defaults to t4-medium as in the guide
 // (on spacehub the administrator grants flavors: `spacehub admin hardware grant <user> <flavor>`).

@@ -7,8 +7,15 @@
 // huggingface_hub so either client reuses the other's files).
 //
 // Threads: a HubClient is immutable after construction; every method may be called concurrently
-// from any number of threads (each call uses its own libcurl easy handle; libcurl's global init
-// runs once). Errors are thrown as the types in spacehub/errors.h.
+// from any number of threads without locking (a request runs on one libcurl easy handle owned by
+// the calling thread and reused only by that thread, which keeps its connections alive; libcurl's
+// global init runs once). Some calls start their own short-lived worker threads (max_workers) and
+// join them before returning. Errors are thrown as the types in spacehub/errors.h.
+//
+// Retries follow huggingface_hub's http_backoff: listing pages, preupload and LFS transfers retry
+// 408/429/5xx and network errors (5 retries, 1 s doubling to 8 s, Retry-After honoured); file
+// downloads retry 408/429 and network errors, resuming from the bytes they have; other calls
+// (create, commit, settings…) are sent once.
 // Ownership: HubClient owns nothing the caller passes in; strings are copied.
 #pragma once
 
@@ -28,9 +35,13 @@ struct ClientOptions {
   std::optional<std::string> token;      // else HF_TOKEN, else $HF_HOME/token ("" = anonymous)
   std::optional<std::string> cache_dir;  // else HF_HUB_CACHE, else $HF_HOME/hub
   std::string user_agent = "spacehub-cpp/0.1";
-  // Uploads and downloads report here when set, on the thread making the call: with concurrent
-  // calls it is called concurrently too.
+  // Uploads and downloads report here when set (see ProgressFn in types.h for which thread).
+  // Concurrent HubClient calls report concurrently: guard shared state in the callback.
   ProgressFn progress;
+  // Threads for the parallel parts of a call: hashing and LFS uploads of CreateCommit /
+  // UploadFolder (each multipart part is a unit), and the files of SnapshotDownload
+  // (huggingface_hub uses 5 and 8). 1 = sequential.
+  int max_workers = 8;
 };
 
 struct DownloadOptions {
@@ -66,6 +77,42 @@ class HubClient final {
   // Lists repos of a type, following Link pagination; author/search "" = no filter, limit 0 = all.
   std::vector<RepoInfo> ListRepos(RepoType type, const std::string& author = "",
                                   const std::string& search = "", int limit = 0) const;
+  // Renames or transfers a repo (POST /api/repos/move); both ids are "namespace/name".
+  void MoveRepo(const std::string& from_id, const std::string& to_id,
+                RepoType type = RepoType::kModel) const;
+
+  // --- tree, refs, history (spec §7) ----------------------------------------------------------
+  // Every entry under options.path_in_repo, following Link pagination.
+  std::vector<RepoTreeEntry> ListRepoTree(const std::string& repo_id,
+                                          const TreeOptions& options = {}) const;
+  // Every file path of the revision (a recursive tree, files only).
+  std::vector<std::string> ListRepoFiles(const std::string& repo_id,
+                                         RepoType type = RepoType::kModel,
+                                         const std::string& revision = "main") const;
+  // The entries for these paths; paths that do not exist are simply absent.
+  std::vector<RepoTreeEntry> GetPathsInfo(const std::string& repo_id,
+                                          const std::vector<std::string>& paths,
+                                          RepoType type = RepoType::kModel,
+                                          const std::string& revision = "main",
+                                          bool expand = false) const;
+  GitRefs ListRepoRefs(const std::string& repo_id, RepoType type = RepoType::kModel,
+                       bool include_pull_requests = false) const;
+  // Newest first, following pagination; limit 0 = all.
+  std::vector<GitCommit> ListRepoCommits(const std::string& repo_id,
+                                         RepoType type = RepoType::kModel,
+                                         const std::string& revision = "main", int limit = 0) const;
+  // starting_point "" = the default branch's head. exist_ok swallows the 409.
+  void CreateBranch(const std::string& repo_id, const std::string& branch,
+                    RepoType type = RepoType::kModel, const std::string& starting_point = "",
+                    bool exist_ok = false) const;
+  void DeleteBranch(const std::string& repo_id, const std::string& branch,
+                    RepoType type = RepoType::kModel) const;
+  // Tags `revision` ("" = main); message "" = a lightweight tag.
+  void CreateTag(const std::string& repo_id, const std::string& tag,
+                 RepoType type = RepoType::kModel, const std::string& revision = "",
+                 const std::string& message = "", bool exist_ok = false) const;
+  void DeleteTag(const std::string& repo_id, const std::string& tag,
+                 RepoType type = RepoType::kModel) const;
 
   // --- uploads --------------------------------------------------------------------------------
   CommitInfo CreateCommit(const std::string& repo_id, RepoType type,
@@ -85,12 +132,15 @@ class HubClient final {
 
   // --- downloads ------------------------------------------------------------------------------
   // Downloads into the cache and returns the snapshot path (a symlink to the blob). Resumes a
-  // previous partial download with a Range request; never leaves a partial file under blobs/.
+  // partial download (a dropped connection in this call, or a .incomplete file left by an earlier
+  // one) with a Range request; blobs/ only ever holds complete files, and a local write failure
+  // (disk full) removes the partial file and throws LocalError(kLocalIo).
   std::string HfHubDownload(const std::string& repo_id, const std::string& filename,
                             const DownloadOptions& options = {}) const;
 
-  // Downloads every file of the revision (from repo_info's file list) into the cache, writes
-  // refs/<revision>, and returns the snapshot directory.
+  // Downloads every file of the revision (listed by the recursive tree at the commit repo_info
+  // resolves) into the cache on max_workers threads, writes refs/<revision>, and returns the
+  // snapshot directory.
   std::string SnapshotDownload(const std::string& repo_id,
                                const DownloadOptions& options = {}) const;
 
@@ -119,6 +169,12 @@ class HubClient final {
   // RUNNING_BUILDING, APP_STARTING, RUNNING_APP_STARTING); throws TimeoutError after `timeout`.
   SpaceRuntime WaitForSpace(const std::string& repo_id, std::chrono::milliseconds timeout,
                             std::chrono::milliseconds interval = std::chrono::seconds(1)) const;
+  // Streams the build or run log (server-sent events), calling on_line per line on this thread
+  // until the stream ends, it idles (without follow), or on_line returns false.
+  void StreamSpaceLogs(const std::string& repo_id, const SpaceLogOptions& options,
+                       const SpaceLogFn& on_line) const;
+  // The log lines available now (StreamSpaceLogs without follow, collected).
+  std::vector<SpaceLogLine> GetSpaceLogs(const std::string& repo_id, bool build = false) const;
 
   class Impl;  // opaque; named here only so the library's own files can reach it
 

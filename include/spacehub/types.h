@@ -127,7 +127,67 @@ struct CommitInfo {
   bool empty = false;  // every operation was a no-op; no commit made
 };
 
-// Progress of one transfer: bytes done of total (total 0 = unknown). Called on the calling thread.
+// One entry of list_repo_tree / get_paths_info (spec §7.1): a file or a directory.
+struct RepoTreeEntry {
+  bool is_directory = false;
+  std::string path;
+  std::string oid;         // git blob (file) or tree (directory) id
+  int64_t size = 0;        // files: content size (the LFS object's size for LFS files)
+  std::string lfs_sha256;  // "" when not an LFS file
+  // With expand: the last commit that touched the path ("" when not asked for).
+  std::string last_commit_id, last_commit_title, last_commit_date;
+  std::string raw_json;
+};
+
+struct TreeOptions {
+  RepoType type = RepoType::kModel;
+  std::string revision = "main";
+  std::string path_in_repo;  // "" = the root
+  bool recursive = false;
+  bool expand = false;  // ask for lastCommit per entry (the server pages by 50 then)
+};
+
+// One branch, tag or PR ref (spec §7.3).
+struct GitRef {
+  std::string name;           // "main"
+  std::string ref;            // "refs/heads/main"
+  std::string target_commit;  // 40-hex sha
+};
+
+struct GitRefs {
+  std::vector<GitRef> branches, converts, tags, pull_requests;
+};
+
+// One entry of list_repo_commits (spec §7.4), newest first.
+struct GitCommit {
+  std::string id;
+  std::vector<std::string> authors;
+  std::string date;  // ISO-8601 UTC
+  std::string title;
+  std::string message;
+};
+
+// One line of a Space's build or run log (GET /api/spaces/{id}/logs/{build|run}, SSE).
+struct SpaceLogLine {
+  std::string timestamp;  // ISO-8601 UTC; "" when the server sent none
+  std::string data;       // the text, usually ending in '\n'
+};
+
+struct SpaceLogOptions {
+  bool build = false;  // the build log instead of the run log
+  // false: stop at the end of the stream, or once it has been idle `idle_seconds` (the Hub keeps
+  // a run log open). true: read until the server ends the stream or the callback returns false.
+  bool follow = false;
+  long idle_seconds = 3;
+};
+
+// Called once per log line, on the calling thread; return false to stop reading.
+using SpaceLogFn = std::function<bool(const SpaceLogLine&)>;
+
+// Progress of a transfer: bytes done of total (total 0 = unknown). Single-file transfers report
+// on the calling thread; uploads and snapshot downloads that work in parallel report the sum over
+// all their files under the label "upload" / "download", from worker threads, one call at a time
+// (the library serialises the calls).
 using ProgressFn = std::function<void(const std::string& label, uint64_t done, uint64_t total)>;
 
 }  // namespace spacehub::client

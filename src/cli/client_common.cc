@@ -3,16 +3,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 namespace spacehub::cli {
 
 const char* const kExitCodeHelp =
-    "Exit codes: 0 ok, 1 unexpected, 3 no token / 401, 4 repository not found, 5 revision not "
-    "found, 6 file not found, 7 bad request or argument, 8 forbidden, 9 conflict (exists), 10 "
-    "other HTTP error, 11 server error, 12 network error, 13 local I/O error (disk full), 14 "
-    "timeout.";
+    "Exit codes: 0 ok, 1 unexpected, 2 usage (bad arguments, bad repo id), 3 no token / 401, 4 "
+    "repository not found, 5 revision not found, 6 file not found, 7 bad request (400), 8 "
+    "forbidden, 9 conflict (exists), 10 other HTTP error, 11 server error (5xx, after retries), 12 "
+    "network error (refused, DNS, TLS, timeout), 13 local I/O error (disk full), 14 timeout.";
 
 void AddClientFlags(CLI::App* cmd, ClientFlags* flags) {
   cmd->add_option("--token", flags->token, "access token (default: HF_TOKEN, then $HF_HOME/token)");
@@ -23,23 +25,57 @@ void AddClientFlags(CLI::App* cmd, ClientFlags* flags) {
 
 bool StdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
-std::unique_ptr<HubClient> MakeClient(const ClientFlags& flags, bool with_progress) {
+bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+namespace {
+
+// A one-line bar redrawn in place: label, bar, percent, MB done of total, rate. Redrawn at most
+// every 100 ms (and at the end); the library calls it one call at a time.
+class ProgressBar {
+ public:
+  void operator()(const std::string& label, uint64_t done, uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (label != label_) {
+      label_ = label;
+      start_ = now;
+      last_ = {};
+    }
+    bool finished = total > 0 && done >= total;
+    if (!finished && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double rate = secs > 0 ? done / 1e6 / secs : 0;
+    constexpr int kWidth = 30;
+    int filled = total ? static_cast<int>(done * kWidth / total) : 0;
+    std::string bar(static_cast<size_t>(std::min(filled, kWidth)), '#');
+    bar.resize(kWidth, ' ');
+    int pct = total ? static_cast<int>(done * 100 / total) : 0;
+    std::fprintf(stderr, "\r%s [%s] %3d%% %.1f/%.1f MB %.1f MB/s ", label_.c_str(), bar.c_str(),
+                 pct, done / 1e6, total / 1e6, rate);
+    if (finished) {
+      std::fprintf(stderr, "\n");
+      label_.clear();
+    }
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string label_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace
+
+std::unique_ptr<HubClient> MakeClient(const ClientFlags& flags, bool with_progress,
+                                      int max_workers) {
   ClientOptions o;
+  o.max_workers = max_workers;
   if (!flags.token.empty()) o.token = flags.token;
   if (!flags.endpoint.empty()) o.endpoint = flags.endpoint;
-  if (with_progress && !flags.json && StdoutIsTerminal()) {
-    auto last = std::make_shared<int>(-1);
-    o.progress = [last](const std::string& label, uint64_t done, uint64_t total) {
-      int pct = total ? static_cast<int>(done * 100 / total) : 0;
-      if (pct == *last) return;
-      *last = pct;
-      std::fprintf(stderr, "\r%s: %3d%% (%.1f / %.1f MB)", label.c_str(), pct, done / 1e6,
-                   total / 1e6);
-      if (done >= total) {
-        std::fprintf(stderr, "\n");
-        *last = -1;
-      }
-      std::fflush(stderr);
+  if (with_progress && !flags.json && StderrIsTerminal()) {
+    auto bar = std::make_shared<ProgressBar>();
+    o.progress = [bar](const std::string& label, uint64_t done, uint64_t total) {
+      (*bar)(label, done, total);
     };
   }
   return std::make_unique<HubClient>(std::move(o));
@@ -55,8 +91,9 @@ int ExitCodeFor(const HubError& e) {
     case ErrorKind::kEntryNotFound:
       return kExitEntryNotFound;
     case ErrorKind::kBadRequest:
-    case ErrorKind::kInvalidArgument:
       return kExitBadRequest;
+    case ErrorKind::kInvalidArgument:
+      return kExitUsage;
     case ErrorKind::kAuthRequired:
       return kExitAuth;
     case ErrorKind::kNetwork:

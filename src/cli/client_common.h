@@ -21,6 +21,9 @@ using client::DownloadOptions;
 using client::DuplicateSpaceOptions;
 using client::ErrorKind;
 using client::ErrorKindName;
+using client::GitCommit;
+using client::GitRef;
+using client::GitRefs;
 using client::HttpError;
 using client::HubClient;
 using client::HubError;
@@ -28,21 +31,26 @@ using client::LocalError;
 using client::ParseRepoType;
 using client::ParseSpaceStorage;
 using client::RepoInfo;
+using client::RepoTreeEntry;
 using client::RepoType;
 using client::RepoTypeName;
+using client::SpaceLogLine;
+using client::SpaceLogOptions;
 using client::SpaceRuntime;
 using client::SpaceVariable;
+using client::TreeOptions;
 using client::WhoAmI;
 
 // Exit codes of the client subcommands (documented in `spacehub --help` epilogue and 0005).
 enum ExitCode : int {
   kExitOk = 0,
   kExitUnexpected = 1,
+  kExitUsage = 2,         // bad command line, or an argument refused before sending (bad repo id)
   kExitAuth = 3,          // no token, or 401
   kExitRepoNotFound = 4,  // RepositoryNotFound / GatedRepo
   kExitRevisionNotFound = 5,
   kExitEntryNotFound = 6,
-  kExitBadRequest = 7,  // 400 or an argument refused before sending
+  kExitBadRequest = 7,  // the server answered 400 (e.g. an unknown hardware flavor)
   kExitForbidden = 8,   // 403
   kExitConflict = 9,    // 409 (already exists)
   kExitHttp = 10,       // any other 4xx
@@ -63,7 +71,9 @@ struct ClientFlags {
 
 // Registers --token, --endpoint and --json on `cmd`.
 void AddClientFlags(CLI::App* cmd, ClientFlags* flags);
-std::unique_ptr<HubClient> MakeClient(const ClientFlags& flags, bool with_progress);
+// with_progress: draw a progress bar on stderr, only when stderr is a terminal and not --json.
+std::unique_ptr<HubClient> MakeClient(const ClientFlags& flags, bool with_progress,
+                                      int max_workers = 8);
 
 // Runs `body`, turning a thrown spacehub::HubError into a message on stderr (a JSON object when
 // --json) and its exit code.
@@ -73,6 +83,7 @@ int ExitCodeFor(const HubError& error);
 // Repo type from --repo-type; throws LocalError(kInvalidArgument) for anything else.
 RepoType RepoTypeFlag(const std::string& value);
 bool StdoutIsTerminal();
+bool StderrIsTerminal();
 void PrintJson(const nlohmann::json& j);
 nlohmann::json RuntimeJson(const SpaceRuntime& rt);
 

@@ -16,7 +16,14 @@ int main(int argc, char** argv) {
       {"download", spacehub::cli::AddDownloadCommand(app)},
       {"space", spacehub::cli::AddSpaceCommand(app)},
   };
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; any other parse failure is a usage error (exit 2, as
+    // documented in the client subcommands' help).
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("hook")) return hook();
   for (auto& [name, command] : client_commands) {

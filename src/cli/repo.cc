@@ -1,8 +1,10 @@
-// `spacehub repo create|delete|info|list`: repository lifecycle, in the shape of `hf repo`.
+// `spacehub repo create|delete|info|list`: repository lifecycle, in the shape of `hf repo`; the
+// git-side subcommands (tree, refs, branch, tag, move…) live in repo_history.cc.
 #include <iostream>
 
 #include "cli/client_common.h"
 #include "cli/commands.h"
+#include "cli/repo_history.h"
 
 namespace spacehub::cli {
 namespace {
@@ -141,12 +143,15 @@ Command AddRepoCommand(CLI::App& app) {
   list->add_option("--limit", f->limit, "at most this many");
 
   for (CLI::App* sub : {create, del, info, list}) sub->fallthrough();
-  return [f, create, del, info] {
+  auto history = AddRepoHistoryCommands(repo, &f->client, &f->repo_type);
+  return [f, create, del, info, list, history] {
     return RunClient(f->client, [&] {
+      if (auto code = history()) return *code;
       if (create->parsed()) return Create(*f);
       if (del->parsed()) return Delete(*f);
       if (info->parsed()) return Info(*f);
-      return List(*f);
+      if (list->parsed()) return List(*f);
+      return static_cast<int>(kExitUsage);
     });
   };
 }

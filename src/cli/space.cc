@@ -1,5 +1,5 @@
 // `spacehub space …`: Space settings and runtime — secrets, variables, hardware, sleep, pause,
-// restart, storage, runtime, wait, duplicate — in the shape of `hf spaces`.
+// restart, storage, runtime, wait, logs, duplicate — in the shape of `hf spaces`.
 #include <iostream>
 
 #include "cli/client_common.h"
@@ -13,7 +13,7 @@ struct SpaceFlags {
   std::string repo_id, key, value, description, flavor, tier, to_id, hardware, storage;
   int64_t seconds = 0;
   int64_t sleep_time = 0;
-  bool factory = false, private_repo = false, exist_ok = false;
+  bool factory = false, private_repo = false, exist_ok = false, build_log = false, follow = false;
   double timeout = 300, interval = 1;
 };
 
@@ -109,6 +109,12 @@ Command AddSpaceCommand(CLI::App& app) {
       ->capture_default_str();
   wait->add_option("--interval", f->interval, "seconds between polls")->capture_default_str();
 
+  CLI::App* logs =
+      Leaf(space, "logs", "Print the run log (or the build log) of the Space", f.get());
+  logs->add_flag("--build", f->build_log, "the build log instead of the run log");
+  logs->add_flag("-f,--follow", f->follow,
+                 "keep printing until the server ends the stream (Ctrl-C to stop)");
+
   CLI::App* dup = space->add_subcommand("duplicate", "Duplicate a Space (with its settings)");
   dup->fallthrough();
   dup->add_option("from_id", f->repo_id, "Space to copy")->required();
@@ -164,6 +170,21 @@ Command AddSpaceCommand(CLI::App& app) {
         PrintRuntime(*f, client->WaitForSpace(
                              id, std::chrono::milliseconds(static_cast<int64_t>(f->timeout * 1000)),
                              std::chrono::milliseconds(static_cast<int64_t>(f->interval * 1000))));
+      } else if (logs->parsed()) {
+        SpaceLogOptions o;
+        o.build = f->build_log;
+        o.follow = f->follow;
+        client->StreamSpaceLogs(id, o, [&](const SpaceLogLine& line) {
+          if (f->client.json) {  // one object per line, so a reader can follow along
+            std::cout << nlohmann::json{{"timestamp", line.timestamp}, {"data", line.data}}.dump()
+                      << "\n";
+          } else {
+            std::cout << line.data;
+            if (line.data.empty() || line.data.back() != '\n') std::cout << "\n";
+          }
+          std::cout.flush();
+          return static_cast<bool>(std::cout);
+        });
       } else if (dup->parsed()) {
         DuplicateSpaceOptions o;
         o.to_id = f->to_id;

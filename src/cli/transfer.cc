@@ -12,19 +12,21 @@ namespace {
 
 struct UploadFlags {
   ClientFlags client;
+  int max_workers = 8;
   std::string repo_id, local_path, path_in_repo, repo_type = "model", revision = "main",
                                                  commit_message, commit_description;
 };
 
 struct DownloadFlags {
   ClientFlags client;
+  int max_workers = 8;
   std::string repo_id, repo_type = "model", revision = "main", cache_dir;
   std::vector<std::string> filenames;
   bool force = false;
 };
 
 int Upload(const UploadFlags& f) {
-  auto client = MakeClient(f.client, true);
+  auto client = MakeClient(f.client, true, f.max_workers);
   RepoType type = RepoTypeFlag(f.repo_type);
   std::error_code ec;
   CommitInfo info;
@@ -49,7 +51,7 @@ int Upload(const UploadFlags& f) {
 }
 
 int Download(const DownloadFlags& f) {
-  auto client = MakeClient(f.client, true);
+  auto client = MakeClient(f.client, true, f.max_workers);
   DownloadOptions o;
   o.type = RepoTypeFlag(f.repo_type);
   o.revision = f.revision;
@@ -94,6 +96,9 @@ Command AddUploadCommand(CLI::App& app) {
   cmd->add_option("--revision", f->revision, "branch to commit to")->capture_default_str();
   cmd->add_option("--commit-message", f->commit_message, "commit summary");
   cmd->add_option("--commit-description", f->commit_description, "commit description");
+  cmd->add_option("--max-workers", f->max_workers, "threads for hashing and LFS transfers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   return [f] { return RunClient(f->client, [&] { return Upload(*f); }); };
 }
 
@@ -111,6 +116,9 @@ Command AddDownloadCommand(CLI::App& app) {
   cmd->add_option("--revision", f->revision, "branch, tag or commit")->capture_default_str();
   cmd->add_option("--cache-dir", f->cache_dir, "cache directory (default: $HF_HOME/hub)");
   cmd->add_flag("--force-download", f->force, "download even when cached");
+  cmd->add_option("--max-workers", f->max_workers, "files downloaded at once (whole revision)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   return [f] { return RunClient(f->client, [&] { return Download(*f); }); };
 }
 

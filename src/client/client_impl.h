@@ -2,6 +2,7 @@
 // Immutable after construction, so const methods are safe from any thread.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -25,6 +26,10 @@ class HubClient::Impl {
   nlohmann::json CallJson(const std::string& method, const std::string& url,
                           const nlohmann::json& body = nullptr,
                           detail::RetryPolicy retry = detail::RetryPolicy::kNone) const;
+  // GETs `url` and every rel="next" page after it (each retried as huggingface_hub retries
+  // pagination), calling on_item per element of each page's JSON array until it returns false.
+  void Paginate(const std::string& url,
+                const std::function<bool(const nlohmann::json& item)>& on_item) const;
   // Throws LocalError(kAuthRequired) when no token is configured.
   void RequireToken(const char* what) const;
 

@@ -1,9 +1,14 @@
 // Uploads (spec §5): preupload → LFS batch + basic/multipart PUT (+ verify) → NDJSON commit.
 // Files are hashed once and streamed from disk; nothing is held in memory but regular files'
-// base64 payloads (the Hub decides "regular" for small text files).
+// base64 payloads (the Hub decides "regular" for small text files). Hashing and the LFS transfers
+// run on up to ClientOptions::max_workers threads (huggingface_hub uploads 5 at a time); the
+// commit itself is one request at the end, so a failure anywhere before it changes nothing.
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "client/cache_layout.h"
 #include "client/client_impl.h"
@@ -11,6 +16,7 @@
 #include "client/hashing.h"
 #include "client/lfs_parts.h"
 #include "client/ndjson.h"
+#include "client/parallel.h"
 #include "client/url.h"
 #include "spacehub/hub_client.h"
 
@@ -24,11 +30,17 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kPreuploadChunk = 256;
+// The Hub keeps files above 10 MB out of plain git, so their git blob id is never compared; it is
+// computed later only if a server answers "regular" for a bigger file.
+constexpr uint64_t kGitSha1MaxSize = 10ull << 20;
+constexpr uint64_t kKeepMaxSize = 64u << 10;  // per file
+constexpr uint64_t kKeepTotal = 64u << 20;    // per commit
 constexpr const char* kLfsType = "application/vnd.git-lfs+json";
 
 struct PreparedAdd {
   const CommitOperation* op = nullptr;
   detail::FileDigest digest;
+  std::optional<std::string> content;  // a small file's bytes, kept from hashing
   bool lfs = false;
   bool skip = false;  // ignored by the server, or unchanged
 };
@@ -52,84 +64,117 @@ int64_t JsonInt(const json& v) {
 
 }  // namespace
 
-// One LFS object through the batch API's chosen transfer.
-static void UploadLfsObject(const HubClient::Impl& impl, const PreparedAdd& add,
-                            const json& object) {
-  const std::string& oid = add.digest.sha256;
-  uint64_t size = add.digest.size;
+// One LFS object as the batch API answered it: where its bytes go (one basic PUT, or one PUT per
+// multipart part then a completion POST) and where to verify it.
+struct LfsPlan {
+  const PreparedAdd* add = nullptr;
+  std::string href;                    // basic: the PUT URL; multipart: the completion URL
+  std::vector<std::string> part_urls;  // multipart only
+  uint64_t chunk = 0;
+  std::vector<std::string> etags;  // per part, filled by the uploads
+  std::string verify_href;         // "" = no verify action
+};
+
+// One unit of upload work: an object's basic PUT (part 0) or one multipart part (1-based).
+struct LfsUnit {
+  LfsPlan* plan;
+  size_t part;
+};
+
+// Reads the batch answer for one object; nullopt when the server already has it.
+static std::optional<LfsPlan> PlanLfsObject(const PreparedAdd& add, const json& object) {
   if (auto err = object.find("error"); err != object.end()) {
     throw HttpError(ErrorKind::kHttp, static_cast<int>(err->value("code", 0)), "",
                     "LFS batch refused " + add.op->path_in_repo + ": " + err->value("message", ""),
                     "", "");
   }
   auto actions = object.find("actions");
-  if (actions == object.end() || !actions->contains("upload")) return;  // already stored
+  if (actions == object.end() || !actions->contains("upload")) return std::nullopt;
   const json& upload = (*actions)["upload"];
-  std::string href = upload.value("href", "");
+  LfsPlan plan;
+  plan.add = &add;
+  plan.href = upload.value("href", "");
   const json header = upload.value("header", json::object());
-  const ProgressFn* progress = impl.options().progress ? &impl.options().progress : nullptr;
-
-  auto body_for = [&](HttpRequest& r, uint64_t offset, uint64_t length) {
-    if (add.op->content) {
-      r.body = add.op->content->substr(offset, length);
-    } else {
-      r.upload_file = add.op->local_path;
-      r.upload_offset = offset;
-      r.upload_length = length;
-    }
-    r.progress = progress;
-    r.progress_label = add.op->path_in_repo;
-    r.progress_base = offset;
-    r.progress_total = size;
-  };
-
   if (header.contains("chunk_size")) {
-    // Multipart: one pre-signed URL per part, then a completion POST (no auth on either).
-    uint64_t chunk = static_cast<uint64_t>(JsonInt(header["chunk_size"]));
-    if (chunk == 0) throw LocalError(ErrorKind::kInvalidArgument, "LFS chunk_size is 0");
-    std::vector<std::string> part_urls = detail::SortedPartUrls(header);
-    uint64_t parts = (size + chunk - 1) / chunk;
-    if (part_urls.size() != parts) {
+    plan.chunk = static_cast<uint64_t>(JsonInt(header["chunk_size"]));
+    if (plan.chunk == 0) throw LocalError(ErrorKind::kInvalidArgument, "LFS chunk_size is 0");
+    plan.part_urls = detail::SortedPartUrls(header);
+    uint64_t parts = (add.digest.size + plan.chunk - 1) / plan.chunk;
+    if (plan.part_urls.size() != parts) {
       throw LocalError(ErrorKind::kInvalidArgument,
-                       "LFS multipart answer has " + std::to_string(part_urls.size()) +
+                       "LFS multipart answer has " + std::to_string(plan.part_urls.size()) +
                            " part URLs for " + std::to_string(parts) + " parts");
     }
+    plan.etags.resize(parts);
+  }
+  if (auto verify = actions->find("verify"); verify != actions->end()) {
+    plan.verify_href = verify->value("href", "");
+  }
+  return plan;
+}
+
+// PUTs one unit's bytes (streamed from disk), without our Authorization: the URLs carry their own.
+static void UploadLfsUnit(const LfsUnit& unit, detail::ProgressSum* sum) {
+  const PreparedAdd& add = *unit.plan->add;
+  uint64_t size = add.digest.size;
+  uint64_t offset = 0, length = size;
+  HttpRequest r;
+  r.method = "PUT";
+  if (unit.part == 0) {
+    r.url = unit.plan->href;
+    r.headers = {"Content-Type: application/octet-stream"};
+  } else {
+    r.url = unit.plan->part_urls[unit.part - 1];
+    offset = (unit.part - 1) * unit.plan->chunk;
+    length = std::min(unit.plan->chunk, size - offset);
+  }
+  if (add.op->content) {
+    r.body = add.op->content->substr(offset, length);
+  } else {
+    r.upload_file = add.op->local_path;
+    r.upload_offset = offset;
+    r.upload_length = length;
+    r.large_buffers = length >= (1u << 20);
+  }
+  ProgressFn part_progress;
+  if (sum) {
+    part_progress = sum->Part();
+    r.progress = &part_progress;
+    r.progress_label = add.op->path_in_repo;
+    r.progress_total = length;
+  }
+  HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
+  detail::RaiseForStatus(resp);
+  if (unit.part > 0) {
+    std::string etag = resp.Header("etag");
+    if (etag.empty()) {
+      throw LocalError(ErrorKind::kInvalidArgument,
+                       "LFS part " + std::to_string(unit.part) + " answer has no ETag");
+    }
+    unit.plan->etags[unit.part - 1] = etag;
+  }
+}
+
+// After its bytes: the multipart completion POST, then verify (with our token).
+static void FinishLfsObject(const HubClient::Impl& impl, const LfsPlan& plan) {
+  const std::string& oid = plan.add->digest.sha256;
+  if (!plan.part_urls.empty()) {
     json done = json::array();
-    for (uint64_t i = 1; i <= parts; ++i) {
-      std::string key = std::to_string(i);
-      HttpRequest r;
-      r.method = "PUT";
-      r.url = part_urls[i - 1];
-      uint64_t offset = (i - 1) * chunk;
-      body_for(r, offset, std::min(chunk, size - offset));
-      HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
-      detail::RaiseForStatus(resp);
-      std::string etag = resp.Header("etag");
-      if (etag.empty()) {
-        throw LocalError(ErrorKind::kInvalidArgument, "LFS part " + key + " answer has no ETag");
-      }
-      done.push_back({{"partNumber", i}, {"etag", etag}});
+    for (size_t i = 0; i < plan.etags.size(); ++i) {
+      done.push_back({{"partNumber", i + 1}, {"etag", plan.etags[i]}});
     }
     HttpRequest r;
     r.method = "POST";
-    r.url = href;
+    r.url = plan.href;
     r.headers = {std::string("Accept: ") + kLfsType, std::string("Content-Type: ") + kLfsType};
     r.body = json{{"oid", oid}, {"parts", done}}.dump();
     detail::RaiseForStatus(detail::PerformWithRetry(r, detail::RetryPolicy::kAll));
-  } else {
-    // Basic: one PUT of the raw bytes, without our Authorization (the href carries its own).
-    HttpRequest r;
-    r.method = "PUT";
-    r.url = href;
-    r.headers = {"Content-Type: application/octet-stream"};
-    body_for(r, 0, size);
-    detail::RaiseForStatus(detail::PerformWithRetry(r, detail::RetryPolicy::kAll));
   }
-  if (auto verify = actions->find("verify"); verify != actions->end()) {
-    HttpRequest r = impl.Make("POST", verify->value("href", ""));
+  if (!plan.verify_href.empty()) {
+    HttpRequest r = impl.Make("POST", plan.verify_href);
     r.headers.push_back(std::string("Accept: ") + kLfsType);
     r.headers.push_back(std::string("Content-Type: ") + kLfsType);
-    r.body = json{{"oid", oid}, {"size", size}}.dump();
+    r.body = json{{"oid", oid}, {"size", plan.add->digest.size}}.dump();
     detail::RaiseForStatus(detail::PerformWithRetry(r, detail::RetryPolicy::kAll));
   }
 }
@@ -148,6 +193,7 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
   std::string api = detail::ApiRepoUrl(ep, type, repo_id);
   std::string rev = revision.empty() ? "main" : revision;
 
+  const int workers = std::max(1, impl_->options().max_workers);
   std::vector<PreparedAdd> adds;
   for (const auto& op : operations) {
     std::string p = op.path_in_repo;
@@ -156,12 +202,32 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
     if (op.kind != CommitOperation::Kind::kAdd) continue;
     PreparedAdd a;
     a.op = &op;
-    a.digest = op.content ? detail::DigestBytes(*op.content) : detail::DigestFile(op.local_path);
     adds.push_back(std::move(a));
   }
+  // Hashing reads every byte once; spread it over the workers (the disk is rarely the limit).
+  // Small files keep their bytes for the inline commit (at most kKeepTotal in all).
+  std::atomic<uint64_t> kept{0};
+  detail::ParallelFor(adds.size(), workers, [&](size_t i) {
+    PreparedAdd& a = adds[i];
+    if (a.op->content) {
+      a.digest = detail::DigestBytes(*a.op->content);
+      return;
+    }
+    std::string bytes;
+    bool room = kept.load() < kKeepTotal;
+    a.digest = detail::DigestFile(a.op->local_path, kGitSha1MaxSize, room ? &bytes : nullptr,
+                                  kKeepMaxSize);
+    if (room && bytes.size() == a.digest.size) {
+      kept += bytes.size();
+      a.content = std::move(bytes);
+    }
+  });
 
-  // 1. preupload: the server says regular or LFS, and which files it already has.
-  for (size_t start = 0; start < adds.size(); start += kPreuploadChunk) {
+  // 1. preupload: the server says regular or LFS, and which files it already has. The chunks of
+  // 256 are independent (each touches only its own files), so they go out in parallel.
+  const size_t chunks = (adds.size() + kPreuploadChunk - 1) / kPreuploadChunk;
+  detail::ParallelFor(chunks, workers, [&](size_t chunk) {
+    size_t start = chunk * kPreuploadChunk;
     size_t end = std::min(adds.size(), start + kPreuploadChunk);
     json files = json::array();
     std::map<std::string, PreparedAdd*> by_path;
@@ -181,14 +247,28 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
       a.skip = f.value("shouldIgnore", false);
       std::string remote =
           f.contains("oid") && f["oid"].is_string() ? f["oid"].get<std::string>() : "";
+      if (!a.lfs && a.digest.git_sha1.empty()) {
+        a.digest.git_sha1 = detail::DigestFile(a.op->local_path).git_sha1;
+      }
       if (!remote.empty() && remote == (a.lfs ? a.digest.sha256 : a.digest.git_sha1)) a.skip = true;
     }
-  }
+  });
 
-  // 2. LFS objects.
+  // 2. LFS objects: one batch request per 256, then every object's bytes (each multipart part a
+  // unit of its own) on the worker threads, then completion and verify, also in parallel.
+  // Files with the same content are one LFS object: sent once, never by two workers at a time.
   std::vector<const PreparedAdd*> lfs;
+  std::set<std::string> lfs_oids;
+  uint64_t lfs_bytes = 0;
   for (const auto& a : adds) {
-    if (a.lfs && !a.skip) lfs.push_back(&a);
+    if (a.lfs && !a.skip && lfs_oids.insert(a.digest.sha256).second) {
+      lfs.push_back(&a);
+      lfs_bytes += a.digest.size;
+    }
+  }
+  std::optional<detail::ProgressSum> sum;
+  if (impl_->options().progress && lfs_bytes > 0) {
+    sum.emplace(impl_->options().progress, "upload", lfs_bytes);
   }
   for (size_t start = 0; start < lfs.size(); start += kPreuploadChunk) {
     size_t end = std::min(lfs.size(), start + kPreuploadChunk);
@@ -211,10 +291,27 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
     HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
     detail::RaiseForStatus(resp);
     json answer = json::parse(resp.body, nullptr, false);
+    std::vector<LfsPlan> plans;
     for (const auto& o : answer.value("objects", json::array())) {
       auto it = by_oid.find(o.value("oid", ""));
-      if (it != by_oid.end()) UploadLfsObject(*impl_, *it->second, o);
+      if (it == by_oid.end()) continue;
+      const PreparedAdd* add = it->second;
+      by_oid.erase(it);  // an answer naming an object twice is acted on once
+      if (auto plan = PlanLfsObject(*add, o)) {
+        plans.push_back(std::move(*plan));
+      } else if (sum) {
+        sum->Add(static_cast<int64_t>(add->digest.size));  // already stored
+      }
     }
+    std::vector<LfsUnit> units;
+    for (auto& plan : plans) {
+      if (plan.part_urls.empty()) units.push_back({&plan, 0});
+      for (size_t part = 1; part <= plan.part_urls.size(); ++part) units.push_back({&plan, part});
+    }
+    detail::ParallelFor(units.size(), workers,
+                        [&](size_t i) { UploadLfsUnit(units[i], sum ? &*sum : nullptr); });
+    detail::ParallelFor(plans.size(), workers,
+                        [&](size_t i) { FinishLfsObject(*impl_, plans[i]); });
   }
 
   // 3. the commit itself.
@@ -239,7 +336,7 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
       line.size = static_cast<int64_t>(a.digest.size);
     } else {
       line.kind = detail::NdjsonOp::Kind::kFile;
-      line.content_base64 = detail::Base64(LoadSmall(op));
+      line.content_base64 = detail::Base64(a.content ? *a.content : LoadSmall(op));
     }
     lines.push_back(std::move(line));
   }

@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,22 +36,25 @@ std::string Finish(EVP_MD_CTX* ctx) {
 
 class Digester {
  public:
-  explicit Digester(uint64_t size)
-      : sha256_(EVP_MD_CTX_new(), &EVP_MD_CTX_free), sha1_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+  Digester(uint64_t size, bool with_git_sha1)
+      : sha256_(EVP_MD_CTX_new(), &EVP_MD_CTX_free),
+        sha1_(with_git_sha1 ? EVP_MD_CTX_new() : nullptr, &EVP_MD_CTX_free) {
     EVP_DigestInit_ex(sha256_.get(), EVP_sha256(), nullptr);
-    EVP_DigestInit_ex(sha1_.get(), EVP_sha1(), nullptr);
-    std::string prefix = "blob " + std::to_string(size);
-    EVP_DigestUpdate(sha1_.get(), prefix.c_str(), prefix.size() + 1);  // includes the NUL
+    if (sha1_) {
+      EVP_DigestInit_ex(sha1_.get(), EVP_sha1(), nullptr);
+      std::string prefix = "blob " + std::to_string(size);
+      EVP_DigestUpdate(sha1_.get(), prefix.c_str(), prefix.size() + 1);  // includes the NUL
+    }
     d_.size = size;
   }
   void Update(const char* data, size_t n) {
     if (d_.sample.size() < 512) d_.sample.append(data, std::min<size_t>(n, 512 - d_.sample.size()));
     EVP_DigestUpdate(sha256_.get(), data, n);
-    EVP_DigestUpdate(sha1_.get(), data, n);
+    if (sha1_) EVP_DigestUpdate(sha1_.get(), data, n);
   }
   FileDigest Done() {
     d_.sha256 = Finish(sha256_.get());
-    d_.git_sha1 = Finish(sha1_.get());
+    if (sha1_) d_.git_sha1 = Finish(sha1_.get());
     return d_;
   }
 
@@ -61,7 +65,8 @@ class Digester {
 
 }  // namespace
 
-FileDigest DigestFile(const std::string& path) {
+FileDigest DigestFile(const std::string& path, uint64_t git_sha1_max_size, std::string* keep,
+                      uint64_t keep_max_size) {
   std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f)
     throw LocalError(ErrorKind::kLocalIo, "cannot read " + path + ": " + std::strerror(errno));
@@ -69,11 +74,13 @@ FileDigest DigestFile(const std::string& path) {
     throw LocalError(ErrorKind::kLocalIo, "cannot seek " + path);
   uint64_t size = static_cast<uint64_t>(ftello(f.get()));
   std::rewind(f.get());
-  Digester d(size);
-  std::vector<char> buf(1 << 20);
+  Digester d(size, size <= git_sha1_max_size);
+  if (keep && size > keep_max_size) keep = nullptr;
+  std::vector<char> buf(static_cast<size_t>(std::clamp<uint64_t>(size, 1, 1 << 20)));
   uint64_t total = 0;
   while (size_t n = std::fread(buf.data(), 1, buf.size(), f.get())) {
     d.Update(buf.data(), n);
+    if (keep) keep->append(buf.data(), n);
     total += n;
   }
   if (std::ferror(f.get()) || total != size) {
@@ -83,7 +90,7 @@ FileDigest DigestFile(const std::string& path) {
 }
 
 FileDigest DigestBytes(const std::string& bytes) {
-  Digester d(bytes.size());
+  Digester d(bytes.size(), true);
   d.Update(bytes.data(), bytes.size());
   return d.Done();
 }

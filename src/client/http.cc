@@ -2,11 +2,14 @@
 #include "client/http.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -43,7 +46,21 @@ struct Transfer {
   uint64_t moved = 0;  // bytes moved for progress
   int write_errno = 0;
   bool header_done = false;
+  std::chrono::steady_clock::time_point last_byte = std::chrono::steady_clock::now();
 };
+
+// libcurl calls this about once a second even when nothing arrives, so it can end a transfer
+// that has gone quiet (libcurl's own LOW_SPEED check averages over a window and fires late).
+int OnXferInfo(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->header_done) return 0;  // waiting for the answer is not idling (a busy hub may be slow)
+  auto quiet = std::chrono::steady_clock::now() - t->last_byte;
+  if (quiet >= std::chrono::seconds(t->req->idle_timeout_seconds)) {
+    t->resp->idled = true;
+    return 1;  // CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -51,6 +68,11 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   if (line.rfind("HTTP/", 0) == 0) {
     t->resp->headers.clear();  // a new response (redirect or 100-continue): keep the last only
+    return size * n;
+  }
+  if (line.empty()) {  // end of a header block: the quiet-stream clock starts here
+    t->header_done = true;
+    t->last_byte = std::chrono::steady_clock::now();
     return size * n;
   }
   auto colon = line.find(':');
@@ -73,16 +95,29 @@ void Report(Transfer* t) {
 size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
+  t->last_byte = std::chrono::steady_clock::now();
   long code = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (t->req->on_data && code >= 200 && code < 300) {
+    if (t->req->on_data(data, len)) return len;
+    t->resp->stopped = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
   if (t->req->download_file.empty() || code < 200 || code >= 300) {
     t->resp->body.append(data, len);
     return len;
   }
   if (!t->out) {
-    bool truncate = t->req->restart_on_200 && code == 200;
-    t->out = std::fopen(t->req->download_file.c_str(), truncate ? "wb" : "ab");
+    t->out = std::fopen(t->req->download_file.c_str(), "ab");
     if (!t->out) {
+      t->write_errno = errno;
+      return 0;
+    }
+    // Truncate only a file that has bytes: on ext4 a truncate to zero (even of an empty file, as
+    // "wb" does) makes close() start writeback of everything written since (auto_da_alloc),
+    // which cost a 1 GiB download ~0.2–2 s next to curl writing a new file.
+    if (t->req->restart_on_200 && code == 200 && fseeko(t->out, 0, SEEK_END) == 0 &&
+        ftello(t->out) > 0 && ::ftruncate(fileno(t->out), 0) != 0) {
       t->write_errno = errno;
       return 0;
     }
@@ -115,16 +150,93 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// This thread's easy handle. Reusing it (after curl_easy_reset, which keeps the connection cache)
+// saves a TCP (and TLS) handshake per request. A request made from inside a callback of another
+// (a log line handler calling the hub) gets a handle of its own for that one request.
+using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+
+class HandleLease {
+ public:
+  HandleLease() : own_(nullptr, &curl_easy_cleanup) {
+    thread_local CurlPtr cached(nullptr, &curl_easy_cleanup);
+    thread_local bool busy = false;
+    if (busy) {
+      own_.reset(curl_easy_init());
+      handle_ = own_.get();
+      return;
+    }
+    if (!cached) cached.reset(curl_easy_init());
+    handle_ = cached.get();
+    if (handle_) {
+      curl_easy_reset(handle_);
+      busy_ = &busy;
+      busy = true;
+    }
+  }
+  ~HandleLease() {
+    if (busy_) *busy_ = false;
+  }
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+  CURL* get() const { return handle_; }
+
+ private:
+  CurlPtr own_;
+  CURL* handle_ = nullptr;
+  bool* busy_ = nullptr;
+};
+
+}  // namespace
+
+namespace {
+
+// SPACEHUB_CLIENT_DEBUG=1: one line per request on stderr (method, URL, status or error, time),
+// for finding where a slow or failing call spends its time. Read once.
+bool DebugLog() {
+  static const bool on = [] {
+    const char* v = std::getenv("SPACEHUB_CLIENT_DEBUG");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
+
+void LogRequest(const HttpRequest& req, const std::string& outcome,
+                std::chrono::steady_clock::time_point start) {
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "spacehub-client: %s %s -> %s (%.1f ms)\n", req.method.c_str(),
+               req.url.c_str(), outcome.c_str(), ms);
+}
+
+}  // namespace
+
 HttpResponse Perform(const HttpRequest& req) {
+  if (DebugLog()) {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      HttpResponse r = PerformOnce(req);
+      LogRequest(req, std::to_string(r.status), start);
+      return r;
+    } catch (const std::exception& e) {
+      LogRequest(req, e.what(), start);
+      throw;
+    }
+  }
+  return PerformOnce(req);
+}
+
+HttpResponse PerformOnce(const HttpRequest& req) {
   GlobalInitOnce();
   HttpResponse resp;
   Transfer t;
   t.req = &req;
   t.resp = &resp;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) throw NetworkError("libcurl: cannot create a handle");
-  t.curl = curl.get();
-  CURL* c = curl.get();
+  HandleLease lease;
+  CURL* c = lease.get();
+  if (!c) throw NetworkError("libcurl: cannot create a handle");
+  t.curl = c;
 
   curl_slist* headers = nullptr;
   for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
@@ -141,6 +253,17 @@ HttpResponse Perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, req.connect_timeout_seconds);
   if (req.timeout_seconds > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT, req.timeout_seconds);
+  if (req.idle_timeout_seconds > 0) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &OnXferInfo);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
+  // Bigger buffers than libcurl's 16 KiB / 64 KiB defaults: fewer write()s and callbacks per
+  // byte on large files (the curl tool itself reads with 100 KiB).
+  if (req.large_buffers) {
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
+    curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+  }
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnWrite);
@@ -184,6 +307,17 @@ HttpResponse Perform(const HttpRequest& req) {
     throw LocalError(ErrorKind::kLocalIo,
                      "cannot write " + req.download_file + ": " + std::strerror(t.write_errno));
   }
+  if (rc == CURLE_WRITE_ERROR && resp.stopped) rc = CURLE_OK;
+  if (rc == CURLE_ABORTED_BY_CALLBACK && resp.idled) {
+    long got = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &got);
+    if (got >= 200 && got < 300) {
+      rc = CURLE_OK;  // a stream that went quiet after its answer began: a normal end
+    } else {
+      throw NetworkError("the answer from " + req.url + " stalled for " +
+                         std::to_string(req.idle_timeout_seconds) + " s");
+    }
+  }
   if (rc != CURLE_OK) {
     throw NetworkError(std::string("network error on ") + req.method + " " + req.url + ": " +
                        curl_easy_strerror(rc));
@@ -210,26 +344,47 @@ bool ShouldRetryStatus(int status, RetryPolicy policy) {
   return false;
 }
 
+std::chrono::milliseconds RetryDelay(int retry, const std::string& retry_after) {
+  if (!retry_after.empty()) {
+    char* end = nullptr;
+    long s = std::strtol(retry_after.c_str(), &end, 10);
+    if (end && *end == '\0' && s >= 0 && s <= 300) return std::chrono::seconds(s);
+  }
+  int64_t ms = 1000LL << std::min(retry, 3);
+  return std::chrono::milliseconds(std::min<int64_t>(ms, 8000));
+}
+
+double RetryScale() {
+  static const double scale = [] {
+    const char* v = std::getenv("SPACEHUB_CLIENT_RETRY_SCALE");
+    double d = v ? std::strtod(v, nullptr) : 1.0;
+    return d >= 0 && d <= 1.0 ? d : 1.0;
+  }();
+  return scale;
+}
+
+namespace {
+
+void SleepBeforeRetry(int retry, const std::string& retry_after) {
+  auto d = RetryDelay(retry, retry_after);
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(static_cast<int64_t>(d.count() * RetryScale())));
+}
+
+}  // namespace
+
 HttpResponse PerformWithRetry(const HttpRequest& req, RetryPolicy policy) {
   constexpr int kMaxRetries = 5;
-  std::chrono::milliseconds wait(1000);
   for (int attempt = 0;; ++attempt) {
     bool last = policy == RetryPolicy::kNone || attempt >= kMaxRetries;
     try {
       HttpResponse r = Perform(req);
       if (last || !ShouldRetryStatus(r.status, policy)) return r;
-      std::chrono::milliseconds delay = wait;
-      if (std::string ra = r.Header("retry-after"); !ra.empty()) {
-        char* end = nullptr;
-        long s = std::strtol(ra.c_str(), &end, 10);
-        if (end && *end == '\0' && s >= 0 && s <= 300) delay = std::chrono::seconds(s);
-      }
-      std::this_thread::sleep_for(delay);
+      SleepBeforeRetry(attempt, r.Header("retry-after"));
     } catch (const NetworkError&) {
       if (last) throw;
-      std::this_thread::sleep_for(wait);
+      SleepBeforeRetry(attempt, "");
     }
-    wait = std::min(wait * 2, std::chrono::milliseconds(8000));
   }
 }
 

@@ -1,10 +1,13 @@
-// The client's one HTTP transport: a libcurl easy handle per call, so calls from different threads
-// never share state (curl_global_init runs once, guarded by std::call_once).
+// The client's one HTTP transport over libcurl. Each thread owns one easy handle (thread_local),
+// reset before every request and reused so its connection cache keeps connections to the hub
+// alive; threads never share a handle (curl_global_init runs once, guarded by std::call_once).
 // Not part of the public API. Perform() throws NetworkError (no answer) or LocalError (a body file
 // could not be written); HTTP statuses, errors included, come back in HttpResponse.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,7 +29,17 @@ struct HttpRequest {
   // `restart_on_200`, a 200 (not 206) answer truncates the file first (the server ignored Range).
   std::string download_file;
   bool restart_on_200 = false;
+  // For 2xx answers, hand the body to this sink as it arrives instead of keeping it; the sink
+  // returns false to stop the transfer (Perform then returns normally with `stopped` set).
+  std::function<bool(const char* data, size_t size)> on_data;
+  // Use large socket/file buffers (for multi-MB bodies; small requests keep libcurl's defaults,
+  // whose allocation per request is cheaper).
+  bool large_buffers = false;
   bool follow_redirects = true;
+  // When no byte arrives for this long (checked about once a second): after a 2xx answer began,
+  // the transfer ends normally with HttpResponse::idled set (a log stream that went quiet);
+  // before, it is a NetworkError. 0 = never.
+  long idle_timeout_seconds = 0;
   long timeout_seconds = 0;  // whole transfer; 0 = none
   long connect_timeout_seconds = 30;
   // Progress: reported as progress_base + bytes moved, of progress_total.
@@ -40,7 +53,9 @@ struct HttpResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // names lower-cased; the final response's only
   std::string body;
-  std::string url;  // the request URL (after redirects when followed)
+  std::string url;       // the request URL (after redirects when followed)
+  bool stopped = false;  // on_data asked to stop
+  bool idled = false;    // ended by idle_timeout_seconds
 
   std::string Header(const std::string& lower_name) const;
 };
@@ -52,10 +67,19 @@ enum class RetryPolicy {
   kDownload,  // 408, 429 and network errors (file GETs)
 };
 
+// With SPACEHUB_CLIENT_DEBUG=1 in the environment, every request is logged on stderr.
 HttpResponse Perform(const HttpRequest& request);
+// Perform without the debug log.
+HttpResponse PerformOnce(const HttpRequest& request);
 // Up to 5 retries, 1 s doubling to 8 s, honouring a numeric Retry-After on 429/503.
 HttpResponse PerformWithRetry(const HttpRequest& request, RetryPolicy policy);
 
 bool ShouldRetryStatus(int status, RetryPolicy policy);
+// How long to wait before retry number `retry` (0-based): 1 s doubling, capped at 8 s; a numeric
+// Retry-After (seconds, at most 300) replaces it.
+std::chrono::milliseconds RetryDelay(int retry, const std::string& retry_after);
+// Scales every retry wait (tests set a small factor); 1.0 by default. Read from the environment
+// variable SPACEHUB_CLIENT_RETRY_SCALE once.
+double RetryScale();
 
 }  // namespace spacehub::client::detail

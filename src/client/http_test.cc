@@ -104,6 +104,97 @@ TEST(HttpTest, PlainCallsAndDownloadsDoNotRetry5xx) {
   EXPECT_FALSE(ShouldRetryStatus(404, RetryPolicy::kAll));
 }
 
+TEST(HttpTest, RetryDelayDoublesToEightSecondsOrFollowsRetryAfter) {
+  struct Case {
+    int retry;
+    const char* retry_after;
+    int64_t ms;
+  } cases[] = {
+      {0, "", 1000},    {1, "", 2000},   {2, "", 4000},
+      {3, "", 8000},    {4, "", 8000},   {9, "", 8000},
+      {0, "0", 0},      {3, "2", 2000},  {0, "300", 300000},
+      {1, "301", 2000}, {1, "-1", 2000}, {1, "Wed, 21 Oct 2015 07:28:00 GMT", 2000},
+      {0, "1.5", 1000},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(RetryDelay(c.retry, c.retry_after).count(), c.ms) << c.retry << " " << c.retry_after;
+  }
+}
+
+TEST(HttpTest, StreamingSinkStopsTheTransferOnRequest) {
+  ScriptedServer s([](int, const std::string&) { return Answer(200, std::string(100000, 'x')); });
+  HttpRequest r;
+  r.url = s.url("/stream");
+  size_t got = 0;
+  r.on_data = [&](const char*, size_t n) {
+    got += n;
+    return false;  // stop after the first chunk
+  };
+  HttpResponse resp = Perform(r);
+  EXPECT_TRUE(resp.stopped);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_GT(got, 0u);
+  EXPECT_LT(got, 100000u);
+}
+
+// A server that answers with headers and one chunk of body, then holds the connection open for
+// `hold` before closing: a log stream that went quiet.
+class QuietServer {
+ public:
+  explicit QuietServer(std::chrono::milliseconds hold) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 4);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, hold] {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      (void)::read(c, buf, sizeof buf);
+      std::string head =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+          "data: one\n\n";
+      (void)::write(c, head.data(), head.size());
+      std::this_thread::sleep_for(hold);
+      ::close(c);
+    });
+  }
+  ~QuietServer() {
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/logs"; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST(HttpTest, AQuietStreamEndsAfterTheIdleTimeout) {
+  QuietServer s(std::chrono::milliseconds(3000));
+  HttpRequest r;
+  r.url = s.url();
+  std::string got;
+  r.on_data = [&](const char* d, size_t n) {
+    got.append(d, n);
+    return true;
+  };
+  r.idle_timeout_seconds = 1;
+  auto start = std::chrono::steady_clock::now();
+  HttpResponse resp = Perform(r);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(resp.idled);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(got, "data: one\n\n");
+  EXPECT_LT(took, std::chrono::milliseconds(2900));
+}
+
 TEST(HttpTest, RefusedConnectionIsANetworkError) {
   HttpRequest r;
   r.url = "http://127.0.0.1:1/x";

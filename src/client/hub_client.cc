@@ -3,6 +3,7 @@
 
 #include "client/client_impl.h"
 #include "client/error_mapping.h"
+#include "client/paging.h"
 #include "client/url.h"
 
 namespace spacehub::client {
@@ -34,6 +35,24 @@ json HubClient::Impl::CallJson(const std::string& method, const std::string& url
   HttpResponse resp = detail::PerformWithRetry(r, retry);
   detail::RaiseForStatus(resp);
   return json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+}
+
+void HubClient::Impl::Paginate(const std::string& first_url,
+                               const std::function<bool(const json&)>& on_item) const {
+  std::string url = first_url;
+  while (!url.empty()) {
+    HttpResponse resp = detail::PerformWithRetry(Make("GET", url), detail::RetryPolicy::kAll);
+    detail::RaiseForStatus(resp);
+    json page = json::parse(resp.body, nullptr, false);
+    if (!page.is_array()) {
+      throw HttpError(ErrorKind::kHttp, resp.status, "", "a list page is not a JSON array",
+                      resp.Header("x-request-id"), url);
+    }
+    for (const auto& item : page) {
+      if (!on_item(item)) return;
+    }
+    url = detail::ParseNextLink(resp.Header("link"));
+  }
 }
 
 void HubClient::Impl::RequireToken(const char* what) const {
@@ -195,30 +214,24 @@ std::vector<RepoInfo> HubClient::ListRepos(RepoType type, const std::string& aut
   if (limit > 0) add("limit", std::to_string(limit));
   url += q;
   std::vector<RepoInfo> out;
-  while (!url.empty()) {
-    HttpResponse resp =
-        detail::PerformWithRetry(impl_->Make("GET", url), detail::RetryPolicy::kAll);
-    detail::RaiseForStatus(resp);
-    json page = json::parse(resp.body, nullptr, false);
-    if (page.is_array()) {
-      for (const auto& item : page) {
-        out.push_back(ParseRepoInfo(item));
-        if (limit > 0 && static_cast<int>(out.size()) >= limit) return out;
-      }
-    }
-    // Link: <url>; rel="next"
-    url.clear();
-    std::string link = resp.Header("link");
-    auto rel = link.find("rel=\"next\"");
-    if (rel != std::string::npos) {
-      auto close = link.rfind('>', rel);
-      auto open = link.rfind('<', close);
-      if (open != std::string::npos && close != std::string::npos) {
-        url = link.substr(open + 1, close - open - 1);
-      }
-    }
-  }
+  impl_->Paginate(url, [&](const json& item) {
+    out.push_back(ParseRepoInfo(item));
+    return limit <= 0 || static_cast<int>(out.size()) < limit;
+  });
   return out;
+}
+
+void HubClient::MoveRepo(const std::string& from_id, const std::string& to_id,
+                         RepoType type) const {
+  impl_->RequireToken("move_repo");
+  detail::ValidateRepoId(from_id);
+  detail::ValidateRepoId(to_id);
+  if (from_id.find('/') == std::string::npos || to_id.find('/') == std::string::npos) {
+    throw LocalError(ErrorKind::kInvalidArgument,
+                     "move_repo needs full ids: namespace/name for both repos");
+  }
+  impl_->CallJson("POST", impl_->config().endpoint + "/api/repos/move",
+                  json{{"fromRepo", from_id}, {"toRepo", to_id}, {"type", RepoTypeName(type)}});
 }
 
 }  // namespace spacehub::client

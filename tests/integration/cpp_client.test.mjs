@@ -68,7 +68,7 @@ test("whoami and exit codes that tell errors apart", async () => {
   assert.equal(err.kind, "RepositoryNotFound");
   assert.equal(err.status, 404);
   assert.ok(err.requestId, "request id carried");
-  assert.equal((await cli(["repo", "info", "bad/id/x"])).code, 7, "bad repo id");
+  assert.equal((await cli(["repo", "info", "bad/id/x"])).code, 2, "bad repo id (usage)");
   assert.equal((await cli(["whoami", "--endpoint", "http://127.0.0.1:1"])).code, 12, "network refused");
   assert.equal((await cli(["repo", "create", "carl/dup"])).code, 0);
   assert.equal((await cli(["repo", "create", "carl/dup"])).code, 9, "conflict");

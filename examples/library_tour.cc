@@ -1,0 +1,129 @@
+// A tour of the spacehub C++ client calls that the `spacehub` CLI does not make on its own, run
+// against a hub by tests/integration/cpp_cli.test.mjs: repo_exists, space_info, create_commit with
+// in-memory bytes and deletes (file and folder), paths-info, list_repo_files, get_space_logs, and
+// one HubClient shared by 8 threads that upload, list and download at the same time.
+//
+//   HF_ENDPOINT=http://127.0.0.1:8080 HF_TOKEN=hf_… library_tour <namespace>
+//
+// Prints "ok <call>" per check; exits 1 with the failing check's message otherwise.
+#include <spacehub/hub_client.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace sc = spacehub::client;
+
+namespace {
+
+void Check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error("check failed: " + what);
+  std::cout << "ok " << what << "\n";
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: library_tour <namespace>\n";
+    return 2;
+  }
+  const std::string ns = argv[1];
+  try {
+    sc::HubClient api;
+    const std::string id = ns + "/tour";
+    Check(!api.RepoExists(id), "repo_exists false before create");
+    api.CreateRepo(id);
+    Check(api.RepoExists(id), "repo_exists true after create");
+
+    using Op = sc::CommitOperation;
+    auto first =
+        api.CreateCommit(id, sc::RepoType::kModel,
+                         {Op::AddBytes("a.txt", "alpha\n"), Op::AddBytes("dir/b.txt", "b\n"),
+                          Op::AddBytes("dir/c.txt", "c\n")},
+                         "bytes");
+    Check(first.commit_oid.size() == 40, "create_commit with bytes");
+    auto second =
+        api.CreateCommit(id, sc::RepoType::kModel, {Op::Delete("a.txt"), Op::Delete("dir/")},
+                         "deletes", "main", "", first.commit_oid);
+    auto files = api.ListRepoFiles(id);
+    bool gone = true;
+    for (const auto& f : files) gone = gone && f != "a.txt" && f.rfind("dir/", 0) != 0;
+    Check(second.commit_oid != first.commit_oid && gone,
+          "create_commit deletes a file and a folder");
+    auto at_first = api.GetPathsInfo(id, {"a.txt", "dir"}, sc::RepoType::kModel, first.commit_oid);
+    Check(at_first.size() == 2, "paths-info at an older commit");
+    try {
+      api.CreateCommit(id, sc::RepoType::kModel, {Op::AddBytes("x.txt", "x")}, "stale parent",
+                       "main", "", first.commit_oid);
+      Check(false, "a stale parent commit is refused");
+    } catch (const sc::HttpError& e) {
+      Check(e.status() == 409 || e.status() == 412 || e.status() == 400,
+            "a stale parent commit is refused (" + std::to_string(e.status()) + ")");
+    }
+
+    // One client, 8 threads: each commits its own file, lists, and downloads it back.
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    std::vector<std::string> errors(8);
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        try {
+          std::string name = "threads/t" + std::to_string(t) + ".txt";
+          std::string body = "thread " + std::to_string(t) + "\n";
+          for (int attempt = 0;; ++attempt) {
+            try {
+              api.CreateCommit(id, sc::RepoType::kModel, {Op::AddBytes(name, body)}, "t");
+              break;
+            } catch (const sc::HttpError& e) {  // concurrent commits to one branch may conflict
+              if (attempt >= 20 || e.status() < 409) throw;
+            }
+          }
+          api.ListRepoRefs(id);
+          std::string path = api.HfHubDownload(id, name);
+          if (Slurp(path) == body) ++good;
+        } catch (const std::exception& e) {
+          errors[t] = e.what();
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& e : errors) {
+      if (!e.empty()) std::cerr << "thread: " << e << "\n";
+    }
+    Check(good == 8, "8 threads share one HubClient");
+
+    const std::string space = ns + "/tour-space";
+    sc::CreateRepoOptions o;
+    o.type = sc::RepoType::kSpace;
+    o.space_sdk = "static";
+    api.CreateRepo(space, o);
+    auto info = api.SpaceInfo(space);
+    Check(info.id == space && info.sdk == "static", "space_info");
+    auto logs = api.GetSpaceLogs(space, /*build=*/true);
+    Check(true, "get_space_logs (" + std::to_string(logs.size()) + " build lines)");
+    int seen = 0;
+    sc::SpaceLogOptions lo;
+    lo.build = true;
+    api.StreamSpaceLogs(space, lo, [&](const sc::SpaceLogLine&) { return ++seen < 1; });
+    Check(seen <= 1, "a log callback that returns false stops the stream");
+    api.DeleteRepo(space, sc::RepoType::kSpace);
+    api.DeleteRepo(id);
+    Check(!api.RepoExists(id), "delete_repo");
+  } catch (const std::exception& e) {
+    std::cerr << "library_tour: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

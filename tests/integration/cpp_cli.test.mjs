@@ -1,0 +1,366 @@
+// The C++ client's second slice end to end, through the `spacehub` CLI (which reaches the hub only
+// through the spacehub::client library): tree / paths-info / refs / commits / branches / tags /
+// move with Link pagination, Space logs and wait against a real Space runtime, and the robustness
+// promises — 5xx and 429 retried with backoff where huggingface_hub retries, an interrupted
+// download resumed with a Range request, a full disk leaving nothing behind, and the exit codes.
+//
+// Faults come from a small loopback proxy in front of a real hub (faultProxy below): it forwards
+// every request unchanged and, when told to, answers a matching request itself with an error or
+// cuts a download short. Retry waits are scaled down with SPACEHUB_CLIENT_RETRY_SCALE.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { startHub, makeTempDir, SPACEHUB_BIN, sha256, commit, uniqueName } from "./harness.mjs";
+
+const TOUR_BIN = process.env.SPACEHUB_TOUR_BIN
+  ? path.resolve(process.env.SPACEHUB_TOUR_BIN)
+  : path.join(path.dirname(SPACEHUB_BIN), "..", "..", "examples", "library_tour");
+const HAVE_SCRIPT = spawnSync("script", ["--version"]).status === 0; // util-linux: runs a command on a pty
+const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
+let hub;
+let token;
+let hfHome;
+let proxy;
+
+function run(args, { env = {}, input, bin = SPACEHUB_BIN } = {}) {
+  return new Promise((resolve) => {
+    const child = execFile(
+      bin,
+      args,
+      {
+        timeout: 120_000,
+        maxBuffer: 64 << 20,
+        env: {
+          PATH: process.env.PATH,
+          HF_ENDPOINT: hub.endpoint,
+          HF_TOKEN: token,
+          HF_HOME: hfHome,
+          SPACEHUB_CLIENT_RETRY_SCALE: "0.02",
+          ...env,
+        },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin.on("error", () => {}); // a command that exits before reading stdin: EPIPE is fine
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+async function ok(args, opts) {
+  const r = await run(args, opts);
+  assert.equal(r.code, 0, `spacehub ${args.join(" ")} → ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+const okJson = async (args, opts) => JSON.parse((await ok([...args, "--json"], opts)).stdout);
+
+/**
+ * A loopback HTTP proxy in front of `target` (the hub). Records every request (method, url,
+ * range header). `fault(rule)` queues a rule { method, match: RegExp, times, status, headers,
+ * cutAfter }: the next `times` matching requests get `status` (answered by the proxy, never reaching
+ * the hub) or, with cutAfter, the hub's answer cut after that many body bytes (socket destroyed).
+ */
+async function faultProxy(target) {
+  const t = new URL(target);
+  const rules = [];
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, range: req.headers.range });
+    const rule = rules.find((r) => r.times > 0 && (!r.method || r.method === req.method) && r.match.test(req.url));
+    if (rule && rule.status) {
+      rule.times--;
+      req.resume();
+      res.writeHead(rule.status, { "Content-Type": "application/json", ...(rule.headers ?? {}) });
+      res.end(JSON.stringify({ error: `injected ${rule.status}` }));
+      return;
+    }
+    const up = http.request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode, upRes.headers);
+        if (rule && rule.cutAfter !== undefined && upRes.statusCode < 300) {
+          rule.times--;
+          let sent = 0;
+          upRes.on("data", (chunk) => {
+            if (sent >= rule.cutAfter) return;
+            const take = chunk.subarray(0, rule.cutAfter - sent);
+            sent += take.length;
+            res.write(take);
+            if (sent >= rule.cutAfter) {
+              upRes.destroy();
+              res.socket?.destroy();
+            }
+          });
+          return;
+        }
+        upRes.pipe(res);
+      },
+    );
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${server.address().port}`,
+    seen,
+    fault: (rule) => rules.push({ times: 1, ...rule }),
+    clear: () => {
+      rules.length = 0;
+      seen.length = 0;
+    },
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(resolve);
+    }),
+  };
+}
+
+before(async () => {
+  hub = await startHub(HAVE_BWRAP ? { args: ["--space-runtime", "local"] } : {});
+  token = await hub.createUser("dora");
+  hfHome = makeTempDir("spacehub-cli-hfhome-");
+  proxy = await faultProxy(hub.endpoint);
+});
+
+after(async () => {
+  if (proxy) await proxy.close();
+  if (hub) await hub.stop();
+});
+
+test("exit codes: usage, auth, not found, network, server error, bad request", async () => {
+  assert.equal((await run(["repo", "info", "bad/id/x"])).code, 2, "bad repo id");
+  assert.equal((await run(["repo", "info"])).code, 2, "missing argument");
+  assert.equal((await run(["repo", "frobnicate"])).code, 2, "unknown subcommand");
+  assert.equal((await run(["repo", "create", "dora/x"], { env: { HF_TOKEN: "" } })).code, 3, "no token");
+  const missing = await run(["repo", "info", "dora/nothing-here"]);
+  assert.equal(missing.code, 4, missing.stderr);
+  assert.match(missing.stderr, /RepositoryNotFound/);
+  const refused = await run(["repo", "list", "--endpoint", "http://127.0.0.1:1"]);
+  assert.equal(refused.code, 12, "connection refused (after the listing's retries)");
+  // A plain API call is not retried (huggingface_hub does not retry repo_info): one 503 → exit 11.
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /^\/api\/models\/dora\/whatever/, status: 503 });
+  const server = await run(["repo", "info", "dora/whatever", "--json"], { env: { HF_ENDPOINT: proxy.endpoint } });
+  assert.equal(server.code, 11, server.stderr);
+  assert.equal(JSON.parse(server.stderr.trim()).status, 503);
+  assert.equal(proxy.seen.filter((r) => r.url.startsWith("/api/models/dora/whatever")).length, 1);
+  const help = await run(["repo", "--help"]);
+  assert.equal(help.code, 0);
+  for (const sub of ["tree", "refs", "commits", "branch", "tag", "move"]) assert.match(help.stdout, new RegExp(sub));
+  assert.match(help.stdout, /2 usage/);
+});
+
+test("tree, files, paths-info, refs, commits, branches, tags and move; pages followed", async () => {
+  const id = "dora/history";
+  await ok(["repo", "create", id]);
+  const dir = makeTempDir("spacehub-cli-tree-");
+  mkdirSync(path.join(dir, "many"));
+  for (let i = 0; i < 1005; i++) writeFileSync(path.join(dir, "many", `f${String(i).padStart(4, "0")}.txt`), `file ${i}\n`);
+  const big = randomBytes(3 * 1024 * 1024 + 1);
+  writeFileSync(path.join(dir, "model.bin"), big);
+  writeFileSync(path.join(dir, "README.md"), "# history\n");
+  writeFileSync(path.join(dir, "empty.txt"), "");
+  const up = await okJson(["upload", id, dir, "--commit-message", "many files"]);
+
+  const root = await okJson(["repo", "tree", id]);
+  const byPath = Object.fromEntries(root.map((e) => [e.path, e]));
+  assert.equal(byPath.many.type, "directory");
+  assert.equal(byPath["model.bin"].lfs.oid, sha256(big));
+  assert.equal(byPath["model.bin"].size, big.length);
+  // Recursive: more than one page of 1000 entries, so the Link header was followed.
+  const all = await okJson(["repo", "tree", id, "--recursive"]);
+  assert.equal(all.filter((e) => e.path.startsWith("many/")).length, 1005);
+  const files = await okJson(["repo", "files", id]);
+  assert.equal(files.length, new Set(files).size, "no entry twice across pages");
+  assert.ok(files.includes("many/f1004.txt") && files.includes("README.md"));
+  const sub = await okJson(["repo", "tree", id, "--path", "many", "--expand"]);
+  assert.equal(sub.length, 1005, "expanded pages are 50 entries each");
+  assert.equal(sub[0].lastCommit.id, up.commitOid);
+  const info = await okJson(["repo", "paths-info", id, "README.md", "no/such/file", "model.bin"]);
+  assert.deepEqual(info.map((e) => e.path).sort(), ["README.md", "model.bin"]);
+
+  // Branches and commits (commits page by 50: 55 of them need two pages).
+  await ok(["repo", "branch", "create", id, "dev"]);
+  for (let i = 0; i < 55; i++) {
+    await commit(hub, { id, token, revision: "dev", summary: `step ${i}`, files: [{ path: "step.txt", content: `${i}\n` }] });
+  }
+  const commits = await okJson(["repo", "commits", id, "--revision", "dev"]);
+  assert.ok(commits.length >= 57, `${commits.length} commits`);
+  assert.equal(commits[0].title, "step 54");
+  assert.equal(new Set(commits.map((c) => c.id)).size, commits.length);
+  assert.equal((await okJson(["repo", "commits", id, "--revision", "dev", "--limit", "3"])).length, 3);
+  assert.equal((await run(["repo", "branch", "create", id, "dev"])).code, 9, "branch exists");
+  await ok(["repo", "branch", "create", id, "dev", "--exist-ok"]);
+  await ok(["repo", "branch", "create", id, "from-first", "--revision", up.commitOid]);
+
+  await ok(["repo", "tag", "create", id, "v1", "--revision", "dev", "-m", "first release"]);
+  const tags = await okJson(["repo", "tag", "list", id]);
+  assert.deepEqual(tags.map((t) => t.name), ["v1"]);
+  assert.equal(tags[0].targetCommit, commits[0].id);
+  assert.equal((await run(["repo", "tag", "create", id, "v1"])).code, 9, "tag exists");
+  await ok(["repo", "tag", "create", id, "v1", "--exist-ok"]);
+  let refs = await okJson(["repo", "refs", id]);
+  assert.deepEqual(refs.branches.map((b) => b.name).sort(), ["dev", "from-first", "main"]);
+  assert.equal(refs.branches.find((b) => b.name === "from-first").targetCommit, up.commitOid);
+  await ok(["repo", "tag", "delete", id, "v1"]);
+  await ok(["repo", "branch", "delete", id, "from-first"]);
+  assert.equal((await run(["repo", "branch", "delete", id, "nope"])).code, 5, "unknown branch");
+  refs = await okJson(["repo", "refs", id]);
+  assert.deepEqual(refs.branches.map((b) => b.name).sort(), ["dev", "main"]);
+  assert.deepEqual(refs.tags, []);
+
+  // Snapshot of >1000 files: the file list comes from the paged tree.
+  const cache = makeTempDir("spacehub-cli-snap-");
+  const snap = await okJson(["download", id, "--cache-dir", cache]);
+  assert.equal(readdirSync(path.join(snap.snapshot, "many")).length, 1005);
+  assert.ok(readFileSync(path.join(snap.snapshot, "model.bin")).equals(big));
+  assert.equal(readFileSync(path.join(snap.snapshot, "empty.txt")).length, 0, "an empty file downloads");
+  const one = await okJson(["download", id, "empty.txt", "--cache-dir", makeTempDir("spacehub-cli-empty-")]);
+  assert.equal(readFileSync(one[0].path).length, 0);
+
+  await ok(["repo", "move", id, "dora/renamed"]);
+  assert.equal((await okJson(["repo", "info", "dora/renamed"])).sha, (await okJson(["repo", "refs", "dora/renamed"])).branches.find((b) => b.name === "main").targetCommit);
+  const listed = await okJson(["repo", "list", "--author", "dora"]);
+  assert.ok(listed.some((r) => r.id === "dora/renamed"));
+  assert.equal((await run(["repo", "move", "dora/renamed", "nonamespace"])).code, 2);
+});
+
+test("5xx and 429 are retried where huggingface_hub retries; downloads resume with Range", async () => {
+  const env = { HF_ENDPOINT: proxy.endpoint };
+  const id = "dora/robust";
+  await ok(["repo", "create", id], { env });
+  const dir = makeTempDir("spacehub-cli-robust-");
+  const big = randomBytes(8 * 1024 * 1024 + 11);
+  writeFileSync(path.join(dir, "big.bin"), big);
+  writeFileSync(path.join(dir, "small.txt"), "small\n");
+
+  // Preupload and the LFS PUT answer 503 twice / 500 once, then get through.
+  proxy.clear();
+  proxy.fault({ method: "POST", match: /\/preupload\//, status: 503, times: 2 });
+  proxy.fault({ method: "PUT", match: /lfs/, status: 500, times: 1 });
+  const up = await okJson(["upload", id, dir], { env });
+  assert.match(up.commitOid, /^[0-9a-f]{40}$/);
+  assert.equal(proxy.seen.filter((r) => r.url.includes("/preupload/")).length, 3, "preupload tried 3 times");
+  assert.equal(proxy.seen.filter((r) => r.method === "PUT").length, 2, "LFS PUT tried twice");
+
+  // A download GET answered 429 twice (Retry-After: 0) is retried.
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /\/resolve\/.*small\.txt/, status: 429, times: 2, headers: { "Retry-After": "0" } });
+  const small = await okJson(["download", id, "small.txt", "--cache-dir", makeTempDir("spacehub-cli-429-")], { env });
+  assert.equal(readFileSync(small[0].path, "utf8"), "small\n");
+  assert.equal(proxy.seen.filter((r) => r.method === "GET" && r.url.includes("small.txt")).length, 3);
+
+  // The connection drops after 3 MB: the same run resumes from there with a Range request.
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /\/resolve\/.*big\.bin/, cutAfter: 3 * 1024 * 1024 });
+  const cache = makeTempDir("spacehub-cli-cut-");
+  const dl = await okJson(["download", id, "big.bin", "--cache-dir", cache], { env });
+  assert.ok(readFileSync(dl[0].path).equals(big), "bytes equal after the resume");
+  const gets = proxy.seen.filter((r) => r.method === "GET" && r.url.includes("big.bin"));
+  assert.equal(gets.length, 2, JSON.stringify(gets));
+  assert.equal(gets[0].range, undefined);
+  const from = Number(/^bytes=(\d+)-$/.exec(gets[1].range)?.[1]);
+  assert.ok(from > 0 && from <= 3 * 1024 * 1024, `second GET asked ${gets[1].range}`);
+  const blobs = path.join(cache, "models--dora--robust", "blobs");
+  assert.deepEqual(readdirSync(blobs), [sha256(big)], "only the finished blob");
+
+  // A partial file left by an earlier run is resumed, not restarted.
+  proxy.clear();
+  const cache2 = makeTempDir("spacehub-cli-partial-");
+  const blobs2 = path.join(cache2, "models--dora--robust", "blobs");
+  mkdirSync(blobs2, { recursive: true });
+  writeFileSync(path.join(blobs2, `${sha256(big)}.incomplete`), big.subarray(0, 5_000_000));
+  const resumed = await okJson(["download", id, "big.bin", "--cache-dir", cache2], { env });
+  assert.ok(readFileSync(resumed[0].path).equals(big));
+  assert.deepEqual(proxy.seen.filter((r) => r.method === "GET" && r.url.includes("big.bin")).map((r) => r.range), ["bytes=5000000-"]);
+
+  // A server error on the download GET is not retried (as in Python): exit 11, partial kept.
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /\/resolve\/.*big\.bin/, status: 502 });
+  const failed = await run(["download", id, "big.bin", "--cache-dir", makeTempDir("spacehub-cli-502-")], { env });
+  assert.equal(failed.code, 11, failed.stderr);
+});
+
+test("a full disk: clear error, exit 13, no partial file and no blob left in the cache", async () => {
+  const id = "dora/diskfull";
+  await ok(["repo", "create", id]);
+  const dir = makeTempDir("spacehub-cli-full-");
+  const data = randomBytes(2 * 1024 * 1024);
+  writeFileSync(path.join(dir, "data.bin"), data);
+  await ok(["upload", id, dir]);
+  // Linux's /dev/full fails every write with ENOSPC: the download writes its .incomplete there.
+  const cache = makeTempDir("spacehub-cli-enospc-");
+  const blobs = path.join(cache, "models--dora--diskfull", "blobs");
+  mkdirSync(blobs, { recursive: true });
+  symlinkSync("/dev/full", path.join(blobs, `${sha256(data)}.incomplete`));
+  const r = await run(["download", id, "data.bin", "--cache-dir", cache]);
+  assert.equal(r.code, 13, r.stderr);
+  assert.match(r.stderr, /No space left on device/);
+  assert.deepEqual(readdirSync(blobs), [], "nothing half-written left in blobs/");
+  assert.ok(!existsSync(path.join(cache, "models--dora--diskfull", "snapshots")) ||
+    readdirSync(path.join(cache, "models--dora--diskfull", "snapshots")).every((c) =>
+      !existsSync(path.join(cache, "models--dora--diskfull", "snapshots", c, "data.bin"))));
+});
+
+test("space wait and space logs (build and run) against a real Space", { skip: !HAVE_BWRAP && "no bwrap" }, async () => {
+  const name = uniqueName("logs");
+  const id = `dora/${name}`;
+  await ok(["repo", "create", id, "--repo-type", "space", "--space-sdk", "gradio"]);
+  const dir = makeTempDir("spacehub-cli-logs-");
+  writeFileSync(
+    path.join(dir, "app.py"),
+    "import http.server, os\nprint('hello from the app', flush=True)\n" +
+      "http.server.ThreadingHTTPServer(('0.0.0.0', int(os.environ['PORT'])), http.server.SimpleHTTPRequestHandler).serve_forever()\n",
+  );
+  await ok(["upload", id, dir, "--repo-type", "space"]);
+  const waited = await okJson(["space", "wait", id, "--timeout", "90", "--interval", "0.25"]);
+  assert.equal(waited.stage, "RUNNING", JSON.stringify(waited));
+
+  const build = await ok(["space", "logs", id, "--build"]);
+  assert.match(build.stdout, /build complete/);
+  // The run log may trail the stage by a moment: poll briefly.
+  let lines = [];
+  for (let i = 0; i < 40 && !lines.some((l) => l.data.includes("hello from the app")); i++) {
+    const r = await ok(["space", "logs", id, "--json"]);
+    lines = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    if (!lines.some((l) => l.data.includes("hello from the app"))) await new Promise((res) => setTimeout(res, 250));
+  }
+  assert.ok(lines.some((l) => l.data.includes("hello from the app")), JSON.stringify(lines));
+  assert.match(lines[0].timestamp, /^\d{4}-\d\d-\d\dT.*Z$/);
+  const followed = await ok(["space", "logs", id, "--follow"]);
+  assert.match(followed.stdout, /hello from the app/);
+  assert.equal((await run(["space", "logs", "dora/no-such-space"])).code, 4);
+  await ok(["space", "pause", id]);
+});
+
+test("library calls the CLI does not make, and one HubClient shared by 8 threads (examples/library_tour)", async () => {
+  assert.ok(existsSync(TOUR_BIN), `library_tour not built at ${TOUR_BIN} (set SPACEHUB_TOUR_BIN)`);
+  const r = await run(["dora"], { bin: TOUR_BIN });
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  for (const check of ["repo_exists false", "create_commit with bytes", "deletes a file and a folder", "paths-info at an older commit",
+    "stale parent commit is refused", "8 threads share one HubClient", "space_info", "get_space_logs", "stops the stream", "delete_repo"]) {
+    assert.ok(r.stdout.includes(check), `missing "${check}" in:\n${r.stdout}`);
+  }
+});
+
+test("progress bars on a terminal only", { skip: !HAVE_SCRIPT && "no script(1)" }, async () => {
+  const id = "dora/progress";
+  await ok(["repo", "create", id]);
+  const dir = makeTempDir("spacehub-cli-progress-");
+  writeFileSync(path.join(dir, "w.bin"), randomBytes(6 * 1024 * 1024));
+  const env = { PATH: process.env.PATH, HF_ENDPOINT: hub.endpoint, HF_TOKEN: token, HF_HOME: hfHome };
+  const onPty = (cmd) => spawnSync("script", ["-qec", cmd, "/dev/null"], { env, encoding: "utf8", timeout: 60_000 });
+  const up = onPty(`'${SPACEHUB_BIN}' upload ${id} '${dir}'`);
+  assert.equal(up.status, 0, up.stdout);
+  assert.match(up.stdout, /upload \[#+\] 100% 6\.3\/6\.3 MB/);
+  const down = onPty(`'${SPACEHUB_BIN}' download ${id} w.bin --cache-dir '${makeTempDir("spacehub-cli-pc-")}'`);
+  assert.equal(down.status, 0, down.stdout);
+  assert.match(down.stdout, /w\.bin \[#+\] 100%/);
+  // Not a terminal (a pipe): no bar, only the path on stdout.
+  const piped = await ok(["download", id, "w.bin", "--cache-dir", makeTempDir("spacehub-cli-pp-")]);
+  assert.equal(piped.stderr, "");
+  assert.match(piped.stdout, /snapshots\/[0-9a-f]{40}\/w\.bin\n$/);
+});
