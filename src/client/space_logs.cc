@@ -1,6 +1,6 @@
 // Space build and run logs (GET /api/spaces/{id}/logs/{build|run}): a server-sent event stream,
-// parsed as it arrives (sse.h) and handed out line by line. Without follow the read also ends
-// when the stream idles, since the Hub keeps a live run log open.
+// parsed as it arrives (sse.h) and handed out line by line. Both keep a live log open; without
+// follow, spacehub is asked to end after the replay and the read also ends when the stream idles.
 #include "client/client_impl.h"
 #include "client/error_mapping.h"
 #include "client/sse.h"
@@ -13,8 +13,11 @@ using detail::HttpResponse;
 
 void HubClient::StreamSpaceLogs(const std::string& repo_id, const SpaceLogOptions& o,
                                 const SpaceLogFn& on_line) const {
-  HttpRequest r =
-      impl_->Make("GET", impl_->SpaceUrl(repo_id, o.build ? "/logs/build" : "/logs/run"));
+  // spacehub ends the stream after the replay on follow=false; the Hub ignores the parameter, so
+  // the idle timeout below still ends a read there.
+  std::string path = o.build ? "/logs/build" : "/logs/run";
+  if (!o.follow) path += "?follow=false";
+  HttpRequest r = impl_->Make("GET", impl_->SpaceUrl(repo_id, path));
   r.headers.push_back("Accept: text/event-stream");
   detail::SseParser parser;
   bool stopped = false;

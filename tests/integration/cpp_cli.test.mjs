@@ -9,7 +9,7 @@
 // cuts a download short. Retry waits are scaled down with SPACEHUB_CLIENT_RETRY_SCALE.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { mkdirSync, writeFileSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
@@ -26,23 +26,22 @@ let token;
 let hfHome;
 let proxy;
 
+// The client's environment against the test hub.
+const cliEnv = (env = {}) => ({
+  PATH: process.env.PATH,
+  HF_ENDPOINT: hub.endpoint,
+  HF_TOKEN: token,
+  HF_HOME: hfHome,
+  SPACEHUB_CLIENT_RETRY_SCALE: "0.02",
+  ...env,
+});
+
 function run(args, { env = {}, input, bin = SPACEHUB_BIN } = {}) {
   return new Promise((resolve) => {
     const child = execFile(
       bin,
       args,
-      {
-        timeout: 120_000,
-        maxBuffer: 64 << 20,
-        env: {
-          PATH: process.env.PATH,
-          HF_ENDPOINT: hub.endpoint,
-          HF_TOKEN: token,
-          HF_HOME: hfHome,
-          SPACEHUB_CLIENT_RETRY_SCALE: "0.02",
-          ...env,
-        },
-      },
+      { timeout: 120_000, maxBuffer: 64 << 20, env: cliEnv(env) },
       (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin.on("error", () => {}); // a command that exits before reading stdin: EPIPE is fine
@@ -330,8 +329,18 @@ test("space wait and space logs (build and run) against a real Space", { skip: !
   }
   assert.ok(lines.some((l) => l.data.includes("hello from the app")), JSON.stringify(lines));
   assert.match(lines[0].timestamp, /^\d{4}-\d\d-\d\dT.*Z$/);
-  const followed = await ok(["space", "logs", id, "--follow"]);
-  assert.match(followed.stdout, /hello from the app/);
+  // Following a running Space's log stays open: read until the line arrives, then stop it.
+  const follower = spawn(SPACEHUB_BIN, ["space", "logs", id, "--follow"], { env: cliEnv() });
+  let followed = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no line while following: ${followed}`)), 20_000);
+    follower.stdout.on("data", (d) => {
+      followed += d;
+      if (/hello from the app/.test(followed)) clearTimeout(timer), resolve();
+    });
+  });
+  assert.equal(follower.exitCode, null, "the followed stream ended although the Space runs");
+  follower.kill();
   assert.equal((await run(["space", "logs", "dora/no-such-space"])).code, 4);
   await ok(["space", "pause", id]);
 });
