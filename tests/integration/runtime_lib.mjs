@@ -41,7 +41,7 @@ export async function runtime(hub, name, forbidden = []) {
   return r.json;
 }
 
-export async function waitStage(hub, name, stages, timeoutMs = 40_000, forbidden = []) {
+export async function waitStage(hub, name, stages, timeoutMs = 90_000, forbidden = []) {
   const deadline = Date.now() + timeoutMs;
   let rt;
   while (Date.now() < deadline) {
