@@ -86,39 +86,57 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   return SseResponse(out);
 }
 
-// One `event: metric` with what the running instance uses now, in the shape of the job metrics
-// (jobs-webhooks-oauth.md 1.3) plus processes and /data; values the hub cannot read are null. A
-// Space that does not run answers an empty stream. No follow yet (see Events): a client polls.
+// One metric in the shape of the job metrics (jobs-webhooks-oauth.md 1.3) plus processes and
+// /data; values the hub cannot read are null.
+nlohmann::json MetricJson(const runtime::InstanceUsage& u) {
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  nlohmann::json m = {
+      {"cpu_millicores", opt(u.cpu_millicores)},
+      {"cpu_usage_pct", nullptr},
+      {"memory_used_bytes", opt(u.cgroup.memory_bytes)},
+      {"memory_total_bytes", opt(u.cgroup.memory_limit_bytes)},
+      {"rx_bps", nullptr},
+      {"tx_bps", nullptr},
+      {"gpus", nlohmann::json::object()},
+      {"replica", "0"},
+      {"pids", opt(u.cgroup.pids)},
+      {"cpu_usage_ns", opt(u.cgroup.cpu_usage_ns)},
+      {"oom_kills", u.cgroup.oom_kills},
+      {"storage_used_bytes", u.storage ? nlohmann::json(u.storage->used_bytes) : nlohmann::json()},
+      {"storage_total_bytes",
+       u.storage ? nlohmann::json(u.storage->total_bytes) : nlohmann::json()}};
+  if (u.cpu_millicores && u.cpu_limit_millis > 0) {
+    m["cpu_usage_pct"] = *u.cpu_millicores * 100.0 / static_cast<double>(u.cpu_limit_millis);
+  }
+  return m;
+}
+
+// `event: metric` about once a second while the Space runs, as the Hub streams job metrics; a
+// Space that does not run answers an empty stream; `?follow=false` sends one metric and ends.
 Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
-  SH_ASSIGN_OR_RETURN(runtime::InstanceUsage u, ctx.spaces.Metrics(who, id));
-  std::string body;
-  if (u.exists) {
-    auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-    nlohmann::json m = {{"cpu_millicores", opt(u.cpu_millicores)},
-                        {"cpu_usage_pct", nullptr},
-                        {"memory_used_bytes", opt(u.cgroup.memory_bytes)},
-                        {"memory_total_bytes", opt(u.cgroup.memory_limit_bytes)},
-                        {"rx_bps", nullptr},
-                        {"tx_bps", nullptr},
-                        {"gpus", nlohmann::json::object()},
-                        {"replica", "0"},
-                        {"pids", opt(u.cgroup.pids)},
-                        {"cpu_usage_ns", opt(u.cgroup.cpu_usage_ns)},
-                        {"oom_kills", u.cgroup.oom_kills},
-                        {"storage_used_bytes",
-                         u.storage ? nlohmann::json(u.storage->used_bytes) : nlohmann::json()},
-                        {"storage_total_bytes",
-                         u.storage ? nlohmann::json(u.storage->total_bytes) : nlohmann::json()}};
-    if (u.cpu_millicores && u.cpu_limit_millis > 0) {
-      m["cpu_usage_pct"] = *u.cpu_millicores * 100.0 / static_cast<double>(u.cpu_limit_millis);
-    }
-    body = "event: metric\ndata: " + m.dump() + "\n\n";
+  SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, true));
+  SH_ASSIGN_OR_RETURN(auto sample, ctx.spaces.Metrics(who, id));
+  runtime::InstanceUsage now = sample();
+  if (!now.exists || !follow) {
+    std::string body = now.exists ? SseEvent(MetricJson(now), "metric") : "";
+    http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
+    resp.Header("Cache-Control", "no-cache");
+    return resp;
   }
-  http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-  resp.Header("Cache-Control", "no-cache");
-  return resp;
+  SseFollow f;
+  f.event = "metric";
+  f.first = SseEvent(MetricJson(now), "metric");
+  f.interval = std::chrono::seconds(1);
+  auto running = std::make_shared<bool>(true);
+  f.poll = [sample, running] {
+    runtime::InstanceUsage u = sample();
+    *running = u.exists;
+    return u.exists ? std::vector<nlohmann::json>{MetricJson(u)} : std::vector<nlohmann::json>{};
+  };
+  f.live = [running] { return *running; };
+  return SseFollowResponse(std::move(f));
 }
 
 // A static Space's files, served from its current build until the proxy (#6) takes over.

@@ -32,7 +32,7 @@ class SseFollowBody final : public http::BodySource {
   void Refill() {
     // `live` is read before the poll, so lines written just before the end are still sent.
     bool live = f_.live();
-    for (const auto& e : f_.poll()) pending_ += SseEvent(e);
+    for (const auto& e : f_.poll()) pending_ += SseEvent(e, f_.event);
     if (!pending_.empty()) return;
     if (!live) {
       ended_ = true;
@@ -68,8 +68,10 @@ Result<bool> FollowParam(const http::Request& req, bool dflt) {
   return Status::InvalidArgument("'follow' must be true or false");
 }
 
-std::string SseEvent(const nlohmann::json& value) {
-  return "data: " + value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+std::string SseEvent(const nlohmann::json& value, const std::string& event) {
+  std::string out = event.empty() ? "" : "event: " + event + "\n";
+  return out + "data: " + value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n\n";
 }
 
 http::Response SseResponse(const std::vector<nlohmann::json>& events) {

@@ -23,8 +23,8 @@ Result<size_t> TailParam(const http::Request& req, size_t max);
 // `?follow=`: whether a stream stays open for what comes next (default `dflt`).
 Result<bool> FollowParam(const http::Request& req, bool dflt);
 
-// One event: "data: {json}\n\n".
-std::string SseEvent(const nlohmann::json& value);
+// One event: "data: {json}\n\n", preceded by "event: <name>\n" when a name is given.
+std::string SseEvent(const nlohmann::json& value, const std::string& event = "");
 
 // A complete SSE response: one event per item, then the end.
 http::Response SseResponse(const std::vector<nlohmann::json>& events);
@@ -34,6 +34,7 @@ http::Response SseResponse(const std::vector<nlohmann::json>& events);
 // comment every 30 s of silence lets either side notice a dead peer. Ends when `live` is false
 // (after a last poll) or when the hub stops.
 struct SseFollow {
+  std::string event;  // the events' name ("metric"); empty: unnamed
   std::string first;
   std::function<std::vector<nlohmann::json>()> poll;
   std::function<bool()> live;

@@ -145,6 +145,7 @@ int Serve(const ServeOptions& o) {
     eo.python.limits.pids = o.space_pids_limit;
     eo.python.limits.memory_bytes = *build_memory;
     eo.podman = bo.podman;
+    eo.gpus = static_cast<int>(hub_options.detected_gpus);
     eo.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
     engine = std::make_unique<service::SpaceEngine>((*instance)->hub(), *backend, eo);
     (*instance)->hub().runtime = engine.get();

@@ -31,11 +31,12 @@ struct InstanceSpec {
   std::filesystem::path data_dir;  // persistent /data on the host
   // The storage tier of /data: a sized volume at data_dir (runtime/volume.h); none: a plain dir.
   std::optional<VolumeSpec> volume;
-  Limits limits;                   // from the hardware flavor (runtime/cgroup.h); 0 = no limit
-  std::filesystem::path log_path;  // run log: "<epoch millis> <line>" per line, appended
-  std::vector<std::string> argv;   // inside the sandbox, cwd /app (containers: empty = its CMD)
-  EnvList env;                     // complete environment of the app
-  int port = 7860;                 // the app's port inside its network namespace
+  Limits limits;                     // from the hardware flavor (runtime/cgroup.h); 0 = no limit
+  std::vector<std::string> devices;  // host device nodes given to the app (its GPUs), if present
+  std::filesystem::path log_path;    // run log: "<epoch millis> <line>" per line, appended
+  std::vector<std::string> argv;     // inside the sandbox, cwd /app (containers: empty = its CMD)
+  EnvList env;                       // complete environment of the app
+  int port = 7860;                   // the app's port inside its network namespace
   // Read-only files made for this instance only: {path inside, content}. They exist only in the
   // sandbox's memory (never on the host's disk), e.g. Streamlit's secrets.toml.
   std::vector<std::pair<std::string, std::string>> files;

@@ -41,6 +41,20 @@ TEST(SandboxTest, IsolatesEverythingAndRunsTheAppAsUid1000) {
   EXPECT_EQ(std::find(a.begin(), a.end(), "--setenv"), a.end()) << "env must not be in argv";
 }
 
+TEST(SandboxTest, GpuDevicesAreBoundOnlyWhenGiven) {
+  SandboxSpec s;
+  s.app_dir = "/x";
+  s.argv = {"/bin/true"};
+  auto plain = BwrapArgv(s);
+  EXPECT_EQ(std::find(plain.begin(), plain.end(), "--dev-bind-try"), plain.end());
+  s.devices = {"/dev/nvidiactl", "/dev/nvidia1"};
+  auto a = BwrapArgv(s);
+  EXPECT_TRUE(HasSeq(a, {"--dev-bind-try", "/dev/nvidia1", "/dev/nvidia1"}));
+  // After the sandbox's own /dev, so they land in it.
+  EXPECT_LT(std::find(a.begin(), a.end(), "--dev") - a.begin(),
+            std::find(a.begin(), a.end(), "--dev-bind-try") - a.begin());
+}
+
 TEST(SandboxTest, NoDataDirNoDataMount) {
   SandboxSpec s;
   s.app_dir = "/x";

@@ -55,6 +55,7 @@ std::vector<std::string> BwrapArgv(const SandboxSpec& spec) {
   if (!spec.data_dir.empty()) {
     a.insert(a.end(), {"--bind", spec.data_dir.string(), "/data"});
   }
+  for (const auto& d : spec.devices) a.insert(a.end(), {"--dev-bind-try", d, d});
   for (const auto& [fd, dest] : spec.data_files) {
     a.insert(a.end(), {"--ro-bind-data", std::to_string(fd), dest});
   }

@@ -31,7 +31,8 @@ struct SandboxSpec {
   std::optional<int> info_fd;  // bwrap writes {"child-pid": N} there once the sandbox exists
   // {fd in bwrap, path inside}: bwrap copies what it reads from fd into a read-only file there.
   std::vector<std::pair<int, std::string>> data_files;
-  std::vector<std::string> argv;  // the command inside, e.g. {"/app/.venv/bin/python", "app.py"}
+  std::vector<std::string> devices;  // device nodes bound at the same path when they exist (GPUs)
+  std::vector<std::string> argv;     // the command inside, e.g. {"/app/.venv/bin/python", "app.py"}
 };
 
 std::vector<std::string> BwrapArgv(const SandboxSpec& spec);

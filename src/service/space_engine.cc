@@ -26,7 +26,8 @@ SpaceEngine::SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngine
       backend_(backend),
       options_(std::move(options)),
       repos_(hub),
-      spaces_(hub, repos_) {}
+      spaces_(hub, repos_),
+      gpus_(options_.gpus) {}
 
 SpaceEngine::~SpaceEngine() { Stop(); }
 
@@ -330,9 +331,10 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       if (s.has_old) {
         StopCurrent(sp);  // a newer commit during a rollout: the old version keeps serving
       } else if (s.stage == "RUNNING" && s.runs_process && s.has_instance &&
-                 settings.storage.empty()) {
+                 settings.storage.empty() && !sp.holds_gpus) {
         // A rollout: the running version serves until the new one answers (RUNNING_BUILDING).
-        // Not with persistent storage: its filesystem is mounted for one instance at a time.
+        // Not with persistent storage (its filesystem is mounted for one instance at a time) nor
+        // GPUs (the node would need twice as many for the swap).
         sp.old_key = sp.key;
         sp.old_port = static_cast<int>(sp.config.app_port);
         s.has_old = true;
@@ -365,6 +367,7 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
     case EngineAction::kStart: {
       spacehub::Status st = StartInstance(row, settings, sp);
       if (!st.ok()) {
+        gpus_.Release(sp.key);
         s.stage = "RUNTIME_ERROR";
         sp.error = "The app could not be started: " + st.message();
         sp.message = sp.error;
@@ -535,6 +538,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   std::string flavor_name =
       settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current;
   runtime::Limits limits = LimitsForFlavor(catalog->Find(flavor_name), options_.pids_limit);
+  int gpu_count = 0;
   if (const Flavor* f = catalog->Find(flavor_name)) {
     id.cpu_cores = f->vcpu;
     id.memory_gb = f->memory_gb;
@@ -542,6 +546,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
       id.accelerator = f->gpu_model;
       for (char& c : id.accelerator)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      gpu_count = f->gpu_count;
     }
   }
   std::map<std::string, std::string> variables;
@@ -552,6 +557,14 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   runtime::InstanceSpec spec;
   sp.key = std::to_string(row.id) + "-" + std::to_string(++sp.seq);
   spec.key = sp.key;
+  // The GPUs of its flavor, when this node has GPUs at all (a GPU flavor the scheduler placed on
+  // a node without any, by the administrator's capacity, runs without a device).
+  sp.holds_gpus = false;
+  if (gpu_count > 0 && gpus_.total() > 0) {
+    SH_ASSIGN_OR_RETURN(std::vector<int> gpus, gpus_.Acquire(spec.key, gpu_count));
+    spec.devices = GpuDeviceNodes(gpus);
+    sp.holds_gpus = true;
+  }
   spec.app_dir = sp.build_dir;
   SH_ASSIGN_OR_RETURN(SpaceData data, PrepareSpaceData(SpaceDir(row.uid), settings.storage,
                                                        options_.storage_tiers));

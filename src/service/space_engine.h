@@ -25,6 +25,7 @@
 
 #include "runtime/builder.h"
 #include "runtime/runtime_backend.h"
+#include "service/gpu_allocator.h"
 #include "service/hub.h"
 #include "service/repo_service.h"
 #include "service/space_config.h"
@@ -44,6 +45,7 @@ struct SpaceEngineOptions {
   // After a rollout swaps to the new version, the old one still finishes the requests it has for
   // this long before it is stopped.
   std::chrono::milliseconds drain{5000};
+  int gpus = 0;  // GPUs on this node (placement.h DetectGpus): handed to GPU flavors' instances
   TierSizes storage_tiers = DefaultTierSizes();
   int64_t pids_limit = 1024;  // processes + threads per Space (fork bombs stop there)
 };
@@ -93,6 +95,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
     bool sleeping = false;     // asleep for inactivity (mirrors space_runtime_state)
     bool sleeping_loaded = false;
     int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
+    bool holds_gpus = false;    // its current instance was given GPU devices
   };
 
   // What Status() reports: published by the loop thread after each step.
@@ -120,6 +123,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void StopOld(Space& sp, bool drain);  // drain: let it finish its requests first
   void StopEverything(Space& sp);
   void StopDrained(Space& sp);
+  void StopKey(const std::string& key);  // stops one instance and frees its GPUs
   void Reconcile(const db::RepoRow& row);
   void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
              EngineAction action, const EngineDesired& want);
@@ -151,6 +155,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   std::set<int64_t> wake_;                 // sleeping Spaces a visit asked to wake
   std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
   bool swept_ = false;  // loop thread only: the first pass removed dirs of Spaces deleted before
+  GpuAllocator gpus_;   // loop thread only
   std::thread thread_;
 };
 

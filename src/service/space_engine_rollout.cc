@@ -7,8 +7,13 @@
 
 namespace spacehub::service {
 
+void SpaceEngine::StopKey(const std::string& key) {
+  backend_.Stop(key);
+  gpus_.Release(key);
+}
+
 void SpaceEngine::StopCurrent(Space& sp) {
-  if (sp.state.has_instance) backend_.Stop(sp.key);
+  if (sp.state.has_instance) StopKey(sp.key);
   sp.state.has_instance = false;
 }
 
@@ -18,7 +23,7 @@ void SpaceEngine::StopOld(Space& sp, bool drain) {
   if (drain && options_.drain.count() > 0) {
     sp.draining.emplace_back(sp.old_key, NowMillis() + options_.drain.count());
   } else {
-    backend_.Stop(sp.old_key);
+    StopKey(sp.old_key);
   }
   sp.old_key.clear();
 }
@@ -26,7 +31,7 @@ void SpaceEngine::StopOld(Space& sp, bool drain) {
 void SpaceEngine::StopEverything(Space& sp) {
   StopCurrent(sp);
   StopOld(sp, /*drain=*/false);
-  for (const auto& [key, at] : sp.draining) backend_.Stop(key);
+  for (const auto& [key, at] : sp.draining) StopKey(key);
   sp.draining.clear();
 }
 
@@ -37,7 +42,7 @@ void SpaceEngine::StopDrained(Space& sp) {
       ++it;
       continue;
     }
-    backend_.Stop(it->first);
+    StopKey(it->first);
     it = sp.draining.erase(it);
   }
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -119,7 +120,7 @@ class SpaceService final {
   bool LogIsLive(int64_t repo_id, bool build) const;
   // What the Space's running instance uses now (write access, like the logs). In
   // space_metrics.cc; exists=false when nothing runs (or the hub has no runtime).
-  Result<runtime::InstanceUsage> Metrics(const Caller& who, const RepoId& id);
+  Result<std::function<runtime::InstanceUsage()>> Metrics(const Caller& who, const RepoId& id);
   // A file of a RUNNING static Space's current build (read access; "" = index.html). In
   // space_logs.cc. NotFound when the Space does not run or the file does not exist.
   Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,

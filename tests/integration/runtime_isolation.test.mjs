@@ -341,7 +341,7 @@ test("a larger tier grows /data and keeps its files", { skip: SKIP }, async (t) 
 
 test("GET /metrics reports the running Space's CPU, memory, processes and /data use", { skip: SKIP }, async (t) => {
   await waitStage(names.probe, ["RUNNING"]);
-  const r = await hub.api("GET", sp(names.probe, "/metrics"), { token: hub.token });
+  const r = await hub.api("GET", sp(names.probe, "/metrics?follow=false"), { token: hub.token });
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get("content-type"), /text\/event-stream/);
   assert.match(r.text, /^event: metric\ndata: \{/);
@@ -352,6 +352,22 @@ test("GET /metrics reports the running Space's CPU, memory, processes and /data 
     assert.ok(m.pids >= 2 && m.pids <= 64, JSON.stringify(m));
     assert.ok(m.cpu_usage_ns > 0 && m.cpu_millicores >= 0, JSON.stringify(m));
   }
+  // Followed (the default), a new metric comes about once a second while the Space runs.
+  const ac = new AbortController();
+  const live = await fetch(hub.endpoint + sp(names.probe, "/metrics"), {
+    headers: { authorization: `Bearer ${hub.token}` },
+    signal: ac.signal,
+  });
+  const reader = live.body.getReader();
+  let streamed = "";
+  const until = Date.now() + 10_000;
+  while ((streamed.match(/event: metric/g) ?? []).length < 3 && Date.now() < until) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    streamed += new TextDecoder().decode(value);
+  }
+  ac.abort();
+  assert.ok((streamed.match(/event: metric/g) ?? []).length >= 3, streamed);
   if (!loopOn) return t.skip("no storage volume here");
   assert.ok(m.storage_total_bytes > 16 * MiB && m.storage_total_bytes <= 48 * MiB, JSON.stringify(m));
   assert.ok(m.storage_used_bytes > 0 && m.storage_used_bytes < m.storage_total_bytes, JSON.stringify(m));

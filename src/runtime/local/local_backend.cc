@@ -226,6 +226,7 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   sb.app_dir = spec.app_dir;
   sb.data_dir = spec.data_dir;
   sb.info_fd = 3;
+  sb.devices = spec.devices;
   sb.argv = spec.argv;
   so.env = spec.env;
   so.stdout_fd = out[1];
