@@ -112,11 +112,6 @@ class SpaceService final {
   // Hub's logs do. In space_logs.cc.
   Result<std::vector<SpaceLogLine>> Logs(const Caller& who, const RepoId& id, bool build,
                                          size_t limit);
-  // A file of a RUNNING static Space's current build (read access; "" = index.html). In
-  // space_logs.cc. NotFound when the Space does not run or the file does not exist.
-  Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,
-                                           const std::string& path);
-
   // The decrypted secrets of a Space, for the runtime engine only.
   Result<std::map<std::string, std::string>> SecretEnvironment(const db::RepoRow& row);
   // Re-seals every secret not under the active key (after a rotation); returns how many.
