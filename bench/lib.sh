@@ -278,6 +278,7 @@ http {
   fastcgi_temp_path $prefix/tmp/fastcgi;
   uwsgi_temp_path $prefix/tmp/uwsgi;
   scgi_temp_path $prefix/tmp/scgi;
+  ${NGINX_HTTP_EXTRA:-}
   types { application/json json; application/octet-stream bin; }
   default_type application/octet-stream;
   server {

@@ -1,9 +1,9 @@
 // Content routes: resolve and raw downloads (HEAD and GET, ranges, zero-copy LFS), tree and
 // paths-info (spec §6, §7.1, §7.2).
-#include "api/content_type.h"
 #include "api/pagination.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "http/content_type.h"
 
 namespace spacehub::api {
 namespace {
@@ -20,7 +20,7 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType ty
   http::Response r;
   r.ranges_allowed = true;
   r.Header("X-Repo-Commit", f.commit);
-  r.Header("Content-Type", ContentTypeFor(f.entry.path));
+  r.Header("Content-Type", http::ContentTypeFor(f.entry.path));
   // Repo files are user content served from the hub's own origin: never let a browser run them
   // here (an HTML file would otherwise act with the visitor's hub session).
   r.Header("Content-Security-Policy", "sandbox");

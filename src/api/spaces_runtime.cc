@@ -1,10 +1,8 @@
 // Space runtime routes (spec §4.3, §4.4): hardware catalog, runtime, hardware, sleep time, pause,
-// restart, storage, the event log as server-sent events (logs: spaces_logs.cc), and the files of a
-// running static Space (GET /spaces/{ns}/{name}/app/{path}).
+// restart, storage, the event log and metrics as server-sent events (logs: spaces_logs.cc).
+// (Visitors reach a Space's app, static files included, through src/proxy.)
 #include <cstring>
-#include <filesystem>
 
-#include "api/content_type.h"
 #include "api/render.h"
 #include "api/routes.h"
 #include "api/sse.h"
@@ -139,20 +137,6 @@ Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {
   return SseFollowResponse(std::move(f));
 }
 
-// A static Space's files, served from its current build until the proxy (#6) takes over.
-Result<http::Response> StaticApp(ApiContext& ctx, http::Request& req) {
-  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
-  std::string path(req.Param("path"));
-  SH_ASSIGN_OR_RETURN(std::filesystem::path file, ctx.spaces.StaticFile(who, id, path));
-  http::Response r;
-  SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(file.string()));
-  r.Header("Content-Type", ContentTypeFor(file.string()));
-  r.Header("Cache-Control", "no-cache");
-  r.ranges_allowed = true;
-  return r;
-}
-
 Result<http::Response> ListHardware(ApiContext& ctx) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& f : ctx.hub().hardware.Get()->flavors) arr.push_back(FlavorJson(f));
@@ -175,10 +159,6 @@ void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx) {
   router.Add(Method::kDelete, base + "/storage", RuntimeRoute(ctx, DeleteStorage));
   router.Add(Method::kGet, base + "/events",
              Handle([&ctx](http::Request& r) { return Events(ctx, r); }));
-  router.Add(Method::kGet, "/spaces/{ns}/{name}/app/{path*}",
-             Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
-  router.Add(Method::kGet, "/spaces/{ns}/{name}/app/",
-             Handle([&ctx](http::Request& r) { return StaticApp(ctx, r); }));
   router.Add(Method::kGet, base + "/metrics",
              Handle([&ctx](http::Request& r) { return Metrics(ctx, r); }));
 }

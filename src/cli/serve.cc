@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "proxy/space_proxy.h"
 #include "runtime/local/local_backend.h"
 #include "runtime/podman/podman.h"
 #include "service/hub_instance.h"
@@ -29,6 +30,7 @@ struct ServeOptions {
   std::string public_url;
   std::string log_level = "info";
   int threads = 0;
+  bool io_context_per_thread = false;
   uint64_t max_body_mb = 512;
   // Split only objects a single PUT would struggle with (S3 caps a PUT at 5 GiB; a local disk does
   // not care, and every split costs a second pass over the data at completion).
@@ -44,7 +46,26 @@ struct ServeOptions {
   std::string space_storage_mode = "auto";  // auto (loop-mounted ext4 where it works) | plain
   bool space_no_limits = false;
   std::string space_build_memory = "4G";  // memory of each build command (venv, pip)
+  uint16_t space_proxy_port = 0;          // 0: visitors come through the hub's port only
+  int64_t space_proxy_read_timeout = 60;
+  int64_t space_proxy_tunnel_idle_timeout = 3600;
+  int64_t space_proxy_wake_timeout = 300;
+  uint64_t space_proxy_max_body_mb = 0;
+  int64_t space_proxy_app_idle_seconds = 30;
+  std::string space_proxy_proto = "http";
 };
+
+proxy::ProxyOptions ProxyOptionsFrom(const ServeOptions& o) {
+  proxy::ProxyOptions po;
+  po.host_domain = o.space_host_domain.empty() ? "localhost" : o.space_host_domain;
+  po.proto = o.space_proxy_proto;
+  po.limits.read_timeout = std::chrono::seconds(o.space_proxy_read_timeout);
+  po.limits.tunnel_idle_timeout = std::chrono::seconds(o.space_proxy_tunnel_idle_timeout);
+  po.limits.max_body_bytes = o.space_proxy_max_body_mb * 1024 * 1024;
+  po.wake_timeout = std::chrono::seconds(o.space_proxy_wake_timeout);
+  po.pool_idle_age = std::chrono::seconds(o.space_proxy_app_idle_seconds);
+  return po;
+}
 
 int Serve(const ServeOptions& o) {
   // Signals are taken by one waiting thread, so every other thread (the log flusher included, so
@@ -82,12 +103,20 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
   api::ApiContext ctx((*instance)->hub(), api::ApiOptions{o.public_url, *git});
+  // Visitors of Spaces: by Host ({ns}-{name}.{domain}) and by path, ahead of the API's routes.
+  proxy::SpaceProxy space_proxy(
+      (*instance)->hub(), ProxyOptionsFrom(o),
+      std::make_unique<proxy::TokenVisitorIdentity>((*instance)->hub().identity));
   http::Router router;
+  space_proxy.Register(router);
   api::RegisterRoutes(router, ctx);
+  http::Router proxy_router;  // the proxy's own port, when it has one
+  space_proxy.RegisterOwnPort(proxy_router);
   http::ServerOptions so;
   so.host = o.host;
   so.port = o.port;
   so.threads = o.threads;
+  so.context_per_thread = o.io_context_per_thread;
   so.max_body_bytes = o.max_body_mb * 1024 * 1024;
   http::Server server(so, router);
 
@@ -154,6 +183,15 @@ int Serve(const ServeOptions& o) {
     std::fprintf(stderr, "spacehub: %s\n", st.ToString().c_str());
     return 1;
   }
+  if (o.space_proxy_port != 0) {
+    Result<int> fd = http::Server::OpenListeningSocket(o.host, o.space_proxy_port);
+    Result<int> id = fd.ok() ? server.AddListener(*fd, &proxy_router) : fd;
+    if (!id.ok()) {
+      std::fprintf(stderr, "spacehub: Space proxy port: %s\n", id.status().ToString().c_str());
+      return 1;
+    }
+    spdlog::info("space proxy listening host={} port={}", o.host, o.space_proxy_port);
+  }
   std::string shown_host = (o.host == "0.0.0.0" || o.host == "::") ? "127.0.0.1" : o.host;
   std::string endpoint = o.public_url.empty()
                              ? "http://" + shown_host + ":" + std::to_string(server.port())
@@ -217,6 +255,10 @@ Command AddServeCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "I/O threads (0: one per CPU, at least 2)")
       ->envname("SPACEHUB_THREADS");
+  cmd->add_flag("--io-context-per-thread", o->io_context_per_thread,
+                "Pin each connection to one I/O thread (faster proxying; a blocking handler then "
+                "stalls the connections of its thread)")
+      ->envname("SPACEHUB_IO_CONTEXT_PER_THREAD");
   cmd->add_option("--max-body-mb", o->max_body_mb, "Largest buffered request body, in MiB")
       ->envname("SPACEHUB_MAX_BODY_MB")
       ->capture_default_str();
@@ -267,6 +309,38 @@ Command AddServeCommand(CLI::App& app) {
   cmd->add_flag("--space-no-limits", o->space_no_limits,
                 "Run Spaces without cgroup limits (memory, CPU, processes)")
       ->envname("SPACEHUB_SPACE_NO_LIMITS");
+  cmd->add_option("--space-proxy-port", o->space_proxy_port,
+                  "A port of its own for visitors of Spaces (by Host); 0: the hub's port only")
+      ->envname("SPACEHUB_SPACE_PROXY_PORT");
+  cmd->add_option("--space-proxy-read-timeout", o->space_proxy_read_timeout,
+                  "Seconds an app may take to start its response, or stay silent within it")
+      ->envname("SPACEHUB_SPACE_PROXY_READ_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--space-proxy-tunnel-idle-timeout", o->space_proxy_tunnel_idle_timeout,
+                  "Seconds a websocket to a Space may stay silent both ways before it is closed")
+      ->envname("SPACEHUB_SPACE_PROXY_TUNNEL_IDLE_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--space-proxy-wake-timeout", o->space_proxy_wake_timeout,
+                  "Seconds a request to a starting Space is held before a 503")
+      ->envname("SPACEHUB_SPACE_PROXY_WAKE_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--space-proxy-max-body-mb", o->space_proxy_max_body_mb,
+                  "Largest request body to a Space's app, in MiB (0: no limit)")
+      ->envname("SPACEHUB_SPACE_PROXY_MAX_BODY_MB")
+      ->capture_default_str();
+  cmd->add_option("--space-proxy-app-idle-seconds", o->space_proxy_app_idle_seconds,
+                  "Seconds an idle keep-alive connection to an app is kept for reuse")
+      ->envname("SPACEHUB_SPACE_PROXY_APP_IDLE_SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--space-proxy-proto", o->space_proxy_proto,
+                  "X-Forwarded-Proto sent to apps (https behind a TLS terminator)")
+      ->envname("SPACEHUB_SPACE_PROXY_PROTO")
+      ->check(CLI::IsMember({"http", "https"}))
+      ->capture_default_str();
   return [o] { return Serve(*o); };
 }
 

@@ -139,16 +139,36 @@ Response SinkFinishGuarded(BodySink& sink, const Request& req) {
   return Response::Error(Status::Internal("internal error"));
 }
 
+// A fresh request id: 16 hex digits from a per-thread generator seeded once from the CSPRNG. Ids
+// only need to be unique, not secret, and a CSPRNG call per request showed up in profiles.
+std::string FreshRequestId() {
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    const std::string hex = RandomHex(8);
+    for (char c : hex) seed = seed * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+    return seed;
+  }();
+  // splitmix64
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[i] = kHex[z & 0xf];
+  return out;
+}
+
 }  // namespace
 
 std::string PickRequestId(const Request& req) {
   if (std::string_view id = req.Header("x-request-id"); IsSaneToken(id)) return std::string(id);
   if (std::string_view id = req.Header("x-amzn-trace-id"); IsSaneToken(id)) return std::string(id);
-  return RandomHex(8);
+  return FreshRequestId();
 }
 
-Connection::Connection(net::ip::tcp::socket socket, ConnectionHost& host)
-    : stream_(std::move(socket)), host_(host) {
+Connection::Connection(net::ip::tcp::socket socket, ConnectionHost& host, const Router& router)
+    : stream_(std::move(socket)), host_(host), router_(router) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = ep.address().to_string();
@@ -182,6 +202,7 @@ net::awaitable<void> Connection::Serve() {
     const bool more = co_await ServeOne();
     if (!more) break;
   }
+  state_.reset();
   co_await LingeringClose();
 }
 
@@ -231,7 +252,11 @@ net::awaitable<bool> Connection::ServeOne() {
   bool close_after = false;
   Response resp;
 
-  const Router::Match match = parsed.ok() ? host_.router().Find(req) : Router::Match{};
+  const Router::Match match = parsed.ok() ? router_.Find(req) : Router::Match{};
+  if (match.exchange) {
+    const bool more = co_await ServeExchange(*match.exchange, req, hp, start);
+    co_return more;
+  }
   if (!parsed.ok()) {
     resp = Response::Error(parsed);
     close_after = body_pending;
@@ -324,6 +349,56 @@ net::awaitable<bool> Connection::ServeOne() {
   Outcome out = co_await WriteResponse(req, std::move(resp), keep_alive);
   LogAccess(req, out, start);
   co_return out.ok&& keep_alive;
+}
+
+net::awaitable<bool> Connection::ServeExchange(const ExchangeHandler& handler, Request& req,
+                                               Exchange::HeaderParser& hp,
+                                               std::chrono::steady_clock::time_point start) {
+  Exchange ex(*this, req, hp);
+  bool more = false;
+  try {
+    more = co_await handler(ex);
+  } catch (const std::exception& e) {
+    spdlog::error("exchange handler threw rid={} what={}", req.request_id, e.what());
+  } catch (...) {
+    spdlog::error("exchange handler threw rid={} (unknown exception)", req.request_id);
+  }
+  Outcome out;
+  out.ok = ex.complete();
+  out.status = ex.status();
+  out.bytes = ex.bytes();
+  LogAccess(req, out, start);
+  co_return more&& out.ok && !host_.stopping();
+}
+
+Exchange::Exchange(Connection& conn, Request& req, HeaderParser& parser)
+    : conn_(conn), req_(req), parser_(parser) {}
+
+beast::tcp_stream& Exchange::stream() { return conn_.stream_; }
+beast::flat_buffer& Exchange::buffer() { return conn_.buffer_; }
+std::unique_ptr<ConnectionState>& Exchange::connection_state() { return conn_.state_; }
+const ServerOptions& Exchange::options() const { return conn_.host_.options(); }
+bool Exchange::keep_alive() const { return req_.keep_alive && !conn_.host_.stopping(); }
+
+net::awaitable<bool> Exchange::Respond(Response resp) {
+  const bool body_pending = !body_read_ && !parser_.is_done();
+  conn_.linger_ = body_pending;
+  const bool keep = keep_alive() && !body_pending;
+  Connection::Outcome out = co_await conn_.WriteResponse(req_, std::move(resp), keep);
+  Record(out.status, out.bytes, out.ok);
+  co_return out.ok&& keep;
+}
+
+net::awaitable<bool> Exchange::ContinueIfExpected() {
+  if (body_read_ || parser_.is_done() || !ExpectsContinue(req_)) co_return true;
+  const bool sent = co_await conn_.WriteContinue();
+  co_return sent;
+}
+
+void Exchange::Record(int status, uint64_t bytes, bool complete) {
+  status_ = status;
+  bytes_ = bytes;
+  complete_ = complete;
 }
 
 net::awaitable<void> Connection::RejectUnreadable(int http_status, Status status) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "http/exchange.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -29,7 +30,6 @@ class ConnectionHost {
  public:
   virtual ~ConnectionHost() = default;
   virtual const ServerOptions& options() const = 0;
-  virtual const Router& router() const = 0;
   virtual bool stopping() const = 0;
   // Returns false when the server is stopping (the connection must not start).
   virtual bool Register(const std::shared_ptr<Connection>& conn) = 0;
@@ -38,7 +38,8 @@ class ConnectionHost {
 
 class Connection final : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, ConnectionHost& host);
+  // `router` (the host's, or a listener's own) outlives the connection.
+  Connection(boost::asio::ip::tcp::socket socket, ConnectionHost& host, const Router& router);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -50,6 +51,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
 
  private:
+  friend class Exchange;
   struct Outcome {
     bool ok = false;  // the whole response went out
     int status = 0;
@@ -62,6 +64,10 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // Answers a request whose headers could not be read (431, 400).
   boost::asio::awaitable<void> RejectUnreadable(int http_status, Status status);
   boost::asio::awaitable<bool> WriteContinue();
+  // Hands the request to an exchange handler (exceptions are caught and close the connection).
+  boost::asio::awaitable<bool> ServeExchange(const ExchangeHandler& handler, Request& req,
+                                             Exchange::HeaderParser& hp,
+                                             std::chrono::steady_clock::time_point start);
   // Half-closes, then drains what the client still sends for a short while, so that the kernel does
   // not answer unread data with a reset that could destroy our error response.
   boost::asio::awaitable<void> LingeringClose();
@@ -77,8 +83,10 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   ConnectionHost& host_;
+  const Router& router_;
   std::string remote_address_;
-  bool idle_ = true;     // waiting for the next request's headers
+  std::unique_ptr<ConnectionState> state_;  // an exchange handler's, kept across requests
+  bool idle_ = true;                        // waiting for the next request's headers
   bool linger_ = false;  // closing with unread request bytes: drain a little first
 };
 

@@ -53,6 +53,7 @@ struct Router::Route {
   std::vector<Segment> segments;
   Handler handler;               // buffered routes
   StreamHandler stream_handler;  // streaming routes
+  ExchangeHandler exchange;      // exchange routes (any method)
 
   // Matches the split path; fills `params` on success.
   bool Matches(const std::vector<std::string_view>& parts,
@@ -107,16 +108,33 @@ void Router::AddStreaming(Method method, std::string_view pattern, StreamHandler
   routes_.push_back(std::move(r));
 }
 
+void Router::AddExchange(std::string_view pattern, ExchangeHandler handler) {
+  auto r = std::make_unique<Route>();
+  r->method = Method::kOther;
+  r->segments = ParsePattern(pattern);
+  r->exchange = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+void Router::SetFront(FrontClaim claim, ExchangeHandler handler) {
+  front_claim_ = std::move(claim);
+  front_handler_ = std::move(handler);
+}
+
 Router::Match Router::Find(Request& req) const {
   Match match;
   req.params.clear();
+  if (front_claim_ && front_claim_(req)) {
+    match.exchange = &front_handler_;
+    return match;
+  }
   if (req.path.empty() || req.path.front() != '/') return match;
   std::vector<std::string_view> parts = SplitPath(req.path);
   std::vector<std::pair<std::string, std::string>> params;
 
   auto find_for = [&](Method m) -> const Route* {
     for (const auto& r : routes_) {
-      if (r->method == m && r->Matches(parts, params)) return r.get();
+      if ((r->method == m || r->exchange) && r->Matches(parts, params)) return r.get();
     }
     return nullptr;
   };
@@ -124,7 +142,11 @@ Router::Match Router::Find(Request& req) const {
   if (!found && req.method == Method::kHead) found = find_for(Method::kGet);
   if (found) {
     req.params = std::move(params);
-    match.route = found;
+    if (found->exchange) {
+      match.exchange = &found->exchange;
+    } else {
+      match.route = found;
+    }
     return match;
   }
   for (const auto& r : routes_) {

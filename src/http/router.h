@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/exchange.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -39,7 +40,8 @@ class Router final {
   struct Route;
   struct Match {
     const Route* route = nullptr;
-    bool method_mismatch = false;  // path known under another method (405)
+    bool method_mismatch = false;               // path known under another method (405)
+    const ExchangeHandler* exchange = nullptr;  // the front or an exchange route took it
   };
 
   Router();
@@ -52,6 +54,12 @@ class Router final {
   // Streaming route: the body goes to the sink returned by `handler`; no size limit but the sink's.
   void AddStreaming(Method method, std::string_view pattern, StreamHandler handler);
 
+  // Exchange route, for every method: the handler owns the stream for the rest of the exchange.
+  void AddExchange(std::string_view pattern, ExchangeHandler handler);
+  // Consulted before every route with the parsed header (e.g. by Host): a request `claim` accepts
+  // goes to `handler`. At most one front; set before serving.
+  void SetFront(FrontClaim claim, ExchangeHandler handler);
+
   // Fills req.params on success. HEAD falls back to GET routes.
   Match Find(Request& req) const;
 
@@ -61,6 +69,8 @@ class Router final {
 
  private:
   std::vector<std::unique_ptr<Route>> routes_;
+  FrontClaim front_claim_;
+  ExchangeHandler front_handler_;
 };
 
 }  // namespace spacehub::http

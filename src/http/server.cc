@@ -5,16 +5,21 @@
 // own strand and are only touched there after Listen().
 #include "http/server.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -31,21 +36,29 @@ using tcp = net::ip::tcp;
 class Server::Impl final : public ConnectionHost {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)),
-        router_(router),
-        ioc_(std::make_unique<net::io_context>(ThreadCount())) {
+      : options_(std::move(options)), router_(router), ioc_(std::make_unique<net::io_context>(1)) {
     acceptor_.emplace(net::make_strand(*ioc_));
     grace_timer_.emplace(net::make_strand(*ioc_));
+    // context_per_thread: one io_context per thread (the first also runs the acceptors); a
+    // connection lives on one thread for its whole life, so a request costs no wake-up of another
+    // thread (one shared io_context run by N threads cost a futex wake per request in profiles).
+    for (int i = 1; options_.context_per_thread && i < ThreadCount(); ++i) {
+      workers_.push_back(std::make_unique<net::io_context>(1));
+      guards_.emplace_back(workers_.back()->get_executor());
+    }
   }
 
   ~Impl() override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       destroying_ = true;
+      listeners_.clear();
     }
     acceptor_.reset();
     grace_timer_.reset();
-    ioc_.reset();  // destroys any connection left after a forced stop
+    guards_.clear();
+    workers_.clear();  // destroys any connection left after a forced stop
+    ioc_.reset();
   }
 
   int ThreadCount() const {
@@ -74,20 +87,67 @@ class Server::Impl final : public ConnectionHost {
       return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
     }
     port_ = acceptor_->local_endpoint(ec).port();
-    net::co_spawn(acceptor_->get_executor(), AcceptLoop(), [](std::exception_ptr e) {
-      if (e) spdlog::error("accept loop failed");
-    });
+    net::co_spawn(acceptor_->get_executor(), AcceptLoop(*acceptor_, router_),
+                  [](std::exception_ptr e) {
+                    if (e) spdlog::error("accept loop failed");
+                  });
     spdlog::info("http listening host={} port={}", options_.host, port_.load());
     return Status::Ok();
   }
 
   uint16_t port() const { return port_; }
 
+  Result<int> AddListener(int fd, const Router* router) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ::close(fd);
+      return Status::InvalidArgument("not a socket");
+    }
+    auto acceptor = std::make_shared<tcp::acceptor>(net::make_strand(*ioc_));
+    boost::system::error_code ec;
+    acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return Status::Internal("cannot accept on that socket: " + ec.message());
+    }
+    int id = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return Status::Unavailable("the server is stopping");
+      id = ++last_listener_id_;
+      listeners_[id] = acceptor;
+    }
+    net::co_spawn(acceptor->get_executor(), AcceptLoop(*acceptor, router ? *router : router_),
+                  [acceptor](std::exception_ptr e) {
+                    if (e) spdlog::error("accept loop failed");
+                  });
+    return id;
+  }
+
+  void RemoveListener(int id) {
+    std::shared_ptr<tcp::acceptor> acceptor;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = listeners_.find(id);
+      if (it == listeners_.end()) return;
+      acceptor = std::move(it->second);
+      listeners_.erase(it);
+    }
+    net::post(acceptor->get_executor(), [acceptor] {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+
   void Run() {
     const int n = ThreadCount();
     std::vector<std::thread> threads;
-    for (int i = 1; i < n; ++i) threads.emplace_back([this] { RunLoop(); });
-    RunLoop();
+    for (int i = 1; i < n; ++i) {
+      net::io_context& ioc = workers_.empty() ? *ioc_ : *workers_[i - 1];
+      threads.emplace_back([this, &ioc] { RunLoop(ioc); });
+    }
+    RunLoop(*ioc_);
     for (auto& t : threads) t.join();
   }
 
@@ -99,15 +159,29 @@ class Server::Impl final : public ConnectionHost {
       boost::system::error_code ignored;
       acceptor_->close(ignored);
     });
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [id, acceptor] : listeners_) {
+        net::post(acceptor->get_executor(), [acceptor] {
+          boost::system::error_code ignored;
+          acceptor->close(ignored);
+        });
+      }
+      listeners_.clear();
+    }
     net::post(grace_timer_->get_executor(), [this] {
       grace_timer_->expires_after(options_.shutdown_grace);
       grace_timer_->async_wait([this](boost::system::error_code ec) {
         if (ec) return;
         spdlog::warn("http shutdown grace elapsed; dropping remaining connections");
         ioc_->stop();
+        for (auto& w : workers_) w->stop();
       });
       std::lock_guard<std::mutex> lock(mu_);
-      if (conns_.empty()) grace_timer_->cancel();
+      if (conns_.empty()) {
+        grace_timer_->cancel();
+        guards_.clear();  // the worker threads return once their connections are gone
+      }
     });
     std::vector<std::shared_ptr<Connection>> live;
     {
@@ -121,7 +195,6 @@ class Server::Impl final : public ConnectionHost {
 
   // ConnectionHost
   const ServerOptions& options() const override { return options_; }
-  const Router& router() const override { return router_; }
   bool stopping() const override { return stopping_; }
 
   bool Register(const std::shared_ptr<Connection>& conn) override {
@@ -136,14 +209,15 @@ class Server::Impl final : public ConnectionHost {
     conns_.erase(conn);
     if (stopping_ && conns_.empty() && !destroying_) {
       net::post(grace_timer_->get_executor(), [this] { grace_timer_->cancel(); });
+      guards_.clear();
     }
   }
 
  private:
-  void RunLoop() {
+  void RunLoop(net::io_context& ioc) {
     while (true) {
       try {
-        ioc_->run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("io thread caught exception what={}", e.what());
@@ -151,21 +225,29 @@ class Server::Impl final : public ConnectionHost {
     }
   }
 
-  net::awaitable<void> AcceptLoop() {
+  // Connections are spread over the io_contexts round-robin.
+  net::strand<net::io_context::executor_type> ConnectionExecutor() {
+    const size_t i = next_context_++ % (workers_.size() + 1);
+    return net::make_strand(i == 0 ? *ioc_ : *workers_[i - 1]);
+  }
+
+  // `acceptor` stays alive while the loop runs: the primary one is a member, extra ones are kept by
+  // the completion handler that co_spawn holds.
+  net::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, const Router& router) {
     while (true) {
-      auto [ec, socket] = co_await acceptor_->async_accept(net::make_strand(*ioc_),
-                                                           net::as_tuple(net::use_awaitable));
+      auto [ec, socket] =
+          co_await acceptor.async_accept(ConnectionExecutor(), net::as_tuple(net::use_awaitable));
       if (ec) {
-        if (stopping_ || ec == net::error::operation_aborted) co_return;
+        if (stopping_ || ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
         spdlog::warn("accept failed error={}", ec.message());
-        net::steady_timer backoff(acceptor_->get_executor());
+        net::steady_timer backoff(acceptor.get_executor());
         backoff.expires_after(std::chrono::milliseconds(100));
         co_await backoff.async_wait(net::as_tuple(net::use_awaitable));
         continue;
       }
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      Connection::Start(std::make_shared<Connection>(std::move(socket), *this));
+      Connection::Start(std::make_shared<Connection>(std::move(socket), *this, router));
     }
   }
 
@@ -176,16 +258,42 @@ class Server::Impl final : public ConnectionHost {
   std::mutex mu_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> conns_;  // guarded by mu_
   bool destroying_ = false;                                           // guarded by mu_
+  std::map<int, std::shared_ptr<tcp::acceptor>> listeners_;           // guarded by mu_
+  int last_listener_id_ = 0;                                          // guarded by mu_
   std::unique_ptr<net::io_context> ioc_;
+  std::vector<std::unique_ptr<net::io_context>> workers_;  // one per further thread
+  // Keep the workers' run() going until the server stops and its last connection ended.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;  // guarded by mu_
+  std::atomic<size_t> next_context_{0};
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> grace_timer_;
 };
+
+Result<int> Server::OpenListeningSocket(const std::string& host, uint16_t port) {
+  boost::system::error_code ec;
+  net::ip::address address = net::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  const std::string where = host + ":" + std::to_string(port);
+  if (ec) return Status::InvalidArgument("not a numeric address: " + host);
+  net::io_context ioc;
+  tcp::acceptor acceptor(ioc);
+  tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
+  return acceptor.release();
+}
 
 Server::Server(ServerOptions options, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(options), router)) {}
 Server::~Server() = default;
 Status Server::Listen() { return impl_->Listen(); }
 uint16_t Server::port() const { return impl_->port(); }
+Result<int> Server::AddListener(int listening_fd, const Router* router) {
+  return impl_->AddListener(listening_fd, router);
+}
+void Server::RemoveListener(int id) { impl_->RemoveListener(id); }
 void Server::Run() { impl_->Run(); }
 void Server::Stop() { impl_->Stop(); }
 

@@ -1,8 +1,9 @@
 // Server: the async HTTP/1.1 listener (Boost.Beast) with keep-alive, request ids, access logs,
 // header and body limits, and graceful shutdown.
 //
-// Threading: Run() blocks and runs the io_context on `threads` threads; handlers run on those
-// threads (synchronously: they may do short blocking work such as SQLite or libgit2 calls).
+// Threading: Run() blocks and runs the io_context on `threads` threads (or, with
+// `context_per_thread`, one io_context per thread, each connection pinned to one); handlers run on
+// those threads (synchronously: they may do short blocking work such as SQLite or libgit2 calls).
 // Stop() may be called from any thread or a signal-watching thread: it stops accepting, lets
 // in-flight requests finish (up to `shutdown_grace`), closes idle connections, and Run() returns.
 #pragma once
@@ -12,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "core/result.h"
 #include "core/status.h"
 #include "http/router.h"
 
@@ -25,6 +27,11 @@ struct ServerOptions {
   uint64_t max_body_bytes = 512ull * 1024 * 1024;  // buffered routes only
   std::chrono::seconds idle_timeout{120};
   std::chrono::seconds shutdown_grace{30};
+  // One io_context per thread, connections spread round-robin: no cross-thread wake-up (futex) per
+  // request, but a handler that blocks (a long git pack stream) stalls every connection on its
+  // thread instead of one thread of the shared pool. Measured: no gain at 64 connections, more
+  // req/s at 1,000 (docs/design/0006-proxy.md); off by default.
+  bool context_per_thread = false;
 };
 
 class Server final {
@@ -37,6 +44,14 @@ class Server final {
   // Binds and listens; after success port() is the bound port.
   Status Listen();
   uint16_t port() const;
+  // Accepts on `listening_fd` too (already bound and listening; the server owns it from now on),
+  // serving its connections with `router`, or the server's own when null (which must outlive the
+  // listener). Any thread, before or while running. Returns an id for RemoveListener.
+  Result<int> AddListener(int listening_fd, const Router* router = nullptr);
+  // A listening TCP socket on host:port (numeric host; port 0: any free port), for AddListener.
+  static Result<int> OpenListeningSocket(const std::string& host, uint16_t port);
+  // Stops accepting on that listener and closes it; its open connections finish normally.
+  void RemoveListener(int id);
   void Run();
   void Stop();
 

@@ -2,14 +2,18 @@
 // client-side parser.
 #include "http/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -449,6 +453,110 @@ TEST_F(ServerTest, ListenFailureIsUnavailable) {
   Status st = second.Listen();
   EXPECT_EQ(st.code(), Code::kUnavailable);
   EXPECT_NE(st.message().find(std::to_string(o.port)), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spacehub::http
+
+namespace spacehub::http {
+namespace {
+
+uint16_t LocalPort(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  return ntohs(addr.sin_port);
+}
+
+TEST_F(ServerTest, ExtraListenerAcceptsUntilRemoved) {
+  StartServer();
+  Result<int> fd = Server::OpenListeningSocket("127.0.0.1", 0);
+  ASSERT_TRUE(fd.ok()) << fd.status().ToString();
+  const uint16_t extra = LocalPort(*fd);
+  Result<int> id = server_->AddListener(*fd);
+  ASSERT_TRUE(id.ok());
+  {
+    tcp::socket s(ioc_);
+    s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), extra));
+    boost::beast::flat_buffer buf;
+    auto r = Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(r.result_int(), 200u);
+    EXPECT_EQ(r.body(), "hello world");
+  }
+  server_->RemoveListener(*id);
+  bool refused = false;
+  for (int i = 0; i < 50 && !refused; ++i) {
+    tcp::socket s(ioc_);
+    boost::system::error_code ec;
+    s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), extra), ec);
+    refused = static_cast<bool>(ec);
+    if (!refused) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(refused) << "the removed listener still accepts";
+  EXPECT_FALSE(server_->AddListener(-1).ok());
+}
+
+TEST_F(ServerTest, ContextPerThreadServesAndStops) {
+  ServerOptions options;
+  options.context_per_thread = true;
+  StartServer(options);
+  std::vector<tcp::socket> socks;
+  for (int i = 0; i < 4; ++i) socks.push_back(Connect());
+  for (auto& s : socks) {
+    boost::beast::flat_buffer buf;
+    for (int j = 0; j < 2; ++j) {
+      EXPECT_EQ(Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").body(), "hello world");
+    }
+  }
+  StopServer();  // idle keep-alive connections on every io_context are closed; Run() returns
+  for (auto& s : socks) EXPECT_TRUE(ReadsEof(s));
+}
+
+TEST_F(ServerTest, ExtraListenerWithItsOwnRouter) {
+  Router other;
+  other.Add(Method::kGet, "/hello", [](Request&) { return Response::Text("other"); });
+  StartServer();
+  Result<int> fd = Server::OpenListeningSocket("127.0.0.1", 0);
+  ASSERT_TRUE(fd.ok());
+  const uint16_t extra = LocalPort(*fd);
+  ASSERT_TRUE(server_->AddListener(*fd, &other).ok());
+  tcp::socket s(ioc_);
+  s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), extra));
+  boost::beast::flat_buffer buf;
+  EXPECT_EQ(Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").body(), "other");
+}
+
+// An exchange handler owns the stream: it reads the body itself and writes raw bytes, and the
+// connection serves the next request afterwards (keep-alive).
+TEST_F(ServerTest, ExchangeRouteOwnsTheStreamAndKeepsAlive) {
+  router_.AddExchange("/raw/{rest*}", [](http::Exchange& ex) -> net::awaitable<bool> {
+    std::string body = "raw:" + std::string(ex.request().Param("rest")) + ":" +
+                       MethodName(ex.request().method).data();
+    std::string out =
+        "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    auto [ec, n] =
+        co_await net::async_write(ex.stream(), net::buffer(out), net::as_tuple(net::use_awaitable));
+    ex.Record(200, body.size(), !ec);
+    co_return !ec;
+  });
+  router_.SetFront([](const Request& req) { return req.Header("host") == "front.test"; },
+                   [](http::Exchange& ex) -> net::awaitable<bool> {
+                     const bool more = co_await ex.Respond(Response::Text("front"));
+                     co_return more;
+                   });
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  auto a = Exchange(s, buf, "DELETE /raw/a/b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(a.body(), "raw:a/b:DELETE");
+  auto b = Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(b.body(), "hello world");
+  auto c = Exchange(s, buf, "GET /hello HTTP/1.1\r\nHost: front.test\r\n\r\n");
+  EXPECT_EQ(c.body(), "front");
+  // Respond with an unread body closes the connection afterwards.
+  auto d = Exchange(s, buf, "POST /x HTTP/1.1\r\nHost: front.test\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(d.body(), "front");
+  EXPECT_TRUE(ReadsEof(s));
 }
 
 }  // namespace

@@ -32,29 +32,4 @@ bool SpaceService::LogIsLive(int64_t repo_id, bool build) const {
   return stage == "APP_STARTING" || stage == "RUNNING" || stage == "RUNNING_BUILDING";
 }
 
-Result<std::filesystem::path> SpaceService::StaticFile(const Caller& who, const RepoId& id,
-                                                       const std::string& path) {
-  namespace fs = std::filesystem;
-  SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
-  std::optional<fs::path> root = hub_.runtime ? hub_.runtime->StaticRoot(row.id) : std::nullopt;
-  if (!root) return Status::NotFound("The Space " + id.Full() + " is not running a static app");
-  std::string rel = path.empty() || path.back() == '/' ? path + "index.html" : path;
-  fs::path p(rel);
-  for (const auto& part : p) {
-    std::string s = part.string();
-    // No way out of the build, and none of the hub's own files (venv, markers) are served.
-    if (s == ".." || s == "." || s.empty() || s.front() == '.' || p.is_absolute()) {
-      return Status::EntryNotFound(path);
-    }
-  }
-  std::error_code ec;
-  fs::path full = fs::weakly_canonical(*root / p, ec);
-  fs::path base = fs::weakly_canonical(*root, ec);
-  auto rel_check = full.lexically_relative(base);
-  if (ec || rel_check.empty() || *rel_check.begin() == ".." || !fs::is_regular_file(full, ec)) {
-    return Status::EntryNotFound(path);
-  }
-  return full;
-}
-
 }  // namespace spacehub::service

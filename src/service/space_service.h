@@ -121,10 +121,6 @@ class SpaceService final {
   // What the Space's running instance uses now (write access, like the logs). In
   // space_metrics.cc; exists=false when nothing runs (or the hub has no runtime).
   Result<std::function<runtime::InstanceUsage()>> Metrics(const Caller& who, const RepoId& id);
-  // A file of a RUNNING static Space's current build (read access; "" = index.html). In
-  // space_logs.cc. NotFound when the Space does not run or the file does not exist.
-  Result<std::filesystem::path> StaticFile(const Caller& who, const RepoId& id,
-                                           const std::string& path);
 
   // The decrypted secrets of a Space, for the runtime engine only.
   Result<std::map<std::string, std::string>> SecretEnvironment(const db::RepoRow& row);

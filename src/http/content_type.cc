@@ -1,8 +1,8 @@
-#include "api/content_type.h"
+#include "http/content_type.h"
 
 #include <utility>
 
-namespace spacehub::api {
+namespace spacehub::http {
 
 std::string ContentTypeFor(std::string_view path) {
   static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
@@ -32,4 +32,4 @@ std::string ContentTypeFor(std::string_view path) {
   return "application/octet-stream";
 }
 
-}  // namespace spacehub::api
+}  // namespace spacehub::http

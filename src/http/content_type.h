@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-namespace spacehub::api {
+namespace spacehub::http {
 
 std::string ContentTypeFor(std::string_view path);
 
-}  // namespace spacehub::api
+}  // namespace spacehub::http

@@ -1,0 +1,33 @@
+// Header rewriting between a visitor and a Space's app (RFC 9110 §7.6.1: a proxy removes the
+// hop-by-hop fields, those named in Connection and the fixed set below, before forwarding).
+// Message framing (Content-Length / Transfer-Encoding) stays: Beast's parser and serializer on each
+// side read and write it. Pure functions over Beast headers; thread-safe.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <string>
+
+namespace spacehub::proxy {
+
+// What the app learns about the visitor's request.
+struct ForwardedFor {
+  std::string client_address;  // appended to X-Forwarded-For
+  std::string proto = "http";  // X-Forwarded-Proto
+  std::string host;            // X-Forwarded-Host: the Host the visitor used
+  std::string prefix;          // X-Forwarded-Prefix: the path route's prefix; "" on the host route
+};
+
+// The visitor asks for a websocket (Connection: upgrade + Upgrade: websocket).
+bool IsWebSocketUpgrade(const boost::beast::http::request_header<>& h);
+
+// Prepares the visitor's header for the app: hop-by-hop fields and any X-Forwarded-* the visitor
+// sent are replaced; a websocket upgrade keeps `Connection: upgrade` and `Upgrade`. Expect is
+// removed (the hub answers 100-continue itself).
+void PrepareAppRequest(boost::beast::http::request_header<>& h, const ForwardedFor& fwd,
+                       bool websocket);
+
+// Prepares the app's response header for the visitor: hop-by-hop fields go, except the Upgrade
+// pair of a 101 that switches to a websocket.
+void PrepareVisitorResponse(boost::beast::http::response_header<>& h, bool switching);
+
+}  // namespace spacehub::proxy

@@ -1,0 +1,34 @@
+#include "proxy/repo_cache.h"
+
+namespace spacehub::proxy {
+namespace {
+
+constexpr size_t kMaxEntries = 100000;  // a bound against lookups of ever new names
+
+std::string KeyOf(const RepoId& id) {
+  std::string k = id.Full();
+  for (char& c : k) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return k;
+}
+
+}  // namespace
+
+Result<db::RepoRow> RepoCache::Find(const RepoId& id) {
+  const std::string key = KeyOf(id);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = rows_.find(key);
+    if (it != rows_.end() && now - it->second.at < ttl_) return it->second.row;
+  }
+  Result<db::RepoRow> row = db_.FindRepo(id);
+  if (!row.ok() || row->repo.type != RepoType::kSpace) return row;
+  std::lock_guard lock(mu_);
+  if (rows_.size() >= kMaxEntries) rows_.clear();
+  rows_[key] = Entry{*row, now};
+  return row;
+}
+
+}  // namespace spacehub::proxy

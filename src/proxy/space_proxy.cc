@@ -1,0 +1,237 @@
+#include "proxy/space_proxy.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include "auth/principal.h"
+#include "core/log.h"
+#include "proxy/pages.h"
+#include "proxy/space_host.h"
+#include "proxy/static_site.h"
+
+namespace spacehub::proxy {
+namespace net = boost::asio;
+using Clock = std::chrono::steady_clock;
+using service::SpaceTarget;
+
+namespace {
+
+constexpr std::string_view kPathRoute = "/spaces/{ns}/{name}/app";
+
+// The raw path after the first `segments` segments of `path` ("/a/b/c/d/rest" -> "/rest").
+std::string_view PathAfterSegments(std::string_view path, int segments) {
+  size_t pos = 0;
+  for (int i = 0; i < segments; ++i) {
+    pos = path.find('/', pos + 1);
+    if (pos == std::string_view::npos) return {};
+  }
+  return path.substr(pos);
+}
+
+std::string QueryOf(const http::Request& req) {
+  size_t q = req.target.find('?');
+  return q == std::string::npos ? std::string() : req.target.substr(q);
+}
+
+}  // namespace
+
+SpaceProxy::SpaceProxy(service::Hub& hub, ProxyOptions options,
+                       std::unique_ptr<VisitorIdentity> identity)
+    : hub_(hub),
+      options_(std::move(options)),
+      identity_(std::move(identity)),
+      index_(hub.db, options_.index_refresh),
+      repos_(hub.db, options_.repo_ttl),
+      pool_(
+          [&hub](const std::string& key, int port) -> Result<int> {
+            if (!hub.runtime) return Status::Unavailable("no Space runtime");
+            return hub.runtime->OpenAppSocket(key, port);
+          },
+          options_.pool_idle_per_app, options_.pool_idle_age),
+      forwarder_(pool_, options_.limits) {}
+
+SpaceProxy::~SpaceProxy() = default;
+
+void SpaceProxy::Register(http::Router& router) {
+  const std::string domain = options_.host_domain;
+  router.SetFront(
+      [domain](const http::Request& req) {
+        return SubdomainFromHost(req.Header("host"), domain).has_value();
+      },
+      [this](http::Exchange& ex) { return ServeByHost(ex); });
+  const std::string base(kPathRoute);
+  auto by_path = [this](http::Exchange& ex) { return ServeByPath(ex); };
+  router.AddExchange(base + "/{path*}", by_path);
+  router.AddExchange(base + "/", by_path);
+  router.AddExchange(base, by_path);
+}
+
+void SpaceProxy::RegisterOwnPort(http::Router& router) {
+  router.SetFront([](const http::Request&) { return true; },
+                  [this](http::Exchange& ex) { return ServeByHost(ex); });
+}
+
+net::awaitable<bool> SpaceProxy::ServeByHost(http::Exchange& ex) {
+  http::Request& req = ex.request();
+  std::optional<std::string> sub = SubdomainFromHost(req.Header("host"), options_.host_domain);
+  std::optional<RepoId> id = sub ? index_.Find(*sub) : std::nullopt;
+  if (sub && !id) {
+    // Maybe created since the last rebuild: wait for the next one the rate limit allows.
+    const auto delay = index_.RefreshDelay();
+    if (delay.count() > 0) {
+      net::steady_timer timer(ex.stream().get_executor(), delay);
+      auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+      if (ec) co_return false;
+    }
+    id = index_.Find(*sub);
+  }
+  if (!id) {
+    http::Response answer = ErrorPage(req, Status::RepoNotFound());
+    const bool more = co_await ex.Respond(std::move(answer));
+    co_return more;
+  }
+  const bool more = co_await ServeSpace(ex, *id, *sub, req.path, "");
+  co_return more;
+}
+
+net::awaitable<bool> SpaceProxy::ServeByPath(http::Exchange& ex) {
+  http::Request& req = ex.request();
+  RepoId id{RepoType::kSpace, std::string(req.Param("ns")), std::string(req.Param("name"))};
+  std::string_view rest = PathAfterSegments(req.path, 4);
+  if (rest.empty()) {
+    // ".../app" -> ".../app/": the app's relative links resolve under the prefix.
+    http::Response r = http::Response::Text("", 301);
+    r.Header("Location", req.path + "/" + QueryOf(req));
+    const bool more = co_await ex.Respond(std::move(r));
+    co_return more;
+  }
+  std::string prefix(std::string_view(req.path).substr(0, req.path.size() - rest.size()));
+  const bool more = co_await ServeSpace(ex, id, "", std::string(rest), std::move(prefix));
+  co_return more;
+}
+
+net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id,
+                                            const std::string& subdomain, std::string path,
+                                            std::string prefix) {
+  http::Request& req = ex.request();
+  // Access first, so that a Space the visitor may not see is never woken. A private Space answers
+  // exactly like a missing one.
+  Result<db::RepoRow> row = repos_.Find(id);
+  bool allowed = row.ok();
+  if (!row.ok() && !subdomain.empty()) index_.Forget(subdomain);
+  if (allowed && row->is_private) {
+    Result<service::Caller> who = identity_->Identify(req);
+    allowed = who.ok() && auth::CanRead(*who, *row);
+    // The hub token opened the door; it is the visitor's key to the whole hub, not the app's.
+    if (allowed && identity_->UsesAuthorizationHeader()) {
+      ex.parser().get().erase(boost::beast::http::field::authorization);
+    }
+  }
+  if (!allowed) {
+    http::Response answer = ErrorPage(req, Status::RepoNotFound());
+    const bool more = co_await ex.Respond(std::move(answer));
+    co_return more;
+  }
+  if (!hub_.runtime) {
+    http::Response answer = ErrorPage(
+        req, Status::Unavailable("Spaces do not run on this hub (serve --space-runtime none)")
+                 .WithReason("SpaceNotRunning"));
+    const bool more = co_await ex.Respond(std::move(answer));
+    co_return more;
+  }
+
+  // A visit: activity, and a wake when it sleeps. Held while it starts.
+  SpaceTarget t = hub_.runtime->Visit(row->id);
+  const auto start = Clock::now();
+  if (t.kind == SpaceTarget::Kind::kUnavailable && t.waking) {
+    net::steady_timer timer(ex.stream().get_executor());
+    const bool browser = WantsHtml(req);
+    while (t.kind == SpaceTarget::Kind::kUnavailable && t.waking) {
+      const auto waited = Clock::now() - start;
+      if (browser && waited >= options_.browser_wait) {
+        http::Response answer = WakingPage(req, id.Full(), t.stage);
+        const bool more = co_await ex.Respond(std::move(answer));
+        co_return more;
+      }
+      if (waited >= options_.wake_timeout) {
+        http::Response answer =
+            ErrorPage(req, Status::Unavailable("The Space " + id.Full() +
+                                               " did not start in time (" + t.stage + ")")
+                               .WithReason("SpaceWaking"));
+        const bool more = co_await ex.Respond(std::move(answer));
+        co_return more;
+      }
+      timer.expires_after(options_.poll_interval);
+      auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+      if (ec) co_return false;
+      t = hub_.runtime->Target(row->id);
+    }
+    spdlog::info(
+        "proxy: {} ready after {} ms ({})", id.Full(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(),
+        t.stage);
+  }
+
+  switch (t.kind) {
+    case SpaceTarget::Kind::kUnavailable: {
+      const std::string why = t.stage == "PAUSED"
+                                  ? "The Space " + id.Full() + " is paused by its owner"
+                                  : "The Space " + id.Full() + " is not running (" + t.stage + ")";
+      http::Response answer =
+          ErrorPage(req, Status::Unavailable(why).WithReason("SpaceNotRunning"));
+      const bool more = co_await ex.Respond(std::move(answer));
+      co_return more;
+    }
+    case SpaceTarget::Kind::kStatic: {
+      const bool more = co_await ServeStatic(ex, t.static_root, path);
+      co_return more;
+    }
+    case SpaceTarget::Kind::kApp:
+      break;
+  }
+  AppRoute route;
+  route.instance_key = t.instance_key;
+  route.port = t.port;
+  route.target = path + QueryOf(req);
+  route.forwarded.client_address = req.remote_address;
+  route.forwarded.proto = options_.proto;
+  route.forwarded.host = std::string(req.Header("host"));
+  route.forwarded.prefix = std::move(prefix);
+  const int64_t repo_id = row->id;
+  service::SpaceRuntimeHook* runtime = hub_.runtime;
+  const std::function<void()> visit = [runtime, repo_id] { runtime->Visit(repo_id); };
+  const bool more = co_await forwarder_.Forward(ex, route, visit);
+  co_return more;
+}
+
+net::awaitable<bool> SpaceProxy::ServeStatic(http::Exchange& ex, const std::filesystem::path& root,
+                                             const std::string& raw_path) {
+  http::Request& req = ex.request();
+  if (req.method != http::Method::kGet && req.method != http::Method::kHead) {
+    http::Response r = ErrorPage(req, Status::InvalidArgument("Method not allowed"), 405);
+    r.Header("Allow", "GET, HEAD");
+    const bool more = co_await ex.Respond(std::move(r));
+    co_return more;
+  }
+  std::optional<std::string> path = http::PercentDecode(raw_path, false);
+  // (Plain statements: g++ 12 mishandles temporaries of ?: inside co_await expressions.)
+  http::Response answer;
+  Result<std::filesystem::path> file = Status::EntryNotFound(raw_path);
+  if (path) file = ResolveStaticFile(root, *path);
+  if (file.ok()) {
+    Result<http::Response> opened = StaticFileResponse(*file);
+    if (opened.ok()) {
+      answer = std::move(opened).value();
+    } else {
+      answer = ErrorPage(req, opened.status());
+    }
+  } else {
+    answer = ErrorPage(req, file.status());
+  }
+  const bool more = co_await ex.Respond(std::move(answer));
+  co_return more;
+}
+
+}  // namespace spacehub::proxy

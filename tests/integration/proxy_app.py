@@ -1,0 +1,170 @@
+# The app behind tests/integration/proxy.test.mjs and bench/proxy_vs_nginx.sh: a Python
+# standard-library HTTP/1.1 server (keep-alive) with one endpoint per proxy behaviour under test.
+# It listens on $PORT (inside its Space) or on the port given as argv[1] (the bench's host run).
+import base64
+import hashlib
+import json
+import os
+import socket
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # header and body are separate writes
+
+    def log_message(self, *args):
+        pass
+
+    def send_text(self, status, text, ctype="text/plain"):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def read_body(self):
+        h = hashlib.sha256()
+        size = 0
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            while True:
+                line = self.rfile.readline()
+                n = int(line.split(b";")[0].strip(), 16)
+                if n == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                left = n
+                while left:
+                    piece = self.rfile.read(min(left, 1 << 16))
+                    if not piece:
+                        raise ConnectionError("short chunk")
+                    h.update(piece)
+                    size += len(piece)
+                    left -= len(piece)
+                self.rfile.readline()
+        else:
+            left = int(self.headers.get("Content-Length", "0"))
+            while left:
+                piece = self.rfile.read(min(left, 1 << 16))
+                if not piece:
+                    raise ConnectionError("short body")
+                h.update(piece)
+                size += len(piece)
+                left -= len(piece)
+        return size, h.hexdigest()
+
+    def do_POST(self):
+        if self.path.startswith("/upload"):
+            size, digest = self.read_body()
+            self.send_text(200, json.dumps({"size": size, "sha256": digest}), "application/json")
+        else:
+            self.send_text(404, "no such endpoint")
+
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "19")
+        self.end_headers()
+
+    def do_GET(self):
+        p = self.path
+        if p.startswith("/headers"):
+            self.send_text(200, json.dumps({"path": p, "headers": dict(self.headers.items())}),
+                           "application/json")
+        elif p.startswith("/chunked"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(5):
+                piece = ("part %d\n" % i).encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                time.sleep(0.1)
+            self.wfile.write(b"0\r\n\r\n")
+        elif p.startswith("/sse"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for i in range(5):
+                self.wfile.write(("data: %d %f\n\n" % (i, time.time())).encode())
+                self.wfile.flush()
+                time.sleep(0.3)
+            self.close_connection = True
+        elif p.startswith("/die"):
+            # Promises 100000 bytes, sends 10, then the connection is cut (as when the app dies).
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"0123456789")
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.close()
+            self.close_connection = True
+        elif p.startswith("/hang"):
+            time.sleep(30)
+            self.close_connection = True
+        elif p.startswith("/garbage"):
+            self.wfile.write(b"THIS IS NOT HTTP\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+        elif p.startswith("/ws"):
+            self.websocket()
+        else:
+            self.send_text(200, "hello from the app\n")
+
+    def websocket(self):
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        while True:
+            head = self.rfile.read(2)
+            if len(head) < 2:
+                return
+            opcode = head[0] & 0x0F
+            n = head[1] & 0x7F
+            if n == 126:
+                n = int.from_bytes(self.rfile.read(2), "big")
+            elif n == 127:
+                n = int.from_bytes(self.rfile.read(8), "big")
+            mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+            payload = bytearray(self.rfile.read(n))
+            for i in range(len(payload)):
+                payload[i] ^= mask[i % 4]
+            if opcode == 8:  # close: answer and end
+                self.wfile.write(b"\x88\x00")
+                self.wfile.flush()
+                return
+            if payload == b"drop":
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            out = bytes([0x80 | opcode])
+            if len(payload) < 126:
+                out += bytes([len(payload)])
+            else:
+                out += bytes([126]) + len(payload).to_bytes(2, "big")
+            self.wfile.write(out + bytes(payload))
+            self.wfile.flush()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+
+
+port = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("PORT", "7860"))
+Server(("127.0.0.1" if len(sys.argv) > 1 else "0.0.0.0", port), Handler).serve_forever()
