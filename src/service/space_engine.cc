@@ -90,13 +90,6 @@ SpaceEngineStatus SpaceEngine::Status(int64_t repo_id, const std::string& head_s
   return v.status;
 }
 
-std::optional<fs::path> SpaceEngine::StaticRoot(int64_t repo_id) {
-  std::lock_guard lock(mu_);
-  auto it = views_.find(repo_id);
-  if (it == views_.end() || it->second.static_root.empty()) return std::nullopt;
-  return it->second.static_root;
-}
-
 SpaceTarget SpaceEngine::Target(int64_t repo_id) {
   std::lock_guard lock(mu_);
   SpaceTarget t;
@@ -118,7 +111,8 @@ SpaceTarget SpaceEngine::Target(int64_t repo_id) {
       t.port = v.port;
     }
   }
-  t.waking = t.stage == "BUILDING" || t.stage == "APP_STARTING";
+  t.waking = t.stage == "BUILDING" || t.stage == "APP_STARTING" ||
+             (t.stage == "SLEEPING" && wake_.count(repo_id) > 0);
   return t;
 }
 
@@ -140,6 +134,7 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   v.port = sp.state.has_old ? sp.old_port : static_cast<int>(sp.config.app_port);
   v.instance_key = sp.state.has_old ? sp.old_key : sp.key;
   std::lock_guard lock(mu_);
+  if (v.status.stage != "SLEEPING") wake_.erase(repo_id);
   views_[repo_id] = std::move(v);
 }
 

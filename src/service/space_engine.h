@@ -62,7 +62,6 @@ class SpaceEngine final : public SpaceRuntimeHook {
                            int64_t generation) override;
   void Notify(int64_t repo_id) override;
   std::filesystem::path LogPath(const std::string& repo_uid, bool build) const override;
-  std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) override;
   SpaceTarget Visit(int64_t repo_id) override;
   SpaceTarget Target(int64_t repo_id) override;
   Result<int> OpenAppSocket(const std::string& instance_key, int port) override;

@@ -46,7 +46,9 @@ void SpaceEngine::UpdateSleep(const db::RepoRow& row, const db::SpaceSettingsRow
   int64_t last_visit = 0;
   {
     std::lock_guard lock(mu_);
-    wake_requested = wake_.erase(row.id) > 0;
+    // Kept until the published stage is no longer SLEEPING (Publish), so visitors polling Target
+    // in the meantime see a Space that is waking, not one that sleeps.
+    wake_requested = wake_.count(row.id) > 0;
     if (auto it = last_visit_.find(row.id); it != last_visit_.end()) last_visit = it->second;
   }
   const EngineState& s = sp.state;

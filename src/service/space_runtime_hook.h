@@ -44,8 +44,6 @@ class SpaceRuntimeHook {
                                    int64_t generation) = 0;
   // Something about this Space changed (commit, settings): reconcile it soon.
   virtual void Notify(int64_t repo_id) = 0;
-  // The checked-out files of a static Space that is RUNNING; nullopt otherwise.
-  virtual std::optional<std::filesystem::path> StaticRoot(int64_t repo_id) = 0;
   // The build or run log of a Space (repo uid); the file may not exist yet.
   virtual std::filesystem::path LogPath(const std::string& repo_uid, bool build) const = 0;
 

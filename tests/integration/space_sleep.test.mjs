@@ -1,6 +1,7 @@
 // Sleep after inactivity (issue #6, the engine's side): a Space with a short sleep time stops its
 // processes and reports SLEEPING, stays asleep across a hub restart, and a commit or a restart wakes
-// it; a pause while asleep wins. Waking by a visit goes through the proxy (proxy.test.mjs).
+// it; a pause while asleep wins. A visit through the proxy wakes it (50 at once: one start), but
+// never a paused Space.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
@@ -64,6 +65,48 @@ test("a commit wakes a sleeping Space, which sleeps again when left alone", { sk
   assert.ok(spaceProcesses(name).length > 0);
   await waitStage(hub, name, ["SLEEPING"], 15_000);
   await waitNoProcesses(name);
+});
+
+const startsInRunLog = async () => {
+  const r = await hub.api("GET", spacePath(`admin/${name}`, "/logs/run?follow=false&tail=100000"), { token: hub.token });
+  return (r.text.match(/spacehub: starting/g) ?? []).length;
+};
+
+test("a visit wakes a sleeping Space: 50 simultaneous requests, one start, 50 answers", { skip }, async () => {
+  await waitStage(hub, name, ["SLEEPING"], 15_000);
+  await waitNoProcesses(name);
+  const before = await startsInRunLog();
+  const url = `${hub.endpoint}/spaces/admin/${name}/app/`;
+  const t0 = Date.now();
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), (e) => ({ status: 0, text: String(e.cause ?? e) })),
+    ),
+  );
+  const wakeMs = Date.now() - t0;
+  for (const a of answers) {
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.text, `hello from admin/${name}`);
+  }
+  assert.equal(await startsInRunLog(), before + 1, "one start for 50 visits");
+  assert.equal((await runtime(hub, name)).stage, "RUNNING");
+  console.log(`# woke by 50 simultaneous visits in ${wakeMs} ms`);
+});
+
+test("a visit never wakes a paused Space", { skip }, async () => {
+  await waitStage(hub, name, ["SLEEPING", "RUNNING"], 15_000);
+  const p = await hub.api("POST", spacePath(`admin/${name}`, "/pause"), { token: hub.token });
+  assert.equal(p.status, 200, p.text);
+  await waitNoProcesses(name);
+  const r = await fetch(`${hub.endpoint}/spaces/admin/${name}/app/`);
+  assert.notEqual(r.status, 200);
+  await r.text();
+  await new Promise((res) => setTimeout(res, 1000));
+  assert.equal((await runtime(hub, name)).stage, "PAUSED");
+  assert.deepEqual(spaceProcesses(name), []);
+  const restart = await hub.api("POST", spacePath(`admin/${name}`, "/restart"), { token: hub.token });
+  assert.equal(restart.status, 200, restart.text);
+  await waitStage(hub, name, ["RUNNING"]);
 });
 
 test("pausing a sleeping Space keeps it paused; a restart starts it", { skip }, async () => {
