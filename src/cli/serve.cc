@@ -205,6 +205,12 @@ int Serve(const ServeOptions& o) {
   }
   std::fflush(stdout);
   if (engine) {
+    // Spaces reach this hub's API at HF_ENDPOINT from inside their own network (no relay).
+    service::SpaceEngine::HubInside inside;
+    inside.port = server.port();
+    inside.add = [&server](int fd) { return server.AddListener(fd); };
+    inside.remove = [&server](int id) { server.RemoveListener(id); };
+    engine->ServeHubInside(std::move(inside));
     engine->Start();
     spdlog::info("space runtime: local (bubblewrap), Docker Spaces {}",
                  !have_podman ? "unavailable (no podman)" : "with podman");

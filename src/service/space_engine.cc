@@ -21,6 +21,10 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
+int SpaceEngine::HubInsidePort(int app_port) const {
+  return inside_.port != app_port ? inside_.port : inside_.port + 1;
+}
+
 SpaceEngine::SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngineOptions options)
     : hub_(hub),
       backend_(backend),
@@ -571,6 +575,10 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   fs::create_directories(spec.log_path.parent_path(), ec);
   spec.port = id.port;
   spec.env = runtime::BuildSpaceEnv(id, variables, secrets);
+  if (inside_.add) {
+    spec.env.emplace_back("HF_ENDPOINT",
+                          "http://127.0.0.1:" + std::to_string(HubInsidePort(id.port)));
+  }
   std::vector<std::string> values;
   for (auto& [k, v] : secrets) values.push_back(v);
   spec.redactor = runtime::Redactor(std::move(values));
@@ -594,7 +602,20 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   runtime::AppendLine(spec.log_path, std::to_string(NowMillis()) + " spacehub: starting " +
                                          row.repo.Full() + " (" + sp.config.sdk + ", commit " +
                                          sp.state.target_sha.substr(0, 12) + ")");
-  return backend_.Start(spec);
+  SH_TRY(backend_.Start(spec));
+  if (inside_.add) {
+    // The hub inside the Space's own network; a Space that cannot have it still runs.
+    Result<int> fd = backend_.ListenInside(spec.key, HubInsidePort(id.port));
+    Result<int> listener = fd.ok() ? inside_.add(*fd) : fd.status();
+    if (listener.ok()) {
+      inside_listeners_[spec.key] = *listener;
+    } else {
+      runtime::AppendLine(spec.log_path, std::to_string(NowMillis()) +
+                                             " spacehub: HF_ENDPOINT is not reachable inside: " +
+                                             listener.status().message());
+    }
+  }
+  return spacehub::Status::Ok();
 }
 
 }  // namespace spacehub::service

@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -54,6 +55,18 @@ class SpaceEngine final : public SpaceRuntimeHook {
  public:
   SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngineOptions options);
   ~SpaceEngine() override;
+
+  // How a Space reaches this hub at HF_ENDPOINT=http://127.0.0.1:<port> from inside its own
+  // network: the engine makes a listening socket inside each instance
+  // (RuntimeBackend::ListenInside) and hands it to `add`, which serves the hub's API on it
+  // (http::Server::AddListener) and returns an id for `remove` when the instance stops. Call before
+  // Start(); without it no HF_ENDPOINT is set.
+  struct HubInside {
+    int port = 0;
+    std::function<Result<int>(int fd)> add;
+    std::function<void(int id)> remove;
+  };
+  void ServeHubInside(HubInside inside) { inside_ = std::move(inside); }
 
   void Start();  // starts the reconcile thread
   void Stop();   // stops the thread, waits for builds, stops every instance
@@ -122,7 +135,9 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void StopOld(Space& sp, bool drain);  // drain: let it finish its requests first
   void StopEverything(Space& sp);
   void StopDrained(Space& sp);
-  void StopKey(const std::string& key);  // stops one instance and frees its GPUs
+  void StopKey(const std::string& key);  // stops one instance, frees its GPUs and hub listener
+  // The port the hub listens on inside a Space: its own port, unless the app uses that one.
+  int HubInsidePort(int app_port) const;
   void Reconcile(const db::RepoRow& row);
   void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
              EngineAction action, const EngineDesired& want);
@@ -155,6 +170,8 @@ class SpaceEngine final : public SpaceRuntimeHook {
   std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
   bool swept_ = false;  // loop thread only: the first pass removed dirs of Spaces deleted before
   GpuAllocator gpus_;   // loop thread only
+  HubInside inside_;    // set before Start()
+  std::map<std::string, int> inside_listeners_;  // instance key -> listener id; loop thread only
   std::thread thread_;
 };
 

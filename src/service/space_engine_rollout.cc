@@ -8,6 +8,10 @@
 namespace spacehub::service {
 
 void SpaceEngine::StopKey(const std::string& key) {
+  if (auto it = inside_listeners_.find(key); it != inside_listeners_.end()) {
+    if (inside_.remove) inside_.remove(it->second);
+    inside_listeners_.erase(it);
+  }
   backend_.Stop(key);
   gpus_.Release(key);
 }

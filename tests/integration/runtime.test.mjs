@@ -27,6 +27,16 @@ env = dict(os.environ)
 env["_uid"] = os.getuid()
 env["_cwd"] = os.getcwd()
 env["_probe_exists"] = os.path.exists(os.environ.get("PROBE_PATH", "/nonexistent"))
+# The hub's API from inside the Space's own network, at HF_ENDPOINT (retried: the hub starts
+# listening there right after the sandbox exists).
+import time, urllib.request
+for _ in range(40):
+    try:
+        env["_hub_status"] = urllib.request.urlopen(os.environ["HF_ENDPOINT"] + "/api/models?limit=1", timeout=2).status
+        break
+    except Exception as e:
+        env["_hub_status"] = repr(e)
+        time.sleep(0.05)
 with open("/data/env.json", "w") as f:
     json.dump(env, f)
 print("starting; the secret is " + os.environ.get("MY_SECRET", ""), flush=True)
@@ -119,6 +129,8 @@ test("a Python app reaches RUNNING in its sandbox with its env, secret and /data
   assert.equal(env._uid, 1000);
   assert.equal(env._cwd, "/app");
   assert.equal(env._probe_exists, false, "the hub's database is visible inside the Space");
+  assert.match(env.HF_ENDPOINT, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(env._hub_status, 200, "the hub's API is reachable at HF_ENDPOINT inside the Space");
   const run = await logs(names.app, "run");
   assert.ok(run.some((l) => l.includes("the secret is ***")), run.join("\n"));
   const build = await logs(names.app, "build");
