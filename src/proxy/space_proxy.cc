@@ -185,7 +185,7 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
       co_return more;
     }
     case SpaceTarget::Kind::kStatic: {
-      const bool more = co_await ServeStatic(ex, t.static_root, path);
+      const bool more = co_await ServeStatic(ex, t.static_root, t.static_head, path);
       co_return more;
     }
     case SpaceTarget::Kind::kApp:
@@ -207,7 +207,7 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
 }
 
 net::awaitable<bool> SpaceProxy::ServeStatic(http::Exchange& ex, const std::filesystem::path& root,
-                                             const std::string& raw_path) {
+                                             const std::string& head, const std::string& raw_path) {
   http::Request& req = ex.request();
   if (req.method != http::Method::kGet && req.method != http::Method::kHead) {
     http::Response r = ErrorPage(req, Status::InvalidArgument("Method not allowed"), 405);
@@ -221,7 +221,7 @@ net::awaitable<bool> SpaceProxy::ServeStatic(http::Exchange& ex, const std::file
   Result<std::filesystem::path> file = Status::EntryNotFound(raw_path);
   if (path) file = ResolveStaticFile(root, *path);
   if (file.ok()) {
-    Result<http::Response> opened = StaticFileResponse(*file);
+    Result<http::Response> opened = StaticFileResponse(*file, head);
     if (opened.ok()) {
       answer = std::move(opened).value();
     } else {

@@ -63,7 +63,7 @@ class SpaceProxy final {
                                           const std::string& subdomain, std::string path,
                                           std::string prefix);
   boost::asio::awaitable<bool> ServeStatic(http::Exchange& ex, const std::filesystem::path& root,
-                                           const std::string& raw_path);
+                                           const std::string& head, const std::string& raw_path);
 
   service::Hub& hub_;
   const ProxyOptions options_;

@@ -1,5 +1,9 @@
 #include "proxy/static_site.h"
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "http/content_type.h"
@@ -31,7 +35,33 @@ Result<fs::path> ResolveStaticFile(const fs::path& root, std::string_view path) 
   return full;
 }
 
-Result<http::Response> StaticFileResponse(const fs::path& file) {
+std::string InjectIntoHead(std::string html, std::string_view head) {
+  std::string lower = html.substr(0, std::min<size_t>(html.size(), 64 * 1024));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t at = 0;
+  for (size_t pos = lower.find("<head"); pos != std::string::npos;
+       pos = lower.find("<head", pos + 1)) {
+    char next = pos + 5 < lower.size() ? lower[pos + 5] : '\0';
+    if (next != '>' && !std::isspace(static_cast<unsigned char>(next))) continue;  // <header>
+    size_t end = lower.find('>', pos);
+    if (end != std::string::npos) at = end + 1;
+    break;
+  }
+  html.insert(at, head);
+  return html;
+}
+
+Result<http::Response> StaticFileResponse(const fs::path& file, std::string_view head) {
+  const std::string ext = file.extension().string();
+  if (!head.empty() && (ext == ".html" || ext == ".htm")) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Status::EntryNotFound(file.filename().string());
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    http::Response r = http::Response::Text(InjectIntoHead(std::move(html), head), 200,
+                                            "text/html; charset=utf-8");
+    r.Header("Cache-Control", "no-cache");
+    return r;
+  }
   http::Response r;
   SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(file.string()));
   r.Header("Content-Type", http::ContentTypeFor(file.string()));

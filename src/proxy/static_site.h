@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -18,6 +19,11 @@ Result<std::filesystem::path> ResolveStaticFile(const std::filesystem::path& roo
                                                 std::string_view path);
 
 // The response for a resolved file: its content type, Range allowed, revalidated on each visit.
-Result<http::Response> StaticFileResponse(const std::filesystem::path& file);
+// HTML pages get `head` (the Space's window.huggingface script) at the start of their <head>.
+Result<http::Response> StaticFileResponse(const std::filesystem::path& file,
+                                          std::string_view head = {});
+
+// `head` put right after the opening <head ...> tag of `html`, or before everything without one.
+std::string InjectIntoHead(std::string html, std::string_view head);
 
 }  // namespace spacehub::proxy

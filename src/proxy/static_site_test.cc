@@ -58,5 +58,15 @@ TEST_F(StaticSiteTest, ResponseHasTypeAndRanges) {
   EXPECT_EQ(r->file->length(), 11u);
 }
 
+TEST(StaticHeadTest, TheHeadScriptGoesIntoTheHeadOfHtmlPages) {
+  EXPECT_EQ(InjectIntoHead("<html><head><title>x</title></head></html>", "<s>"),
+            "<html><head><s><title>x</title></head></html>");
+  EXPECT_EQ(InjectIntoHead("<HTML><HEAD lang=en>t</HEAD>", "<s>"),
+            "<HTML><HEAD lang=en><s>t</HEAD>");
+  // <header> is not <head>; a page without a head gets it first.
+  EXPECT_EQ(InjectIntoHead("<header>h</header>", "<s>"), "<s><header>h</header>");
+  EXPECT_EQ(InjectIntoHead("", "<s>"), "<s>");
+}
+
 }  // namespace
 }  // namespace spacehub::proxy

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "core/time_util.h"
 #include "runtime/process.h"
@@ -17,6 +18,21 @@ std::string JoinLines(const std::vector<std::string>& lines) {
   std::string s;
   for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l;
   return s;
+}
+
+// What the Hub gives static Spaces' pages: window.huggingface.variables. The JSON is made safe
+// inside a <script> element ("<" escaped, so no value can close it).
+std::string StaticHead(db::MetadataStore& db, int64_t repo_id) {
+  nlohmann::json vars = nlohmann::json::object();
+  auto entries = db.ListSpaceEntries(repo_id, db::SpaceEntryKind::kVariable);
+  if (entries.ok()) {
+    for (const auto& e : *entries) vars[e.key] = e.value;
+  }
+  std::string json = nlohmann::json{{"variables", vars}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string safe;
+  for (char c : json) safe += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return "<script>window.huggingface = " + safe + ";</script>";
 }
 
 }  // namespace
@@ -109,6 +125,7 @@ SpaceTarget SpaceEngine::Target(int64_t repo_id) {
     if (!v.static_root.empty()) {
       t.kind = SpaceTarget::Kind::kStatic;
       t.static_root = v.static_root;
+      t.static_head = v.static_head;
     } else {
       t.kind = SpaceTarget::Kind::kApp;
       t.instance_key = v.instance_key;
@@ -134,7 +151,10 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   v.status.message = sp.message;
   v.target_sha = sp.state.target_sha;
   v.target_generation = sp.state.target_generation;
-  if (sp.state.stage == "RUNNING" && !sp.state.runs_process) v.static_root = sp.build_dir;
+  if (sp.state.stage == "RUNNING" && !sp.state.runs_process) {
+    v.static_root = sp.build_dir;
+    v.static_head = sp.static_head;
+  }
   v.port = sp.state.has_old ? sp.old_port : static_cast<int>(sp.config.app_port);
   v.instance_key = sp.state.has_old ? sp.old_key : sp.key;
   std::lock_guard lock(mu_);
@@ -457,6 +477,7 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
     // A static Space has nothing to run: its files are ready to be served (see 0004-runtime.md).
     s.stage = "RUNNING";
     sp.message = "Static Space: its files are served as they are";
+    sp.static_head = StaticHead(hub_.db, row.id);
     StopOld(sp, /*drain=*/true);
     return;
   }

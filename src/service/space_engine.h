@@ -108,6 +108,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
     bool sleeping_loaded = false;
     int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
     bool holds_gpus = false;    // its current instance was given GPU devices
+    std::string static_head;    // static Spaces: the window.huggingface script of this start
   };
 
   // What Status() reports: published by the loop thread after each step.
@@ -116,6 +117,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
     std::string target_sha;
     int64_t target_generation = -1;
     std::filesystem::path static_root;  // set while a static Space is RUNNING
+    std::string static_head;            // its window.huggingface script
     int port = 0;                       // the app's port while it is RUNNING
     std::string instance_key;           // the instance that serves visitors now
   };

@@ -30,6 +30,9 @@ struct SpaceTarget {
   };
   Kind kind = Kind::kUnavailable;
   std::filesystem::path static_root;
+  // kStatic: a <script> that sets window.huggingface.variables (the Space's variables, never its
+  // secrets), for the server to put into the HTML pages it serves.
+  std::string static_head;
   std::string instance_key;
   int port = 0;
   std::string stage;    // the runtime stage now (RUNNING, SLEEPING, APP_STARTING, PAUSED…)

@@ -95,7 +95,11 @@ before(async () => {
       { path: "README.md", content: "---\nsdk: gradio\nstartup_duration_timeout: 3s\n---\n" },
       { path: "app.py", content: "import time\nprint('thinking', flush=True)\ntime.sleep(600)\n" },
     ]),
-    createSpace(names.stat, [{ path: "index.html", content: "<h1>hi</h1>\n" }], { sdk: "static" }),
+    createSpace(names.stat, [{ path: "index.html", content: "<h1>hi</h1>\n" }], {
+      sdk: "static",
+      variables: [{ key: "GREETING", value: "hi </script><b>" }],
+      secrets: [{ key: "STATIC_SECRET", value: SECRET }],
+    }),
   ]);
 });
 
@@ -224,7 +228,12 @@ test("a static Space is RUNNING without any process", { skip: !HAVE_BWRAP && "no
   const page = await hub.api("GET", `/spaces/admin/${names.stat}/app/`);
   assert.equal(page.status, 200, page.text);
   assert.match(page.headers.get("content-type"), /text\/html/);
-  assert.equal(page.text, "<h1>hi</h1>\n");
+  // The Hub's window.huggingface.variables, put first (the page has no <head>); never a secret,
+  // and no variable value can close the script element.
+  const m = /^<script>window\.huggingface = (.*?);<\/script><h1>hi<\/h1>\n$/s.exec(page.text);
+  assert.ok(m, page.text);
+  assert.deepEqual(JSON.parse(m[1]), { variables: { GREETING: "hi </script><b>" } });
+  assert.ok(!page.text.includes(SECRET));
   for (const bad of ["../../../hub.db", "..%2F..%2Fhub.db", ".spacehub-build-ok", "missing.html"]) {
     const r = await hub.api("GET", `/spaces/admin/${names.stat}/app/${bad}`);
     assert.equal(r.status, 404, `${bad}: ${r.status}`);
