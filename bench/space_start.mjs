@@ -123,6 +123,7 @@ async function waitAll(hub, ids, stages, timeoutMs) {
 }
 
 const hub = await startHub({ args: ["--space-runtime", "local", "--space-min-sleep-seconds", "1"] });
+hub.api("GET", "/api/whoami-v2", { token: hub.token }); // warm
 try {
   // 1. Static Space: every commit is checked out and served; no process.
   const statId = await create(hub, "static", [{ path: "index.html", content: "<h1>0</h1>" }]);
@@ -140,6 +141,28 @@ try {
   console.log(`python app alone (spawn->accept) ms: ${alone.map((x) => x.toFixed(1)).join(" ")} (median ${median(alone).toFixed(1)})`);
   console.log(`python commit->RUNNING ms: ${pys.map((x) => x.toFixed(1)).join(" ")} (median ${median(pys).toFixed(1)})`);
   console.log(`python hub overhead beyond the app's start (median): ${(median(pys) - median(alone)).toFixed(1)} ms (goal < 100)`);
+
+  // 2b. Wake to first byte through the proxy: a sleeping Python app (sleep time 1 s) vs the app's
+  // own start; a static Space has no process, so its "wake" is its first byte.
+  const wakes = [];
+  const sleepy = await create(hub, "gradio", [{ path: "app.py", content: APP("sleepy") }], { hardware: "cpu-upgrade", sleepTimeSeconds: 1 });
+  for (let i = 0; i < RUNS; i++) {
+    await waitAll(hub, [sleepy], ["SLEEPING"], 60_000);
+    const t0 = now();
+    const r = await fetch(`${hub.endpoint}/spaces/${sleepy}/app/`);
+    await r.text();
+    if (r.status !== 200) throw new Error(`wake: ${r.status}`);
+    wakes.push(ms(now() - t0));
+  }
+  const firstBytes = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = now();
+    const r = await fetch(`${hub.endpoint}/spaces/${statId}/app/`);
+    await r.text();
+    firstBytes.push(ms(now() - t0));
+  }
+  console.log(`python wake to first byte ms: ${wakes.map((x) => x.toFixed(1)).join(" ")} (median ${median(wakes).toFixed(1)}; beyond the app's own start: ${(median(wakes) - median(alone)).toFixed(1)} ms, goal < 50)`);
+  console.log(`static first byte through the proxy ms: ${firstBytes.map((x) => x.toFixed(1)).join(" ")} (static Spaces run no process and never sleep)`);
 
   // 3. Hub memory with RUNNING Python Spaces.
   const rss0 = rssKiB(hub.child.pid);
