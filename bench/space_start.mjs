@@ -45,13 +45,13 @@ const accepts = (port) =>
     s.on("error", () => resolve(false));
   });
 
-// The app alone: python3 app.py on the host, until it accepts a connection (polled every 1 ms).
+// The app alone: /usr/bin/python3 app.py on the host (the interpreter Spaces' venvs use), until it accepts a connection (polled every 1 ms).
 async function appAlone() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-app-"));
   writeFileSync(path.join(dir, "app.py"), APP("alone"));
   const port = await freePort();
   const t0 = now();
-  const child = spawn("python3", ["app.py"], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: "ignore" });
+  const child = spawn("/usr/bin/python3", ["app.py"], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: "ignore" });
   while (!(await accepts(port))) await sleep(1);
   const t = ms(now() - t0);
   child.kill("SIGKILL");

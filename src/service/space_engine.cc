@@ -177,11 +177,8 @@ void SpaceEngine::Loop() {
     for (int64_t id : some) {
       if (!spaces_state_.count(id)) full = true;
     }
-    bool starting = false;
-    bool building = false;
     for (const auto& [id, sp] : spaces_state_) {
-      if (sp->state.stage == "APP_STARTING") starting = true, some.insert(id);
-      if (sp->state.building) building = true;
+      if (sp->state.stage == "APP_STARTING") some.insert(id);
     }
     try {
       if (full) {
@@ -193,8 +190,14 @@ void SpaceEngine::Loop() {
     } catch (const std::exception& e) {
       spdlog::error("space runtime: reconcile pass failed: {}", e.what());
     }
-    // Apps being started are probed often, so a wake answers soon after the app does; builds
-    // nudge the loop when they end; everything else waits for the next full pass.
+    // Apps being started (as of this pass) are probed often, so a wake answers soon after the app
+    // does; builds nudge the loop when they end; everything else waits for the next full pass.
+    bool starting = false;
+    bool building = false;
+    for (const auto& [id, sp] : spaces_state_) {
+      starting = starting || sp->state.stage == "APP_STARTING";
+      building = building || sp->state.building;
+    }
     auto wait = starting   ? std::chrono::milliseconds(10)
                 : building ? std::chrono::milliseconds(200)
                            : options_.interval;
@@ -340,6 +343,12 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
       sp.error.clear();
       sp.message = "Asleep after its sleep time without visitors; the next visit wakes it";
       return;
+    case EngineAction::kWake:
+      s.stage = "APP_STARTING";
+      s.next_start_at = 0;
+      s.crashes = 0;
+      sp.message = "Waking: starting the app";
+      return;
     case EngineAction::kNoCommit:
       stop_instance();
       s.stage = "NO_APP_FILE";
@@ -362,6 +371,7 @@ void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& sett
         stop_instance();
       }
       s.building = true;
+      s.has_build = false;
       s.stage = "BUILDING";
       s.target_sha = *want.head_sha;
       s.target_generation = want.generation;
@@ -483,6 +493,7 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
   }
   s.stage = "APP_STARTING";
   s.next_start_at = 0;
+  s.has_build = true;
   sp.message = "Built; starting the app";
 }
 

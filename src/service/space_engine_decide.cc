@@ -19,8 +19,13 @@ EngineAction DecideNext(const EngineDesired& want, const EngineState& s, const E
     return (s.has_instance || s.has_old || s.stage != "SLEEPING") ? EngineAction::kSleep
                                                                   : EngineAction::kNothing;
   }
-  // Waking (SLEEPING, not wanted any more) goes through the build step, which reuses the
-  // completed build of the commit and starts it.
+  // Waking (SLEEPING, not wanted any more): straight to the start when the build of the same
+  // commit and generation is at hand; otherwise (after a hub restart) through the build step,
+  // which reuses the completed build.
+  if (s.stage == "SLEEPING" && s.has_build && *want.head_sha == s.target_sha &&
+      want.generation == s.target_generation) {
+    return EngineAction::kWake;
+  }
   if (*want.head_sha != s.target_sha || want.generation != s.target_generation ||
       s.stage == "PAUSED" || s.stage == "NO_APP_FILE" || s.stage == "SLEEPING" || s.stage.empty()) {
     return EngineAction::kBuild;
@@ -57,6 +62,8 @@ const char* EngineActionName(EngineAction a) {
       return "stop";
     case EngineAction::kSleep:
       return "sleep";
+    case EngineAction::kWake:
+      return "wake";
     case EngineAction::kNoCommit:
       return "no-commit";
     case EngineAction::kBuild:

@@ -25,6 +25,7 @@ struct EngineState {
   bool has_instance = false;       // the backend runs (or ran) an instance for it
   bool has_old = false;      // a rollout: the previous version keeps serving until this one answers
   bool runs_process = true;  // false for static Spaces: nothing to start
+  bool has_build = false;    // the build of target_sha is done and known (dir, config)
   int crashes = 0;           // consecutive crashes since the last healthy run
   int64_t next_start_at = 0;  // backoff: (re)start no earlier than this (epoch millis)
   int64_t started_at = 0;     // when the current instance started
@@ -42,6 +43,7 @@ enum class EngineAction {
   kSleep,           // idle past its sleep time: stop the instance, stage SLEEPING
   kNoCommit,        // no commit: stop, stage NO_APP_FILE
   kBuild,           // new commit or generation: (re)build — or reuse the build — then start
+  kWake,            // woken with its build at hand: straight to starting it
   kStart,           // start the built app (first start, or after the backoff)
   kMarkRunning,     // it answers: RUNNING, crash count cleared
   kStartupTimeout,  // it never answered in time: stop, RUNTIME_ERROR

@@ -64,8 +64,12 @@ TEST(EngineDecideTest, SleepStopsOnceThenWakesThroughTheBuildStep) {
   EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kNothing);
   // After a hub restart the engine knows nothing yet: it stays asleep rather than building.
   EXPECT_EQ(DecideNext(w, EngineState{}, {}, 0), EngineAction::kSleep);
-  // Woken: the build step reuses the completed build and starts it.
+  // Woken after a hub restart: the build step reuses the completed build and starts it.
   EXPECT_EQ(DecideNext(Want(), asleep, {}, 0), EngineAction::kBuild);
+  // Woken with its build at hand: straight to the start; a new commit still builds.
+  asleep.has_build = true;
+  EXPECT_EQ(DecideNext(Want(), asleep, {}, 0), EngineAction::kWake);
+  EXPECT_EQ(DecideNext(Want("bbb"), asleep, {}, 0), EngineAction::kBuild);
 }
 
 TEST(EngineDecideTest, PauseWinsOverSleep) {
