@@ -170,6 +170,7 @@ int Serve(const ServeOptions& o) {
     eo.python.pip_index_url = o.space_pip_index_url;
     eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
     eo.python.wheelhouse = o.space_wheelhouse;
+    eo.python.venv_template = std::filesystem::path(o.data_dir) / "cache" / "venv-template";
     eo.python.cgroups = backend->cgroups();
     eo.python.limits.pids = o.space_pids_limit;
     eo.python.limits.memory_bytes = *build_memory;

@@ -1,6 +1,8 @@
 #include "runtime/builder.h"
 
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <sstream>
 
 #include "core/crypto.h"
@@ -93,13 +95,15 @@ Status BuildPython(const fs::path& dir, const fs::path& log_path,
                  {"LANG", "C.UTF-8"},
                  {"PIP_NO_INPUT", "1"}};
   if (!sandboxed) fs::create_directories(dir / ".home");
-  auto run = [&](std::vector<std::string> argv, std::chrono::seconds timeout) -> Status {
+  // Runs one build command with `app` as the build directory (/app inside the sandbox).
+  auto run_in = [&](const fs::path& app, std::vector<std::string> argv,
+                    std::chrono::seconds timeout) -> Status {
     AppendLine(log_path, "$ " + Join(argv));
     SpawnOptions so;
     if (sandboxed) {
       SandboxSpec sb;
       sb.bwrap = options.bwrap;
-      sb.app_dir = dir;
+      sb.app_dir = app;
       sb.app_writable = true;
       sb.share_net = !options.pip_index_url.empty();
       if (!options.wheelhouse.empty()) sb.ro_extra.push_back(options.wheelhouse);
@@ -107,11 +111,11 @@ Status BuildPython(const fs::path& dir, const fs::path& log_path,
       so.argv = BwrapArgv(sb);
     } else {
       so.argv = std::move(argv);
-      so.cwd = dir;
+      so.cwd = app;
     }
     so.env = env;
     // One cgroup per build directory (builds of different commits may overlap).
-    const std::string key = "build-" + Sha256Hex(dir.string()).substr(0, 16);
+    const std::string key = "build-" + Sha256Hex(app.string()).substr(0, 16);
     const bool limited = options.cgroups && options.cgroups->enabled() && options.limits.any();
     if (limited) {
       SH_ASSIGN_OR_RETURN(so.join_cgroups, options.cgroups->Create(key, options.limits));
@@ -127,12 +131,41 @@ Status BuildPython(const fs::path& dir, const fs::path& log_path,
     }
     return Status::Ok();
   };
+  auto run = [&](std::vector<std::string> argv, std::chrono::seconds timeout) {
+    return run_in(dir, std::move(argv), timeout);
+  };
   fs::path req = dir / "requirements.txt";
   if (!fs::exists(req) || !HasRequirements(req)) {
-    // Nothing to install: a venv without pip takes milliseconds rather than seconds (ensurepip
-    // is what is slow), which is most of a small app's commit-to-RUNNING time.
-    SH_TRY(run({options.python.string(), "-m", "venv", "--without-pip", (root / ".venv").string()},
-               std::chrono::seconds(120)));
+    // Nothing to install: a venv without pip (ensurepip is what takes seconds). Such a venv is the
+    // same for every app — links to the system interpreter, made at /app/.venv — so the hub makes
+    // it once and copies it into each build: most of a small app's commit-to-RUNNING time.
+    const std::vector<std::string> make = {options.python.string(), "-m", "venv", "--without-pip",
+                                           (root / ".venv").string()};
+    if (options.venv_template.empty() || !sandboxed) {
+      SH_TRY(run(make, std::chrono::seconds(120)));
+    } else {
+      static std::mutex template_mu;  // builds run on several threads; one template per hub
+      std::lock_guard lock(template_mu);
+      const fs::path& tmpl = options.venv_template;
+      const fs::path marker = tmpl / ".spacehub-template";
+      std::error_code ec;
+      // The template is remade when the interpreter changes (a system upgrade).
+      const std::string identity =
+          fs::canonical(options.python, ec).string() + " " +
+          std::to_string(fs::last_write_time(options.python, ec).time_since_epoch().count());
+      std::ifstream in(marker);
+      std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (have != identity) {
+        fs::remove_all(tmpl, ec);
+        fs::create_directories(tmpl, ec);
+        SH_TRY(run_in(tmpl, make, std::chrono::seconds(120)));
+        SH_TRY(WriteFile(marker, identity));
+      }
+      fs::copy(tmpl / ".venv", dir / ".venv",
+               fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+      if (ec) return Status::Internal("Cannot copy the venv template: " + ec.message());
+      AppendLine(log_path, "spacehub: venv (no pip) copied from the hub's template");
+    }
     AppendLine(log_path, "No requirements to install");
     return Status::Ok();
   }

@@ -42,6 +42,9 @@ struct PythonBuildOptions {
   // setup.py that forks or allocates without end stops there, not in the hub's cgroup).
   Cgroups* cgroups = nullptr;
   Limits limits;
+  // Where the hub keeps its pip-less venv template (made once, copied into builds without
+  // requirements); empty: each build makes its own.
+  std::filesystem::path venv_template;
 };
 
 // Creates <dir>/.venv and installs <dir>/requirements.txt when it lists anything. The log gets
