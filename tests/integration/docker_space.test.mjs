@@ -261,6 +261,13 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   const rt = await waitStage(names.app, ["RUNNING"]);
   assert.equal(rt.sdk, "docker");
   assert.equal(rt.errorMessage, null);
+  // The flavor's limits (cpu-basic: 2 vCPU, 16 GiB) are on the container's own cgroup.
+  const limits = [];
+  for (const n of await hubContainers()) {
+    const r = await podman(["inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}", n]);
+    if (r.code === 0) limits.push(r.stdout.trim());
+  }
+  assert.ok(limits.includes(`${16 * 1024 ** 3} 2000000000 1024`), limits.join(" | "));
   const { env } = await appEnv(names.app);
   assert.equal(env.SPACE_ID, `admin/${names.app}`);
   assert.equal(env.SPACE_TITLE, "Docker App");

@@ -55,6 +55,8 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   rs.env_file = dir / "env";
   rs.pidfile = dir / "pid";
   rs.argv = spec.argv;
+  rs.limits = spec.limits;
+  rs.devices = spec.devices;
   for (const auto& [k, v] : env.passthrough) rs.passthrough_env.push_back(k);
   // A container of the same name may outlive a `podman run` that was killed: it goes first.
   RemoveContainer(options_.podman, rs.name, std::chrono::seconds(0));

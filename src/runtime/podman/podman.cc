@@ -370,6 +370,20 @@ std::vector<std::string> PodmanRunArgv(const ContainerRunSpec& spec) {
   if (!spec.env_file.empty()) a.insert(a.end(), {"--env-file", spec.env_file.string()});
   for (const auto& name : spec.passthrough_env) a.insert(a.end(), {"--env", name});
   if (!spec.pidfile.empty()) a.insert(a.end(), {"--pidfile", spec.pidfile.string()});
+  // The flavor's limits, enforced by the container's own cgroup (as a sandbox's are by its one).
+  if (spec.limits.memory_bytes > 0) {
+    const std::string bytes = std::to_string(spec.limits.memory_bytes) + "b";
+    a.insert(a.end(), {"--memory", bytes, "--memory-swap", bytes});
+  }
+  if (spec.limits.cpu_millis > 0) {
+    a.insert(a.end(), {"--cpus", std::to_string(spec.limits.cpu_millis / 1000) + "." +
+                                     std::to_string(spec.limits.cpu_millis % 1000 / 100)});
+  }
+  if (spec.limits.pids > 0) a.insert(a.end(), {"--pids-limit", std::to_string(spec.limits.pids)});
+  for (const auto& d : spec.devices) {
+    std::error_code ec;
+    if (std::filesystem::exists(d, ec)) a.insert(a.end(), {"--device", d});
+  }
   a.push_back(spec.image);
   a.insert(a.end(), spec.argv.begin(), spec.argv.end());
   return a;

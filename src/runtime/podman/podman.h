@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "runtime/cgroup.h"
 #include "runtime/redactor.h"
 #include "runtime/space_env.h"
 
@@ -109,6 +110,8 @@ struct ContainerRunSpec {
   std::filesystem::path pidfile;             // podman writes the container's host pid there
   std::vector<std::string> passthrough_env;  // names whose value podman takes from its own env
   std::vector<std::string> argv;             // empty: the image's CMD
+  Limits limits;                             // the flavor's memory, CPU and processes; 0 = none
+  std::vector<std::string> devices;          // host device nodes (GPUs) given to the container
 };
 
 std::vector<std::string> PodmanRunArgv(const ContainerRunSpec& spec);

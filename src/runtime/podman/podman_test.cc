@@ -91,6 +91,22 @@ TEST(Podman, RunArgvIsolatesAndKeepsTheEnvironmentOffTheCommandLine) {
   EXPECT_FALSE(Has(PodmanRunArgv(spec), "--user"));
 }
 
+TEST(Podman, RunArgvCarriesTheFlavorsLimits) {
+  ContainerRunSpec spec;
+  spec.podman = "/usr/bin/podman";
+  spec.image = "img";
+  EXPECT_FALSE(Has(PodmanRunArgv(spec), "--memory"));  // no limits: none on the command line
+  spec.limits.memory_bytes = int64_t{1} << 30;
+  spec.limits.cpu_millis = 2500;
+  spec.limits.pids = 64;
+  auto argv = PodmanRunArgv(spec);
+  EXPECT_TRUE(HasPair(argv, "--memory", "1073741824b"));
+  EXPECT_TRUE(HasPair(argv, "--memory-swap", "1073741824b"));
+  EXPECT_TRUE(HasPair(argv, "--cpus", "2.5"));
+  EXPECT_TRUE(HasPair(argv, "--pids-limit", "64"));
+  EXPECT_EQ(argv.back(), "img");
+}
+
 TEST(Podman, ContainerEnvSplitsMultiLineValuesAndDropsOnesThatSteerPodman) {
   EnvList env = {{"SPACE_ID", "a/b"},
                  {"HF_TOKEN", "hf_x"},
