@@ -227,7 +227,8 @@ before(async () => {
         { path: "Dockerfile", content: DOCKERFILE },
         { path: "app.py", content: APP },
       ],
-      { secrets: [{ key: "BUILD_TOKEN", value: TWIN_SECRET }], variables: [{ key: "GREETING", value: GREETING }] },
+      // With a storage tier: its /data is the sized, loop-mounted filesystem, writable by uid 1000.
+      { secrets: [{ key: "BUILD_TOKEN", value: TWIN_SECRET }], variables: [{ key: "GREETING", value: GREETING }], storageTier: "small" },
     ),
     createSpace(names.crash, [
       { path: "README.md", content: "---\nsdk: docker\n---\n" },
@@ -310,8 +311,13 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
 
 test("build caches are per Space: the same Dockerfile with another secret builds its own layers", { skip, timeout: BUILD_TIMEOUT }, async () => {
   await waitStage(names.twin, ["RUNNING"]);
-  const { env } = await appEnv(names.twin);
+  const { env, file } = await appEnv(names.twin);
   assert.equal(env._build_secret_sha256, createHash("sha256").update(TWIN_SECRET).digest("hex"));
+  if (/storage: \/data as loop-mounted ext4/.test(hub.stderr + hub.stdout)) {
+    // The container wrote its env.json (as uid 1000) into the tier's own mounted filesystem.
+    const mounts = readFileSync("/proc/self/mountinfo", "utf8");
+    assert.ok(mounts.includes(` ${path.dirname(file)} `), `${path.dirname(file)} is not a mount point`);
+  }
   const build = await logs(names.twin, "build");
   assert.ok(build.some((l) => /the build sees a secret of \d+ bytes: \*\*\*/.test(l)), build.join("\n"));
   assert.ok(!build.join("\n").includes(TWIN_SECRET));

@@ -182,7 +182,20 @@ std::filesystem::path LocalBackend::FindBwrap() {
 
 Status LocalBackend::Start(const InstanceSpec& spec) {
   Stop(spec.key);
-  if (spec.container) return StartContainer(spec);
+  if (spec.container) {
+    // A container gets its sized /data like a sandbox; the filesystem's root then belongs to the
+    // container's user (uid 1000 unless the image names its own).
+    if (spec.volume && volumes_) {
+      SH_TRY(volumes_->Attach(*spec.volume, spec.log_path));
+      if (spec.container->user == "1000" && ::chown(spec.data_dir.c_str(), 1000, 1000) != 0) {
+        volumes_->Detach(*spec.volume);
+        return Status::Internal("Cannot hand /data to uid 1000");
+      }
+    }
+    Status st = StartContainer(spec);
+    if (!st.ok() && spec.volume && volumes_) volumes_->Detach(*spec.volume);
+    return st;
+  }
   auto inst = std::make_unique<Instance>();
   // Undoes what was set up when the start fails half-way.
   auto undo = [&](Status st) {

@@ -85,6 +85,7 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   inst->container = rs.name;
   inst->podman = options_.podman;
   inst->private_dir = dir;
+  if (volumes_) inst->volume = spec.volume;  // attached by Start; detached when it stops
   Instance* raw = inst.get();
   inst->pump = std::thread(&LocalBackend::Pump, raw, out[0], -1, spec);
   std::lock_guard lock(mu_);
