@@ -22,8 +22,10 @@ import path from "node:path";
 import { startHub, uniqueName, sleep, removeTempDir, execFileP } from "./harness.mjs";
 import {
   HAVE_BWRAP,
+  appEnvFile,
   createSpace as createSpaceOn,
   runtime as runtimeOf,
+  spaceLogs,
   spaceProcesses,
   spacePath as sp,
   waitStage as waitStageOf,
@@ -132,25 +134,9 @@ const createSpace = (name, files, extra) => createSpaceOn(hub, name, files, { sd
 const runtime = (name) => runtimeOf(hub, name, [SECRET]);
 const waitStage = (name, stages, timeoutMs = BUILD_TIMEOUT) => waitStageOf(hub, name, stages, timeoutMs, [SECRET]);
 
-async function logs(name, kind) {
-  const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}?follow=false`), { token: hub.token });
-  assert.equal(r.status, 200, r.text);
-  assert.ok(!r.text.includes(SECRET), `secret value in the ${kind} log`);
-  return r.text
-    .split("\n")
-    .filter((l) => l.startsWith("data: "))
-    .map((l) => JSON.parse(l.slice(6)).data);
-}
+const logs = (name, kind) => spaceLogs(hub, name, kind, [SECRET]);
 
-function envFile(name) {
-  for (const uid of readdirSync(path.join(hub.dataDir, "spaces"))) {
-    const f = path.join(hub.dataDir, "spaces", uid, "data", "env.json");
-    if (!existsSync(f)) continue;
-    const env = JSON.parse(readFileSync(f, "utf8"));
-    if (env.SPACE_ID === `admin/${name}`) return { env, uid, file: f };
-  }
-  return null;
-}
+const envFile = (name) => appEnvFile(hub, name);
 
 // Waits until the app (a container started after `since`) has written its env.json.
 async function appEnv(name, since = 0, timeoutMs = 30_000) {
@@ -393,6 +379,9 @@ test("kill -9 of the hub: the next hub removes the old container and starts the 
 test("pause stops and removes the container; the other Space keeps running", { skip, timeout: BUILD_TIMEOUT }, async () => {
   await waitStage(names.app, ["RUNNING"]);
   await waitStage(names.twin, ["RUNNING"]);
+  // An instance swapped out by a restart may still be draining: wait for the two that serve.
+  const settled = Date.now() + 20_000;
+  while ((await hubContainers()).length !== 2 && Date.now() < settled) await sleep(200);
   assert.equal((await hubContainers()).length, 2);
   const p = await hub.api("POST", sp(`admin/${names.app}`, "/pause"), { token: hub.token });
   assert.equal(p.status, 200, p.text);

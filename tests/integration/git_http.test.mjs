@@ -111,10 +111,11 @@ describe("git over HTTP", () => {
       const id = await newRepo({ type });
       const a = path.join(work, uniqueName("a"));
       await git(["-c", `protocol.version=${proto}`, "clone", remoteUrl(id, { type, suffix }), a]);
+      // Taken before `git commit`: lastModified is the pushed commit's time, in whole seconds.
+      const before = Date.now();
       writeFileSync(path.join(a, "hello.txt"), `hello ${type}\n`);
       await git(["add", "hello.txt"], { cwd: a });
       await git(["commit", "-m", "add hello"], { cwd: a });
-      const before = Date.now();
       await git(["-c", `protocol.version=${proto}`, "push", "origin", "HEAD:main"], { cwd: a });
       const head = (await git(["rev-parse", "HEAD"], { cwd: a })).stdout.trim();
       // The push went through the same after-commit step as the API: sha and lastModified move.

@@ -4,7 +4,6 @@
 // Space (served from its build), and logs over SSE with every secret value redacted. Skipped where bwrap is absent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { startHub, uniqueName, sleep, removeTempDir } from "./harness.mjs";
@@ -12,6 +11,8 @@ import {
   HAVE_BWRAP,
   createSpace as createSpaceOn,
   runtime as runtimeOf,
+  appEnvFile,
+  spaceLogs,
   spaceProcesses,
   spacePath as sp,
   waitStage as waitStageOf,
@@ -48,26 +49,9 @@ const createSpace = (name, files, extra) => createSpaceOn(hub, name, files, extr
 const runtime = (name) => runtimeOf(hub, name, [SECRET]);
 const waitStage = (name, stages, timeoutMs) => waitStageOf(hub, name, stages, timeoutMs, [SECRET]);
 
-async function logs(name, kind) {
-  const r = await hub.api("GET", sp(`admin/${name}`, `/logs/${kind}?follow=false`), { token: hub.token });
-  assert.equal(r.status, 200, r.text);
-  assert.match(r.headers.get("content-type"), /text\/event-stream/);
-  assert.ok(!r.text.includes(SECRET), `secret value in the ${kind} log`);
-  return r.text
-    .split("\n")
-    .filter((l) => l.startsWith("data: "))
-    .map((l) => JSON.parse(l.slice(6)).data);
-}
+const logs = (name, kind) => spaceLogs(hub, name, kind, [SECRET]);
 
-function appEnv(name) {
-  for (const uid of readdirSync(path.join(hub.dataDir, "spaces"))) {
-    const f = path.join(hub.dataDir, "spaces", uid, "data", "env.json");
-    if (!existsSync(f)) continue;
-    const env = JSON.parse(readFileSync(f, "utf8"));
-    if (env.SPACE_ID === `admin/${name}`) return env;
-  }
-  return null;
-}
+const appEnv = (name) => appEnvFile(hub, name)?.env ?? null;
 
 before(async () => {
   if (!HAVE_BWRAP) return;

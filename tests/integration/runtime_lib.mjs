@@ -3,6 +3,7 @@
 // hub handle of harness.mjs first, since tests restart hubs.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 
 import { commit, sleep } from "./harness.mjs";
 
@@ -70,4 +71,28 @@ export async function waitNoProcesses(name, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (spaceProcesses(name).length && Date.now() < deadline) await sleep(100);
   assert.deepEqual(spaceProcesses(name), [], `${name} still has processes`);
+}
+
+// A Space's build or run log lines (the `data` of each SSE event, replay only), checked to hold
+// none of the `forbidden` values.
+export async function spaceLogs(hub, name, kind, forbidden = []) {
+  const r = await hub.api("GET", spacePath(`admin/${name}`, `/logs/${kind}?follow=false`), { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get("content-type"), /text\/event-stream/);
+  for (const f of forbidden) assert.ok(!r.text.includes(f), `secret value in the ${kind} log`);
+  return r.text
+    .split("\n")
+    .filter((l) => l.startsWith("data: "))
+    .map((l) => JSON.parse(l.slice(6)).data);
+}
+
+// The env.json a test app wrote into its /data, found from the host: { env, uid, file } or null.
+export function appEnvFile(hub, name) {
+  for (const uid of readdirSync(path.join(hub.dataDir, "spaces"))) {
+    const file = path.join(hub.dataDir, "spaces", uid, "data", "env.json");
+    if (!existsSync(file)) continue;
+    const env = JSON.parse(readFileSync(file, "utf8"));
+    if (env.SPACE_ID === `admin/${name}`) return { env, uid, file };
+  }
+  return null;
 }
