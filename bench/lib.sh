@@ -317,3 +317,22 @@ print_conditions() {
 }
 
 sha256_of() { sha256sum "$1" | awk '{print $1}'; }
+
+# run_wrk NAME URL [wrk args...] -> prints "req_per_s p99_ms errors" (wrk's output goes to stderr;
+# errors = non-2xx/3xx answers plus socket errors).
+run_wrk() {
+  local name=$1 url=$2 out="$BENCH_TMP/wrk.$1.$RANDOM.txt"
+  shift 2
+  wrk --latency "$@" "$url" >"$out"
+  sed 's/^/    /' "$out" >&2
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return v * 0.001; if (v ~ /ms$/) return v + 0
+      if (v ~ /m$/) return v * 60000;  if (v ~ /s$/) return v * 1000; return v
+    }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { bad += $NF }
+    /Socket errors:/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.3f %d\n", rps, p99, bad }' "$out"
+}

@@ -22,24 +22,6 @@ APP_IDLE=3  # --space-proxy-app-idle-seconds: idle app connections close after t
 # Extra `serve` flags, e.g. HUB_EXTRA_ARGS=--io-context-per-thread.
 HUB_EXTRA_ARGS=${HUB_EXTRA_ARGS:-}
 
-# run_wrk NAME URL [wrk args...] -> prints "req_per_s p99_ms errors"
-run_wrk() {
-  local name=$1 url=$2 out="$BENCH_TMP/wrk.$1.$RANDOM.txt"
-  shift 2
-  wrk --latency "$@" "$url" >"$out"
-  sed 's/^/    /' "$out" >&2
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v * 0.001; if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/) return v * 60000;  if (v ~ /s$/) return v * 1000; return v
-    }
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { bad += $NF }
-    /Socket errors:/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.3f %d\n", rps, p99, bad }' "$out"
-}
-
 # space_create NAME: a gradio-sdk Space whose app.py is proxy_bench_app.py.
 space_create() {
   local name=$1 app body="$BENCH_TMP/space.$1.ndjson"

@@ -24,22 +24,6 @@ small_repo() {
   hub_commit_ndjson "$repo" "$body" >/dev/null
 }
 
-# run_wrk NAME URL -> prints "req_per_s p99_ms non2xx"
-run_wrk() {
-  local name=$1 url=$2 out="$BENCH_TMP/wrk.$1.txt"
-  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url" >"$out"
-  sed 's/^/    /' "$out" >&2
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v * 0.001; if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/) return v * 60000;  if (v ~ /s$/) return v * 1000; return v
-    }
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { bad = $NF }
-    END { printf "%.0f %.3f %d\n", rps, p99, bad }' "$out"
-}
-
 main() {
   require_cmd curl
   require_cmd jq
@@ -61,14 +45,14 @@ main() {
 
   local hub nginx hub_a nginx_a
   log "wrk against spacehub: $url"
-  hub=$(run_wrk hub "$url")
+  hub=$(run_wrk hub "$url" -t"$THREADS" -c"$CONNS" -d"$DURATION")
   log "wrk against nginx (static copy of the body)"
-  nginx=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/models/$repo.json")
+  nginx=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/models/$repo.json" -t"$THREADS" -c"$CONNS" -d"$DURATION")
 
   echo
   print_conditions
   echo "repo info, wrk -t$THREADS -c$CONNS -d$DURATION (wrk, server and nginx share the same cores)"
-  printf '  %-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "non-2xx"
+  printf '  %-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
   read -ra hub_a <<<"$hub"
   read -ra nginx_a <<<"$nginx"
   printf '  %-34s %10s %10s %8s\n' "spacehub GET /api/models/$repo" "${hub_a[@]}"
