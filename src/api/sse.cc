@@ -15,11 +15,16 @@ class SseFollowBody final : public http::BodySource {
       : f_(std::move(f)), pending_(std::move(f_.first)), last_sent_(Clock::now()) {}
 
   Result<size_t> Read(char* buf, size_t capacity) override {
-    if (pending_.empty() && !ended_) Refill();
-    if (pending_.empty()) return ended_ ? size_t{0} : kNotYet;
-    size_t n = std::min(capacity, pending_.size());
-    std::memcpy(buf, pending_.data(), n);
-    pending_.erase(0, n);
+    if (sent_ == pending_.size() && !ended_) {
+      pending_.clear();  // sent whole: start the next batch at the front
+      sent_ = 0;
+      Refill();
+    }
+    if (sent_ == pending_.size()) return ended_ ? size_t{0} : kNotYet;
+    // An offset rather than erasing the front, so a large replay is not copied once per chunk.
+    size_t n = std::min(capacity, pending_.size() - sent_);
+    std::memcpy(buf, pending_.data() + sent_, n);
+    sent_ += n;
     last_sent_ = Clock::now();
     return n;
   }
@@ -42,7 +47,8 @@ class SseFollowBody final : public http::BodySource {
   }
 
   SseFollow f_;
-  std::string pending_;
+  std::string pending_;  // what to send; pending_[0, sent_) went out already
+  size_t sent_ = 0;
   bool ended_ = false;
   Clock::time_point last_sent_;
 };
