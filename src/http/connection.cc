@@ -31,26 +31,17 @@ constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr size_t kStreamChunk = 256 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 8 * 1024 * 1024;
+constexpr size_t kHeadRead = 4096;  // least free room for a read while waiting for a header
 
-Method ToMethod(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return Method::kGet;
-    case bhttp::verb::head:
-      return Method::kHead;
-    case bhttp::verb::post:
-      return Method::kPost;
-    case bhttp::verb::put:
-      return Method::kPut;
-    case bhttp::verb::delete_:
-      return Method::kDelete;
-    case bhttp::verb::patch:
-      return Method::kPatch;
-    case bhttp::verb::options:
-      return Method::kOptions;
-    default:
-      return Method::kOther;
-  }
+// The length of the request header at the front of `data` (through the blank line), 0 while it is
+// incomplete. `from`: where the previous search stopped.
+size_t HeadLength(std::string_view data, size_t from) {
+  const size_t at = data.find("\r\n\r\n", from >= 3 ? from - 3 : 0);
+  return at == std::string_view::npos ? 0 : at + 4;
+}
+
+std::string_view BufferView(const beast::flat_buffer& b) {
+  return {static_cast<const char*>(b.data().data()), b.size()};
 }
 
 bool IsSaneToken(std::string_view s) {
@@ -161,9 +152,34 @@ std::string FreshRequestId() {
 
 }  // namespace
 
+Method ToMethod(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
 std::string PickRequestId(const Request& req) {
-  if (std::string_view id = req.Header("x-request-id"); IsSaneToken(id)) return std::string(id);
-  if (std::string_view id = req.Header("x-amzn-trace-id"); IsSaneToken(id)) return std::string(id);
+  return PickRequestId(req.Header("x-request-id"), req.Header("x-amzn-trace-id"));
+}
+
+std::string PickRequestId(std::string_view x_request_id, std::string_view x_amzn_trace_id) {
+  if (IsSaneToken(x_request_id)) return std::string(x_request_id);
+  if (IsSaneToken(x_amzn_trace_id)) return std::string(x_amzn_trace_id);
   return FreshRequestId();
 }
 
@@ -222,10 +238,39 @@ net::awaitable<void> Connection::LingeringClose() {
   stream_.close();
 }
 
+net::awaitable<std::optional<bool>> ConnectionState::ServeRaw(RawExchange&) {
+  co_return std::nullopt;
+}
+
+net::awaitable<std::optional<bool>> Connection::ServeRaw() {
+  const ServerOptions& opts = host_.options();
+  size_t searched = 0;
+  size_t head = HeadLength(BufferView(buffer_), 0);
+  while (head == 0) {
+    if (buffer_.size() >= opts.max_header_bytes) co_return std::nullopt;  // the parser says 431
+    searched = buffer_.size();
+    const size_t room = std::max(kHeadRead, buffer_.capacity() - buffer_.size());
+    stream_.expires_after(opts.idle_timeout);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(room), kTuple);
+    if (ec) co_return false;  // eof, timeout, stop, reset: just close (as ServeOne does)
+    buffer_.commit(n);
+    head = HeadLength(BufferView(buffer_), searched);
+  }
+  idle_ = false;
+  RawExchange rx(*this, head);
+  std::optional<bool> served = co_await state_->ServeRaw(rx);
+  co_return served;
+}
+
 net::awaitable<bool> Connection::ServeOne() {
   const ServerOptions& opts = host_.options();
   idle_ = true;
   if (host_.stopping()) co_return false;
+  if (state_ && state_->WantsRaw()) {
+    std::optional<bool> served = co_await ServeRaw();
+    if (served) co_return *served;
+    idle_ = false;  // the header is buffered: reading it below is parsing only
+  }
   bhttp::request_parser<bhttp::empty_body> hp;
   hp.header_limit(static_cast<uint32_t>(std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
   hp.body_limit(boost::none);  // enforced below, per route kind
@@ -421,14 +466,49 @@ net::awaitable<bool> Connection::WriteContinue() {
   co_return !ec;
 }
 
+RawExchange::RawExchange(Connection& conn, size_t head_bytes)
+    : conn_(conn), head_bytes_(head_bytes), start_(std::chrono::steady_clock::now()) {}
+
+std::string_view RawExchange::head() const {
+  return BufferView(conn_.buffer_).substr(0, head_bytes_);
+}
+beast::tcp_stream& RawExchange::stream() { return conn_.stream_; }
+beast::flat_buffer& RawExchange::buffer() { return conn_.buffer_; }
+const ServerOptions& RawExchange::options() const { return conn_.host_.options(); }
+const std::string& RawExchange::remote_address() const { return conn_.remote_address_; }
+bool RawExchange::stopping() const { return conn_.host_.stopping(); }
+
+net::awaitable<bool> RawExchange::Respond(const Request& req, Response resp, bool keep_alive) {
+  const bool keep = keep_alive && !stopping();
+  Connection::Outcome out = co_await conn_.WriteResponse(req, std::move(resp), keep);
+  conn_.LogAccess(req, out, start_);
+  co_return out.ok&& keep;
+}
+
+void RawExchange::Log(std::string_view request_id, std::string_view method, std::string_view target,
+                      int status, uint64_t bytes, bool complete) const {
+  Connection::Outcome out;
+  out.ok = complete;
+  out.status = status;
+  out.bytes = bytes;
+  conn_.LogAccess(request_id, method, target.substr(0, target.find('?')), out, start_,
+                  /*raw=*/true);
+}
+
 void Connection::LogAccess(const Request& req, const Outcome& out,
                            std::chrono::steady_clock::time_point start) const {
+  LogAccess(req.request_id, MethodName(req.method), req.path, out, start);
+}
+
+void Connection::LogAccess(std::string_view request_id, std::string_view method,
+                           std::string_view path, const Outcome& out,
+                           std::chrono::steady_clock::time_point start, bool raw) const {
+  if (!spdlog::should_log(spdlog::level::info)) return;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();
-  spdlog::info("request rid={} method={} path={} status={} bytes={} ms={}{}", req.request_id,
-               MethodName(req.method), req.path, out.status, out.bytes, ms,
-               out.ok ? "" : " aborted=1");
+  spdlog::info("request rid={} method={} path={} status={} bytes={} ms={}{}{}", request_id, method,
+               path, out.status, out.bytes, ms, raw ? " raw=1" : "", out.ok ? "" : " aborted=1");
 }
 
 }  // namespace spacehub::http

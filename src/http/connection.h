@@ -13,7 +13,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/exchange.h"
 #include "http/request.h"
@@ -52,6 +54,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
 
  private:
   friend class Exchange;
+  friend class RawExchange;
   struct Outcome {
     bool ok = false;  // the whole response went out
     int status = 0;
@@ -61,6 +64,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> Serve();
   // Serves one request; returns whether the connection may serve another.
   boost::asio::awaitable<bool> ServeOne();
+  // Reads until a whole request header is buffered and offers it to state_ (ConnectionState::
+  // ServeRaw). nullopt: declined (or too large: the general path answers it).
+  boost::asio::awaitable<std::optional<bool>> ServeRaw();
   // Answers a request whose headers could not be read (431, 400).
   boost::asio::awaitable<void> RejectUnreadable(int http_status, Status status);
   boost::asio::awaitable<bool> WriteContinue();
@@ -73,6 +79,10 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> LingeringClose();
   void LogAccess(const Request& req, const Outcome& out,
                  std::chrono::steady_clock::time_point start) const;
+  // `raw`: served by a ConnectionState from the raw bytes (logged as raw=1).
+  void LogAccess(std::string_view request_id, std::string_view method, std::string_view path,
+                 const Outcome& out, std::chrono::steady_clock::time_point start,
+                 bool raw = false) const;
 
   // Response writing (connection_write.cc).
   boost::asio::awaitable<Outcome> WriteResponse(const Request& req, Response resp, bool keep_alive);

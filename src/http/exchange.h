@@ -14,9 +14,13 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "http/request.h"
 #include "http/response.h"
@@ -24,6 +28,7 @@
 namespace spacehub::http {
 
 class Connection;
+class RawExchange;
 struct ServerOptions;
 
 // State an exchange handler keeps with the visitor's connection across its requests (a proxy's
@@ -32,6 +37,14 @@ struct ServerOptions;
 class ConnectionState {
  public:
   virtual ~ConnectionState() = default;
+
+  // Whether the next request should be offered to ServeRaw first.
+  virtual bool WantsRaw() const { return false; }
+  // Offered the next request of the connection, its header complete in the connection's buffer,
+  // before the general parser sees it: serving it here skips building a Request and routing (a
+  // proxy's hot path). Returns nullopt to decline, having consumed and written nothing (the general
+  // path then serves the request); otherwise whether the connection may serve another request.
+  virtual boost::asio::awaitable<std::optional<bool>> ServeRaw(RawExchange& rx);
 };
 
 class Exchange final {
@@ -78,6 +91,44 @@ class Exchange final {
   bool complete_ = false;
   bool body_read_ = false;
 };
+
+// One request offered raw to a ConnectionState: its header is the first head().size() bytes of
+// buffer(); nothing of it is consumed yet. Threading as Exchange.
+class RawExchange final {
+ public:
+  RawExchange(Connection& conn, size_t head_bytes);
+  RawExchange(const RawExchange&) = delete;
+  RawExchange& operator=(const RawExchange&) = delete;
+
+  // The request header, up to and including the blank line.
+  std::string_view head() const;
+  boost::beast::tcp_stream& stream();
+  boost::beast::flat_buffer& buffer();
+  const ServerOptions& options() const;
+  const std::string& remote_address() const;
+  // The server is shutting down: no further request on this connection.
+  bool stopping() const;
+  std::chrono::steady_clock::time_point start() const { return start_; }
+
+  // Writes `resp` to `req` (a Request the handler made for it) as a routed handler's response is
+  // written. Returns whether the connection may go on (keep_alive and the write succeeded).
+  boost::asio::awaitable<bool> Respond(const Request& req, Response resp, bool keep_alive);
+  // The access log line of a request served raw.
+  void Log(std::string_view request_id, std::string_view method, std::string_view target,
+           int status, uint64_t bytes, bool complete) const;
+
+ private:
+  Connection& conn_;
+  size_t head_bytes_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// The Method of a Beast verb (kOther for the rest).
+Method ToMethod(boost::beast::http::verb v);
+
+// The request id of a request served raw, as the connection picks it for others: the client's
+// X-Request-Id or X-Amzn-Trace-Id when sane, else a fresh one.
+std::string PickRequestId(std::string_view x_request_id, std::string_view x_amzn_trace_id);
 
 // Serves one exchange; returns whether the connection may serve another request.
 using ExchangeHandler = std::function<boost::asio::awaitable<bool>(Exchange&)>;

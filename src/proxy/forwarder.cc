@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "proxy/app_link.h"
 #include "proxy/pages.h"
 #include "proxy/tunnel.h"
 
@@ -33,7 +34,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-constexpr size_t kRelayBuffer = 64 * 1024;
 
 Status BadGateway(std::string message) {
   return Status::Unavailable(std::move(message)).WithReason("BadGateway");
@@ -56,49 +56,6 @@ struct VisitClock {
 
 bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
 
-// The app connection a visitor's connection used last, kept with it: the next request of that
-// visitor to that app reuses it without a trip through the pool (no lock, no re-registration with
-// the reactor). Given back to the pool when the visitor leaves or moves to another app.
-class AppLink final : public http::ConnectionState {
- public:
-  explicit AppLink(AppPool& pool)
-      : pool_(pool), buffer_(std::make_unique_for_overwrite<char[]>(kRelayBuffer)) {}
-  ~AppLink() override { GiveBack(); }
-
-  // Moves the kept stream into `out` when it leads to (key, port); forgets it otherwise.
-  void TakeInto(const std::string& key, int port, std::optional<beast::tcp_stream>& out) {
-    if (stream_ && key == key_ && port == port_) {
-      out.emplace(std::move(*stream_));
-      stream_.reset();
-    }
-    GiveBack();
-  }
-  void Keep(const std::string& key, int port, beast::tcp_stream&& stream) {
-    GiveBack();
-    key_ = key;
-    port_ = port;
-    stream_.emplace(std::move(stream));
-  }
-  // The relay buffer, reused by every request of this visitor's connection (not zero-filled:
-  // that, or a fresh 64 KiB allocation per request, costs more than a small request itself).
-  net::mutable_buffer buffer() { return net::mutable_buffer(buffer_.get(), kRelayBuffer); }
-
- private:
-  void GiveBack() {
-    if (!stream_) return;
-    beast::error_code ec;
-    int fd = stream_->release_socket().release(ec);
-    if (!ec && fd >= 0) pool_.Release(key_, port_, fd);
-    stream_.reset();
-  }
-
-  AppPool& pool_;
-  std::string key_;
-  int port_ = 0;
-  std::optional<beast::tcp_stream> stream_;
-  std::unique_ptr<char[]> buffer_;
-};
-
 AppLink& LinkOf(http::Exchange& ex, AppPool& pool) {
   auto& state = ex.connection_state();
   if (auto* link = dynamic_cast<AppLink*>(state.get())) return *link;
@@ -109,7 +66,8 @@ AppLink& LinkOf(http::Exchange& ex, AppPool& pool) {
 }  // namespace
 
 net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& route,
-                                        const std::function<void()>& visit) const {
+                                        const std::function<void()>& visit,
+                                        const Lane* lane) const {
   http::Request& req = ex.request();
   auto& hp = ex.parser();
   const bool head = hp.get().method() == bhttp::verb::head;
@@ -364,6 +322,7 @@ net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& rout
   //    after HEAD: an app that wrongly sends a body anyway would corrupt the next exchange.
   if (app_keep_alive && !head && rp->is_done() && abuf.size() == 0 && bp.is_done()) {
     link.Keep(route.instance_key, route.port, std::move(*app));
+    if (lane && keep_visitor && bp.is_done()) link.ArmLane(*lane);
   } else {
     app->close();
   }

@@ -23,6 +23,8 @@
 
 namespace spacehub::proxy {
 
+struct Lane;
+
 struct ForwardLimits {
   // The app's response header, and each silence between response body bytes (nginx's
   // proxy_read_timeout).
@@ -52,9 +54,12 @@ class Forwarder final {
   Forwarder& operator=(const Forwarder&) = delete;
 
   // Relays ex's request; returns whether the visitor's connection may serve another request.
-  // `visit` is called every visit_interval while the exchange lasts.
+  // `visit` is called every visit_interval while the exchange lasts. `lane`, when given, is armed
+  // on the visitor's connection if the exchange ended cleanly with the app connection kept
+  // (app_link.h): the connection's next plain requests to the same Host take the fast lane.
   boost::asio::awaitable<bool> Forward(http::Exchange& ex, const AppRoute& route,
-                                       const std::function<void()>& visit) const;
+                                       const std::function<void()>& visit,
+                                       const Lane* lane = nullptr) const;
 
   const ForwardLimits& limits() const { return limits_; }
 

@@ -7,6 +7,7 @@
 
 #include "auth/principal.h"
 #include "core/log.h"
+#include "proxy/app_link.h"
 #include "proxy/pages.h"
 #include "proxy/space_host.h"
 #include "proxy/static_site.h"
@@ -202,7 +203,23 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   const int64_t repo_id = row->id;
   service::SpaceRuntimeHook* runtime = hub_.runtime;
   const std::function<void()> visit = [runtime, repo_id] { runtime->Visit(repo_id); };
-  const bool more = co_await forwarder_.Forward(ex, route, visit);
+  // Later plain requests of this connection to this public Space by Host skip the general path.
+  std::optional<Lane> lane;
+  if (!subdomain.empty() && route.forwarded.prefix.empty() && !row->is_private) {
+    lane.emplace();
+    lane->host = route.forwarded.host;
+    lane->forwarded = route.forwarded;
+    lane->limits = &forwarder_.limits();
+    lane->check_interval = options_.repo_ttl;
+    lane->check = [this, id, key = t.instance_key, port = t.port] {
+      Result<db::RepoRow> now = repos_.Find(id);
+      if (!now.ok() || now->is_private) return false;
+      SpaceTarget target = hub_.runtime->Visit(now->id);
+      return target.kind == SpaceTarget::Kind::kApp && target.instance_key == key &&
+             target.port == port;
+    };
+  }
+  const bool more = co_await forwarder_.Forward(ex, route, visit, lane ? &*lane : nullptr);
   co_return more;
 }
 

@@ -222,6 +222,78 @@ test("requests reach the app by Host and by path, with X-Forwarded-* and keep-al
   assert.ok(second.reused && third.reused, "the visitor's connection was kept alive");
 });
 
+test("one kept-alive visitor connection: later plain requests (the fast lane) get the same answers", { skip: SKIP }, async () => {
+  // After a first request by Host to a public Space, the connection's next bodiless requests to
+  // that Host skip the general path (src/proxy/app_link.h); what the app and the visitor see must
+  // not change, and bodies, other Spaces and a Space turned private still take the general path.
+  const host = hostOf(names.app);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const first = await request({ host, path: "/", agent });
+    assert.equal(first.text, "hello from the app\n");
+
+    const seen = await request({
+      host, path: "/headers?lane=1", agent,
+      headers: { "x-forwarded-for": "6.6.6.6", forwarded: "for=6.6.6.6", connection: "keep-alive, x-hop", "x-hop": "secret", "x-request-id": "lane-test-1" },
+    });
+    assert.equal(seen.status, 200, seen.text);
+    assert.ok(seen.reused, "the visitor's connection was kept alive");
+    const body = JSON.parse(seen.text);
+    assert.equal(body.path, "/headers?lane=1");
+    const h = Object.fromEntries(Object.entries(body.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    assert.equal(h["x-forwarded-for"], "127.0.0.1");
+    assert.equal(h["x-forwarded-proto"], "http");
+    assert.equal(h["x-forwarded-host"], host);
+    assert.equal(h.forwarded, undefined);
+    assert.equal(h["x-hop"], undefined, "a header named in Connection is hop-by-hop");
+    assert.equal(h.connection, undefined);
+    assert.equal(h["x-request-id"], "lane-test-1", "end-to-end headers reach the app");
+
+    const chunked = await request({ host, path: "/chunked", agent });
+    assert.equal(chunked.text, [0, 1, 2, 3, 4].map((i) => `part ${i}\n`).join(""));
+    assert.ok(chunked.chunks.length >= 3, `pieces arrive as the app sends them (${chunked.chunks.length})`);
+    assert.ok(chunked.chunks.at(-1).at - chunked.chunks[0].at >= 250);
+
+    const headReq = await request({ host, path: "/", method: "HEAD", agent });
+    assert.equal(headReq.status, 200);
+    assert.equal(headReq.headers["content-length"], "19");
+    assert.equal(headReq.text, "");
+
+    const payload = randomBytes(300_000);
+    const upload = await request({ host, path: "/upload", method: "POST", body: payload, agent });
+    assert.equal(JSON.parse(upload.text).sha256, createHash("sha256").update(payload).digest("hex"));
+
+    const other = await request({ host: hostOf(names.stat), path: "/", agent });
+    assert.match(other.text, /<h1>static<\/h1>/, "another Host on the same connection goes to its Space");
+    const back = await request({ host, path: "/", agent });
+    assert.equal(back.text, "hello from the app\n");
+    const again = await request({ host, path: "/", agent });
+    assert.equal(again.text, "hello from the app\n");
+    const log = hub.stdout + hub.stderr;
+    assert.match(log, /rid=lane-test-1 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "served by the fast lane, and in the access log");
+
+    // Turned private: within the proxy's 1 s cache, the same connection gets the 404 of a missing Space.
+    const set = (priv) => hub.api("PUT", `/api/spaces/admin/${names.app}/settings`, { token: hub.token, json: { private: priv } });
+    assert.equal((await set(true)).status, 200);
+    try {
+      const deadline = Date.now() + 5_000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        status = (await request({ host, path: "/", agent })).status;
+        if (status === 200) await sleep(100);
+      }
+      assert.equal(status, 404, "a Space turned private is closed to the kept connection too");
+    } finally {
+      assert.equal((await set(false)).status, 200);
+      // Public again once the proxy's visibility cache (1 s) catches up.
+      const deadline = Date.now() + 5_000;
+      while ((await request({ host, path: "/" })).status !== 200 && Date.now() < deadline) await sleep(100);
+    }
+  } finally {
+    agent.destroy();
+  }
+});
+
 test("a chunked response and an SSE stream arrive piece by piece", { skip: SKIP }, async () => {
   const chunked = await request({ host: hostOf(names.app), path: "/chunked" });
   assert.equal(chunked.status, 200);

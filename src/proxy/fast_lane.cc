@@ -1,0 +1,259 @@
+// The fast lane of AppLink (see app_link.h for when it applies). Per request: one read of the
+// visitor's head (done by the connection), one write of the rewritten head to the kept app
+// connection, reads of the app's answer, and writes of it to the visitor as it came: the head
+// rewritten, the body bytes untouched (sized, chunked or up to the app's close), Beast's parser
+// following the framing to find where the message ends. Writes go out directly when the socket
+// takes them (no trip through the reactor); only the rest waits for it.
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cerrno>
+
+#include "core/log.h"
+#include "http/server.h"
+#include "proxy/app_link.h"
+#include "proxy/pages.h"
+
+namespace spacehub::proxy {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr size_t kAppRead = 64 * 1024;
+
+// Sends what the socket takes right now; the number of bytes, or -1 on an error.
+ssize_t SendNow(int fd, std::string_view a, std::string_view b) {
+  std::array<iovec, 2> iov{iovec{const_cast<char*>(a.data()), a.size()},
+                           iovec{const_cast<char*>(b.data()), b.size()}};
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = b.empty() ? 1 : 2;
+  for (;;) {
+    const ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  }
+}
+
+// Writes `a` then `b` whole: directly when the socket takes them, the rest through the reactor
+// within `timeout`. False on an error or timeout.
+net::awaitable<bool> WriteAll(beast::tcp_stream& s, std::string_view a, std::string_view b,
+                              std::chrono::milliseconds timeout) {
+  const ssize_t n = SendNow(s.socket().native_handle(), a, b);
+  if (n < 0) co_return false;
+  const auto sent = static_cast<size_t>(n);
+  if (sent == a.size() + b.size()) co_return true;
+  std::array<net::const_buffer, 2> rest;
+  if (sent < a.size()) {
+    rest = {net::buffer(a.substr(sent)), net::buffer(b)};
+  } else {
+    rest = {net::const_buffer(), net::buffer(b.substr(sent - a.size()))};
+  }
+  s.expires_after(timeout);
+  auto [ec, written] = co_await net::async_write(s, rest, kTuple);
+  co_return !ec;
+}
+
+// Reads more of the app's answer into `b`.
+net::awaitable<beast::error_code> ReadMore(beast::tcp_stream& s, beast::flat_buffer& b,
+                                           std::chrono::milliseconds timeout) {
+  s.expires_after(timeout);
+  auto [ec, n] = co_await s.async_read_some(b.prepare(kAppRead), kTuple);
+  if (!ec) b.commit(n);
+  co_return ec;
+}
+
+std::string_view Front(const beast::flat_buffer& b, size_t n) {
+  return {static_cast<const char*>(b.data().data()), n};
+}
+
+// The Request an error page is written for (the general path's answers, the same way).
+http::Request ErrorRequest(const RawRequestParser& rp, const RawHead& h, std::string request_id,
+                           const std::string& remote, bool keep_alive) {
+  http::Request r;
+  r.method = http::ToMethod(rp.method);
+  r.target = std::string(rp.target);
+  r.path = r.target.substr(0, r.target.find('?'));
+  r.request_id = std::move(request_id);
+  r.remote_address = remote;
+  r.keep_alive = keep_alive;
+  if (!h.accept.empty()) r.headers.emplace_back("accept", std::string(h.accept));
+  return r;
+}
+
+}  // namespace
+
+net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
+  Lane& lane = *lane_;
+  const ForwardLimits& limits = *lane.limits;
+
+  // 1. A plain HTTP/1.1 request to this lane's Host, or the general path takes it.
+  const std::string_view head = rx.head();
+  RawRequestParser rp(request_head_);
+  rp.header_limit(
+      static_cast<uint32_t>(std::min<size_t>(rx.options().max_header_bytes, UINT32_MAX)));
+  beast::error_code pec;
+  const size_t used = rp.put(net::buffer(head.data(), head.size()), pec);
+  const RawHead& h = request_head_;
+  if (pec || used != head.size() || !rp.is_done() || rp.version != 11 || rp.upgrade() ||
+      h.upgrade_field || h.expect || h.hosts != 1 || h.host != lane.host ||
+      rp.method == bhttp::verb::connect || rp.target.empty() || rp.target[0] != '/') {
+    co_return std::nullopt;
+  }
+  if (rx.start() - lane.checked >= lane.check_interval) {
+    if (!lane.check()) {
+      lane_.reset();
+      co_return std::nullopt;
+    }
+    lane.checked = rx.start();
+  }
+  const bool head_method = rp.method == bhttp::verb::head;
+  const bool keep_visitor = rp.keep_alive() && !rx.stopping();
+  auto request_id = [&] { return http::PickRequestId(h.x_request_id, h.x_amzn_trace_id); };
+  auto fail = [&](Status status, int code) -> net::awaitable<std::optional<bool>> {
+    Drop();
+    http::Request r = ErrorRequest(rp, h, request_id(), rx.remote_address(), keep_visitor);
+    rx.buffer().consume(head.size());
+    http::Response answer = ErrorPage(r, status, code);
+    const bool more = co_await rx.Respond(r, std::move(answer), keep_visitor);
+    co_return more;
+  };
+
+  // 2. The request to the app. A kept connection that the app closed meanwhile fails before any
+  //    response byte: declined, so that the general path retries it on a fresh one.
+  out_.clear();
+  AppendAppRequestHead(rp.method_string, rp.target, h, lane.forwarded, out_);
+  const bool sent = co_await WriteAll(*stream_, out_, {}, limits.io_timeout);
+  if (!sent) {
+    Drop();
+    co_return std::nullopt;
+  }
+
+  // 3. The response header (1xx other than 101 are interim: skipped).
+  std::optional<RawResponseParser> res;
+  size_t head_used = 0;
+  bool any_byte = app_buffer_.size() > 0;
+  for (bool final = false; !final;) {
+    res.emplace(response_head_);
+    res->header_limit(limits.max_response_header_bytes);
+    res->body_limit(boost::none);
+    if (head_method) res->skip(true);
+    for (;;) {
+      if (app_buffer_.size() > 0) {
+        beast::error_code ec;
+        head_used = res->put(app_buffer_.data(), ec);
+        if (!ec) break;
+        if (ec != bhttp::error::need_more) {
+          auto r = co_await fail(
+              Status::Unavailable("The Space's app sent no valid response: " + ec.message())
+                  .WithReason("BadGateway"),
+              502);
+          co_return r;
+        }
+      }
+      const beast::error_code ec = co_await ReadMore(*stream_, app_buffer_, limits.read_timeout);
+      if (ec == beast::error::timeout) {
+        auto r = co_await fail(Status::Unavailable("The Space's app did not answer in time")
+                                   .WithReason("GatewayTimeout"),
+                               504);
+        co_return r;
+      }
+      if (ec && !any_byte) {
+        Drop();
+        co_return std::nullopt;
+      }
+      if (ec) {
+        auto r = co_await fail(
+            Status::Unavailable("The Space's app sent no valid response: " + ec.message())
+                .WithReason("BadGateway"),
+            502);
+        co_return r;
+      }
+      any_byte = true;
+    }
+    final = res->status < 100 || res->status >= 200 || res->status == 101;
+    if (!final) app_buffer_.consume(head_used);
+  }
+  if (res->status == 101) {
+    auto r = co_await fail(
+        Status::Unavailable("The app switched protocols unasked").WithReason("BadGateway"), 502);
+    co_return r;
+  }
+
+  // 4. The response: the head rewritten, then the body as the app sends it.
+  const bool app_keep = res->keep_alive();
+  const bool close_delimited = !res->is_done() && !res->chunked() && !res->content_length();
+  const bool keep = keep_visitor && !close_delimited;
+  const int status = res->status;
+  out_.clear();
+  AppendVisitorResponseHead(status, res->reason, response_head_, !keep, out_);
+  app_buffer_.consume(head_used);
+  res->eager(true);
+  uint64_t body_bytes = 0;
+  bool head_out = false;
+  bool ok = true;
+  for (;;) {
+    size_t n = 0;
+    if (!res->is_done() && app_buffer_.size() > 0) {
+      beast::error_code ec;
+      n = res->put(app_buffer_.data(), ec);
+      if (ec == bhttp::error::need_more) ec = {};
+      if (ec) {
+        spdlog::info("proxy: app response malformed error={}", ec.message());
+        ok = false;
+        break;
+      }
+    }
+    if (!head_out || n > 0) {
+      const std::string_view first = head_out ? std::string_view() : std::string_view(out_);
+      if (!co_await WriteAll(rx.stream(), first, Front(app_buffer_, n), limits.io_timeout)) {
+        ok = false;
+        break;
+      }
+      head_out = true;
+      body_bytes += n;
+      app_buffer_.consume(n);
+    }
+    if (res->is_done()) break;
+    if (Clock::now() - lane.checked >= limits.visit_interval) {
+      lane.check();  // a visit (the Space's sleep timer); a long stream is not cut by a change
+      lane.checked = Clock::now();
+    }
+    const beast::error_code ec = co_await ReadMore(*stream_, app_buffer_, limits.read_timeout);
+    if (ec == net::error::eof && close_delimited) {
+      beast::error_code eec;
+      res->put_eof(eec);
+      break;
+    }
+    if (ec) {
+      // The app died or stalled mid-response: cut the visitor's response short.
+      spdlog::info("proxy: app response aborted error={}", ec.message());
+      ok = false;
+      break;
+    }
+  }
+  if (spdlog::should_log(spdlog::level::info)) {
+    rx.Log(request_id(), rp.method_string, rp.target, status, body_bytes, ok);
+  }
+  rx.buffer().consume(head.size());
+  if (!ok) {
+    Drop();
+    co_return false;
+  }
+  // 5. The app connection stays for the next request when both ends were clean; not after HEAD
+  //    (an app that wrongly sends a body anyway would corrupt the next exchange).
+  if (!app_keep || head_method || app_buffer_.size() > 0) Drop();
+  co_return keep;
+}
+
+}  // namespace spacehub::proxy

@@ -1,0 +1,158 @@
+#include "proxy/raw_head.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <charconv>
+
+namespace spacehub::proxy {
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// Records what the fast lane needs of one field.
+void Note(RawHead& head, bhttp::field name, std::string_view name_string, std::string_view value) {
+  head.fields.push_back({name, name_string, value});
+  switch (name) {
+    case bhttp::field::host:
+      head.host = value;
+      ++head.hosts;
+      break;
+    case bhttp::field::connection:
+      for (auto t : bhttp::token_list(value)) head.connection_tokens.emplace_back(t);
+      break;
+    case bhttp::field::expect:
+      head.expect = true;
+      break;
+    case bhttp::field::upgrade:
+      head.upgrade_field = true;
+      break;
+    case bhttp::field::accept:
+      head.accept = value;
+      break;
+    default:
+      if (beast::iequals(name_string, "x-request-id")) {
+        head.x_request_id = value;
+      } else if (beast::iequals(name_string, "x-amzn-trace-id")) {
+        head.x_amzn_trace_id = value;
+      }
+  }
+}
+
+void Reset(RawHead& head) {
+  head.fields.clear();
+  head.connection_tokens.clear();
+  head.host = {};
+  head.hosts = 0;
+  head.x_request_id = {};
+  head.x_amzn_trace_id = {};
+  head.accept = {};
+  head.expect = false;
+  head.upgrade_field = false;
+}
+
+bool IsForwardingField(std::string_view name) {
+  return beast::iequals(name, "x-forwarded-for") || beast::iequals(name, "x-forwarded-proto") ||
+         beast::iequals(name, "x-forwarded-host") || beast::iequals(name, "x-forwarded-prefix") ||
+         beast::iequals(name, "forwarded");
+}
+
+void AppendField(std::string_view name, std::string_view value, std::string& out) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+}  // namespace
+
+RawRequestParser::RawRequestParser(RawHead& head) : head_(head) { Reset(head_); }
+
+void RawRequestParser::on_request_impl(bhttp::verb m, beast::string_view method_str,
+                                       beast::string_view t, int v, beast::error_code&) {
+  method = m;
+  method_string = method_str;
+  target = t;
+  version = v;
+}
+
+void RawRequestParser::on_field_impl(bhttp::field name, beast::string_view name_string,
+                                     beast::string_view value, beast::error_code&) {
+  Note(head_, name, name_string, value);
+}
+
+RawResponseParser::RawResponseParser(RawHead& head) : head_(head) { Reset(head_); }
+
+void RawResponseParser::on_response_impl(int code, beast::string_view r, int v,
+                                         beast::error_code&) {
+  status = code;
+  reason = r;
+  version = v;
+}
+
+void RawResponseParser::on_field_impl(bhttp::field name, beast::string_view name_string,
+                                      beast::string_view value, beast::error_code&) {
+  Note(head_, name, name_string, value);
+}
+
+bool IsHopByHopField(const RawField& f, const RawHead& head) {
+  switch (f.name) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::upgrade:
+      return true;
+    case bhttp::field::content_length:
+    case bhttp::field::transfer_encoding:
+      return false;  // framing: never dropped on a peer's say-so
+    default:
+      break;
+  }
+  for (std::string_view t : head.connection_tokens) {
+    if (beast::iequals(t, f.name_string)) return true;
+  }
+  return false;
+}
+
+void AppendAppRequestHead(std::string_view method, std::string_view target, const RawHead& head,
+                          const ForwardedFor& fwd, std::string& out) {
+  out.append(method);
+  out.push_back(' ');
+  out.append(target);
+  out.append(" HTTP/1.1\r\n");
+  for (const RawField& f : head.fields) {
+    if (IsHopByHopField(f, head) || f.name == bhttp::field::expect) continue;
+    // The visitor's own X-Forwarded-* are not trusted: the hub is the edge.
+    if (f.name == bhttp::field::unknown || f.name == bhttp::field::forwarded) {
+      if (IsForwardingField(f.name_string)) continue;
+    }
+    AppendField(f.name_string, f.value, out);
+  }
+  AppendField("X-Forwarded-For", fwd.client_address, out);
+  AppendField("X-Forwarded-Proto", fwd.proto, out);
+  if (!fwd.host.empty()) AppendField("X-Forwarded-Host", fwd.host, out);
+  if (!fwd.prefix.empty()) AppendField("X-Forwarded-Prefix", fwd.prefix, out);
+  out.append("\r\n");
+}
+
+void AppendVisitorResponseHead(int status, std::string_view reason, const RawHead& head, bool close,
+                               std::string& out) {
+  char code[8];
+  auto [end, ec] = std::to_chars(code, code + sizeof(code), status);
+  out.append("HTTP/1.1 ");
+  out.append(code, end);
+  out.push_back(' ');
+  out.append(reason);
+  out.append("\r\n");
+  for (const RawField& f : head.fields) {
+    if (!IsHopByHopField(f, head)) AppendField(f.name_string, f.value, out);
+  }
+  if (close) out.append("Connection: close\r\n");
+  out.append("\r\n");
+}
+
+}  // namespace spacehub::proxy
