@@ -1,7 +1,8 @@
 // A tour of the spacehub C++ client calls that the `spacehub` CLI does not make on its own, run
-// against a hub by tests/integration/cpp_cli.test.mjs: repo_exists, space_info, create_commit with
-// in-memory bytes and deletes (file and folder), paths-info, list_repo_files, get_space_logs, and
-// one HubClient shared by 8 threads that upload, list and download at the same time.
+// against a hub by tests/integration/cpp_cli.test.mjs: repo_exists, revision_exists, file_exists,
+// space_info, create_commit with in-memory bytes and deletes (file and folder), paths-info,
+// list_repo_files, the cache's memory of a missing file (.no_exist) read by try_to_load_from_cache,
+// get_space_logs, and one HubClient shared by 8 threads that upload, list and download at once.
 //
 //   HF_ENDPOINT=http://127.0.0.1:8080 HF_TOKEN=hf_… library_tour <namespace>
 //
@@ -54,6 +55,27 @@ int main(int argc, char** argv) {
                           Op::AddBytes("dir/c.txt", "c\n")},
                          "bytes");
     Check(first.commit_oid.size() == 40, "create_commit with bytes");
+    Check(api.FileExists(id, "dir/b.txt") && !api.FileExists(id, "nope.txt") &&
+              !api.FileExists(ns + "/no-such-repo", "a.txt") &&
+              !api.FileExists(id, "a.txt", sc::RepoType::kModel, "no-such-branch") &&
+              api.FileExists(id, "a.txt", sc::RepoType::kModel, first.commit_oid),
+          "file_exists");
+    Check(api.RevisionExists(id, first.commit_oid) && !api.RevisionExists(id, "no-such-branch") &&
+              !api.RevisionExists(ns + "/no-such-repo", "main"),
+          "revision_exists");
+    try {
+      api.HfHubDownload(id, "nope.txt");
+      Check(false, "a missing file is EntryNotFound");
+    } catch (const sc::EntryNotFound&) {
+    }
+    using State = sc::CachedFile::State;
+    Check(api.TryToLoadFromCache(id, "nope.txt").state == State::kNonExistent,
+          "a missing file is cached as non-existent at " + first.commit_oid);
+    std::string got = api.HfHubDownload(id, "a.txt");
+    auto hit = api.TryToLoadFromCache(id, "a.txt");
+    Check(hit.state == State::kCached && hit.path == got &&
+              api.TryToLoadFromCache(id, "never-asked.txt").state == State::kNotCached,
+          "try_to_load_from_cache finds a downloaded file, not an unknown one");
     auto second =
         api.CreateCommit(id, sc::RepoType::kModel, {Op::Delete("a.txt"), Op::Delete("dir/")},
                          "deletes", "main", "", first.commit_oid);

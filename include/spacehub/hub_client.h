@@ -13,7 +13,8 @@
 // join them before returning. Errors are thrown as the types in spacehub/errors.h.
 //
 // Retries follow huggingface_hub's http_backoff: listing pages, preupload and LFS transfers retry
-// 408/429/5xx and network errors (5 retries, 1 s doubling to 8 s, Retry-After honoured); file
+// 408/429/5xx and network errors (5 retries, 1 s doubling to 8 s; a 429's `RateLimit: …;t=<n>`
+// waits n + 1 s, else a numeric Retry-After is honoured); file
 // downloads retry 408/429 and network errors, resuming from the bytes they have; other calls
 // (create, commit, settings…) are sent once.
 // Ownership: HubClient owns nothing the caller passes in; strings are copied.
@@ -48,6 +49,10 @@ struct DownloadOptions {
   RepoType type = RepoType::kModel;
   std::string revision = "main";
   std::optional<std::string> cache_dir;  // overrides the client's
+  // Set: files go to <local_dir>/<path> as regular files (no symlinks), with huggingface_hub's
+  // <local_dir>/.cache/huggingface/download/<path>.metadata beside them so a later download skips
+  // what has not changed; the cache is only read (a file it holds is copied, not downloaded).
+  std::optional<std::string> local_dir;
   bool force_download = false;
 };
 
@@ -73,7 +78,15 @@ class HubClient final {
   RepoInfo GetRepoInfo(const std::string& repo_id, RepoType type = RepoType::kModel,
                        const std::string& revision = "") const;
   RepoInfo SpaceInfo(const std::string& repo_id) const;
+  // huggingface_hub's repo_exists / revision_exists / file_exists: false when the hub says the
+  // repo (a private one included), the revision or the file is not there; GatedRepo is true for
+  // RepoExists, false for RevisionExists and thrown by FileExists, as in Python; anything else
+  // (network, 5xx) is thrown. FileExists sends one HEAD of the resolve URL.
   bool RepoExists(const std::string& repo_id, RepoType type = RepoType::kModel) const;
+  bool RevisionExists(const std::string& repo_id, const std::string& revision,
+                      RepoType type = RepoType::kModel) const;
+  bool FileExists(const std::string& repo_id, const std::string& filename,
+                  RepoType type = RepoType::kModel, const std::string& revision = "main") const;
   // Lists repos of a type, following Link pagination; author/search "" = no filter, limit 0 = all.
   std::vector<RepoInfo> ListRepos(RepoType type, const std::string& author = "",
                                   const std::string& search = "", int limit = 0) const;
@@ -131,18 +144,29 @@ class HubClient final {
                           const std::string& revision = "main") const;
 
   // --- downloads ------------------------------------------------------------------------------
-  // Downloads into the cache and returns the snapshot path (a symlink to the blob). Resumes a
-  // partial download (a dropped connection in this call, or a .incomplete file left by an earlier
-  // one) with a Range request; blobs/ only ever holds complete files, and a local write failure
-  // (disk full) removes the partial file and throws LocalError(kLocalIo).
+  // Downloads into the cache and returns the snapshot path (a symlink to the blob); with
+  // options.local_dir, into that folder and returns <local_dir>/<filename>. Resumes a partial
+  // download (a dropped connection in this call, or a .incomplete file left by an earlier one)
+  // with a Range request; blobs/ and local_dir only ever hold complete files, and a local write
+  // failure (disk full) removes the partial file and throws LocalError(kLocalIo). A missing file
+  // (EntryNotFound naming the commit) leaves a .no_exist/<commit>/<filename> marker in the cache,
+  // as huggingface_hub does; TryToLoadFromCache reports it.
   std::string HfHubDownload(const std::string& repo_id, const std::string& filename,
                             const DownloadOptions& options = {}) const;
 
   // Downloads every file of the revision (listed by the recursive tree at the commit repo_info
-  // resolves) into the cache on max_workers threads, writes refs/<revision>, and returns the
-  // snapshot directory.
+  // resolves) on max_workers threads. Into the cache: writes refs/<revision> and returns the
+  // snapshot directory. With options.local_dir: returns that folder (resolved); when the hub
+  // cannot be reached and the folder already holds files, returns it without downloading.
   std::string SnapshotDownload(const std::string& repo_id,
                                const DownloadOptions& options = {}) const;
+
+  // What the cache (options.cache_dir, else the client's) knows about `filename` at
+  // options.revision, without a request (huggingface_hub's try_to_load_from_cache): the cached
+  // file's path, "known not to exist" (a .no_exist marker), or not cached. options.type picks the
+  // repo type; the other fields are unused.
+  CachedFile TryToLoadFromCache(const std::string& repo_id, const std::string& filename,
+                                const DownloadOptions& options = {}) const;
 
   // --- Spaces ---------------------------------------------------------------------------------
   std::string DuplicateSpace(const std::string& from_id,

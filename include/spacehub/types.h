@@ -184,6 +184,18 @@ struct SpaceLogOptions {
 // Called once per log line, on the calling thread; return false to stop reading.
 using SpaceLogFn = std::function<bool(const SpaceLogLine&)>;
 
+// What the local cache knows about one file at one revision, found without asking the hub
+// (huggingface_hub's try_to_load_from_cache).
+struct CachedFile {
+  enum class State {
+    kNotCached,    // nothing known (Python: None): download it to find out
+    kCached,       // `path` is the file in snapshots/<commit>/
+    kNonExistent,  // a .no_exist marker: the file was missing at that commit (_CACHED_NO_EXIST)
+  };
+  State state = State::kNotCached;
+  std::string path;  // kCached only
+};
+
 // Progress of a transfer: bytes done of total (total 0 = unknown). Single-file transfers report
 // on the calling thread; uploads and snapshot downloads that work in parallel report the sum over
 // all their files under the label "upload" / "download", from worker threads, one call at a time

@@ -1,6 +1,7 @@
 // `spacehub upload` and `spacehub download`: files in and out of a repository, in the shape of
-// `hf upload` / `hf download`. Downloads land in the huggingface_hub cache; the command prints the
-// cached path(s).
+// `hf upload` / `hf download`. Downloads land in the huggingface_hub cache, or with --local-dir in
+// a plain folder (real files plus huggingface_hub's .cache/huggingface/ metadata); the command
+// prints the path(s).
 #include <filesystem>
 #include <iostream>
 
@@ -20,7 +21,7 @@ struct UploadFlags {
 struct DownloadFlags {
   ClientFlags client;
   int max_workers = 8;
-  std::string repo_id, repo_type = "model", revision = "main", cache_dir;
+  std::string repo_id, repo_type = "model", revision = "main", cache_dir, local_dir;
   std::vector<std::string> filenames;
   bool force = false;
 };
@@ -57,10 +58,11 @@ int Download(const DownloadFlags& f) {
   o.revision = f.revision;
   o.force_download = f.force;
   if (!f.cache_dir.empty()) o.cache_dir = f.cache_dir;
+  if (!f.local_dir.empty()) o.local_dir = f.local_dir;
   if (f.filenames.empty()) {  // the whole snapshot at this revision
     std::string dir = client->SnapshotDownload(f.repo_id, o);
     if (f.client.json) {
-      PrintJson({{"snapshot", dir}});
+      PrintJson({{o.local_dir ? "localDir" : "snapshot", dir}});
     } else {
       std::cout << dir << "\n";
     }
@@ -107,7 +109,9 @@ Command AddDownloadCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "download",
       "Download files into the Hugging Face cache (resumable) and print their paths; without file "
-      "names, the whole revision (prints the snapshot directory)");
+      "names, the whole revision (prints the snapshot directory). With --local-dir, into that "
+      "folder as plain files instead, skipping files that did not change since the last "
+      "download there");
   AddClientFlags(cmd, &f->client);
   cmd->add_option("repo_id", f->repo_id, "namespace/name")->required();
   cmd->add_option("filenames", f->filenames, "files to download");
@@ -115,6 +119,10 @@ Command AddDownloadCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--revision", f->revision, "branch, tag or commit")->capture_default_str();
   cmd->add_option("--cache-dir", f->cache_dir, "cache directory (default: $HF_HOME/hub)");
+  cmd->add_option("--local-dir", f->local_dir,
+                  "download into this folder as regular files (no symlinks), with "
+                  "huggingface_hub's .cache/huggingface/download/*.metadata to skip unchanged "
+                  "files next time; the cache is only read");
   cmd->add_flag("--force-download", f->force, "download even when cached");
   cmd->add_option("--max-workers", f->max_workers, "files downloaded at once (whole revision)")
       ->capture_default_str()

@@ -38,6 +38,15 @@ void ValidatePathInRepo(const std::string& path) {
   if (bad) throw LocalError(ErrorKind::kInvalidArgument, "invalid path in repo '" + path + "'");
 }
 
+std::string NoExistPath(const std::string& repo_dir, const std::string& commit,
+                        const std::string& path_in_repo) {
+  ValidatePathInRepo(path_in_repo);
+  if (commit.empty() || commit == "." || commit == ".." || commit.find('/') != std::string::npos) {
+    return "";
+  }
+  return repo_dir + "/.no_exist/" + commit + "/" + path_in_repo;
+}
+
 CachePaths MakeCachePaths(const std::string& cache_dir, RepoType type, const std::string& repo_id,
                           const std::string& revision, const std::string& commit,
                           const std::string& path_in_repo, const std::string& etag) {

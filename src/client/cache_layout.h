@@ -4,6 +4,8 @@
 //       blobs/<etag>                     content, named by the normalised ETag
 //       snapshots/<commit>/<path>        relative symlink to ../../blobs/<etag> (one ../ per dir)
 //       refs/<revision>                  text file holding the commit sha
+//       .no_exist/<commit>/<path>        empty file: <path> was missing at <commit> (a 404 with
+//                                        X-Error-Code EntryNotFound said so)
 //   <cache>/.locks/<repo folder>/<etag>.lock
 // Pure path arithmetic; thread-safe.
 #pragma once
@@ -33,6 +35,11 @@ struct CachePaths {
 CachePaths MakeCachePaths(const std::string& cache_dir, RepoType type, const std::string& repo_id,
                           const std::string& revision, const std::string& commit,
                           const std::string& path_in_repo, const std::string& etag);
+
+// repo_dir/.no_exist/<commit>/<path>, or "" when the commit the server named could leave that
+// directory (empty, "." / "..", or holding '/'). Throws like ValidatePathInRepo for a bad path.
+std::string NoExistPath(const std::string& repo_dir, const std::string& commit,
+                        const std::string& path_in_repo);
 
 // Throws LocalError(kInvalidArgument) for paths that would leave the snapshot dir ("..", absolute).
 void ValidatePathInRepo(const std::string& path);

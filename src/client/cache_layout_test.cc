@@ -52,5 +52,29 @@ TEST(CacheLayoutTest, RejectsEscapes) {
   EXPECT_THROW(MakeCachePaths("/c", RepoType::kModel, "u/m", "main", "c", "x", "../e"), LocalError);
 }
 
+TEST(CacheLayoutTest, NoExistMarkers) {
+  const std::string commit(40, 'c');
+  struct Case {
+    const char* commit;
+    const char* path;
+    const char* want;
+  } cases[] = {
+      {"cccccccccccccccccccccccccccccccccccccccc", "missing.bin",
+       "/c/models--u--m/.no_exist/cccccccccccccccccccccccccccccccccccccccc/missing.bin"},
+      {"cccccccccccccccccccccccccccccccccccccccc", "sub/dir/x.json",
+       "/c/models--u--m/.no_exist/cccccccccccccccccccccccccccccccccccccccc/sub/dir/x.json"},
+      {"v1.0", "a b.txt", "/c/models--u--m/.no_exist/v1.0/a b.txt"},  // any name the server sends
+      {"", "x", ""},
+      {"..", "x", ""},
+      {".", "x", ""},
+      {"a/../../b", "x", ""},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(NoExistPath("/c/models--u--m", c.commit, c.path), c.want)
+        << c.commit << " " << c.path;
+  }
+  EXPECT_THROW(NoExistPath("/c/models--u--m", commit, "../x"), LocalError);
+}
+
 }  // namespace
 }  // namespace spacehub::client::detail

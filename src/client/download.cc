@@ -1,18 +1,21 @@
-// hf_hub_download (spec §6): metadata HEAD, then a GET into blobs/<etag>.incomplete (resumed with
-// Range), renamed into place, linked from snapshots/<commit>/<path>. Concurrent downloads of one
-// blob (threads or processes, ours or huggingface_hub's) serialise on .locks/<repo>/<etag>.lock.
-#include <fcntl.h>
-#include <sys/file.h>
+// hf_hub_download into the cache (spec §6): metadata HEAD, then a GET into blobs/<etag>.incomplete
+// (resumed with Range), renamed into place, linked from snapshots/<commit>/<path>. Concurrent
+// downloads of one blob (threads or processes, ours or huggingface_hub's) serialise on
+// .locks/<repo>/<etag>.lock. A 404 EntryNotFound leaves a .no_exist/<commit>/<path> marker, as
+// huggingface_hub does, which TryToLoadFromCache reports. Also the HubClient entry points that
+// choose between the cache and a local_dir.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <thread>
 
 #include "client/cache_layout.h"
-#include "client/client_impl.h"
+#include "client/cache_lookup.h"
+#include "client/download_modes.h"
+#include "client/download_steps.h"
 #include "client/error_mapping.h"
 #include "client/parallel.h"
 #include "client/url.h"
@@ -21,52 +24,9 @@
 namespace spacehub::client {
 
 namespace fs = std::filesystem;
-using detail::HttpRequest;
 using detail::HttpResponse;
 
 namespace {
-
-constexpr int kMaxAttempts = 6;
-
-void SleepBeforeRetry(int retry, const std::string& retry_after) {
-  auto d = detail::RetryDelay(retry, retry_after);
-  std::this_thread::sleep_for(
-      std::chrono::milliseconds(static_cast<int64_t>(d.count() * detail::RetryScale())));
-}
-
-std::string Origin(const std::string& url) {
-  auto s = url.find("://");
-  auto p = url.find('/', s == std::string::npos ? 0 : s + 3);
-  return p == std::string::npos ? url : url.substr(0, p);
-}
-
-void MakeParents(const std::string& path) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) throw LocalError(ErrorKind::kLocalIo, "cannot create " + path + ": " + ec.message());
-}
-
-// temp file + rename, so a reader never sees a half-written ref.
-void WriteFileAtomic(const std::string& path, const std::string& content) {
-  MakeParents(path);
-  std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "." +
-                    std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
-  std::error_code ec;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) {
-      fs::remove(tmp, ec);
-      throw LocalError(ErrorKind::kLocalIo, "cannot write " + tmp);
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw LocalError(ErrorKind::kLocalIo, "cannot write " + path + ": " + ec.message());
-  }
-}
 
 std::string ReadRef(const std::string& path) {
   std::ifstream in(path);
@@ -75,12 +35,19 @@ std::string ReadRef(const std::string& path) {
   return sha;
 }
 
+// refs/<revision> := commit, unless the revision is that commit or the ref already says so.
+void WriteRef(const std::string& repo_dir, const std::string& revision, const std::string& commit) {
+  if (revision == commit) return;
+  std::string path = repo_dir + "/refs/" + revision;
+  if (ReadRef(path) != commit) detail::WriteFileAtomic(path, commit);
+}
+
 // The per-file steps below try the operation first and create parent directories or remove an
 // old entry only when it fails: a snapshot of many small files is bound by file system calls.
 void LinkSnapshot(const detail::CachePaths& p) {
   int rc = ::symlink(p.link_target.c_str(), p.snapshot.c_str());
   if (rc != 0 && errno == ENOENT) {
-    MakeParents(p.snapshot);
+    detail::MakeParents(p.snapshot);
     rc = ::symlink(p.link_target.c_str(), p.snapshot.c_str());
   }
   if (rc != 0 && errno == EEXIST) {
@@ -94,132 +61,78 @@ void LinkSnapshot(const detail::CachePaths& p) {
   }
 }
 
-// open(2) with O_CREAT, creating the parent directories when they are missing.
-int OpenCreating(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CREAT | O_CLOEXEC, 0664);
-  if (fd < 0 && errno == ENOENT) {
-    MakeParents(path);
-    fd = ::open(path.c_str(), flags | O_CREAT | O_CLOEXEC, 0664);
+// huggingface_hub's answer to a 404 EntryNotFound that names the commit: an empty
+// .no_exist/<commit>/<path> file and refs/<revision>, so a later lookup of that revision knows
+// the file is missing without asking. Failing to write it is not the caller's error (Python
+// logs and goes on); the EntryNotFound is thrown either way.
+void RecordNoExist(const std::string& repo_dir, const std::string& revision,
+                   const std::string& filename, const HttpResponse& head) {
+  std::string commit = head.Header("x-repo-commit");
+  std::string marker = detail::NoExistPath(repo_dir, commit, filename);
+  if (marker.empty()) return;
+  try {
+    detail::MakeParents(marker);
+    std::ofstream touch(marker, std::ios::app);
+    WriteRef(repo_dir, revision, commit);
+  } catch (const LocalError&) {
   }
-  return fd;
 }
 
-// An empty .incomplete file to download into. Truncating only when there are bytes to drop: on
-// ext4 a truncate to zero makes the file's close start writeback (auto_da_alloc), which slowed
-// big downloads by up to seconds.
-void CreateEmpty(const std::string& path, bool has_bytes) {
-  int fd = OpenCreating(path, O_WRONLY | (has_bytes ? O_TRUNC : 0));
-  if (fd < 0) {
-    throw LocalError(ErrorKind::kLocalIo, "cannot create " + path + ": " + std::strerror(errno));
-  }
-  ::close(fd);
-}
+}  // namespace
 
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    fd_ = OpenCreating(path, O_RDWR);
-    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
-      throw LocalError(ErrorKind::kLocalIo, "cannot lock " + path + ": " + std::strerror(errno));
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
+namespace detail {
 
- private:
-  int fd_ = -1;
-};
-
-uint64_t FileSize(const std::string& path) {
-  std::error_code ec;
-  auto n = fs::file_size(path, ec);
-  return ec ? 0 : n;
-}
-
-// hf_hub_download, reporting to `progress` (may be null). `known`, when given, is the file's tree
-// entry at the commit o.revision (a sha): its oid / LFS sha256 is the ETag the HEAD would answer
-// (spec §6.2: git blob sha1 for regular files, sha256 for LFS) and its size the size, so the HEAD
-// is skipped — half the requests of a snapshot of many small files, same cache entries.
-std::string DownloadOne(const HubClient::Impl& impl, const std::string& repo_id,
-                        const std::string& filename, const DownloadOptions& o,
-                        const ProgressFn* progress, const RepoTreeEntry* known = nullptr) {
-  detail::ValidateRepoId(repo_id);
-  detail::ValidatePathInRepo(filename);
+std::string DownloadToCache(const HubClient::Impl& impl, const std::string& repo_id,
+                            const std::string& filename, const DownloadOptions& o,
+                            const ProgressFn* progress, const RepoTreeEntry* known) {
+  ValidateRepoId(repo_id);
+  ValidatePathInRepo(filename);
   const std::string cache = o.cache_dir.value_or(impl.config().cache_dir);
   const std::string rev = o.revision.empty() ? "main" : o.revision;
-  const std::string repo_dir = cache + "/" + detail::RepoFolderName(o.type, repo_id);
+  const std::string repo_dir = cache + "/" + RepoFolderName(o.type, repo_id);
 
   // A commit-hash revision already in the cache needs no network at all.
-  if (detail::IsCommitHash(rev) && !o.force_download) {
+  if (IsCommitHash(rev) && !o.force_download) {
     std::string snap = repo_dir + "/snapshots/" + rev + "/" + filename;
     if (fs::exists(snap)) return snap;
   }
 
-  // 1. metadata HEAD: follow relative redirects ourselves, record an absolute one.
-  std::string url = detail::ResolveUrl(impl.config().endpoint, o.type, repo_id, rev, filename);
-  std::string download_url = url;
-  HttpResponse head;
+  // 1. metadata HEAD. When it fails for a network or server reason, what the cache has for this
+  // revision is the answer (Python's offline fallback).
+  std::string url = ResolveUrl(impl.config().endpoint, o.type, repo_id, rev, filename);
+  auto cached_or_rethrow = [&] {
+    std::string commit = IsCommitHash(rev) ? rev : ReadRef(repo_dir + "/refs/" + rev);
+    std::string snap = repo_dir + "/snapshots/" + commit + "/" + filename;
+    if (!commit.empty() && !o.force_download && fs::exists(snap)) return snap;
+    throw;
+  };
+  FileMetadata m;
   if (known) {
-    head.status = 200;
-    head.headers["x-repo-commit"] = rev;
-    head.headers["etag"] = known->lfs_sha256.empty() ? known->oid : known->lfs_sha256;
-    head.headers["content-length"] = std::to_string(known->size);
+    m = MetadataFromTree(*known, rev, url);
   } else {
+    std::string download_url;
+    HttpResponse head;
     try {
-      for (int hops = 0;; ++hops) {
-        HttpRequest r = impl.Make("HEAD", url);
-        r.headers.push_back("Accept-Encoding: identity");
-        r.follow_redirects = false;
-        r.timeout_seconds = 10;
-        head = detail::Perform(r);
-        detail::RaiseForStatus(head);
-        download_url = url;
-        std::string location = head.Header("location");
-        if (head.status < 300 || head.status >= 400 || location.empty()) break;
-        bool relative = false;
-        std::string next = detail::JoinLocation(url, location, &relative);
-        if (!relative || hops >= 5) {
-          download_url = next;
-          break;
-        }
-        url = next;
-      }
-    } catch (const RepositoryNotFound&) {
-      throw;
-    } catch (const RevisionNotFound&) {
-      throw;
-    } catch (const EntryNotFound&) {
-      throw;
-    } catch (const HubError& e) {
-      // Other failures (network, 5xx) fall back to what the cache has for this revision.
-      if (e.kind() != ErrorKind::kNetwork && e.kind() != ErrorKind::kHttp) throw;
-      std::string commit = detail::IsCommitHash(rev) ? rev : ReadRef(repo_dir + "/refs/" + rev);
-      std::string snap = repo_dir + "/snapshots/" + commit + "/" + filename;
-      if (!commit.empty() && !o.force_download && fs::exists(snap)) return snap;
-      throw;
+      head = HeadResolve(impl, url, &download_url);
+    } catch (const NetworkError&) {
+      return cached_or_rethrow();
     }
+    if (head.status >= 400 && head.Header("x-error-code") == "EntryNotFound") {
+      RecordNoExist(repo_dir, rev, filename, head);
+    }
+    try {
+      RaiseForStatus(head);
+    } catch (const HttpError& e) {
+      // Typed answers (no such repo, revision or file; a bad request) are final.
+      if (e.kind() != ErrorKind::kHttp) throw;
+      return cached_or_rethrow();
+    }
+    m = ParseFileMetadata(head, download_url, filename);
   }
 
-  std::string commit = head.Header("x-repo-commit");
-  std::string etag = head.Header("x-linked-etag");
-  if (etag.empty()) etag = head.Header("etag");
-  etag = detail::NormalizeEtag(etag);
-  std::string size_text = head.Header("x-linked-size");
-  bool redirected = head.status >= 300 && head.status < 400;
-  if (size_text.empty() && !redirected) size_text = head.Header("content-length");
-  if (commit.empty() || etag.empty() || size_text.empty()) {
-    throw HttpError(ErrorKind::kHttp, head.status, "",
-                    "the server's answer lacks X-Repo-Commit, ETag or size for " + filename,
-                    head.Header("x-request-id"), url);
-  }
-  const uint64_t size = std::stoull(size_text);
-  detail::CachePaths p =
-      detail::MakeCachePaths(cache, o.type, repo_id, rev, commit, filename, etag);
-  if (!p.ref.empty()) WriteFileAtomic(p.ref, commit);
-  bool snapshot_checked = detail::IsCommitHash(rev) && rev == commit;  // checked on entry
+  CachePaths p = MakeCachePaths(cache, o.type, repo_id, rev, m.commit, filename, m.etag);
+  if (!p.ref.empty()) WriteFileAtomic(p.ref, m.commit);
+  bool snapshot_checked = IsCommitHash(rev) && rev == m.commit;  // checked on entry
   if (!o.force_download && !snapshot_checked && fs::exists(p.snapshot)) return p.snapshot;
   if (!o.force_download && fs::exists(p.blob)) {
     LinkSnapshot(p);
@@ -232,61 +145,30 @@ std::string DownloadOne(const HubClient::Impl& impl, const std::string& repo_id,
     LinkSnapshot(p);
     return p.snapshot;
   }
-  bool cross_host = Origin(download_url) != Origin(impl.config().endpoint);
-  uint64_t have = FileSize(p.incomplete);
-  if (o.force_download || have == 0 || have > size) {  // nothing to resume: start empty
-    CreateEmpty(p.incomplete, have > 0);
-    have = 0;
-  }
-  for (int attempt = 1;; ++attempt) {
-    if (have == size) break;
-    HttpRequest r = cross_host ? HttpRequest{} : impl.Make("GET", download_url);
-    r.method = "GET";
-    r.url = download_url;
-    r.headers.push_back("Accept-Encoding: identity");
-    if (have > 0) r.headers.push_back("Range: bytes=" + std::to_string(have) + "-");
-    r.download_file = p.incomplete;
-    r.large_buffers = size - have >= (1u << 20);
-    r.restart_on_200 = true;
-    r.progress = progress;
-    r.progress_label = filename;
-    r.progress_base = have;
-    r.progress_total = size;
-    try {
-      HttpResponse resp = detail::Perform(r);
-      if (detail::ShouldRetryStatus(resp.status, detail::RetryPolicy::kDownload) &&
-          attempt < kMaxAttempts) {
-        SleepBeforeRetry(attempt - 1, resp.Header("retry-after"));
-        continue;
-      }
-      detail::RaiseForStatus(resp);
-    } catch (const NetworkError&) {
-      if (attempt >= kMaxAttempts) throw;  // the .incomplete file stays for the next run
-      SleepBeforeRetry(attempt - 1, "");
-      have = FileSize(p.incomplete);
-      continue;
-    } catch (const LocalError&) {
-      // Disk full or unwritable: resuming cannot help, and a partial file must not stay behind.
-      std::error_code ignored;
-      fs::remove(p.incomplete, ignored);
-      throw;
-    }
-    have = FileSize(p.incomplete);
-    if (have == size) break;
-    if (have > size) {  // more than announced: start over
-      CreateEmpty(p.incomplete, true);
-      have = 0;
-    }
-    if (attempt >= kMaxAttempts) {
-      throw NetworkError("download of " + filename + " stopped at " + std::to_string(have) +
-                         " of " + std::to_string(size) + " bytes; run again to resume");
-    }
-  }
+  FetchToFile(impl, m, p.incomplete, o.force_download, filename, progress);
   std::error_code ec;
   fs::rename(p.incomplete, p.blob, ec);
   if (ec) throw LocalError(ErrorKind::kLocalIo, "cannot move blob into place: " + ec.message());
   LinkSnapshot(p);
   return p.snapshot;
+}
+
+}  // namespace detail
+
+namespace {
+
+// Python returns a snapshot's local_dir resolved (os.path.realpath).
+std::string Resolved(const std::string& dir) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(dir, ec);
+  return ec ? dir : p.string();
+}
+
+std::string DownloadOne(const HubClient::Impl& impl, const std::string& repo_id,
+                        const std::string& filename, const DownloadOptions& o,
+                        const ProgressFn* progress, const RepoTreeEntry* known = nullptr) {
+  if (o.local_dir) return detail::DownloadToLocalDir(impl, repo_id, filename, o, progress, known);
+  return detail::DownloadToCache(impl, repo_id, filename, o, progress, known);
 }
 
 }  // namespace
@@ -297,10 +179,30 @@ std::string HubClient::HfHubDownload(const std::string& repo_id, const std::stri
   return DownloadOne(*impl_, repo_id, filename, o, progress);
 }
 
+CachedFile HubClient::TryToLoadFromCache(const std::string& repo_id, const std::string& filename,
+                                         const DownloadOptions& o) const {
+  detail::ValidateRepoId(repo_id);
+  return detail::LookupCache(o.cache_dir.value_or(impl_->config().cache_dir), o.type, repo_id,
+                             o.revision, filename);
+}
+
 std::string HubClient::SnapshotDownload(const std::string& repo_id,
                                         const DownloadOptions& o) const {
   const std::string rev = o.revision.empty() ? "main" : o.revision;
-  RepoInfo info = GetRepoInfo(repo_id, o.type, rev);
+  RepoInfo info;
+  try {
+    info = GetRepoInfo(repo_id, o.type, rev);
+  } catch (const HubError& e) {
+    // Offline or a server failure: a local_dir that already holds files is the answer, as in
+    // Python (which cannot tell whether they are complete either).
+    bool fallback = e.kind() == ErrorKind::kNetwork || e.kind() == ErrorKind::kHttp;
+    std::error_code ec;
+    if (!fallback || !o.local_dir || !fs::is_directory(*o.local_dir, ec) ||
+        fs::is_empty(*o.local_dir, ec)) {
+      throw;
+    }
+    return Resolved(*o.local_dir);
+  }
   if (!detail::IsCommitHash(info.sha)) {
     throw HttpError(ErrorKind::kHttp, 200, "", "repo info for " + repo_id + " has no commit sha",
                     "", "");
@@ -327,11 +229,15 @@ std::string HubClient::SnapshotDownload(const std::string& repo_id,
     if (sum) part = sum->Part();
     DownloadOne(*impl_, repo_id, files[i].path, at_commit, sum ? &part : nullptr, &files[i]);
   });
+  std::error_code ec;
+  if (o.local_dir) {
+    fs::create_directories(*o.local_dir, ec);  // an empty repo still gets its (empty) folder
+    return Resolved(*o.local_dir);
+  }
   const std::string cache = o.cache_dir.value_or(impl_->config().cache_dir);
   const std::string repo_dir = cache + "/" + detail::RepoFolderName(o.type, repo_id);
-  if (rev != info.sha) WriteFileAtomic(repo_dir + "/refs/" + rev, info.sha);
+  if (rev != info.sha) detail::WriteFileAtomic(repo_dir + "/refs/" + rev, info.sha);
   std::string snapshot = repo_dir + "/snapshots/" + info.sha;
-  std::error_code ec;
   fs::create_directories(snapshot, ec);  // an empty repo still gets its (empty) snapshot
   return snapshot;
 }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/rate_limit.h"
 #include "spacehub/errors.h"
 
 namespace spacehub::client::detail {
@@ -39,6 +40,11 @@ std::exception_ptr MapHttpError(const HttpResponse& r) {
   if (r.status < 400) return nullptr;
   std::string code = r.Header("x-error-code");
   std::string msg = ServerMessage(r);
+  if (r.status == 429) {  // name the limit and its reset, as huggingface_hub does
+    if (auto limit = ParseRateLimit(r.Header("ratelimit"), r.Header("ratelimit-policy"))) {
+      msg = DescribeRateLimit(*limit) + (msg.empty() ? "" : " " + msg);
+    }
+  }
   std::string rid = r.Header("x-request-id");
   if (code == "RevisionNotFound") {
     return std::make_exception_ptr(RevisionNotFound(r.status, code, msg, rid, r.url));

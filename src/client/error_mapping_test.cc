@@ -75,5 +75,20 @@ TEST(ErrorMappingTest, Messages) {
   }
 }
 
+TEST(ErrorMappingTest, A429NamesTheRateLimit) {
+  HttpResponse r = Answer(429, "", R"({"error":"slow down"})");
+  r.headers["ratelimit"] = R"("api";r=0;t=55)";
+  r.headers["ratelimit-policy"] = R"("fixed window";"api";q=500;w=300)";
+  try {
+    RaiseForStatus(r);
+    ADD_FAILURE() << "no throw";
+  } catch (const HttpError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kHttp);
+    EXPECT_EQ(e.server_message(),
+              "you have reached your 'api' rate limit. Retry after 55 seconds (0/500 requests "
+              "remaining in current 300s window). slow down");
+  }
+}
+
 }  // namespace
 }  // namespace spacehub::client::detail

@@ -104,4 +104,11 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
+std::string Sha1Raw(const std::string& bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &n, EVP_sha1(), nullptr);
+  return std::string(reinterpret_cast<const char*>(md), n);
+}
+
 }  // namespace spacehub::client::detail

@@ -23,5 +23,7 @@ FileDigest DigestFile(const std::string& path, uint64_t git_sha1_max_size = UINT
                       std::string* keep = nullptr, uint64_t keep_max_size = 0);
 FileDigest DigestBytes(const std::string& bytes);
 std::string Base64(const std::string& bytes);
+// The 20 raw bytes of SHA-1(bytes) (not hex).
+std::string Sha1Raw(const std::string& bytes);
 
 }  // namespace spacehub::client::detail

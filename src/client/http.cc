@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "client/rate_limit.h"
 #include "spacehub/errors.h"
 
 namespace spacehub::client::detail {
@@ -354,6 +356,16 @@ std::chrono::milliseconds RetryDelay(int retry, const std::string& retry_after) 
   return std::chrono::milliseconds(std::min<int64_t>(ms, 8000));
 }
 
+std::chrono::milliseconds RetryDelay(int retry, const HttpResponse& response) {
+  if (response.status == 429) {
+    auto limit = ParseRateLimit(response.Header("ratelimit"), response.Header("ratelimit-policy"));
+    // Python adds a second "to avoid rounding issues" and sets no upper bound; we keep the same
+    // 300 s bound as for Retry-After so one header cannot park a call for hours.
+    if (limit) return std::chrono::seconds(std::min<int64_t>(limit->reset_in_seconds + 1, 300));
+  }
+  return RetryDelay(retry, response.Header("retry-after"));
+}
+
 double RetryScale() {
   static const double scale = [] {
     const char* v = std::getenv("SPACEHUB_CLIENT_RETRY_SCALE");
@@ -365,8 +377,7 @@ double RetryScale() {
 
 namespace {
 
-void SleepBeforeRetry(int retry, const std::string& retry_after) {
-  auto d = RetryDelay(retry, retry_after);
+void SleepFor(std::chrono::milliseconds d) {
   std::this_thread::sleep_for(
       std::chrono::milliseconds(static_cast<int64_t>(d.count() * RetryScale())));
 }
@@ -380,10 +391,10 @@ HttpResponse PerformWithRetry(const HttpRequest& req, RetryPolicy policy) {
     try {
       HttpResponse r = Perform(req);
       if (last || !ShouldRetryStatus(r.status, policy)) return r;
-      SleepBeforeRetry(attempt, r.Header("retry-after"));
+      SleepFor(RetryDelay(attempt, r));
     } catch (const NetworkError&) {
       if (last) throw;
-      SleepBeforeRetry(attempt, "");
+      SleepFor(RetryDelay(attempt, ""));
     }
   }
 }

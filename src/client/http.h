@@ -71,13 +71,18 @@ enum class RetryPolicy {
 HttpResponse Perform(const HttpRequest& request);
 // Perform without the debug log.
 HttpResponse PerformOnce(const HttpRequest& request);
-// Up to 5 retries, 1 s doubling to 8 s, honouring a numeric Retry-After on 429/503.
+// Up to 5 retries, 1 s doubling to 8 s, honouring the rate-limit headers and a numeric
+// Retry-After (RetryDelay below).
 HttpResponse PerformWithRetry(const HttpRequest& request, RetryPolicy policy);
 
 bool ShouldRetryStatus(int status, RetryPolicy policy);
 // How long to wait before retry number `retry` (0-based): 1 s doubling, capped at 8 s; a numeric
 // Retry-After (seconds, at most 300) replaces it.
 std::chrono::milliseconds RetryDelay(int retry, const std::string& retry_after);
+// The wait before retrying `response`: for a 429 carrying `RateLimit: "…";r=…;t=<n>`, n + 1
+// seconds (at most 300), as huggingface_hub 1.3.7's http_backoff waits; otherwise
+// RetryDelay(retry, its Retry-After).
+std::chrono::milliseconds RetryDelay(int retry, const HttpResponse& response);
 // Scales every retry wait (tests set a small factor); 1.0 by default. Read from the environment
 // variable SPACEHUB_CLIENT_RETRY_SCALE once.
 double RetryScale();

@@ -191,17 +191,6 @@ RepoInfo HubClient::SpaceInfo(const std::string& repo_id) const {
   return GetRepoInfo(repo_id, RepoType::kSpace);
 }
 
-bool HubClient::RepoExists(const std::string& repo_id, RepoType type) const {
-  try {
-    GetRepoInfo(repo_id, type);
-    return true;
-  } catch (const GatedRepo&) {
-    return true;
-  } catch (const RepositoryNotFound&) {
-    return false;
-  }
-}
-
 std::vector<RepoInfo> HubClient::ListRepos(RepoType type, const std::string& author,
                                            const std::string& search, int limit) const {
   std::string url = impl_->config().endpoint + "/api/" + detail::RepoTypePlural(type);

@@ -12,7 +12,9 @@ import assert from "node:assert/strict";
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { mkdirSync, writeFileSync, readFileSync, existsSync, symlinkSync, readdirSync } from "node:fs";
+import {
+  mkdirSync, writeFileSync, readFileSync, existsSync, symlinkSync, readdirSync, lstatSync, realpathSync, statSync, utimesSync,
+} from "node:fs";
 import path from "node:path";
 import { startHub, makeTempDir, SPACEHUB_BIN, sha256, commit, uniqueName } from "./harness.mjs";
 
@@ -58,7 +60,7 @@ const okJson = async (args, opts) => JSON.parse((await ok([...args, "--json"], o
 
 /**
  * A loopback HTTP proxy in front of `target` (the hub). Records every request (method, url,
- * range header). `fault(rule)` queues a rule { method, match: RegExp, times, status, headers,
+ * range header, arrival time in ms). `fault(rule)` queues a rule { method, match: RegExp, times, status, headers,
  * cutAfter }: the next `times` matching requests get `status` (answered by the proxy, never reaching
  * the hub) or, with cutAfter, the hub's answer cut after that many body bytes (socket destroyed).
  */
@@ -67,7 +69,7 @@ async function faultProxy(target) {
   const rules = [];
   const seen = [];
   const server = http.createServer((req, res) => {
-    seen.push({ method: req.method, url: req.url, range: req.headers.range });
+    seen.push({ method: req.method, url: req.url, range: req.headers.range, at: Date.now() });
     const rule = rules.find((r) => r.times > 0 && (!r.method || r.method === req.method) && r.match.test(req.url));
     if (rule && rule.status) {
       rule.times--;
@@ -283,6 +285,125 @@ test("5xx and 429 are retried where huggingface_hub retries; downloads resume wi
   assert.equal(failed.code, 11, failed.stderr);
 });
 
+test("a 429's RateLimit header sets the wait before the retry, as huggingface_hub's http_backoff does", async () => {
+  // Waits are scaled by 0.02: "t=49" → (49 + 1) s × 0.02 = 1 s, where the backoff alone waits 20 ms.
+  const env = { HF_ENDPOINT: proxy.endpoint };
+  const limited = (t) => ({ RateLimit: `"api";r=0;t=${t}`, "RateLimit-Policy": '"fixed window";"api";q=500;w=300' });
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /^\/api\/models\?/, status: 429, headers: limited(49) });
+  await okJson(["repo", "list", "--author", "dora"], { env });
+  let tries = proxy.seen.filter((r) => r.url.startsWith("/api/models?"));
+  assert.equal(tries.length, 2);
+  assert.ok(tries[1].at - tries[0].at >= 900, `listing retried after ${tries[1].at - tries[0].at} ms`);
+
+  // A file download's GET (retried on 429 too): t=24 → 0.5 s, taking precedence over Retry-After.
+  const id = "dora/ratelimit";
+  await ok(["repo", "create", id]);
+  const dir = makeTempDir("spacehub-cli-rl-");
+  writeFileSync(path.join(dir, "r.txt"), "limited\n");
+  await ok(["upload", id, dir]);
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /\/resolve\/.*r\.txt/, status: 429, headers: { ...limited(24), "Retry-After": "0" } });
+  const dl = await okJson(["download", id, "r.txt", "--cache-dir", makeTempDir("spacehub-cli-rl-c-")], { env });
+  assert.equal(readFileSync(dl[0].path, "utf8"), "limited\n");
+  tries = proxy.seen.filter((r) => r.method === "GET" && r.url.includes("r.txt"));
+  assert.equal(tries.length, 2);
+  assert.ok(tries[1].at - tries[0].at >= 400, `download retried after ${tries[1].at - tries[0].at} ms`);
+
+  // Still limited after every retry: the error names the limit, as the Python client's does.
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /^\/api\/models\?/, status: 429, headers: limited(0), times: 6 });
+  const r = await run(["repo", "list", "--author", "dora", "--json"], { env });
+  assert.equal(r.code, 10, r.stderr);
+  const err = JSON.parse(r.stderr.trim().split("\n").pop());
+  assert.equal(err.status, 429);
+  assert.match(err.message, /you have reached your 'api' rate limit\. Retry after 0 seconds \(0\/500 requests remaining in current 300s window\)/);
+  assert.equal(proxy.seen.length, 6, "5 retries");
+});
+
+test("download --local-dir: plain files, huggingface_hub's metadata, unchanged files skipped, no half file", async () => {
+  const env = { HF_ENDPOINT: proxy.endpoint };
+  const id = "dora/localdir";
+  await ok(["repo", "create", id]);
+  const src = makeTempDir("spacehub-cli-ld-src-");
+  const big = randomBytes(8 * 1024 * 1024 + 5);
+  mkdirSync(path.join(src, "sub"));
+  writeFileSync(path.join(src, "big.bin"), big);
+  writeFileSync(path.join(src, "sub", "note.txt"), "note\n");
+  const up = await okJson(["upload", id, src]);
+  const tree = await okJson(["repo", "tree", id, "--recursive"]);
+  const noteOid = tree.find((e) => e.path === "sub/note.txt").oid;
+  const resolves = () => proxy.seen.filter((r) => r.url.includes("/resolve/"));
+
+  // The whole revision: regular files, one metadata file each (commit, ETag, time), nothing in the cache.
+  const out = makeTempDir("spacehub-cli-ld-");
+  const cache = makeTempDir("spacehub-cli-ld-cache-");
+  const meta = (dir, rel) => readFileSync(path.join(dir, ".cache", "huggingface", "download", `${rel}.metadata`), "utf8").split("\n");
+  const snap = await okJson(["download", id, "--local-dir", out, "--cache-dir", cache], { env });
+  assert.equal(snap.localDir, realpathSync(out));
+  for (const [rel, bytes, etag] of [["big.bin", big, sha256(big)], ["sub/note.txt", Buffer.from("note\n"), noteOid]]) {
+    assert.ok(lstatSync(path.join(out, rel)).isFile(), `${rel} is a regular file`);
+    assert.ok(readFileSync(path.join(out, rel)).equals(bytes), rel);
+    const [commitLine, etagLine, time, end, ...rest] = meta(out, rel);
+    assert.deepEqual([commitLine, etagLine, end, rest], [up.commitOid, etag, "", []]);
+    assert.ok(Math.abs(Number(time) - Date.now() / 1000) < 300, `timestamp ${time}`);
+  }
+  assert.equal(readFileSync(path.join(out, ".cache", "huggingface", ".gitignore"), "utf8"), "*");
+  assert.deepEqual(readdirSync(cache), [], "the cache is only read");
+
+  // Again at the same commit: not one file request.
+  proxy.clear();
+  await okJson(["download", id, "--local-dir", out, "--cache-dir", cache], { env });
+  assert.deepEqual(resolves(), []);
+  // One file at a branch: the HEAD says the ETag is unchanged, so no GET.
+  proxy.clear();
+  const one = await okJson(["download", id, "sub/note.txt", "--local-dir", out, "--cache-dir", cache], { env });
+  assert.equal(one[0].path, path.join(out, "sub", "note.txt"));
+  assert.deepEqual(resolves().map((r) => r.method), ["HEAD"]);
+  // Edited after the download (mtime past the metadata's time): fetched again.
+  const note = path.join(out, "sub", "note.txt");
+  writeFileSync(note, "edited\n");
+  const later = Date.now() / 1000 + 60;
+  utimesSync(note, later, later);
+  proxy.clear();
+  await okJson(["download", id, "sub/note.txt", "--local-dir", out, "--cache-dir", cache], { env });
+  assert.equal(readFileSync(note, "utf8"), "note\n");
+  assert.deepEqual(resolves().map((r) => r.method), ["HEAD", "GET"]);
+
+  // Interrupted for good (every GET cut after 1 MiB): exit 12, no big.bin in the folder; the partial
+  // waits under .cache/huggingface/download/ with huggingface_hub's name and the next run resumes it.
+  const out2 = makeTempDir("spacehub-cli-ld2-");
+  proxy.clear();
+  proxy.fault({ method: "GET", match: /\/resolve\/.*big\.bin/, cutAfter: 1024 * 1024, times: 6 });
+  const cut = await run(["download", id, "big.bin", "--local-dir", out2, "--cache-dir", cache], { env });
+  assert.equal(cut.code, 12, cut.stderr);
+  assert.ok(!existsSync(path.join(out2, "big.bin")), "no half-written file in the folder");
+  const dl = path.join(out2, ".cache", "huggingface", "download");
+  // base64.urlsafe_b64encode(hashlib.sha1(b"big.bin.metadata").digest())
+  const partialName = `CmfBYMDPt8lXopsU8pgliJj5hHM=.${sha256(big)}.incomplete`;
+  assert.ok(readdirSync(dl).includes(partialName), readdirSync(dl).join(","));
+  const had = statSync(path.join(dl, partialName)).size;
+  assert.ok(had > 0 && had < big.length, `partial holds ${had}`);
+  proxy.clear();
+  const resumed = await okJson(["download", id, "big.bin", "--local-dir", out2, "--cache-dir", cache], { env });
+  assert.equal(resumed[0].path, path.join(out2, "big.bin"));
+  assert.ok(readFileSync(resumed[0].path).equals(big));
+  assert.deepEqual(resolves().filter((r) => r.method === "GET").map((r) => r.range), [`bytes=${had}-`]);
+  assert.deepEqual(readdirSync(dl).filter((n) => n.endsWith(".incomplete")), []);
+
+  // A file the cache holds at that commit is copied from there, not downloaded.
+  const full = makeTempDir("spacehub-cli-ld-full-");
+  await okJson(["download", id, "big.bin", "--cache-dir", full]);
+  const out3 = makeTempDir("spacehub-cli-ld3-");
+  proxy.clear();
+  const copied = await okJson(["download", id, "big.bin", "--local-dir", out3, "--cache-dir", full], { env });
+  assert.ok(lstatSync(copied[0].path).isFile() && readFileSync(copied[0].path).equals(big));
+  assert.deepEqual(resolves().map((r) => r.method), ["HEAD"]);
+  assert.equal(meta(out3, "big.bin")[0], up.commitOid);
+  const help = await run(["download", "--help"]);
+  assert.match(help.stdout, /--local-dir/);
+});
+
 test("a full disk: clear error, exit 13, no partial file and no blob left in the cache", async () => {
   const id = "dora/diskfull";
   await ok(["repo", "create", id]);
@@ -349,10 +470,16 @@ test("library calls the CLI does not make, and one HubClient shared by 8 threads
   assert.ok(existsSync(TOUR_BIN), `library_tour not built at ${TOUR_BIN} (set SPACEHUB_TOUR_BIN)`);
   const r = await run(["dora"], { bin: TOUR_BIN });
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-  for (const check of ["repo_exists false", "create_commit with bytes", "deletes a file and a folder", "paths-info at an older commit",
+  for (const check of ["repo_exists false", "create_commit with bytes", "file_exists", "revision_exists",
+    "try_to_load_from_cache finds a downloaded file", "deletes a file and a folder", "paths-info at an older commit",
     "stale parent commit is refused", "8 threads share one HubClient", "space_info", "get_space_logs", "stops the stream", "delete_repo"]) {
     assert.ok(r.stdout.includes(check), `missing "${check}" in:\n${r.stdout}`);
   }
+  // The 404 left huggingface_hub's marker: an empty .no_exist/<commit>/<path>, and refs/main.
+  const commitOid = /a missing file is cached as non-existent at ([0-9a-f]{40})/.exec(r.stdout)?.[1];
+  assert.ok(commitOid, r.stdout);
+  const repoDir = path.join(hfHome, "hub", "models--dora--tour");
+  assert.equal(statSync(path.join(repoDir, ".no_exist", commitOid, "nope.txt")).size, 0);
 });
 
 test("progress bars on a terminal only", { skip: !HAVE_SCRIPT && "no script(1)" }, async () => {

@@ -136,8 +136,13 @@ test("create, list, upload a folder with a large LFS file, download it (resume t
   assert.equal(readFileSync(path.join(snap.snapshot, "nested", "deeper", "a b.txt"), "utf8"), "spaces in names\n");
   assert.equal(readFileSync(path.join(cache3, "models--carl--weights", "refs", "main"), "utf8"), up.commitOid);
 
-  // Missing file in an existing repo: EntryNotFound, exit 6; no half-written file in the cache.
+  // Missing file in an existing repo: EntryNotFound, exit 6; no half-written file in the cache, but
+  // huggingface_hub's empty .no_exist/<commit>/<path> marker and the ref it resolved.
   assert.equal((await cli(["download", "carl/weights", "missing.bin"])).code, 6);
+  const marker = path.join(repoDir, ".no_exist", up.commitOid, "missing.bin");
+  assert.ok(statSync(marker).isFile() && statSync(marker).size === 0, "no_exist marker written");
+  assert.equal((await cli(["download", "carl/weights", "sub/missing.txt"])).code, 6);
+  assert.equal(statSync(path.join(repoDir, ".no_exist", up.commitOid, "sub", "missing.txt")).size, 0);
   assert.equal((await cli(["download", "carl/weights", "big.bin", "--revision", "nobranch"])).code, 5);
 
   await ok(["repo", "delete", "carl/dup"]);
