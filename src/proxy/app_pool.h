@@ -25,7 +25,8 @@ bool SocketLooksIdle(int fd);
 
 class AppPool final {
  public:
-  // Opens a new connected, non-blocking socket to (instance key, port).
+  // Opens a new non-blocking socket to (instance key, port): connected, or connecting (the user
+  // of a fresh lease waits for it to turn writable and reads SO_ERROR).
   using Opener = std::function<Result<int>(const std::string& key, int port)>;
 
   AppPool(Opener opener, size_t max_idle_per_app, std::chrono::seconds max_idle_age);

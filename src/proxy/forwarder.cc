@@ -4,9 +4,12 @@
 // bounded whatever the body size.
 #include "proxy/forwarder.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -16,6 +19,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -55,6 +60,20 @@ struct VisitClock {
 };
 
 bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+// Waits until a connection under way (AppPool's fresh sockets) is established or failed.
+net::awaitable<Status> AwaitConnected(tcp::socket& sock, std::chrono::milliseconds timeout) {
+  using namespace net::experimental::awaitable_operators;  // NOLINT(google-build-using-namespace)
+  net::steady_timer timer(sock.get_executor(), timeout);
+  auto done =
+      co_await (sock.async_wait(tcp::socket::wait_write, kTuple) || timer.async_wait(kTuple));
+  if (done.index() == 1) co_return Status::Unavailable("connection timed out");
+  int err = 0;
+  socklen_t len = sizeof(err);
+  if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err != 0) co_return Status::Unavailable(std::strerror(err));
+  co_return Status::Ok();
+}
 
 AppLink& LinkOf(http::Exchange& ex, AppPool& pool) {
   auto& state = ex.connection_state();
@@ -127,6 +146,17 @@ net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& rout
         co_return more;
       }
       sock.set_option(tcp::no_delay(true), aec);  // header and body go out as separate writes
+      if (!lease->reused) {
+        const Status connected = co_await AwaitConnected(sock, limits_.connect_timeout);
+        if (!connected.ok()) {
+          http::Response answer = ErrorPage(
+              req,
+              BadGateway("The Space's app does not accept connections: " + connected.message()),
+              502);
+          const bool more = co_await ex.Respond(std::move(answer));
+          co_return more;
+        }
+      }
       app.emplace(std::move(sock));
     }
     bhttp::request_serializer<bhttp::buffer_body> sr(bp.get());

@@ -31,6 +31,9 @@ struct ForwardLimits {
   std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
   // One read or write on the visitor's side, or on the app's side while sending it the request.
   std::chrono::milliseconds io_timeout{std::chrono::seconds(60)};
+  // A new connection to the app (an app whose listen backlog overflowed accepts on a SYN retry,
+  // one second or more later; the wait blocks no thread).
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   // A websocket tunnel with no byte either way for this long is closed.
   std::chrono::milliseconds tunnel_idle_timeout{std::chrono::hours(1)};
   // A long-lived exchange counts as a visit this often (the Space's sleep timer).

@@ -71,8 +71,10 @@ class RuntimeBackend {
   virtual InstanceStatus Get(const std::string& key) = 0;
   // Whether the app accepts a TCP connection on its port now.
   virtual bool Probe(const std::string& key) = 0;
-  // A socket connected to the app's `port` (the proxy's way in; issue #6). Non-blocking, owned by
-  // the caller. Unavailable when the instance does not run or refuses the connection.
+  // A socket to the app's `port` (the proxy's way in; issue #6), connected or with the connection
+  // still under way (the caller waits for it to turn writable, then reads SO_ERROR): an app whose
+  // listen backlog is full answers late, and no thread may block on that. Non-blocking, owned by
+  // the caller. Unavailable when the instance does not run or refuses the connection at once.
   virtual Result<int> Connect(const std::string& key, int port) = 0;
   // A listening socket on 127.0.0.1:`port` *inside* the instance (its own network), owned by the
   // caller, who accepts on it: how the app reaches the hub at HF_ENDPOINT with no relay process.

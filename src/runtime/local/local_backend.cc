@@ -85,11 +85,13 @@ sockaddr_in Loopback(int port) {
 
 // Connects a non-blocking socket made in the namespace of `ns_pid` to 127.0.0.1:port there,
 // waiting at most `timeout_ms` for the handshake (loopback: refused or accepted at once).
+// timeout_ms 0: returns a connection still under way (EINPROGRESS) for the caller to wait on.
 Result<int> ConnectInNamespace(pid_t ns_pid, int port, int timeout_ms) {
   SH_ASSIGN_OR_RETURN(int s, SocketInNamespace(ns_pid));
   sockaddr_in addr = Loopback(port);
   int rc = ::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   int err = rc == 0 ? 0 : errno;
+  if (err == EINPROGRESS && timeout_ms == 0) return s;
   if (err == EINPROGRESS) {
     pollfd p{s, POLLOUT, 0};
     err = ETIMEDOUT;
@@ -499,7 +501,7 @@ Result<pid_t> LocalBackend::NamespacePid(const std::string& key) {
 
 Result<int> LocalBackend::Connect(const std::string& key, int port) {
   SH_ASSIGN_OR_RETURN(pid_t child, NamespacePid(key));
-  return ConnectInNamespace(child, port, 1000);
+  return ConnectInNamespace(child, port, 0);  // the proxy waits for it without blocking a thread
 }
 
 Result<int> LocalBackend::ListenInside(const std::string& key, int port) {
