@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue #6, proxy goals:
 #  1. Proxied requests/s to a trivial app: the hub (`serve --space-runtime local`, the app in its
-#     Space, reached by Host) vs nginx `proxy_pass` (upstream keep-alive) to the very same app code
-#     running on host loopback. Goal: hub >= 1.2x nginx, p99 no worse. `wrk -t2 -c64` each.
+#     Space, reached by Host) vs nginx `proxy_pass` to the very same app code running on host
+#     loopback, two ways: tuned (upstream keep-alive, HTTP/1.1, access log off: the hard baseline)
+#     and as `proxy_pass` is by default (HTTP/1.0 to the app, a new app connection per request).
+#     Goal: hub >= 1.2x nginx, p99 no worse. `wrk -t2 -c64` each, runs alternating.
 #  2. 1,000 concurrent connections across 10 Spaces for LOAD_DURATION: no errors, and the hub's
 #     open descriptors back where they were once idle app connections aged out.
 #
@@ -77,7 +79,8 @@ main() {
     curl -s -o /dev/null "http://127.0.0.1:$app_port/" && break
     sleep 0.1
   done
-  NGINX_EXTRA="location / { proxy_pass http://bench_app; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$host; }"
+  NGINX_EXTRA="location / { proxy_pass http://bench_app; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$host; }
+    location /plain/ { proxy_pass http://127.0.0.1:$app_port/; }"
   # nginx_start's config has no upstream block: add one (keep-alive to the app, as the hub does).
   local www="$BENCH_TMP/www"
   mkdir -p "$www"
@@ -85,17 +88,24 @@ main() {
 
   local host="${HUB_USER}-${names[0]}.localhost"
   local hub_url="http://127.0.0.1:$HUB_PORT/" nginx_url="http://127.0.0.1:$NGINX_PORT/"
+  local plain_url="http://127.0.0.1:$NGINX_PORT/plain/"
   [[ $(curl -sS -H "Host: $host" "$hub_url") == "hello from the app" ]] || die "hub proxy answer"
   [[ $(curl -sS "$nginx_url") == "hello from the app" ]] || die "nginx proxy answer"
+  [[ $(curl -sS "$plain_url") == "hello from the app" ]] || die "nginx default proxy_pass answer"
 
   # Runs alternate so that load from other processes on this shared machine hits both alike.
-  local hub_rps=() hub_p99=() ngx_rps=() ngx_p99=() r rps p99 bad
+  local hub_rps=() hub_p99=() ngx_rps=() ngx_p99=() pl_rps=() pl_p99=() r rps p99 bad
   for ((i = 1; i <= RUNS; i++)); do
     read -r rps p99 bad < <(run_wrk nginx "$nginx_url" -t"$THREADS" -c"$CONNS" -d"$DURATION")
     ((bad == 0)) || die "nginx run had $bad errors"
     ngx_rps+=("$rps")
     ngx_p99+=("$p99")
     log "run $i nginx: $rps req/s, p99 $p99 ms"
+    read -r rps p99 bad < <(run_wrk nginx-plain "$plain_url" -t"$THREADS" -c"$CONNS" -d"$DURATION")
+    ((bad == 0)) || die "nginx default proxy_pass run had $bad errors"
+    pl_rps+=("$rps")
+    pl_p99+=("$p99")
+    log "run $i nginx (default proxy_pass): $rps req/s, p99 $p99 ms"
     read -r rps p99 bad < <(run_wrk hub "$hub_url" -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Host: $host")
     ((bad == 0)) || die "hub run had $bad errors"
     hub_rps+=("$rps")
@@ -107,6 +117,9 @@ main() {
   h_p99=$(median "${hub_p99[@]}")
   n_rps=$(median "${ngx_rps[@]}")
   n_p99=$(median "${ngx_p99[@]}")
+  local p_rps p_p99
+  p_rps=$(median "${pl_rps[@]}")
+  p_p99=$(median "${pl_p99[@]}")
 
   # 2. Load: LOAD_CONNS connections spread over the Spaces, one wrk per Space.
   for n in "${names[@]}"; do curl -sS -o /dev/null -H "Host: ${HUB_USER}-$n.localhost" "$hub_url"; done
@@ -141,10 +154,12 @@ main() {
 
   echo
   echo "== proxied requests to a trivial app (wrk -t$THREADS -c$CONNS -d$DURATION, median of $RUNS; hub flags: ${HUB_EXTRA_ARGS:-none}) =="
-  printf '%-8s %12s %10s\n' "" "req/s" "p99 ms"
-  printf '%-8s %12s %10s\n' nginx "$n_rps" "$n_p99"
-  printf '%-8s %12s %10s\n' hub "$h_rps" "$h_p99"
-  echo "hub/nginx req/s: $(ratio "$h_rps" "$n_rps") (goal >= 1.2); p99 hub/nginx: $(ratio "$h_p99" "$n_p99") (goal <= 1.0)"
+  printf '%-11s %12s %10s\n' "" "req/s" "p99 ms"
+  printf '%-11s %12s %10s\n' nginx "$n_rps" "$n_p99"
+  printf '%-11s %12s %10s\n' nginx-dflt "$p_rps" "$p_p99"
+  printf '%-11s %12s %10s\n' hub "$h_rps" "$h_p99"
+  echo "hub/nginx (upstream keep-alive) req/s: $(ratio "$h_rps" "$n_rps") (goal >= 1.2); p99 hub/nginx: $(ratio "$h_p99" "$n_p99") (goal <= 1.0)"
+  echo "hub/nginx (default proxy_pass)  req/s: $(ratio "$h_rps" "$p_rps") (goal >= 1.2); p99 hub/nginx: $(ratio "$h_p99" "$p_p99") (goal <= 1.0)"
   echo
   echo "== $LOAD_CONNS connections over $LOAD_SPACES Spaces for $LOAD_DURATION =="
   echo "requests/s (sum): $load_rps; errors (socket + non-2xx): $load_bad; worst p99: ${load_p99} ms"

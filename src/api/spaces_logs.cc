@@ -36,8 +36,8 @@ Result<http::Response> Logs(ApiContext& ctx, http::Request& req, bool build) {
   for (const auto& e : replay) f.first += SseEvent(e);
   std::shared_ptr<service::LogFollower> follower = std::move(log.follower);
   f.poll = [follower] { return LogEvents(follower->Poll()); };
-  f.live = [&spaces = ctx.spaces, repo_id = log.repo_id, build] {
-    return spaces.LogIsLive(repo_id, build);
+  f.live = [&spaces = ctx.spaces, id, repo_id = log.repo_id, build] {
+    return spaces.LogIsLive(id, repo_id, build);
   };
   return SseFollowResponse(std::move(f));
 }

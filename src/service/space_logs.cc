@@ -25,11 +25,17 @@ Result<SpaceLogStream> SpaceService::Logs(const Caller& who, const RepoId& id, b
   return out;
 }
 
-bool SpaceService::LogIsLive(int64_t repo_id, bool build) const {
+bool SpaceService::LogIsLive(const RepoId& id, int64_t repo_id, bool build) const {
   if (!hub_.runtime) return false;
   std::string stage = hub_.runtime->Target(repo_id).stage;
-  if (build) return stage == "BUILDING" || stage == "RUNNING_BUILDING";
-  return stage == "APP_STARTING" || stage == "RUNNING" || stage == "RUNNING_BUILDING";
+  const bool live =
+      build ? stage == "BUILDING" || stage == "RUNNING_BUILDING"
+            : stage == "APP_STARTING" || stage == "RUNNING" || stage == "RUNNING_BUILDING";
+  if (!live) return false;
+  // The engine reports a Space it has no view of as BUILDING (a Space created a moment ago), and
+  // a deleted one has none either: only the database tells them apart (a point lookup per poll).
+  Result<db::RepoRow> row = hub_.db.FindRepo(id);
+  return row.ok() && row->id == repo_id;
 }
 
 }  // namespace spacehub::service

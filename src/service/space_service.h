@@ -116,8 +116,8 @@ class SpaceService final {
   // Needs write access, as the Hub's logs do. In space_logs.cc.
   Result<SpaceLogStream> Logs(const Caller& who, const RepoId& id, bool build, size_t tail);
   // Whether more may be appended to this log now: the build log while a build runs, the run log
-  // while the app is starting or running.
-  bool LogIsLive(int64_t repo_id, bool build) const;
+  // while the app is starting or running; never once the Space (`id`, row `repo_id`) is deleted.
+  bool LogIsLive(const RepoId& id, int64_t repo_id, bool build) const;
   // What the Space's running instance uses now (write access, like the logs). In
   // space_metrics.cc; exists=false when nothing runs (or the hub has no runtime).
   Result<std::function<runtime::InstanceUsage()>> Metrics(const Caller& who, const RepoId& id);

@@ -395,3 +395,35 @@ test("pause stops and removes the container; the other Space keeps running", { s
   assert.equal((await runtime(names.twin)).stage, "RUNNING");
   await logs(names.app, "run");
 });
+
+test("a followed build log ends when its Space is deleted mid-build", { skip, timeout: BUILD_TIMEOUT }, async () => {
+  const name = uniqueName("docker-slow");
+  await createSpace(name, [
+    { path: "README.md", content: "---\nsdk: docker\n---\n" },
+    { path: "Dockerfile", content: `FROM ${BASE}\nRUN python3 -c "import time; print('slow step starts', flush=True); time.sleep(60)"\n` },
+  ]);
+  await waitStage(name, ["BUILDING"]);
+  const res = await fetch(`${hub.endpoint}${sp(`admin/${name}`, "/logs/build")}`, { headers: { authorization: `Bearer ${hub.token}` } });
+  assert.equal(res.status, 200);
+  const reader = res.body.getReader();
+  let text = "";
+  const started = Date.now() + 60_000;
+  while (!text.includes("slow step starts") && Date.now() < started) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, `the build log ended while building: ${text}`);
+    text += Buffer.from(value).toString();
+  }
+  assert.ok(text.includes("slow step starts"), text);
+  const del = await hub.api("DELETE", "/api/repos/delete", { token: hub.token, json: { type: "space", name } });
+  assert.equal(del.status, 200, del.text);
+  // The stream ends soon after (the follower polls every 250 ms); it used to stay open for good,
+  // because the engine reports a Space it no longer knows as BUILDING.
+  const ended = await Promise.race([
+    (async () => {
+      for (;;) if ((await reader.read()).done) return true;
+    })(),
+    sleep(10_000).then(() => false),
+  ]);
+  if (!ended) await reader.cancel();
+  assert.ok(ended, "the followed build log of a deleted Space stayed open");
+});
