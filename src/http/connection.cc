@@ -250,8 +250,11 @@ net::awaitable<std::optional<bool>> Connection::ServeRaw() {
     if (buffer_.size() >= opts.max_header_bytes) co_return std::nullopt;  // the parser says 431
     searched = buffer_.size();
     const size_t room = std::max(kHeadRead, buffer_.capacity() - buffer_.size());
-    stream_.expires_after(opts.idle_timeout);
-    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(room), kTuple);
+    // On the bare socket: the stream's timer would cost two timer-queue updates per request.
+    if (!raw_deadline_) raw_deadline_.emplace(stream_.get_executor());
+    raw_deadline_->Start(stream_.socket(), opts.idle_timeout);
+    auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(room), kTuple);
+    raw_deadline_->Stop();
     if (ec) co_return false;  // eof, timeout, stop, reset: just close (as ServeOne does)
     buffer_.commit(n);
     head = HeadLength(BufferView(buffer_), searched);

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "http/exchange.h"
+#include "http/lazy_deadline.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -95,8 +96,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   ConnectionHost& host_;
   const Router& router_;
   std::string remote_address_;
-  std::unique_ptr<ConnectionState> state_;  // an exchange handler's, kept across requests
-  bool idle_ = true;                        // waiting for the next request's headers
+  std::unique_ptr<ConnectionState> state_;    // an exchange handler's, kept across requests
+  std::optional<LazyDeadline> raw_deadline_;  // ServeRaw's idle wait (made on first use)
+  bool idle_ = true;                          // waiting for the next request's headers
   bool linger_ = false;  // closing with unread request bytes: drain a little first
 };
 

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "http/exchange.h"
+#include "http/lazy_deadline.h"
 #include "proxy/app_pool.h"
 #include "proxy/forward_headers.h"
 #include "proxy/forwarder.h"
@@ -79,6 +80,7 @@ class AppLink final : public http::ConnectionState {
   RawHead response_head_;
   std::string out_;
   boost::beast::flat_buffer app_buffer_;
+  std::optional<http::LazyDeadline> deadline_;  // the app's answers (made on first use)
 };
 
 }  // namespace spacehub::proxy

@@ -64,11 +64,15 @@ net::awaitable<bool> WriteAll(beast::tcp_stream& s, std::string_view a, std::str
   co_return !ec;
 }
 
-// Reads more of the app's answer into `b`.
+// Reads more of the app's answer into `b` (on the bare socket: `deadline` times it out without a
+// timer operation per read).
 net::awaitable<beast::error_code> ReadMore(beast::tcp_stream& s, beast::flat_buffer& b,
+                                           http::LazyDeadline& deadline,
                                            std::chrono::milliseconds timeout) {
-  s.expires_after(timeout);
-  auto [ec, n] = co_await s.async_read_some(b.prepare(kAppRead), kTuple);
+  deadline.Start(s.socket(), timeout);
+  auto [ec, n] = co_await s.socket().async_read_some(b.prepare(kAppRead), kTuple);
+  deadline.Stop();
+  if (ec && deadline.expired()) co_return beast::error::timeout;
   if (!ec) b.commit(n);
   co_return ec;
 }
@@ -129,6 +133,8 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
     co_return more;
   };
 
+  if (!deadline_) deadline_.emplace(stream_->get_executor());
+
   // 2. The request to the app. A kept connection that the app closed meanwhile fails before any
   //    response byte: declined, so that the general path retries it on a fresh one.
   out_.clear();
@@ -161,7 +167,8 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
           co_return r;
         }
       }
-      const beast::error_code ec = co_await ReadMore(*stream_, app_buffer_, limits.read_timeout);
+      const beast::error_code ec =
+          co_await ReadMore(*stream_, app_buffer_, *deadline_, limits.read_timeout);
       if (ec == beast::error::timeout) {
         auto r = co_await fail(Status::Unavailable("The Space's app did not answer in time")
                                    .WithReason("GatewayTimeout"),
@@ -229,7 +236,8 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       lane.check();  // a visit (the Space's sleep timer); a long stream is not cut by a change
       lane.checked = Clock::now();
     }
-    const beast::error_code ec = co_await ReadMore(*stream_, app_buffer_, limits.read_timeout);
+    const beast::error_code ec =
+        co_await ReadMore(*stream_, app_buffer_, *deadline_, limits.read_timeout);
     if (ec == net::error::eof && close_delimited) {
       beast::error_code eec;
       res->put_eof(eec);

@@ -1,0 +1,104 @@
+#include "http/lazy_deadline.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+#include <functional>
+
+namespace spacehub::http {
+namespace {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using std::chrono::milliseconds;
+
+// A connected loopback TCP pair.
+struct Pair {
+  explicit Pair(net::io_context& ioc) : a(ioc), b(ioc) {
+    tcp::acceptor acc(ioc, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+    a.connect(acc.local_endpoint());
+    acc.accept(b);
+  }
+  tcp::socket a;
+  tcp::socket b;
+};
+
+TEST(LazyDeadlineTest, AWaitPastItsDeadlineIsCancelled) {
+  net::io_context ioc;
+  Pair p(ioc);
+  LazyDeadline d(ioc.get_executor());
+  std::array<char, 16> buf{};
+  boost::system::error_code got;
+  d.Start(p.a, milliseconds(30));
+  p.a.async_read_some(net::buffer(buf), [&](boost::system::error_code ec, size_t) {
+    d.Stop();
+    got = ec;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  ioc.run();
+  EXPECT_EQ(got, net::error::operation_aborted);
+  EXPECT_TRUE(d.expired());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, milliseconds(30));
+}
+
+TEST(LazyDeadlineTest, WaitsThatEndInTimeAreNotCutAndTheTimerIsNotReArmedPerWait) {
+  net::io_context ioc;
+  Pair p(ioc);
+  LazyDeadline d(ioc.get_executor());
+  std::array<char, 16> buf{};
+  int reads = 0;
+  boost::system::error_code last;
+  // 200 reads, each answered at once, each with a 10 s deadline: none expires.
+  std::function<void()> next = [&] {
+    d.Start(p.a, std::chrono::seconds(10));
+    p.a.async_read_some(net::buffer(buf), [&](boost::system::error_code ec, size_t) {
+      d.Stop();
+      last = ec;
+      if (ec || ++reads == 200) {
+        ioc.stop();  // the 10 s timer is still pending: d's destructor detaches it
+        return;
+      }
+      net::write(p.b, net::buffer("x", 1));
+      next();
+    });
+  };
+  net::write(p.b, net::buffer("x", 1));
+  next();
+  ioc.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(reads, 200);
+  EXPECT_FALSE(last);
+  EXPECT_FALSE(d.expired());
+}
+
+TEST(LazyDeadlineTest, AShorterDeadlineAfterALongerOneStillCuts) {
+  net::io_context ioc;
+  Pair p(ioc);
+  LazyDeadline d(ioc.get_executor());
+  std::array<char, 16> buf{};
+  d.Start(p.a, std::chrono::seconds(60));  // arms the timer for a minute
+  d.Stop();
+  boost::system::error_code got;
+  d.Start(p.a, milliseconds(20));
+  p.a.async_read_some(net::buffer(buf), [&](boost::system::error_code ec, size_t) {
+    d.Stop();
+    got = ec;
+  });
+  ioc.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(got, net::error::operation_aborted);
+  EXPECT_TRUE(d.expired());
+}
+
+TEST(LazyDeadlineTest, DestroyedWithTheTimerPendingIsHarmless) {
+  net::io_context ioc;
+  Pair p(ioc);
+  {
+    LazyDeadline d(ioc.get_executor());
+    d.Start(p.a, milliseconds(10));
+  }
+  ioc.run_for(milliseconds(100));  // the handler runs against a detached state
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace spacehub::http
