@@ -3,7 +3,7 @@
 namespace spacehub::proxy {
 
 namespace {
-constexpr size_t kRelayBuffer = 64 * 1024;
+constexpr size_t kRelayBuffer = size_t{64} * 1024;
 }  // namespace
 
 AppLink::AppLink(AppPool& pool)
@@ -29,7 +29,7 @@ void AppLink::Keep(const std::string& key, int port, boost::beast::tcp_stream&& 
 }
 
 boost::asio::mutable_buffer AppLink::buffer() {
-  return boost::asio::mutable_buffer(buffer_.get(), kRelayBuffer);
+  return {buffer_.get(), kRelayBuffer};
 }
 
 void AppLink::ArmLane(Lane lane) {

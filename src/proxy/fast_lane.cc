@@ -28,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-constexpr size_t kAppRead = 64 * 1024;
+constexpr size_t kAppRead = size_t{64} * 1024;
 
 // Sends what the socket takes right now; the number of bytes, or -1 on an error.
 ssize_t SendNow(int fd, std::string_view a, std::string_view b) {
@@ -222,7 +222,8 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       }
     }
     if (!head_out || n > 0) {
-      const std::string_view first = head_out ? std::string_view() : std::string_view(out_);
+      std::string_view first;
+      if (!head_out) first = out_;
       if (!co_await WriteAll(rx.stream(), first, Front(app_buffer_, n), limits.io_timeout)) {
         ok = false;
         break;
