@@ -25,7 +25,7 @@ LazyDeadline::~LazyDeadline() {
   st_->deadline = kNone;
   try {
     st_->timer.cancel();  // throws only if the reactor itself fails; nothing to do then
-  } catch (...) {  // NOLINT(bugprone-empty-catch)
+  } catch (...) {         // NOLINT(bugprone-empty-catch)
   }
 }
 
