@@ -88,13 +88,13 @@ main() {
 
   local host="${HUB_USER}-${names[0]}.localhost"
   local hub_url="http://127.0.0.1:$HUB_PORT/" nginx_url="http://127.0.0.1:$NGINX_PORT/"
-  local plain_url="http://127.0.0.1:$NGINX_PORT/plain/"
+  local plain_url="http://127.0.0.1:$NGINX_PORT/plain/" app_url="http://127.0.0.1:$app_port/"
   [[ $(curl -sS -H "Host: $host" "$hub_url") == "hello from the app" ]] || die "hub proxy answer"
   [[ $(curl -sS "$nginx_url") == "hello from the app" ]] || die "nginx proxy answer"
   [[ $(curl -sS "$plain_url") == "hello from the app" ]] || die "nginx default proxy_pass answer"
 
   # Runs alternate so that load from other processes on this shared machine hits both alike.
-  local hub_rps=() hub_p99=() ngx_rps=() ngx_p99=() pl_rps=() pl_p99=() r rps p99 bad
+  local hub_rps=() hub_p99=() ngx_rps=() ngx_p99=() pl_rps=() pl_p99=() app_rps=() app_p99=() r rps p99 bad
   for ((i = 1; i <= RUNS; i++)); do
     read -r rps p99 bad < <(run_wrk nginx "$nginx_url" -t"$THREADS" -c"$CONNS" -d"$DURATION")
     ((bad == 0)) || die "nginx run had $bad errors"
@@ -106,6 +106,11 @@ main() {
     pl_rps+=("$rps")
     pl_p99+=("$p99")
     log "run $i nginx (default proxy_pass): $rps req/s, p99 $p99 ms"
+    # The ceiling: wrk straight to the app, no proxy (what a free proxy would reach here).
+    read -r rps p99 bad < <(run_wrk app "$app_url" -t"$THREADS" -c"$CONNS" -d"$DURATION")
+    app_rps+=("$rps")
+    app_p99+=("$p99")
+    log "run $i app alone: $rps req/s, p99 $p99 ms"
     read -r rps p99 bad < <(run_wrk hub "$hub_url" -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Host: $host")
     ((bad == 0)) || die "hub run had $bad errors"
     hub_rps+=("$rps")
@@ -117,9 +122,11 @@ main() {
   h_p99=$(median "${hub_p99[@]}")
   n_rps=$(median "${ngx_rps[@]}")
   n_p99=$(median "${ngx_p99[@]}")
-  local p_rps p_p99
+  local p_rps p_p99 a_rps a_p99
   p_rps=$(median "${pl_rps[@]}")
   p_p99=$(median "${pl_p99[@]}")
+  a_rps=$(median "${app_rps[@]}")
+  a_p99=$(median "${app_p99[@]}")
 
   # 2. Load: LOAD_CONNS connections spread over the Spaces, one wrk per Space.
   for n in "${names[@]}"; do curl -sS -o /dev/null -H "Host: ${HUB_USER}-$n.localhost" "$hub_url"; done
@@ -158,6 +165,7 @@ main() {
   printf '%-11s %12s %10s\n' nginx "$n_rps" "$n_p99"
   printf '%-11s %12s %10s\n' nginx-dflt "$p_rps" "$p_p99"
   printf '%-11s %12s %10s\n' hub "$h_rps" "$h_p99"
+  printf '%-11s %12s %10s\n' "(no proxy)" "$a_rps" "$a_p99"
   echo "hub/nginx (upstream keep-alive) req/s: $(ratio "$h_rps" "$n_rps") (goal >= 1.2); p99 hub/nginx: $(ratio "$h_p99" "$n_p99") (goal <= 1.0)"
   echo "hub/nginx (default proxy_pass)  req/s: $(ratio "$h_rps" "$p_rps") (goal >= 1.2); p99 hub/nginx: $(ratio "$h_p99" "$p_p99") (goal <= 1.0)"
   echo

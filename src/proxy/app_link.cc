@@ -28,9 +28,7 @@ void AppLink::Keep(const std::string& key, int port, boost::beast::tcp_stream&& 
   stream_.emplace(std::move(stream));
 }
 
-boost::asio::mutable_buffer AppLink::buffer() {
-  return {buffer_.get(), kRelayBuffer};
-}
+boost::asio::mutable_buffer AppLink::buffer() { return {buffer_.get(), kRelayBuffer}; }
 
 void AppLink::ArmLane(Lane lane) {
   if (!stream_) return;

@@ -114,6 +114,15 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       rp.method == bhttp::verb::connect || rp.target.empty() || rp.target[0] != '/') {
     co_return std::nullopt;
   }
+  std::string_view app_target = rp.target;
+  if (!lane.prefix.empty()) {
+    // The path route: only targets under the prefix ("…/app" alone is the general path's redirect).
+    if (!app_target.starts_with(lane.prefix) || app_target.size() <= lane.prefix.size() ||
+        app_target[lane.prefix.size()] != '/') {
+      co_return std::nullopt;
+    }
+    app_target.remove_prefix(lane.prefix.size());
+  }
   if (rx.start() - lane.checked >= lane.check_interval) {
     if (!lane.check()) {
       lane_.reset();
@@ -138,7 +147,7 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
   // 2. The request to the app. A kept connection that the app closed meanwhile fails before any
   //    response byte: declined, so that the general path retries it on a fresh one.
   out_.clear();
-  AppendAppRequestHead(rp.method_string, rp.target, h, lane.forwarded, out_);
+  AppendAppRequestHead(rp.method_string, app_target, h, lane.forwarded, out_);
   const bool sent = co_await WriteAll(*stream_, out_, {}, limits.io_timeout);
   if (!sent) {
     Drop();

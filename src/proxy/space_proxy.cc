@@ -203,11 +203,12 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   const int64_t repo_id = row->id;
   service::SpaceRuntimeHook* runtime = hub_.runtime;
   const std::function<void()> visit = [runtime, repo_id] { runtime->Visit(repo_id); };
-  // Later plain requests of this connection to this public Space by Host skip the general path.
+  // Later plain requests of this connection to this public Space skip the general path.
   std::optional<Lane> lane;
-  if (!subdomain.empty() && route.forwarded.prefix.empty() && !row->is_private) {
+  if (!row->is_private) {
     lane.emplace();
     lane->host = route.forwarded.host;
+    lane->prefix = route.forwarded.prefix;
     lane->forwarded = route.forwarded;
     lane->limits = &forwarder_.limits();
     lane->check_interval = options_.repo_ttl;

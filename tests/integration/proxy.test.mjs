@@ -269,7 +269,21 @@ test("one kept-alive visitor connection: later plain requests (the fast lane) ge
     assert.equal(back.text, "hello from the app\n");
     const again = await request({ host, path: "/", agent });
     assert.equal(again.text, "hello from the app\n");
+    // The path route takes the lane too: the app sees the rest of the path and the prefix.
+    for (let i = 0; i < 3; i++) {
+      const r = await request({ path: `/spaces/admin/${names.app}/app/headers?p=${i}`, agent, headers: { "x-request-id": `lane-path-${i}` } });
+      assert.equal(r.status, 200, r.text);
+      const b = JSON.parse(r.text);
+      assert.equal(b.path, `/headers?p=${i}`);
+      const hh = Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      assert.equal(hh["x-forwarded-prefix"], `/spaces/admin/${names.app}/app`);
+    }
+    const bare = await request({ path: `/spaces/admin/${names.app}/app?q=1`, agent });
+    assert.equal(bare.status, 301, "the bare prefix is still the general path's redirect");
+    const api = await request({ path: "/api/models", agent });
+    assert.equal(api.status, 200, "the hub's own API on the same connection");
     const log = hub.stdout + hub.stderr;
+    assert.match(log, /rid=lane-path-2 method=GET path=\/spaces\/admin\/[^ ]+\/app\/headers status=200 bytes=\d+ ms=\d+ raw=1/);
     assert.match(log, /rid=lane-test-1 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "served by the fast lane, and in the access log");
 
     // Turned private: within the proxy's 1 s cache, the same connection gets the 404 of a missing Space.
