@@ -2,14 +2,20 @@
 // against a hub by tests/integration/cpp_cli.test.mjs: repo_exists, revision_exists, file_exists,
 // space_info, create_commit with in-memory bytes and deletes (file and folder), paths-info,
 // list_repo_files, the cache's memory of a missing file (.no_exist) read by try_to_load_from_cache,
-// get_space_logs, and one HubClient shared by 8 threads that upload, list and download at once.
+// snapshot_download's allow_patterns / ignore_patterns, local_files_only and offline mode (a client
+// whose endpoint is a closed port answers from the cache), get_space_logs, and one HubClient
+// shared by 8 threads that upload, list and download at once.
 //
 //   HF_ENDPOINT=http://127.0.0.1:8080 HF_TOKEN=hf_… library_tour <namespace>
 //
 // Prints "ok <call>" per check; exits 1 with the failing check's message otherwise.
 #include <spacehub/hub_client.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -31,6 +37,59 @@ std::string Slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Every file under `dir`, relative, sorted ("a.txt,dir/b.txt").
+std::string FilesUnder(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_directory()) names.push_back(e.path().lexically_relative(dir).string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+std::string TempDir() {
+  std::string tmpl = std::filesystem::temp_directory_path().string() + "/library_tour.XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+// The offline half of the tour: what the cache answers with no hub at all.
+void OfflineChecks(const sc::HubClient& api, const std::string& id, const std::string& got) {
+  sc::DownloadOptions local;
+  local.local_files_only = true;
+  Check(api.HfHubDownload(id, "a.txt", local) == got, "local_files_only finds a cached file");
+  try {
+    api.HfHubDownload(id, "dir/c.txt", local);
+    Check(false, "local_files_only: an uncached file is LocalEntryNotFound");
+  } catch (const sc::LocalEntryNotFound&) {
+    Check(true, "local_files_only: an uncached file is LocalEntryNotFound");
+  }
+  sc::ClientOptions off;
+  off.offline = true;  // as HF_HUB_OFFLINE=1
+  off.endpoint = "http://127.0.0.1:1";
+  sc::HubClient offline(off);
+  std::string snapshot = offline.SnapshotDownload(id);
+  Check(offline.HfHubDownload(id, "a.txt") == got && got.rfind(snapshot + "/", 0) == 0,
+        "offline mode answers from the cache");
+  try {
+    offline.RepoExists(id);
+    Check(false, "offline mode refuses a request before sending");
+  } catch (const sc::OfflineModeIsEnabled&) {
+    Check(true, "offline mode refuses a request before sending");
+  }
+  try {
+    sc::DownloadOptions force;
+    force.force_download = true;
+    offline.HfHubDownload(id, "a.txt", force);
+    Check(false, "offline force_download is an invalid argument");
+  } catch (const sc::LocalError& e) {
+    Check(e.kind() == sc::ErrorKind::kInvalidArgument,
+          "offline force_download is an invalid argument");
+  }
 }
 
 }  // namespace
@@ -76,6 +135,16 @@ int main(int argc, char** argv) {
     Check(hit.state == State::kCached && hit.path == got &&
               api.TryToLoadFromCache(id, "never-asked.txt").state == State::kNotCached,
           "try_to_load_from_cache finds a downloaded file, not an unknown one");
+    sc::DownloadOptions some;
+    some.cache_dir = TempDir();
+    some.allow_patterns = {"dir/", "*.md"};
+    some.ignore_patterns = {"*/c.*"};
+    std::string filtered = api.SnapshotDownload(id, some);
+    Check(
+        FilesUnder(filtered) == "dir/b.txt",
+        "snapshot_download with allow_patterns and ignore_patterns (" + FilesUnder(filtered) + ")");
+    std::filesystem::remove_all(*some.cache_dir);
+    OfflineChecks(api, id, got);
     auto second =
         api.CreateCommit(id, sc::RepoType::kModel, {Op::Delete("a.txt"), Op::Delete("dir/")},
                          "deletes", "main", "", first.commit_oid);

@@ -6,8 +6,9 @@
 //             │             ├─ RevisionNotFound
 //             │             ├─ EntryNotFound
 //             │             └─ BadRequest
-//             ├─ NetworkError      (refused, reset, DNS, TLS, timeouts: no HTTP answer)
+//             ├─ NetworkError ── OfflineModeIsEnabled   (no HTTP answer; HF_HUB_OFFLINE: not asked)
 //             ├─ LocalError        (invalid argument, missing token, disk full, I/O)
+//             ├─ LocalEntryNotFound (offline, and the file or snapshot is not in the cache)
 //             └─ TimeoutError      (wait_for_space ran out of time)
 // Error objects are immutable values; const methods may be called from any thread.
 #pragma once
@@ -30,6 +31,7 @@ enum class ErrorKind {
   kInvalidArgument,     // rejected before any request (bad repo id, unknown flavor, …)
   kAuthRequired,        // the call needs a token and none was configured
   kLocalIo,             // local file system failure (ENOSPC, permissions, …)
+  kLocalEntryNotFound,  // offline (local_files_only, HF_HUB_OFFLINE) and not in the cache
   kTimeout,             // wait_for_space deadline
 };
 
@@ -110,9 +112,28 @@ class NetworkError : public HubError {
   explicit NetworkError(const std::string& message) : HubError(ErrorKind::kNetwork, message) {}
 };
 
+// A request refused before sending because offline mode is on (ClientOptions::offline or
+// HF_HUB_OFFLINE=1), as huggingface_hub raises OfflineModeIsEnabled (a ConnectionError) from every
+// request. Downloads do not get here: offline they answer from the cache or throw
+// LocalEntryNotFound.
+class OfflineModeIsEnabled : public NetworkError {
+ public:
+  using NetworkError::NetworkError;
+};
+
 class LocalError : public HubError {
  public:
   using HubError::HubError;
+};
+
+// huggingface_hub's LocalEntryNotFoundError: a download that may not use the network
+// (DownloadOptions::local_files_only, or offline mode) found no answer in the cache. Unlike
+// Python, where it is also an EntryNotFoundError, it is not an HttpError here: catch it by name
+// (or as HubError). A network failure with nothing cached stays a NetworkError.
+class LocalEntryNotFound : public HubError {
+ public:
+  explicit LocalEntryNotFound(const std::string& message)
+      : HubError(ErrorKind::kLocalEntryNotFound, message) {}
 };
 
 class TimeoutError : public HubError {

@@ -4,7 +4,8 @@
 // Configuration comes from ClientOptions, else the environment like the Python client:
 // HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (else $HF_HOME/token), HF_HOME (default
 // ~/.cache/huggingface; downloads go to $HF_HUB_CACHE or $HF_HOME/hub, same layout as
-// huggingface_hub so either client reuses the other's files).
+// huggingface_hub so either client reuses the other's files), HF_HUB_OFFLINE (offline mode: no
+// request is sent; downloads answer from the cache).
 //
 // Threads: a HubClient is immutable after construction; every method may be called concurrently
 // from any number of threads without locking (a request runs on one libcurl easy handle owned by
@@ -35,6 +36,10 @@ struct ClientOptions {
   std::optional<std::string> endpoint;   // else HF_ENDPOINT
   std::optional<std::string> token;      // else HF_TOKEN, else $HF_HOME/token ("" = anonymous)
   std::optional<std::string> cache_dir;  // else HF_HUB_CACHE, else $HF_HOME/hub
+  // Offline mode, else HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) set to 1/ON/YES/TRUE, as
+  // huggingface_hub reads it: every call that would send a request throws OfflineModeIsEnabled
+  // before sending, and downloads behave as with DownloadOptions::local_files_only.
+  std::optional<bool> offline;
   std::string user_agent = "spacehub-cpp/0.1";
   // Uploads and downloads report here when set (see ProgressFn in types.h for which thread).
   // Concurrent HubClient calls report concurrently: guard shared state in the callback.
@@ -54,6 +59,18 @@ struct DownloadOptions {
   // what has not changed; the cache is only read (a file it holds is copied, not downloaded).
   std::optional<std::string> local_dir;
   bool force_download = false;
+  // No request at all (huggingface_hub's local_files_only; offline mode implies it): the revision
+  // is a commit hash or is resolved through the cache's refs/<revision>, and the answer is the
+  // cached file / snapshot folder (with local_dir: the file there / the folder when not empty),
+  // else LocalEntryNotFound. With force_download, HfHubDownload throws
+  // LocalError(kInvalidArgument), as Python raises ValueError.
+  bool local_files_only = false;
+  // SnapshotDownload only: keep the files that match one of allow_patterns (when not empty) and
+  // none of ignore_patterns. Python's fnmatch patterns ('*' also matches '/'; "dir/" means
+  // everything under dir/), as huggingface_hub's filter_repo_objects. An offline snapshot returns
+  // the cached folder as it is, without filtering, as Python does.
+  std::vector<std::string> allow_patterns;
+  std::vector<std::string> ignore_patterns;
 };
 
 class HubClient final {
@@ -150,14 +167,18 @@ class HubClient final {
   // with a Range request; blobs/ and local_dir only ever hold complete files, and a local write
   // failure (disk full) removes the partial file and throws LocalError(kLocalIo). A missing file
   // (EntryNotFound naming the commit) leaves a .no_exist/<commit>/<filename> marker in the cache,
-  // as huggingface_hub does; TryToLoadFromCache reports it.
+  // as huggingface_hub does; TryToLoadFromCache reports it. Offline (local_files_only, offline
+  // mode) it answers from the cache or local_dir only, else throws LocalEntryNotFound.
   std::string HfHubDownload(const std::string& repo_id, const std::string& filename,
                             const DownloadOptions& options = {}) const;
 
   // Downloads every file of the revision (listed by the recursive tree at the commit repo_info
-  // resolves) on max_workers threads. Into the cache: writes refs/<revision> and returns the
-  // snapshot directory. With options.local_dir: returns that folder (resolved); when the hub
-  // cannot be reached and the folder already holds files, returns it without downloading.
+  // resolves; only those options.allow_patterns / ignore_patterns select) on max_workers threads.
+  // Into the cache: writes refs/<revision> and returns the snapshot directory. With
+  // options.local_dir: returns that folder (resolved). When the hub cannot be reached (network,
+  // a server error) or may not be asked (local_files_only, offline mode), returns the cached
+  // snapshot of the revision (refs/<revision>, or the commit hash given) or a local_dir that
+  // already holds files; offline with neither, throws LocalEntryNotFound.
   std::string SnapshotDownload(const std::string& repo_id,
                                const DownloadOptions& options = {}) const;
 

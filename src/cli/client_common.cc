@@ -14,7 +14,8 @@ const char* const kExitCodeHelp =
     "Exit codes: 0 ok, 1 unexpected, 2 usage (bad arguments, bad repo id), 3 no token / 401, 4 "
     "repository not found, 5 revision not found, 6 file not found, 7 bad request (400), 8 "
     "forbidden, 9 conflict (exists), 10 other HTTP error, 11 server error (5xx, after retries), 12 "
-    "network error (refused, DNS, TLS, timeout), 13 local I/O error (disk full), 14 timeout.";
+    "network error (refused, DNS, TLS, timeout), 13 local I/O error (disk full), 14 timeout, 15 "
+    "offline (HF_HUB_OFFLINE) and not in the local cache.";
 
 void AddClientFlags(CLI::App* cmd, ClientFlags* flags) {
   cmd->add_option("--token", flags->token, "access token (default: HF_TOKEN, then $HF_HOME/token)");
@@ -102,6 +103,8 @@ int ExitCodeFor(const HubError& e) {
       return kExitLocalIo;
     case ErrorKind::kTimeout:
       return kExitTimeout;
+    case ErrorKind::kLocalEntryNotFound:
+      return kExitNotCached;
     case ErrorKind::kHttp:
       break;
   }

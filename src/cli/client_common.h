@@ -58,6 +58,7 @@ enum ExitCode : int {
   kExitNetwork = 12,    // connection refused, DNS, TLS, timeouts
   kExitLocalIo = 13,    // disk full, permissions
   kExitTimeout = 14,    // space wait deadline
+  kExitNotCached = 15,  // offline (HF_HUB_OFFLINE) and not in the local cache
 };
 
 extern const char* const kExitCodeHelp;

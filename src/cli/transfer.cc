@@ -1,7 +1,8 @@
 // `spacehub upload` and `spacehub download`: files in and out of a repository, in the shape of
 // `hf upload` / `hf download`. Downloads land in the huggingface_hub cache, or with --local-dir in
 // a plain folder (real files plus huggingface_hub's .cache/huggingface/ metadata); the command
-// prints the path(s).
+// prints the path(s). A whole-revision download takes --include / --exclude patterns as
+// `hf download` does; HF_HUB_OFFLINE=1 answers from the cache alone (the library reads it).
 #include <filesystem>
 #include <iostream>
 
@@ -22,7 +23,7 @@ struct DownloadFlags {
   ClientFlags client;
   int max_workers = 8;
   std::string repo_id, repo_type = "model", revision = "main", cache_dir, local_dir;
-  std::vector<std::string> filenames;
+  std::vector<std::string> filenames, include, exclude;
   bool force = false;
 };
 
@@ -59,7 +60,9 @@ int Download(const DownloadFlags& f) {
   o.force_download = f.force;
   if (!f.cache_dir.empty()) o.cache_dir = f.cache_dir;
   if (!f.local_dir.empty()) o.local_dir = f.local_dir;
-  if (f.filenames.empty()) {  // the whole snapshot at this revision
+  if (f.filenames.empty()) {  // the whole snapshot at this revision, filtered
+    o.allow_patterns = f.include;
+    o.ignore_patterns = f.exclude;
     std::string dir = client->SnapshotDownload(f.repo_id, o);
     if (f.client.json) {
       PrintJson({{o.local_dir ? "localDir" : "snapshot", dir}});
@@ -68,6 +71,9 @@ int Download(const DownloadFlags& f) {
     }
     return kExitOk;
   }
+  // As `hf download`: named files win over patterns.
+  if (!f.include.empty()) std::cerr << "warning: --include ignored: file names were given\n";
+  if (!f.exclude.empty()) std::cerr << "warning: --exclude ignored: file names were given\n";
   const std::vector<std::string>& names = f.filenames;
   nlohmann::json out = nlohmann::json::array();
   for (const auto& name : names) {
@@ -109,12 +115,18 @@ Command AddDownloadCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "download",
       "Download files into the Hugging Face cache (resumable) and print their paths; without file "
-      "names, the whole revision (prints the snapshot directory). With --local-dir, into that "
-      "folder as plain files instead, skipping files that did not change since the last "
-      "download there");
+      "names, the whole revision (prints the snapshot directory), or the files --include / "
+      "--exclude select. With --local-dir, into that folder as plain files instead, skipping "
+      "files that did not change since the last download there. With HF_HUB_OFFLINE=1 nothing "
+      "is sent: the answer comes from the cache (or the --local-dir folder), else exit 15");
   AddClientFlags(cmd, &f->client);
   cmd->add_option("repo_id", f->repo_id, "namespace/name")->required();
   cmd->add_option("filenames", f->filenames, "files to download");
+  cmd->add_option("--include", f->include,
+                  "whole revision: only files matching one of these patterns (Python fnmatch: '*' "
+                  "also matches '/'; 'dir/' = everything under dir/), e.g. --include '*.json'");
+  cmd->add_option("--exclude", f->exclude,
+                  "whole revision: skip files matching one of these patterns");
   cmd->add_option("--repo-type,--type", f->repo_type, "model, dataset or space")
       ->capture_default_str();
   cmd->add_option("--revision", f->revision, "branch, tag or commit")->capture_default_str();

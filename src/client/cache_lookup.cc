@@ -38,4 +38,13 @@ CachedFile LookupCache(const std::string& cache_dir, RepoType type, const std::s
   return out;
 }
 
+std::string CachedCommit(const std::string& repo_dir, const std::string& revision) {
+  if (IsCommitHash(revision)) return revision;
+  if (revision.empty() || ("/" + revision + "/").find("/../") != std::string::npos) return "";
+  std::ifstream ref(repo_dir + "/refs/" + revision);
+  std::string sha;
+  if (ref && ref >> sha) return sha;
+  return "";
+}
+
 }  // namespace spacehub::client::detail

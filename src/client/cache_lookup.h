@@ -14,4 +14,9 @@ namespace spacehub::client::detail {
 CachedFile LookupCache(const std::string& cache_dir, RepoType type, const std::string& repo_id,
                        const std::string& revision, const std::string& path_in_repo);
 
+// The commit `revision` names in a repo's cache folder when the hub is not asked, as
+// hf_hub_download / snapshot_download resolve it offline: a commit hash is itself, a branch or
+// tag is the sha in refs/<revision>; "" when there is no such ref (or it would leave refs/).
+std::string CachedCommit(const std::string& repo_dir, const std::string& revision);
+
 }  // namespace spacehub::client::detail

@@ -75,5 +75,17 @@ TEST_F(CacheLookupTest, ARefWrittenWithANewlineStillResolves) {
   EXPECT_EQ(Look("v1", "missing.json").state, CachedFile::State::kNonExistent);
 }
 
+TEST_F(CacheLookupTest, CachedCommitResolvesOffline) {
+  Write(repo_ / "refs" / "refs" / "pr" / "1", std::string(40, 'c'));
+  const std::string repo = repo_.string();
+  EXPECT_EQ(CachedCommit(repo, "main"), commit_);
+  EXPECT_EQ(CachedCommit(repo, "refs/pr/1"), std::string(40, 'c'));
+  EXPECT_EQ(CachedCommit(repo, std::string(40, 'b')), std::string(40, 'b'));  // a hash: itself
+  EXPECT_EQ(CachedCommit(repo, "dev"), "");                                   // no ref
+  EXPECT_EQ(CachedCommit(repo, ""), "");
+  EXPECT_EQ(CachedCommit(repo, "../../x"), "");
+  EXPECT_EQ(CachedCommit((dir_ / "models--u--absent").string(), "main"), "");
+}
+
 }  // namespace
 }  // namespace spacehub::client::detail

@@ -19,7 +19,8 @@ class HubClient::Impl {
   const detail::ResolvedConfig& config() const { return config_; }
   const ClientOptions& options() const { return options_; }
 
-  // A request with the auth and user-agent headers set.
+  // A request with the auth and user-agent headers set. Throws OfflineModeIsEnabled in offline
+  // mode.
   detail::HttpRequest Make(const std::string& method, const std::string& url) const;
   // Sends JSON (when not null), raises typed errors, returns the parsed body (null when empty or
   // not JSON).

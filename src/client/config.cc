@@ -1,6 +1,7 @@
 // See config.h.
 #include "client/config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 
@@ -18,6 +19,12 @@ std::optional<std::string> NonEmpty(const EnvLookup& env, const std::string& nam
   auto v = env(name);
   if (v && !v->empty()) return v;
   return std::nullopt;
+}
+
+// huggingface_hub's _is_true: "1", "ON", "YES", "TRUE", case-insensitively.
+bool IsTrue(std::string v) {
+  for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return v == "1" || v == "ON" || v == "YES" || v == "TRUE";
 }
 
 }  // namespace
@@ -47,6 +54,16 @@ ResolvedConfig ResolveConfig(const ClientOptions& options, const EnvLookup& env)
     c.cache_dir = *options.cache_dir;
   } else {
     c.cache_dir = NonEmpty(env, "HF_HUB_CACHE").value_or(c.hf_home + "/hub");
+  }
+
+  if (options.offline) {
+    c.offline = *options.offline;
+  } else {
+    // Python: os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE"), so an
+    // empty HF_HUB_OFFLINE falls through to the other.
+    auto v = NonEmpty(env, "HF_HUB_OFFLINE");
+    if (!v) v = NonEmpty(env, "TRANSFORMERS_OFFLINE");
+    c.offline = v && IsTrue(*v);
   }
 
   if (options.token) {

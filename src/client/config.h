@@ -17,10 +17,13 @@ struct ResolvedConfig {
   std::string token;      // "" = anonymous
   std::string cache_dir;  // hub cache
   std::string hf_home;
+  bool offline = false;  // options.offline, else HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE
 };
 
 EnvLookup ProcessEnv();
-// Token: options.token → HF_TOKEN → $HF_HOME/token file (first line, trimmed).
+// Token: options.token → HF_TOKEN → $HF_HOME/token file (first line, trimmed). Offline:
+// options.offline → HF_HUB_OFFLINE, else TRANSFORMERS_OFFLINE, true when 1/ON/YES/TRUE in any
+// case (huggingface_hub's constants._is_true).
 ResolvedConfig ResolveConfig(const ClientOptions& options, const EnvLookup& env);
 
 }  // namespace spacehub::client::detail

@@ -40,6 +40,34 @@ TEST(ConfigTest, EnvironmentAndOptions) {
   EXPECT_EQ(ResolveConfig(o, Env({})).endpoint, "http://e");
 }
 
+TEST(ConfigTest, OfflineAsHuggingfaceHubReadsIt) {
+  struct Case {
+    std::map<std::string, std::string> env;
+    bool offline;
+  };
+  const Case cases[] = {
+      {{}, false},
+      {{{"HF_HUB_OFFLINE", "1"}}, true},
+      {{{"HF_HUB_OFFLINE", "true"}}, true},
+      {{{"HF_HUB_OFFLINE", "Yes"}}, true},
+      {{{"HF_HUB_OFFLINE", "on"}}, true},
+      {{{"HF_HUB_OFFLINE", "0"}}, false},
+      {{{"HF_HUB_OFFLINE", "2"}}, false},
+      {{{"TRANSFORMERS_OFFLINE", "1"}}, true},
+      {{{"HF_HUB_OFFLINE", ""}, {"TRANSFORMERS_OFFLINE", "1"}}, true},  // empty: the other one
+      {{{"HF_HUB_OFFLINE", "0"}, {"TRANSFORMERS_OFFLINE", "1"}}, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ResolveConfig({}, Env(c.env)).offline, c.offline)
+        << (c.env.empty() ? "" : c.env.begin()->first + "=" + c.env.begin()->second);
+  }
+  ClientOptions o;
+  o.offline = false;
+  EXPECT_FALSE(ResolveConfig(o, Env({{"HF_HUB_OFFLINE", "1"}})).offline);
+  o.offline = true;
+  EXPECT_TRUE(ResolveConfig(o, Env({})).offline);
+}
+
 TEST(ConfigTest, TokenFile) {
   auto dir = std::filesystem::temp_directory_path() / ("shc-cfg-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

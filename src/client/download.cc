@@ -2,8 +2,10 @@
 // (resumed with Range), renamed into place, linked from snapshots/<commit>/<path>. Concurrent
 // downloads of one blob (threads or processes, ours or huggingface_hub's) serialise on
 // .locks/<repo>/<etag>.lock. A 404 EntryNotFound leaves a .no_exist/<commit>/<path> marker, as
-// huggingface_hub does, which TryToLoadFromCache reports. Also the HubClient entry points that
-// choose between the cache and a local_dir.
+// huggingface_hub does, which TryToLoadFromCache reports. Offline (local_files_only,
+// HF_HUB_OFFLINE) the answer comes from refs/ and snapshots/ only. Also the HubClient entry points
+// that choose between the cache and a local_dir, and SnapshotDownload (its file filter, its
+// offline answer).
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,7 +19,9 @@
 #include "client/download_modes.h"
 #include "client/download_steps.h"
 #include "client/error_mapping.h"
+#include "client/offline.h"
 #include "client/parallel.h"
+#include "client/repo_filter.h"
 #include "client/url.h"
 #include "spacehub/hub_client.h"
 
@@ -96,14 +100,23 @@ std::string DownloadToCache(const HubClient::Impl& impl, const std::string& repo
     std::string snap = repo_dir + "/snapshots/" + rev + "/" + filename;
     if (fs::exists(snap)) return snap;
   }
+  // What the cache has for this revision ("" = nothing), the answer when the hub is not asked.
+  auto cached = [&]() -> std::string {
+    std::string commit = CachedCommit(repo_dir, rev);
+    std::string snap = repo_dir + "/snapshots/" + commit + "/" + filename;
+    return !commit.empty() && !o.force_download && fs::exists(snap) ? snap : "";
+  };
+  if (Offline why = DownloadOffline(impl.config(), o); why != Offline::kNo) {
+    if (o.force_download) ThrowForcedOffline(why);
+    if (std::string snap = cached(); !snap.empty()) return snap;
+    ThrowNotCached(why, repo_id + "/" + filename + " at " + rev);
+  }
 
   // 1. metadata HEAD. When it fails for a network or server reason, what the cache has for this
   // revision is the answer (Python's offline fallback).
   std::string url = ResolveUrl(impl.config().endpoint, o.type, repo_id, rev, filename);
   auto cached_or_rethrow = [&] {
-    std::string commit = IsCommitHash(rev) ? rev : ReadRef(repo_dir + "/refs/" + rev);
-    std::string snap = repo_dir + "/snapshots/" + commit + "/" + filename;
-    if (!commit.empty() && !o.force_download && fs::exists(snap)) return snap;
+    if (std::string snap = cached(); !snap.empty()) return snap;
     throw;
   };
   FileMetadata m;
@@ -188,20 +201,36 @@ CachedFile HubClient::TryToLoadFromCache(const std::string& repo_id, const std::
 
 std::string HubClient::SnapshotDownload(const std::string& repo_id,
                                         const DownloadOptions& o) const {
+  detail::ValidateRepoId(repo_id);
   const std::string rev = o.revision.empty() ? "main" : o.revision;
+  const std::string cache = o.cache_dir.value_or(impl_->config().cache_dir);
+  const std::string repo_dir = cache + "/" + detail::RepoFolderName(o.type, repo_id);
+  // Without repo_info: the snapshot the cache holds for the revision, or a local_dir that already
+  // holds files — Python cannot tell whether either is complete, and neither can we.
+  auto on_disk = [&]() -> std::string {
+    std::error_code ec;
+    if (o.local_dir) {
+      bool has_files = fs::is_directory(*o.local_dir, ec) && !fs::is_empty(*o.local_dir, ec);
+      return has_files ? Resolved(*o.local_dir) : "";
+    }
+    std::string commit = detail::CachedCommit(repo_dir, rev);
+    std::string snapshot = repo_dir + "/snapshots/" + commit;
+    return !commit.empty() && fs::is_directory(snapshot, ec) ? snapshot : "";
+  };
+  if (detail::Offline why = detail::DownloadOffline(impl_->config(), o);
+      why != detail::Offline::kNo) {
+    if (std::string found = on_disk(); !found.empty()) return found;
+    detail::ThrowNotCached(why, "a snapshot of " + repo_id + " at " + rev);
+  }
   RepoInfo info;
   try {
     info = GetRepoInfo(repo_id, o.type, rev);
   } catch (const HubError& e) {
-    // Offline or a server failure: a local_dir that already holds files is the answer, as in
-    // Python (which cannot tell whether they are complete either).
-    bool fallback = e.kind() == ErrorKind::kNetwork || e.kind() == ErrorKind::kHttp;
-    std::error_code ec;
-    if (!fallback || !o.local_dir || !fs::is_directory(*o.local_dir, ec) ||
-        fs::is_empty(*o.local_dir, ec)) {
-      throw;
-    }
-    return Resolved(*o.local_dir);
+    // Unreachable or a server failure: what is on disk, as in Python. Typed answers (no such
+    // repo or revision) are final.
+    if (e.kind() != ErrorKind::kNetwork && e.kind() != ErrorKind::kHttp) throw;
+    if (std::string found = on_disk(); !found.empty()) return found;
+    throw;
   }
   if (!detail::IsCommitHash(info.sha)) {
     throw HttpError(ErrorKind::kHttp, 200, "", "repo info for " + repo_id + " has no commit sha",
@@ -210,7 +239,8 @@ std::string HubClient::SnapshotDownload(const std::string& repo_id,
   DownloadOptions at_commit = o;
   at_commit.revision = info.sha;
   // The file list from the tree at that commit (paged, so past the 1000 siblings repo_info
-  // lists), then the files on the worker threads, as huggingface_hub's snapshot_download does.
+  // lists), filtered by the patterns, then the files on the worker threads, as huggingface_hub's
+  // snapshot_download does.
   TreeOptions tree;
   tree.type = o.type;
   tree.revision = info.sha;
@@ -219,6 +249,7 @@ std::string HubClient::SnapshotDownload(const std::string& repo_id,
   uint64_t total = 0;
   for (auto& e : ListRepoTree(repo_id, tree)) {
     if (e.is_directory) continue;
+    if (!detail::RepoPathSelected(e.path, o.allow_patterns, o.ignore_patterns)) continue;
     total += static_cast<uint64_t>(e.size);
     files.push_back(std::move(e));
   }
@@ -234,11 +265,9 @@ std::string HubClient::SnapshotDownload(const std::string& repo_id,
     fs::create_directories(*o.local_dir, ec);  // an empty repo still gets its (empty) folder
     return Resolved(*o.local_dir);
   }
-  const std::string cache = o.cache_dir.value_or(impl_->config().cache_dir);
-  const std::string repo_dir = cache + "/" + detail::RepoFolderName(o.type, repo_id);
   if (rev != info.sha) detail::WriteFileAtomic(repo_dir + "/refs/" + rev, info.sha);
   std::string snapshot = repo_dir + "/snapshots/" + info.sha;
-  fs::create_directories(snapshot, ec);  // an empty repo still gets its (empty) snapshot
+  fs::create_directories(snapshot, ec);  // an empty repo (or filter) still gets its snapshot
   return snapshot;
 }
 

@@ -39,6 +39,8 @@ const char* ErrorKindName(ErrorKind kind) {
       return "AuthRequired";
     case ErrorKind::kLocalIo:
       return "LocalIoError";
+    case ErrorKind::kLocalEntryNotFound:
+      return "LocalEntryNotFound";
     case ErrorKind::kTimeout:
       return "Timeout";
   }

@@ -17,6 +17,13 @@ HubClient::Impl::Impl(ClientOptions options)
       config_(detail::ResolveConfig(options_, detail::ProcessEnv())) {}
 
 HttpRequest HubClient::Impl::Make(const std::string& method, const std::string& url) const {
+  // Every call builds its first request here (the few requests made without Make — a download
+  // redirected to another host, LFS part uploads — follow one made with it), so offline mode
+  // stops a call before anything is sent, as huggingface_hub's request hook does.
+  if (config_.offline) {
+    throw OfflineModeIsEnabled("cannot reach " + url +
+                               ": offline mode is enabled (unset HF_HUB_OFFLINE to go online)");
+  }
   HttpRequest r;
   r.method = method;
   r.url = url;

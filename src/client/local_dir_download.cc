@@ -3,7 +3,7 @@
 // huggingface_hub 1.3.7's _hf_hub_download_to_local_dir step by step:
 //   1. a commit-hash revision that the metadata already names: the file, no request;
 //   2. the metadata HEAD (or the tree entry a snapshot listed); offline or a server failure falls
-//      back to the file when there is one;
+//      back to the file when there is one (local_files_only / HF_HUB_OFFLINE: no HEAD at all);
 //   3. the file's ETag unchanged (or, metadata lost, an LFS file whose sha256 matches): the file,
 //      metadata refreshed;
 //   4. the cache holds the file at that commit: copied from there;
@@ -26,6 +26,7 @@
 #include "client/error_mapping.h"
 #include "client/hashing.h"
 #include "client/local_dir.h"
+#include "client/offline.h"
 #include "client/url.h"
 
 namespace spacehub::client::detail {
@@ -112,6 +113,14 @@ std::string DownloadToLocalDir(const HubClient::Impl& impl, const std::string& r
   if (IsCommitHash(rev) && !o.force_download && local && local->commit == rev &&
       IsRegularFile(p.file)) {
     return p.file;
+  }
+
+  // Not allowed to ask: the file as it is, else nothing (Python does not read the cache here).
+  if (Offline why = DownloadOffline(impl.config(), o); why != Offline::kNo) {
+    if (o.force_download) ThrowForcedOffline(why);
+    if (IsRegularFile(p.file)) return p.file;
+    ThrowNotCached(why,
+                   repo_id + "/" + filename + " at " + rev + " (local_dir " + *o.local_dir + ")");
   }
 
   // 2. What the hub has now.

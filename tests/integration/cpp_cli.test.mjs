@@ -404,6 +404,112 @@ test("download --local-dir: plain files, huggingface_hub's metadata, unchanged f
   assert.match(help.stdout, /--local-dir/);
 });
 
+/** Every file path under `dir` (relative, sorted), following the cache's symlinks. */
+function filesUnder(dir, prefix = "") {
+  const out = [];
+  for (const e of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (rel === ".cache") continue;
+    if (statSync(path.join(dir, rel)).isDirectory()) out.push(...filesUnder(dir, rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+test("download --include/--exclude select files as hf download does (fnmatch, 'dir/' = under dir)", async () => {
+  const id = "dora/patterns";
+  await ok(["repo", "create", id]);
+  const src = makeTempDir("spacehub-cli-pat-src-");
+  for (const rel of ["config.json", "model.bin", "README.md", "data/a.csv", "data/sub/b.csv", "logs/run.txt"]) {
+    mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
+    writeFileSync(path.join(src, rel), `${rel}\n`);
+  }
+  const up = await okJson(["upload", id, src]);
+  const all = (await okJson(["repo", "files", id])).sort();
+  const snapshot = async (args) => {
+    const cache = makeTempDir("spacehub-cli-pat-");
+    const r = await okJson(["download", id, "--cache-dir", cache, ...args]);
+    assert.equal(r.snapshot, path.join(cache, "models--dora--patterns", "snapshots", up.commitOid));
+    assert.equal(readFileSync(path.join(cache, "models--dora--patterns", "refs", "main"), "utf8"), up.commitOid);
+    return filesUnder(r.snapshot);
+  };
+  // Repeated flags; '*' crosses '/'; a trailing '/' means the whole folder; --exclude wins.
+  assert.deepEqual(await snapshot(["--include", "*.json", "--include", "data/", "--exclude", "*/sub/*"]),
+    ["config.json", "data/a.csv"]);
+  // Several patterns after one flag (huggingface-cli's nargs='*').
+  assert.deepEqual(await snapshot(["--include", "*.csv", "*.md"]), ["README.md", "data/a.csv", "data/sub/b.csv"]);
+  assert.deepEqual(await snapshot(["--exclude", "*.bin", "logs/", ".*"]),
+    all.filter((f) => !["model.bin", "logs/run.txt"].includes(f) && !f.startsWith(".")));
+  assert.deepEqual(await snapshot(["--include", "[!a-z.]*"]), ["README.md"]); // a set, case-sensitive
+  assert.deepEqual(await snapshot(["--include", "nothing*"]), []);
+  // Into a folder too.
+  const out = makeTempDir("spacehub-cli-pat-ld-");
+  await okJson(["download", id, "--local-dir", out, "--include", "logs/*"]);
+  assert.deepEqual(filesUnder(out), ["logs/run.txt"]);
+  // File names win over patterns, with a warning (as hf download).
+  const named = await run(["download", id, "model.bin", "--include", "*.json", "--json"]);
+  assert.equal(named.code, 0, named.stderr);
+  assert.match(named.stderr, /--include ignored/);
+  assert.equal(JSON.parse(named.stdout)[0].filename, "model.bin");
+  const help = await run(["download", "--help"]);
+  assert.match(help.stdout, /--include/);
+  assert.match(help.stdout, /--exclude/);
+  assert.match(help.stdout, /HF_HUB_OFFLINE/);
+});
+
+test("HF_HUB_OFFLINE: downloads answer from the cache alone, LocalEntryNotFound (exit 15) otherwise, no request", async () => {
+  const id = "dora/offline";
+  await ok(["repo", "create", id]);
+  const src = makeTempDir("spacehub-cli-off-src-");
+  mkdirSync(path.join(src, "sub"));
+  writeFileSync(path.join(src, "kept.txt"), "kept\n");
+  writeFileSync(path.join(src, "sub", "deep.txt"), "deep\n");
+  writeFileSync(path.join(src, "never.txt"), "never\n");
+  const up = await okJson(["upload", id, src]);
+  const cache = makeTempDir("spacehub-cli-off-cache-");
+  const repoDir = path.join(cache, "models--dora--offline");
+  const snapDir = path.join(repoDir, "snapshots", up.commitOid);
+  await okJson(["download", id, "kept.txt", "sub/deep.txt", "--cache-dir", cache]);
+  const out = makeTempDir("spacehub-cli-off-ld-");
+  await okJson(["download", id, "--local-dir", out, "--include", "kept.txt"]);
+
+  // Through the fault proxy, so any request would be seen; then a closed port.
+  for (const endpoint of [proxy.endpoint, "http://127.0.0.1:1"]) {
+    const env = { HF_ENDPOINT: endpoint, HF_HUB_OFFLINE: "1" };
+    proxy.clear();
+    const byRef = await okJson(["download", id, "kept.txt", "--cache-dir", cache], { env });
+    assert.equal(byRef[0].path, path.join(snapDir, "kept.txt"));
+    const byCommit = await okJson(["download", id, "sub/deep.txt", "--revision", up.commitOid, "--cache-dir", cache], { env });
+    assert.equal(readFileSync(byCommit[0].path, "utf8"), "deep\n");
+    assert.equal((await okJson(["download", id, "--cache-dir", cache], { env })).snapshot, snapDir);
+    assert.equal((await okJson(["download", id, "kept.txt", "--local-dir", out], { env }))[0].path, path.join(out, "kept.txt"));
+    assert.equal((await okJson(["download", id, "--local-dir", out], { env })).localDir, realpathSync(out));
+
+    const missing = await run(["download", id, "never.txt", "--cache-dir", cache, "--json"], { env });
+    assert.equal(missing.code, 15, missing.stderr);
+    const err = JSON.parse(missing.stderr.trim().split("\n").pop());
+    assert.equal(err.kind, "LocalEntryNotFound");
+    assert.match(err.error, /HF_HUB_OFFLINE/);
+    assert.equal((await run(["download", id, "kept.txt", "--revision", "dev", "--cache-dir", cache], { env })).code, 15, "no ref");
+    assert.equal((await run(["download", id, "--revision", "dev", "--cache-dir", cache], { env })).code, 15, "no snapshot");
+    assert.equal((await run(["download", id, "never.txt", "--local-dir", out], { env })).code, 15);
+    assert.equal((await run(["download", id, "--local-dir", makeTempDir("spacehub-cli-off-empty-")], { env })).code, 15);
+    assert.equal((await run(["download", id, "kept.txt", "--force-download", "--cache-dir", cache], { env })).code, 2);
+    // Every other call is refused before sending (OfflineModeIsEnabled, a network error).
+    const who = await run(["whoami", "--json"], { env });
+    assert.equal(who.code, 12);
+    assert.match(who.stderr, /offline mode is enabled/);
+    if (endpoint === proxy.endpoint) assert.deepEqual(proxy.seen, [], "not one request");
+  }
+  // HF_HUB_OFFLINE=0 is online.
+  proxy.clear();
+  await okJson(["download", id, "never.txt", "--cache-dir", cache], { env: { HF_ENDPOINT: proxy.endpoint, HF_HUB_OFFLINE: "0" } });
+  assert.ok(proxy.seen.length > 0);
+  // Unreachable (not offline) with the snapshot cached: the cached snapshot, as huggingface_hub does.
+  const unreachable = await okJson(["download", id, "--cache-dir", cache], { env: { HF_ENDPOINT: "http://127.0.0.1:1" } });
+  assert.equal(unreachable.snapshot, snapDir);
+});
+
 test("a full disk: clear error, exit 13, no partial file and no blob left in the cache", async () => {
   const id = "dora/diskfull";
   await ok(["repo", "create", id]);
@@ -471,7 +577,10 @@ test("library calls the CLI does not make, and one HubClient shared by 8 threads
   const r = await run(["dora"], { bin: TOUR_BIN });
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   for (const check of ["repo_exists false", "create_commit with bytes", "file_exists", "revision_exists",
-    "try_to_load_from_cache finds a downloaded file", "deletes a file and a folder", "paths-info at an older commit",
+    "try_to_load_from_cache finds a downloaded file", "snapshot_download with allow_patterns and ignore_patterns",
+    "local_files_only finds a cached file", "local_files_only: an uncached file is LocalEntryNotFound",
+    "offline mode answers from the cache", "offline mode refuses a request before sending",
+    "offline force_download is an invalid argument", "deletes a file and a folder", "paths-info at an older commit",
     "stale parent commit is refused", "8 threads share one HubClient", "space_info", "get_space_logs", "stops the stream", "delete_repo"]) {
     assert.ok(r.stdout.includes(check), `missing "${check}" in:\n${r.stdout}`);
   }

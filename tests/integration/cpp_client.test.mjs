@@ -170,6 +170,24 @@ test("the JS client's cache scan finds what the C++ client downloaded, and the r
   const cpp = await okJson(["download", "carl/weights", "README.md", "--cache-dir", cache]);
   assert.equal(cpp[0].path, jsPath);
   assert.equal(statSync(realpathSync(cpp[0].path)).mtimeMs, before, "blob reused, not rewritten");
+
+  // Offline (HF_HUB_OFFLINE, the endpoint a closed port): the C++ client answers from a cache only
+  // the JS client filled, through the refs/main it wrote.
+  const jsSnap = makeTempDir("spacehub-cpp-js-snap-");
+  const snapPath = await hf.snapshotDownload({
+    repo: "carl/weights", cacheDir: jsSnap, hubUrl: hub.endpoint, accessToken: token,
+  });
+  const offline = { HF_HUB_OFFLINE: "1", HF_ENDPOINT: "http://127.0.0.1:1" };
+  const offSnap = await cli(["download", "carl/weights", "--cache-dir", jsSnap, "--json"], { env: offline });
+  assert.equal(offSnap.code, 0, offSnap.stderr);
+  assert.equal(JSON.parse(offSnap.stdout).snapshot, snapPath);
+  const offFile = await cli(["download", "carl/weights", "README.md", "--cache-dir", jsSnap, "--json"], { env: offline });
+  assert.equal(offFile.code, 0, offFile.stderr);
+  assert.equal(JSON.parse(offFile.stdout)[0].path, path.join(snapPath, "README.md"));
+  const empty = makeTempDir("spacehub-cpp-off-empty-");
+  const notCached = await cli(["download", "carl/weights", "README.md", "--cache-dir", empty], { env: offline });
+  assert.equal(notCached.code, 15, notCached.stderr);
+  assert.match(notCached.stderr, /LocalEntryNotFound/);
 });
 
 test("Space settings through the CLI: secret, variable, hardware, pause, restart, runtime", async () => {
