@@ -72,7 +72,9 @@ main() {
 
   local app_port
   app_port=$(free_port)
-  python3 "$BENCH_DIR/proxy_bench_app.py" "$app_port" &
+  # The interpreter of the Spaces' venvs (builder.h), not whatever python3 is first on PATH (a
+  # pyenv build here): both proxies must front the very same app.
+  "${APP_PYTHON:-/usr/bin/python3}" "$BENCH_DIR/proxy_bench_app.py" "$app_port" &
   local app_pid=$!
   bench_on_exit "kill $app_pid"
   for ((i = 0; i < 100; i++)); do
