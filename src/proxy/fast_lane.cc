@@ -45,14 +45,11 @@ ssize_t SendNow(int fd, std::string_view a, std::string_view b) {
   }
 }
 
-// Writes `a` then `b` whole: directly when the socket takes them, the rest through the reactor
-// within `timeout`. False on an error or timeout.
-net::awaitable<bool> WriteAll(beast::tcp_stream& s, std::string_view a, std::string_view b,
-                              std::chrono::milliseconds timeout) {
-  const ssize_t n = SendNow(s.socket().native_handle(), a, b);
-  if (n < 0) co_return false;
-  const auto sent = static_cast<size_t>(n);
-  if (sent == a.size() + b.size()) co_return true;
+// Writes what SendNow left of `a` then `b` (`sent` bytes went) through the reactor within
+// `timeout`. False on an error or timeout. (The common case, all sent at once, never gets here:
+// a coroutine frame per write is a measurable cost on this path.)
+net::awaitable<bool> WriteRest(beast::tcp_stream& s, std::string_view a, std::string_view b,
+                               size_t sent, std::chrono::milliseconds timeout) {
   std::array<net::const_buffer, 2> rest;
   if (sent < a.size()) {
     rest = {net::buffer(a.substr(sent)), net::buffer(b)};
@@ -64,17 +61,14 @@ net::awaitable<bool> WriteAll(beast::tcp_stream& s, std::string_view a, std::str
   co_return !ec;
 }
 
-// Reads more of the app's answer into `b` (on the bare socket: `deadline` times it out without a
-// timer operation per read).
-net::awaitable<beast::error_code> ReadMore(beast::tcp_stream& s, beast::flat_buffer& b,
-                                           http::LazyDeadline& deadline,
-                                           std::chrono::milliseconds timeout) {
-  deadline.Start(s.socket(), timeout);
-  auto [ec, n] = co_await s.socket().async_read_some(b.prepare(kAppRead), kTuple);
+// After a read of the app's answer on the bare socket (timed by `deadline`, not by a timer per
+// read): the error to act on, a cut by the deadline being a timeout; the bytes are committed.
+beast::error_code ReadDone(beast::error_code ec, size_t n, beast::flat_buffer& b,
+                           http::LazyDeadline& deadline) {
   deadline.Stop();
-  if (ec && deadline.expired()) co_return beast::error::timeout;
+  if (ec && deadline.expired()) return beast::error::timeout;
   if (!ec) b.commit(n);
-  co_return ec;
+  return ec;
 }
 
 std::string_view Front(const beast::flat_buffer& b, size_t n) {
@@ -148,7 +142,11 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
   //    response byte: declined, so that the general path retries it on a fresh one.
   out_.clear();
   AppendAppRequestHead(rp.method_string, app_target, h, lane.forwarded, out_);
-  const bool sent = co_await WriteAll(*stream_, out_, {}, limits.io_timeout);
+  const ssize_t now = SendNow(stream_->socket().native_handle(), out_, {});
+  bool sent = now == static_cast<ssize_t>(out_.size());
+  if (!sent && now >= 0) {
+    sent = co_await WriteRest(*stream_, out_, {}, static_cast<size_t>(now), limits.io_timeout);
+  }
   if (!sent) {
     Drop();
     co_return std::nullopt;
@@ -176,8 +174,10 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
           co_return r;
         }
       }
-      const beast::error_code ec =
-          co_await ReadMore(*stream_, app_buffer_, *deadline_, limits.read_timeout);
+      deadline_->Start(stream_->socket(), limits.read_timeout);
+      auto [rec, rn] =
+          co_await stream_->socket().async_read_some(app_buffer_.prepare(kAppRead), kTuple);
+      const beast::error_code ec = ReadDone(rec, rn, app_buffer_, *deadline_);
       if (ec == beast::error::timeout) {
         auto r = co_await fail(Status::Unavailable("The Space's app did not answer in time")
                                    .WithReason("GatewayTimeout"),
@@ -233,7 +233,14 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
     if (!head_out || n > 0) {
       std::string_view first;
       if (!head_out) first = out_;
-      if (!co_await WriteAll(rx.stream(), first, Front(app_buffer_, n), limits.io_timeout)) {
+      const std::string_view piece = Front(app_buffer_, n);
+      const ssize_t out = SendNow(rx.stream().socket().native_handle(), first, piece);
+      bool written = out == static_cast<ssize_t>(first.size() + piece.size());
+      if (!written && out >= 0) {
+        written = co_await WriteRest(rx.stream(), first, piece, static_cast<size_t>(out),
+                                     limits.io_timeout);
+      }
+      if (!written) {
         ok = false;
         break;
       }
@@ -246,8 +253,10 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       lane.check();  // a visit (the Space's sleep timer); a long stream is not cut by a change
       lane.checked = Clock::now();
     }
-    const beast::error_code ec =
-        co_await ReadMore(*stream_, app_buffer_, *deadline_, limits.read_timeout);
+    deadline_->Start(stream_->socket(), limits.read_timeout);
+    auto [rec, rn] =
+        co_await stream_->socket().async_read_some(app_buffer_.prepare(kAppRead), kTuple);
+    const beast::error_code ec = ReadDone(rec, rn, app_buffer_, *deadline_);
     if (ec == net::error::eof && close_delimited) {
       beast::error_code eec;
       res->put_eof(eec);
