@@ -69,7 +69,7 @@ HttpResponse HeadResolve(const HubClient::Impl& impl, const std::string& start,
   *download_url = url;
   for (int hops = 0;; ++hops) {
     HttpRequest r = impl.Make("HEAD", url);
-    r.headers.push_back("Accept-Encoding: identity");
+    r.headers.emplace_back("Accept-Encoding: identity");
     r.follow_redirects = false;
     r.timeout_seconds = 10;
     HttpResponse head = Perform(r);
@@ -97,7 +97,7 @@ FileMetadata ParseFileMetadata(const HttpResponse& head, const std::string& down
   bool redirected = head.status >= 300 && head.status < 400;
   if (size_text.empty() && !redirected) size_text = head.Header("content-length");
   char* end = nullptr;
-  unsigned long long size = size_text.empty() ? 0 : std::strtoull(size_text.c_str(), &end, 10);
+  const uint64_t size = size_text.empty() ? 0 : std::strtoull(size_text.c_str(), &end, 10);
   if (m.commit.empty() || m.etag.empty() || size_text.empty() || *end != '\0') {
     throw HttpError(ErrorKind::kHttp, head.status, "",
                     "the server's answer lacks X-Repo-Commit, ETag or size for " + filename,
@@ -133,7 +133,7 @@ void FetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const std::
     HttpRequest r = cross_host ? HttpRequest{} : impl.Make("GET", m.download_url);
     r.method = "GET";
     r.url = m.download_url;
-    r.headers.push_back("Accept-Encoding: identity");
+    r.headers.emplace_back("Accept-Encoding: identity");
     if (have > 0) r.headers.push_back("Range: bytes=" + std::to_string(have) + "-");
     r.download_file = partial;
     r.large_buffers = size - have >= (1u << 20);

@@ -39,9 +39,10 @@ struct HttpRequest {
   // When no byte arrives for this long (checked about once a second): after a 2xx answer began,
   // the transfer ends normally with HttpResponse::idled set (a log stream that went quiet);
   // before, it is a NetworkError. 0 = never.
-  long idle_timeout_seconds = 0;
-  long timeout_seconds = 0;  // whole transfer; 0 = none
-  long connect_timeout_seconds = 30;
+  // (long: libcurl's option type.)
+  long idle_timeout_seconds = 0;      // NOLINT(google-runtime-int)
+  long timeout_seconds = 0;           // NOLINT(google-runtime-int) whole transfer; 0 = none
+  long connect_timeout_seconds = 30;  // NOLINT(google-runtime-int)
   // Progress: reported as progress_base + bytes moved, of progress_total.
   const ProgressFn* progress = nullptr;
   std::string progress_label;
