@@ -19,6 +19,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "http/head_length.h"
 
 namespace spacehub::http {
 namespace net = boost::asio;
@@ -32,13 +33,6 @@ constexpr size_t kStreamChunk = 256 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 8 * 1024 * 1024;
 constexpr size_t kHeadRead = 4096;  // least free room for a read while waiting for a header
-
-// The length of the request header at the front of `data` (through the blank line), 0 while it is
-// incomplete. `from`: where the previous search stopped.
-size_t HeadLength(std::string_view data, size_t from) {
-  const size_t at = data.find("\r\n\r\n", from >= 3 ? from - 3 : 0);
-  return at == std::string_view::npos ? 0 : at + 4;
-}
 
 std::string_view BufferView(const beast::flat_buffer& b) {
   return {static_cast<const char*>(b.data().data()), b.size()};
@@ -245,14 +239,17 @@ net::awaitable<std::optional<bool>> ConnectionState::ServeRaw(RawExchange&) {
 net::awaitable<std::optional<bool>> Connection::ServeRaw() {
   const ServerOptions& opts = host_.options();
   size_t searched = 0;
-  size_t head = HeadLength(BufferView(buffer_), 0);
+  size_t head = HeadLength(BufferView(buffer_));
+  // One deadline for the whole head, as async_read_header has: a client trickling a byte now and
+  // then does not get a fresh idle timeout per read.
+  const auto deadline = std::chrono::steady_clock::now() + opts.idle_timeout;
   while (head == 0) {
     if (buffer_.size() >= opts.max_header_bytes) co_return std::nullopt;  // the parser says 431
     searched = buffer_.size();
     const size_t room = std::max(kHeadRead, buffer_.capacity() - buffer_.size());
     // On the bare socket: the stream's timer would cost two timer-queue updates per request.
     if (!raw_deadline_) raw_deadline_.emplace(stream_.get_executor());
-    raw_deadline_->Start(stream_.socket(), opts.idle_timeout);
+    raw_deadline_->Start(stream_.socket(), deadline - std::chrono::steady_clock::now());
     auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(room), kTuple);
     raw_deadline_->Stop();
     if (ec) co_return false;  // eof, timeout, stop, reset: just close (as ServeOne does)

@@ -4,15 +4,14 @@
 //     the visitor leaves or moves to another app.
 //   - The relay buffer of the general path (forwarder.cc).
 //   - The lane: once a request to a public Space (by Host, or by the path route) went through
-//   whole,
-//     the connection's next requests to the same Host (and path prefix) that are plain (no body, no
-//     upgrade, HTTP/1.1) are relayed straight
-//     from the connection's bytes (ServeRaw, fast_lane.cc): Beast's parser reads each head in
-//     place, the rewritten head goes out in one write, the response is relayed as it came.
-//     Everything else (another Host, a body, a websocket, a fault before the app answered) is
-//     declined and takes the general path, which also re-checks access, wakes and retries. The lane
-//     re-checks the Space (still public, same running instance; a visit for its sleep timer) every
-//     `check_interval`.
+//     whole, the connection's next requests to the same Host (and path prefix) that are plain
+//     (GET, HEAD or OPTIONS, no body, no upgrade, HTTP/1.1) are relayed straight from the
+//     connection's bytes (ServeRaw, fast_lane.cc): Beast's parser reads each head in place, the
+//     rewritten head goes out in one write, the response is relayed as it came. Everything else
+//     (another Host, a body, a websocket, a fault before the app answered) is
+//     declined and takes the general path, which also re-checks access, wakes and retries. The
+//     lane re-checks the Space (still public, same running instance; a visit for its sleep timer)
+//     every `check_interval`.
 // Threading: lives on one visitor connection's strand (http::ConnectionState).
 #pragma once
 

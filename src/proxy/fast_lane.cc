@@ -15,6 +15,7 @@
 #include <cerrno>
 
 #include "core/log.h"
+#include "http/head_length.h"
 #include "http/server.h"
 #include "proxy/app_link.h"
 #include "proxy/pages.h"
@@ -101,11 +102,15 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
   rp.header_limit(
       static_cast<uint32_t>(std::min<size_t>(rx.options().max_header_bytes, UINT32_MAX)));
   beast::error_code pec;
-  const size_t used = rp.put(net::buffer(head.data(), head.size()), pec);
+  const size_t used = rp.Parse(head, pec);
   const RawHead& h = request_head_;
-  if (pec || used != head.size() || !rp.is_done() || rp.version != 11 || rp.upgrade() ||
-      h.upgrade_field || h.expect || h.hosts != 1 || h.host != lane.host ||
-      rp.method == bhttp::verb::connect || rp.target.empty() || rp.target[0] != '/') {
+  // Only safe methods: a request the app may have seen before its connection broke is sent again
+  // on the general path, which only HTTP's idempotent methods allow (RFC 9110 §9.2.2).
+  const bool safe = rp.method == bhttp::verb::get || rp.method == bhttp::verb::head ||
+                    rp.method == bhttp::verb::options;
+  if (pec || used != head.size() || !rp.is_done() || !safe || rp.version != 11 || rp.upgrade() ||
+      h.upgrade_field || h.expect || h.hosts != 1 || h.host != lane.host || rp.target.empty() ||
+      rp.target[0] != '/' || HasMalformedEscape(rp.target)) {
     co_return std::nullopt;
   }
   std::string_view app_target = rp.target;
@@ -161,18 +166,30 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
     res->header_limit(limits.max_response_header_bytes);
     res->body_limit(boost::none);
     if (head_method) res->skip(true);
+    size_t searched = 0;
     for (;;) {
-      if (app_buffer_.size() > 0) {
+      // The head is parsed once it is whole (fed in pieces, the parser would keep views into
+      // bytes that a later read moves).
+      const std::string_view got = Front(app_buffer_, app_buffer_.size());
+      head_used = http::HeadLength(got, searched);
+      searched = got.size();
+      if (head_used == 0 && got.size() > limits.max_response_header_bytes) {
+        auto r = co_await fail(
+            Status::Unavailable("The Space's app sent no valid response: header too large")
+                .WithReason("BadGateway"),
+            502);
+        co_return r;
+      }
+      if (head_used > 0) {
         beast::error_code ec;
-        head_used = res->put(app_buffer_.data(), ec);
-        if (!ec) break;
-        if (ec != bhttp::error::need_more) {
-          auto r = co_await fail(
-              Status::Unavailable("The Space's app sent no valid response: " + ec.message())
-                  .WithReason("BadGateway"),
-              502);
-          co_return r;
-        }
+        const size_t parsed = res->Parse(got.substr(0, head_used), ec);
+        if (!ec && parsed == head_used) break;
+        if (!ec) ec = bhttp::error::bad_field;  // a head that ends before the parser's
+        auto r = co_await fail(
+            Status::Unavailable("The Space's app sent no valid response: " + ec.message())
+                .WithReason("BadGateway"),
+            502);
+        co_return r;
       }
       deadline_->Start(stream_->socket(), limits.read_timeout);
       auto [rec, rn] =
@@ -216,6 +233,7 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
   app_buffer_.consume(head_used);
   res->eager(true);
   uint64_t body_bytes = 0;
+  bool lane_stale = false;
   bool head_out = false;
   bool ok = true;
   for (;;) {
@@ -250,8 +268,13 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
     }
     if (res->is_done()) break;
     if (Clock::now() - lane.checked >= limits.visit_interval) {
-      lane.check();  // a visit (the Space's sleep timer); a long stream is not cut by a change
-      lane.checked = Clock::now();
+      // A visit (the Space's sleep timer). A long stream is not cut by a change of the Space,
+      // but the lane ends with it.
+      if (lane.check()) {
+        lane.checked = Clock::now();
+      } else {
+        lane_stale = true;
+      }
     }
     deadline_->Start(stream_->socket(), limits.read_timeout);
     auto [rec, rn] =
@@ -273,6 +296,7 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
     rx.Log(request_id(), rp.method_string, rp.target, status, body_bytes, ok);
   }
   rx.buffer().consume(head.size());
+  if (lane_stale) lane_.reset();
   if (!ok) {
     Drop();
     co_return false;

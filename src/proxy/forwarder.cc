@@ -68,6 +68,7 @@ net::awaitable<Status> AwaitConnected(tcp::socket& sock, std::chrono::millisecon
   auto done =
       co_await (sock.async_wait(tcp::socket::wait_write, kTuple) || timer.async_wait(kTuple));
   if (done.index() == 1) co_return Status::Unavailable("connection timed out");
+  if (auto [ec] = std::get<0>(done); ec) co_return Status::Unavailable(ec.message());
   int err = 0;
   socklen_t len = sizeof(err);
   if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;

@@ -1,5 +1,6 @@
 #include "proxy/raw_head.h"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <charconv>
@@ -12,6 +13,10 @@ namespace {
 
 // Records what the fast lane needs of one field.
 void Note(RawHead& head, bhttp::field name, std::string_view name_string, std::string_view value) {
+  const bool inside =
+      value.empty() || (value.data() >= head.input.data() &&
+                        value.data() + value.size() <= head.input.data() + head.input.size());
+  if (!inside) value = head.unfolded.emplace_back(value);  // the parser's scratch: copy it
   head.fields.push_back({name, name_string, value});
   switch (name) {
     case bhttp::field::host:
@@ -49,6 +54,18 @@ void Reset(RawHead& head) {
   head.accept = {};
   head.expect = false;
   head.upgrade_field = false;
+  head.unfolded.clear();
+  head.input = {};
+}
+
+template <class Parser>
+size_t ParseWhole(Parser& p, RawHead& head, std::string_view bytes, beast::error_code& ec) {
+  head.input = bytes;
+  return p.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+}
+
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 bool IsForwardingField(std::string_view name) {
@@ -68,6 +85,10 @@ void AppendField(std::string_view name, std::string_view value, std::string& out
 
 RawRequestParser::RawRequestParser(RawHead& head) : head_(head) { Reset(head_); }
 
+size_t RawRequestParser::Parse(std::string_view bytes, beast::error_code& ec) {
+  return ParseWhole(*this, head_, bytes, ec);
+}
+
 void RawRequestParser::on_request_impl(bhttp::verb m, beast::string_view method_str,
                                        beast::string_view t, int v, beast::error_code&) {
   method = m;
@@ -83,6 +104,10 @@ void RawRequestParser::on_field_impl(bhttp::field name, beast::string_view name_
 
 RawResponseParser::RawResponseParser(RawHead& head) : head_(head) { Reset(head_); }
 
+size_t RawResponseParser::Parse(std::string_view bytes, beast::error_code& ec) {
+  return ParseWhole(*this, head_, bytes, ec);
+}
+
 void RawResponseParser::on_response_impl(int code, beast::string_view r, int v,
                                          beast::error_code&) {
   status = code;
@@ -93,6 +118,13 @@ void RawResponseParser::on_response_impl(int code, beast::string_view r, int v,
 void RawResponseParser::on_field_impl(bhttp::field name, beast::string_view name_string,
                                       beast::string_view value, beast::error_code&) {
   Note(head_, name, name_string, value);
+}
+
+bool HasMalformedEscape(std::string_view target) {
+  for (size_t i = target.find('%'); i != std::string_view::npos; i = target.find('%', i + 1)) {
+    if (i + 2 >= target.size() || !IsHex(target[i + 1]) || !IsHex(target[i + 2])) return true;
+  }
+  return false;
 }
 
 bool IsHopByHopField(const RawField& f, const RawHead& head) {

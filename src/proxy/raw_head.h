@@ -2,13 +2,16 @@
 // response header in place, recording each field as views into the bytes it was given (no field
 // allocation, no copy), and the heads the fast lane sends on are written straight from those views
 // with the same rewriting as forward_headers.h (hop-by-hop fields out, X-Forwarded-* set by the
-// hub). The views live as long as the parsed bytes: use them before those change.
+// hub). The views live as long as the parsed bytes: use them before those change. Heads must be
+// given whole (through the blank line) to Parse(): a head fed in pieces would leave views into
+// bytes the caller has since moved.
 // Pure; not shared between threads (one instance per parse).
 #pragma once
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +37,18 @@ struct RawHead {
   std::string_view accept;
   bool expect = false;
   bool upgrade_field = false;
+  // Values folded over lines (obs-fold): Beast hands them over unfolded (the fold replaced by
+  // spaces, as RFC 9112 §5.2 asks of a proxy) in scratch that is gone once the parse returns, so
+  // they are copied here and their views point into these copies (a deque: they never move).
+  std::deque<std::string> unfolded;
+  std::string_view input;  // the bytes being parsed (Parse() sets it)
 };
 
 class RawRequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   explicit RawRequestParser(RawHead& head);
+  // put() over a whole head, remembering its bytes (RawHead::input).
+  size_t Parse(std::string_view bytes, boost::beast::error_code& ec);
 
   boost::beast::http::verb method = boost::beast::http::verb::unknown;
   std::string_view method_string;
@@ -75,6 +85,8 @@ class RawRequestParser final : public boost::beast::http::basic_parser<true> {
 class RawResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
   explicit RawResponseParser(RawHead& head);
+  // put() over a whole head, remembering its bytes (RawHead::input); then put() follows the body.
+  size_t Parse(std::string_view bytes, boost::beast::error_code& ec);
 
   int status = 0;
   std::string_view reason;
@@ -103,6 +115,10 @@ class RawResponseParser final : public boost::beast::http::basic_parser<false> {
 
   RawHead& head_;
 };
+
+// A request target the general path would refuse (a malformed percent-escape): the lane leaves it
+// to the general path's 400.
+bool HasMalformedEscape(std::string_view target);
 
 // A field that does not travel past this hop: the fixed hop-by-hop set, and those named in the
 // head's Connection tokens (framing fields excepted).

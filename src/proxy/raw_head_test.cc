@@ -13,7 +13,7 @@ namespace bhttp = boost::beast::http;
 // Parses `text` whole with `parser`; returns the bytes the parser took.
 template <class Parser>
 size_t Parse(Parser& parser, const std::string& text, boost::beast::error_code& ec) {
-  return parser.put(boost::asio::buffer(text), ec);
+  return parser.Parse(text, ec);
 }
 
 constexpr char kVisitor[] =
@@ -193,6 +193,32 @@ TEST(RawHeadTest, CloseAddsConnectionClose) {
   std::string out;
   AppendVisitorResponseHead(p.status, p.reason, head, /*close=*/true, out);
   EXPECT_EQ(out, "HTTP/1.1 204 \r\nX-A: 1\r\nConnection: close\r\n\r\n");
+}
+
+TEST(RawHeadTest, AFoldedValueIsKeptUnfolded) {
+  // Beast unfolds obs-fold into its own scratch: the head keeps a copy, not a view of that.
+  const std::string text =
+      "GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n two\r\nX-B: 2\r\nX-C: x\r\n\ty\r\n\r\n";
+  RawHead head;
+  RawRequestParser p(head);
+  boost::beast::error_code ec;
+  Parse(p, text, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_EQ(head.fields.size(), 4u);
+  EXPECT_EQ(head.unfolded.size(), 2u);
+  std::string out;
+  AppendAppRequestHead("GET", "/", head, ForwardedFor{"1.2.3.4", "http", "", ""}, out);
+  EXPECT_NE(out.find("X-A: one two\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-C: x y\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-B: 2\r\n"), std::string::npos) << out;
+}
+
+TEST(RawHeadTest, MalformedEscapes) {
+  EXPECT_FALSE(HasMalformedEscape("/a%20b?q=%2F"));
+  EXPECT_FALSE(HasMalformedEscape("/plain"));
+  EXPECT_TRUE(HasMalformedEscape("/a%2"));
+  EXPECT_TRUE(HasMalformedEscape("/a%zz"));
+  EXPECT_TRUE(HasMalformedEscape("/?q=%"));
 }
 
 }  // namespace

@@ -254,6 +254,17 @@ test("one kept-alive visitor connection: later plain requests (the fast lane) ge
     assert.ok(chunked.chunks.length >= 3, `pieces arrive as the app sends them (${chunked.chunks.length})`);
     assert.ok(chunked.chunks.at(-1).at - chunked.chunks[0].at >= 250);
 
+    // A head that arrives in pieces, and an obsolete fold (passed on unfolded, as the general path does).
+    const split = await request({ host, path: "/split", agent });
+    assert.equal(split.status, 200);
+    assert.equal(split.text, "split");
+    const folded = await request({ host, path: "/folded", agent });
+    assert.equal(folded.status, 200);
+    assert.equal(folded.headers["x-fold"], "one two");
+    assert.equal(folded.text, "ok");
+    // A malformed escape is the general path's 400, not the app's business.
+    assert.equal((await request({ host, path: "/a%zz", agent })).status, 400);
+
     const headReq = await request({ host, path: "/", method: "HEAD", agent });
     assert.equal(headReq.status, 200);
     assert.equal(headReq.headers["content-length"], "19");

@@ -116,6 +116,16 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"THIS IS NOT HTTP\r\n\r\n")
             self.wfile.flush()
             self.close_connection = True
+        elif p.startswith("/split"):
+            # The head in three writes, as an app that writes its status line first does.
+            for piece in (b"HTTP/1.1 200 OK\r\n", b"Content-Type: text/plain\r\nContent-Len", b"gth: 5\r\n\r\nsplit"):
+                self.wfile.write(piece)
+                self.wfile.flush()
+                time.sleep(0.05)
+        elif p.startswith("/folded"):
+            # An obsolete line fold (RFC 9112 §5.2): a proxy passes it on unfolded, or answers 502.
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Fold: one\r\n two\r\nContent-Length: 2\r\n\r\nok")
+            self.wfile.flush()
         elif p.startswith("/ws"):
             self.websocket()
         else:
