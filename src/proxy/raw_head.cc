@@ -58,12 +58,6 @@ void Reset(RawHead& head) {
   head.input = {};
 }
 
-template <class Parser>
-size_t ParseWhole(Parser& p, RawHead& head, std::string_view bytes, beast::error_code& ec) {
-  head.input = bytes;
-  return p.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
-}
-
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -83,11 +77,25 @@ void AppendField(std::string_view name, std::string_view value, std::string& out
 
 }  // namespace
 
-RawRequestParser::RawRequestParser(RawHead& head) : head_(head) { Reset(head_); }
-
-size_t RawRequestParser::Parse(std::string_view bytes, beast::error_code& ec) {
-  return ParseWhole(*this, head_, bytes, ec);
+template <bool isRequest>
+RawParser<isRequest>::RawParser(RawHead& head) : head_(head) {
+  Reset(head_);
 }
+
+template <bool isRequest>
+size_t RawParser<isRequest>::Parse(std::string_view bytes, beast::error_code& ec) {
+  head_.input = bytes;
+  return this->put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+}
+
+template <bool isRequest>
+void RawParser<isRequest>::on_field_impl(bhttp::field name, beast::string_view name_string,
+                                         beast::string_view value, beast::error_code&) {
+  Note(head_, name, name_string, value);
+}
+
+template class RawParser<true>;
+template class RawParser<false>;
 
 void RawRequestParser::on_request_impl(bhttp::verb m, beast::string_view method_str,
                                        beast::string_view t, int v, beast::error_code&) {
@@ -97,27 +105,11 @@ void RawRequestParser::on_request_impl(bhttp::verb m, beast::string_view method_
   version = v;
 }
 
-void RawRequestParser::on_field_impl(bhttp::field name, beast::string_view name_string,
-                                     beast::string_view value, beast::error_code&) {
-  Note(head_, name, name_string, value);
-}
-
-RawResponseParser::RawResponseParser(RawHead& head) : head_(head) { Reset(head_); }
-
-size_t RawResponseParser::Parse(std::string_view bytes, beast::error_code& ec) {
-  return ParseWhole(*this, head_, bytes, ec);
-}
-
 void RawResponseParser::on_response_impl(int code, beast::string_view r, int v,
                                          beast::error_code&) {
   status = code;
   reason = r;
   version = v;
-}
-
-void RawResponseParser::on_field_impl(bhttp::field name, beast::string_view name_string,
-                                      beast::string_view value, beast::error_code&) {
-  Note(head_, name, name_string, value);
 }
 
 bool HasMalformedEscape(std::string_view target) {

@@ -44,22 +44,18 @@ struct RawHead {
   std::string_view input;  // the bytes being parsed (Parse() sets it)
 };
 
-class RawRequestParser final : public boost::beast::http::basic_parser<true> {
+// What both raw parsers share: each field goes to a RawHead; a body is followed, never kept.
+template <bool isRequest>
+class RawParser : public boost::beast::http::basic_parser<isRequest> {
  public:
-  explicit RawRequestParser(RawHead& head);
-  // put() over a whole head, remembering its bytes (RawHead::input).
+  // put() over a whole head, remembering its bytes (RawHead::input); after a response head,
+  // put() follows the body.
   size_t Parse(std::string_view bytes, boost::beast::error_code& ec);
 
-  boost::beast::http::verb method = boost::beast::http::verb::unknown;
-  std::string_view method_string;
-  std::string_view target;
-  int version = 0;
+ protected:
+  explicit RawParser(RawHead& head);
 
  private:
-  void on_request_impl(boost::beast::http::verb method, boost::beast::string_view method_str,
-                       boost::beast::string_view target, int version,
-                       boost::beast::error_code& ec) override;
-  void on_response_impl(int, boost::beast::string_view, int, boost::beast::error_code&) override {}
   void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_string,
                      boost::beast::string_view value, boost::beast::error_code& ec) override;
   void on_header_impl(boost::beast::error_code&) override {}
@@ -79,14 +75,28 @@ class RawRequestParser final : public boost::beast::http::basic_parser<true> {
   RawHead& head_;
 };
 
+class RawRequestParser final : public RawParser<true> {
+ public:
+  explicit RawRequestParser(RawHead& head) : RawParser(head) {}
+
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
+  std::string_view method_string;
+  std::string_view target;
+  int version = 0;
+
+ private:
+  void on_request_impl(boost::beast::http::verb method, boost::beast::string_view method_str,
+                       boost::beast::string_view target, int version,
+                       boost::beast::error_code& ec) override;
+  void on_response_impl(int, boost::beast::string_view, int, boost::beast::error_code&) override {}
+};
+
 // Parses a response head and then follows its body (chunked, sized or until EOF) so that the
 // caller knows where the message ends; body bytes are only counted, the caller relays them as
 // they were.
-class RawResponseParser final : public boost::beast::http::basic_parser<false> {
+class RawResponseParser final : public RawParser<false> {
  public:
-  explicit RawResponseParser(RawHead& head);
-  // put() over a whole head, remembering its bytes (RawHead::input); then put() follows the body.
-  size_t Parse(std::string_view bytes, boost::beast::error_code& ec);
+  explicit RawResponseParser(RawHead& head) : RawParser(head) {}
 
   int status = 0;
   std::string_view reason;
@@ -97,23 +107,6 @@ class RawResponseParser final : public boost::beast::http::basic_parser<false> {
                        boost::beast::string_view, int, boost::beast::error_code&) override {}
   void on_response_impl(int code, boost::beast::string_view reason, int version,
                         boost::beast::error_code& ec) override;
-  void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_string,
-                     boost::beast::string_view value, boost::beast::error_code& ec) override;
-  void on_header_impl(boost::beast::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>&,
-                         boost::beast::error_code&) override {}
-  std::size_t on_body_impl(boost::beast::string_view body, boost::beast::error_code&) override {
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, boost::beast::string_view,
-                            boost::beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body,
-                                 boost::beast::error_code&) override {
-    return body.size();
-  }
-  void on_finish_impl(boost::beast::error_code&) override {}
-
-  RawHead& head_;
 };
 
 // A request target the general path would refuse (a malformed percent-escape): the lane leaves it
