@@ -33,13 +33,7 @@ void StripHopByHop(Fields& f, bool keep_upgrade) {
     }
     f.erase(n);
   }
-  f.erase(bhttp::field::connection);
-  f.erase(bhttp::field::keep_alive);
-  f.erase(bhttp::field::te);
-  f.erase(bhttp::field::trailer);
-  f.erase(bhttp::field::proxy_authorization);
-  f.erase(bhttp::field::proxy_authenticate);
-  f.erase(bhttp::field::proxy_connection);
+  for (bhttp::field name : kHopByHopFields) f.erase(name);
   if (!keep_upgrade) f.erase(bhttp::field::upgrade);
 }
 

@@ -4,10 +4,23 @@
 // side read and write it. Pure functions over Beast headers; thread-safe.
 #pragma once
 
+#include <array>
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
 #include <string>
 
 namespace spacehub::proxy {
+
+// The fixed hop-by-hop fields (RFC 9110 §7.6.1), besides Upgrade (kept for a websocket) and the
+// fields a Connection header names. Both the general path and the fast lane drop these.
+inline constexpr std::array<boost::beast::http::field, 7> kHopByHopFields = {
+    boost::beast::http::field::connection,
+    boost::beast::http::field::keep_alive,
+    boost::beast::http::field::te,
+    boost::beast::http::field::trailer,
+    boost::beast::http::field::proxy_authorization,
+    boost::beast::http::field::proxy_authenticate,
+    boost::beast::http::field::proxy_connection};
 
 // What the app learns about the visitor's request.
 struct ForwardedFor {

@@ -120,21 +120,12 @@ bool HasMalformedEscape(std::string_view target) {
 }
 
 bool IsHopByHopField(const RawField& f, const RawHead& head) {
-  switch (f.name) {
-    case bhttp::field::connection:
-    case bhttp::field::keep_alive:
-    case bhttp::field::te:
-    case bhttp::field::trailer:
-    case bhttp::field::proxy_authorization:
-    case bhttp::field::proxy_authenticate:
-    case bhttp::field::proxy_connection:
-    case bhttp::field::upgrade:
-      return true;
-    case bhttp::field::content_length:
-    case bhttp::field::transfer_encoding:
-      return false;  // framing: never dropped on a peer's say-so
-    default:
-      break;
+  if (f.name == bhttp::field::upgrade) return true;  // the lane never carries an upgrade
+  for (bhttp::field name : kHopByHopFields) {
+    if (f.name == name) return true;
+  }
+  if (f.name == bhttp::field::content_length || f.name == bhttp::field::transfer_encoding) {
+    return false;  // framing: never dropped on a peer's say-so
   }
   for (std::string_view t : head.connection_tokens) {
     if (beast::iequals(t, f.name_string)) return true;

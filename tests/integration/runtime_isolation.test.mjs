@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import path from "node:path";
 
 import { startHub, commit, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import { spaceProcesses } from "./runtime_lib.mjs";
 
 const SECRET = "sk_live_ISOLATION_SECRET_4471";
 const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
@@ -187,18 +188,6 @@ async function waitFor(what, fn, timeoutMs = 30_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(200);
   }
-}
-
-// Processes (seen from the host) whose environment says they belong to this Space.
-function spaceProcesses(name) {
-  const needle = `SPACE_ID=admin/${name}\0`;
-  const found = [];
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(needle)) found.push(pid);
-    } catch {}
-  }
-  return found;
 }
 
 function mountsUnder(dir) {
