@@ -19,6 +19,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "http/framing.h"
 #include "http/head_length.h"
 
 namespace spacehub::http {
@@ -73,6 +74,24 @@ Status BuildRequest(const bhttp::request<bhttp::empty_body>& h, Request& req) {
     req.query = std::move(*query);
   }
   return Status::Ok();
+}
+
+// RFC 9112 §6 over the parsed head (framing.h).
+Status CheckFraming(const bhttp::request<bhttp::empty_body>& h) {
+  FramingCheck check;
+  for (const auto& f : h) check.Field(f.name_string(), f.value());
+  return check.Verdict(static_cast<int>(h.version() % 10));
+}
+
+bool IsFramingError(const beast::error_code& ec) {
+  return ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding ||
+         ec == bhttp::error::multiple_content_length;
+}
+
+Status BodyMemoryFull() {
+  return Status::Unavailable("The server is busy receiving other requests; try again shortly")
+      .WithReason("BodyMemoryExhausted")
+      .WithHeader("Retry-After", "5");
 }
 
 bool ExpectsContinue(const Request& req) {
@@ -187,9 +206,13 @@ Connection::Connection(net::ip::tcp::socket socket, ConnectionHost& host, const 
 Connection::~Connection() { host_.Unregister(this); }
 
 void Connection::Start(const std::shared_ptr<Connection>& conn) {
-  if (!conn->host_.Register(conn)) return;  // stopping: the socket closes with `conn`
+  const ConnectionHost::Admission admission = conn->host_.Register(conn);
+  // Stopping: the socket closes with `conn`.
+  if (admission == ConnectionHost::Admission::kStopping) return;
+  const bool busy = admission == ConnectionHost::Admission::kBusy;
   net::co_spawn(
-      conn->executor(), [conn]() { return conn->Serve(); },
+      conn->executor(),
+      [conn, busy]() -> net::awaitable<void> { return busy ? conn->RefuseBusy() : conn->Serve(); },
       [](std::exception_ptr e) {
         if (!e) return;
         try {
@@ -216,6 +239,42 @@ net::awaitable<void> Connection::Serve() {
   co_await LingeringClose();
 }
 
+net::awaitable<void> Connection::RefuseBusy() {
+  idle_ = false;
+  spdlog::info("connection refused: {} has too many open connections", remote_address_);
+  co_await RejectUnreadable(503, Status::Unavailable("Too many connections from this address")
+                                     .WithReason("TooManyConnections")
+                                     .WithHeader("Retry-After", "1"));
+  co_await LingeringClose();
+}
+
+net::awaitable<beast::error_code> Connection::ReadHead(Exchange::HeaderParser& hp) {
+  const ServerOptions& opts = host_.options();
+  if (buffer_.size() == 0) {
+    stream_.expires_after(opts.idle_timeout);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kHeadRead), kTuple);
+    if (ec) co_return ec;
+    buffer_.commit(n);
+  }
+  // The request has begun: from here the head has one deadline, however slowly it trickles in.
+  idle_ = false;
+  stream_.expires_after(opts.header_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, hp, kTuple);
+  co_return ec;
+}
+
+std::chrono::steady_clock::time_point Connection::BodyReadDeadline(
+    std::chrono::steady_clock::time_point body_start, uint64_t received) const {
+  const ServerOptions& opts = host_.options();
+  const auto per_read = std::chrono::steady_clock::now() + kIoTimeout;
+  if (opts.body_min_rate == 0) return per_read;
+  const auto earned =
+      std::chrono::milliseconds(received / opts.body_min_rate * 1000 +
+                                received % opts.body_min_rate * 1000 / opts.body_min_rate);
+  return std::min<std::chrono::steady_clock::time_point>(per_read,
+                                                         body_start + opts.body_timeout + earned);
+}
+
 net::awaitable<void> Connection::LingeringClose() {
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
@@ -240,9 +299,10 @@ net::awaitable<std::optional<bool>> Connection::ServeRaw() {
   const ServerOptions& opts = host_.options();
   size_t searched = 0;
   size_t head = HeadLength(BufferView(buffer_));
-  // One deadline for the whole head, as async_read_header has: a client trickling a byte now and
-  // then does not get a fresh idle timeout per read.
-  const auto deadline = std::chrono::steady_clock::now() + opts.idle_timeout;
+  // The idle wait for a first byte, then one deadline for the whole head (as ReadHead): a client
+  // trickling a byte now and then does not get a fresh timeout per read.
+  const auto now = std::chrono::steady_clock::now();
+  auto deadline = now + (buffer_.size() == 0 ? opts.idle_timeout : opts.header_timeout);
   while (head == 0) {
     if (buffer_.size() >= opts.max_header_bytes) co_return std::nullopt;  // the parser says 431
     searched = buffer_.size();
@@ -253,6 +313,10 @@ net::awaitable<std::optional<bool>> Connection::ServeRaw() {
     auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(room), kTuple);
     raw_deadline_->Stop();
     if (ec) co_return false;  // eof, timeout, stop, reset: just close (as ServeOne does)
+    if (buffer_.size() == 0) {
+      deadline = std::min<std::chrono::steady_clock::time_point>(
+          deadline, std::chrono::steady_clock::now() + opts.header_timeout);
+    }
     buffer_.commit(n);
     head = HeadLength(BufferView(buffer_), searched);
   }
@@ -274,13 +338,16 @@ net::awaitable<bool> Connection::ServeOne() {
   bhttp::request_parser<bhttp::empty_body> hp;
   hp.header_limit(static_cast<uint32_t>(std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
   hp.body_limit(boost::none);  // enforced below, per route kind
-  stream_.expires_after(opts.idle_timeout);
-  auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, hp, kTuple);
+  const beast::error_code ec = co_await ReadHead(hp);
   idle_ = false;
   if (ec) {
     if (ec == bhttp::error::header_limit) {
       co_await RejectUnreadable(431, Status(Code::kInvalidArgument, "Request header too large")
                                          .WithReason("RequestHeaderFieldsTooLarge"));
+    } else if (IsFramingError(ec)) {
+      co_await RejectUnreadable(
+          400, Status::InvalidArgument("Ambiguous request framing: " + ec.message())
+                   .WithReason("BadRequestFraming"));
     } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
       co_await RejectUnreadable(400, Status::InvalidArgument("Malformed HTTP request"));
@@ -296,6 +363,15 @@ net::awaitable<bool> Connection::ServeOne() {
   const bool body_pending = !hp.is_done();
   bool close_after = false;
   Response resp;
+
+  // Before routing, so that a proxied request with ambiguous framing never reaches an app either.
+  // The connection closes after the 400: where this request ends is exactly what is unknown.
+  if (Status framed = CheckFraming(hp.get()); !framed.ok()) {
+    linger_ = true;
+    Outcome out = co_await WriteResponse(req, Response::Error(framed), false);
+    LogAccess(req, out, start);
+    co_return false;
+  }
 
   const Router::Match match = parsed.ok() ? router_.Find(req) : Router::Match{};
   if (match.exchange) {
@@ -314,10 +390,25 @@ net::awaitable<bool> Connection::ServeOne() {
     }
     close_after = body_pending;
   } else if (!Router::IsStreaming(*match.route)) {
+    // Everything about the body is decided from the head, before a byte of it is read: who may
+    // send one, how large, and whether memory for it is free.
+    BodyReservation reservation(host_.body_budget());
     if (body_pending) {
-      auto cl = hp.content_length();
-      if (cl && *cl > opts.max_body_bytes) {
-        resp = Response::Error(Status::PayloadTooLarge("Request body too large"));
+      const BodyRules& rules = Router::Rules(*match.route);
+      const uint64_t limit = rules.large ? opts.max_body_bytes
+                                         : std::min(opts.max_small_body_bytes, opts.max_body_bytes);
+      const auto cl = hp.content_length();
+      Status refused;
+      if (!rules.anonymous) refused = router_.CheckCredentials(req);
+      if (refused.ok() && cl && *cl > limit) {
+        refused = Status::PayloadTooLarge("Request body too large");
+      } else if (refused.ok() && cl && !reservation.GrowTo(*cl)) {
+        refused = *cl > host_.body_budget().total()
+                      ? Status::PayloadTooLarge("Request body too large")
+                      : BodyMemoryFull();
+      }
+      if (!refused.ok()) {
+        resp = Response::Error(refused);
         close_after = true;
       } else {
         if (ExpectsContinue(req)) {
@@ -325,13 +416,16 @@ net::awaitable<bool> Connection::ServeOne() {
           if (!sent) co_return false;
         }
         bhttp::request_parser<bhttp::string_body> bp(std::move(hp));
-        bp.body_limit(opts.max_body_bytes);
+        bp.body_limit(limit);
         // The buffer was sized for headers; Beast reads at most its free capacity (min 512 B), so
         // without room every body read would be a 512-byte syscall.
         buffer_.reserve(kStreamChunk);
+        const auto body_start = std::chrono::steady_clock::now();
+        uint64_t received = 0;
         while (!bp.is_done()) {
-          stream_.expires_after(kIoTimeout);
+          stream_.expires_at(BodyReadDeadline(body_start, received));
           auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_, bp, kTuple);
+          received += rn;
           if (rec == bhttp::error::body_limit) {
             resp = Response::Error(Status::PayloadTooLarge("Request body too large"));
             close_after = true;
@@ -342,11 +436,19 @@ net::awaitable<bool> Connection::ServeOne() {
                          rec.message());
             co_return false;
           }
+          // A chunked body grows as it comes (a sized one was reserved whole above): what it
+          // holds in memory is its capacity.
+          if (!reservation.GrowTo(bp.get().body().capacity())) {
+            resp = Response::Error(BodyMemoryFull());
+            close_after = true;
+            break;
+          }
         }
         if (!close_after) req.body = std::move(bp.get().body());
       }
     }
     if (!close_after) resp = InvokeGuarded(*match.route, req);
+    std::string().swap(req.body);  // the reservation ends here, so must the memory it stands for
   } else {
     Result<std::unique_ptr<BodySink>> opened = InvokeStreamingGuarded(*match.route, req);
     if (!opened.ok()) {
@@ -363,10 +465,12 @@ net::awaitable<bool> Connection::ServeOne() {
         bp.body_limit(boost::none);
         buffer_.reserve(kStreamChunk);  // see the buffered path: reads fill free capacity only
         std::vector<char> chunk(kStreamChunk);
+        const auto body_start = std::chrono::steady_clock::now();
+        uint64_t received = 0;
         while (!bp.is_done()) {
           bp.get().body().data = chunk.data();
           bp.get().body().size = chunk.size();
-          stream_.expires_after(kIoTimeout);
+          stream_.expires_at(BodyReadDeadline(body_start, received));
           auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, bp, kTuple);
           if (rec == bhttp::error::need_buffer) rec = {};
           if (rec) {
@@ -375,6 +479,7 @@ net::awaitable<bool> Connection::ServeOne() {
             co_return false;  // `sink` is destroyed without Finish()
           }
           size_t got = chunk.size() - bp.get().body().size;
+          received += got;
           if (got == 0) continue;
           Status st = SinkWriteGuarded(*sink, std::string_view(chunk.data(), got), req);
           if (!st.ok()) {

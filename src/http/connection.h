@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/body_budget.h"
 #include "http/exchange.h"
 #include "http/lazy_deadline.h"
 #include "http/request.h"
@@ -34,8 +35,12 @@ class ConnectionHost {
   virtual ~ConnectionHost() = default;
   virtual const ServerOptions& options() const = 0;
   virtual bool stopping() const = 0;
-  // Returns false when the server is stopping (the connection must not start).
-  virtual bool Register(const std::shared_ptr<Connection>& conn) = 0;
+  virtual BodyBudget& body_budget() = 0;
+  enum class Admission { kAdmitted, kStopping, kBusy };
+  // kStopping: the server is stopping (the connection must not start); kBusy: its client address
+  // has max_connections_per_client open already (the connection answers 503 and closes).
+  virtual Admission Register(const std::shared_ptr<Connection>& conn) = 0;
+  // Every connection, admitted or not, from its destructor.
   virtual void Unregister(Connection* conn) = 0;
 };
 
@@ -52,6 +57,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // Closes the connection if it is idle between requests; in-flight requests finish. On the strand.
   void OnServerStop();
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  const std::string& remote_address() const { return remote_address_; }
 
  private:
   friend class Exchange;
@@ -63,6 +69,15 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   };
 
   boost::asio::awaitable<void> Serve();
+  // A connection over its client's limit: 503, then close.
+  boost::asio::awaitable<void> RefuseBusy();
+  // Waits for the first byte of the next request (idle_timeout), then reads the rest of the head
+  // into `hp` under one deadline (header_timeout).
+  boost::asio::awaitable<boost::beast::error_code> ReadHead(Exchange::HeaderParser& hp);
+  // The deadline of the next body read: the whole-body deadline for `received` bytes since
+  // `body_start`, and at most kIoTimeout from now.
+  std::chrono::steady_clock::time_point BodyReadDeadline(
+      std::chrono::steady_clock::time_point body_start, uint64_t received) const;
   // Serves one request; returns whether the connection may serve another.
   boost::asio::awaitable<bool> ServeOne();
   // Reads until a whole request header is buffered and offers it to state_ (ConnectionState::

@@ -52,6 +52,7 @@ struct Router::Route {
   Method method;
   std::vector<Segment> segments;
   Handler handler;               // buffered routes
+  BodyRules body_rules;          // buffered routes
   StreamHandler stream_handler;  // streaming routes
   ExchangeHandler exchange;      // exchange routes (any method)
 
@@ -92,11 +93,13 @@ struct Router::Route {
 Router::Router() = default;
 Router::~Router() = default;
 
-void Router::Add(Method method, std::string_view pattern, Handler handler) {
+void Router::Add(Method method, std::string_view pattern, Handler handler,
+                 std::optional<BodyRules> rules) {
   auto r = std::make_unique<Route>();
   r->method = method;
   r->segments = ParsePattern(pattern);
   r->handler = std::move(handler);
+  r->body_rules = rules ? *rules : BodyRules::For(method);
   routes_.push_back(std::move(r));
 }
 
@@ -119,6 +122,12 @@ void Router::AddExchange(std::string_view pattern, ExchangeHandler handler) {
 void Router::SetFront(FrontClaim claim, ExchangeHandler handler) {
   front_claim_ = std::move(claim);
   front_handler_ = std::move(handler);
+}
+
+void Router::SetCredentialCheck(CredentialCheck check) { credential_check_ = std::move(check); }
+
+Status Router::CheckCredentials(const Request& req) const {
+  return credential_check_ ? credential_check_(req) : Status::Ok();
 }
 
 Router::Match Router::Find(Request& req) const {
@@ -159,6 +168,8 @@ Router::Match Router::Find(Request& req) const {
 }
 
 bool Router::IsStreaming(const Route& route) { return static_cast<bool>(route.stream_handler); }
+
+const BodyRules& Router::Rules(const Route& route) { return route.body_rules; }
 
 Response Router::Invoke(const Route& route, Request& req) { return route.handler(req); }
 

@@ -1,8 +1,9 @@
 // Server: listener, io threads, connection registry and graceful shutdown.
 //
 // Threading: Listen() before Run(); Run() blocks on `threads` io threads; Stop() from any thread.
-// The registry (`conns_`) is guarded by `mu_`; the acceptor and the grace timer each live on their
-// own strand and are only touched there after Listen().
+// The registry (`conns_`, with the open connections per client address) is guarded by `mu_`; the
+// acceptor and the grace timer each live on their own strand and are only touched there after
+// Listen().
 #include "http/server.h"
 
 #include <sys/socket.h>
@@ -36,7 +37,10 @@ using tcp = net::ip::tcp;
 class Server::Impl final : public ConnectionHost {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router), ioc_(std::make_unique<net::io_context>(1)) {
+      : options_(std::move(options)),
+        router_(router),
+        body_budget_(options_.body_memory_bytes),
+        ioc_(std::make_unique<net::io_context>(1)) {
     acceptor_.emplace(net::make_strand(*ioc_));
     grace_timer_.emplace(net::make_strand(*ioc_));
     // context_per_thread: one io_context per thread (the first also runs the acceptors); a
@@ -196,17 +200,27 @@ class Server::Impl final : public ConnectionHost {
   // ConnectionHost
   const ServerOptions& options() const override { return options_; }
   bool stopping() const override { return stopping_; }
+  BodyBudget& body_budget() override { return body_budget_; }
 
-  bool Register(const std::shared_ptr<Connection>& conn) override {
+  Admission Register(const std::shared_ptr<Connection>& conn) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return false;
+    if (stopping_) return Admission::kStopping;
+    size_t& open = per_client_[conn->remote_address()];
+    if (options_.max_connections_per_client != 0 && open >= options_.max_connections_per_client) {
+      if (open == 0) per_client_.erase(conn->remote_address());
+      return Admission::kBusy;
+    }
+    ++open;
     conns_.emplace(conn.get(), conn);
-    return true;
+    return Admission::kAdmitted;
   }
 
   void Unregister(Connection* conn) override {
     std::lock_guard<std::mutex> lock(mu_);
-    conns_.erase(conn);
+    if (conns_.erase(conn) != 0) {
+      auto it = per_client_.find(conn->remote_address());
+      if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
+    }
     if (stopping_ && conns_.empty() && !destroying_) {
       net::post(grace_timer_->get_executor(), [this] { grace_timer_->cancel(); });
       guards_.clear();
@@ -256,7 +270,9 @@ class Server::Impl final : public ConnectionHost {
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
   std::mutex mu_;
+  BodyBudget body_budget_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> conns_;  // guarded by mu_
+  std::unordered_map<std::string, size_t> per_client_;                // guarded by mu_
   bool destroying_ = false;                                           // guarded by mu_
   std::map<int, std::shared_ptr<tcp::acceptor>> listeners_;           // guarded by mu_
   int last_listener_id_ = 0;                                          // guarded by mu_

@@ -24,8 +24,23 @@ struct ServerOptions {
   uint16_t port = 0;  // 0: pick a free port (read it back with port())
   int threads = 0;    // 0: number of CPUs, at least 2
   size_t max_header_bytes = 64 * 1024;
-  uint64_t max_body_bytes = 512ull * 1024 * 1024;  // buffered routes only
+  // Buffered routes: BodyRules::large ones (commits) up to max_body_bytes, the others (JSON
+  // requests) up to max_small_body_bytes. Streaming routes: their sink's limit.
+  uint64_t max_body_bytes = 512ull * 1024 * 1024;
+  uint64_t max_small_body_bytes = 10ull * 1024 * 1024;
+  // All buffered bodies of all connections at once (BodyBudget): past it, 503.
+  uint64_t body_memory_bytes = 1024ull * 1024 * 1024;
+  // A keep-alive connection may wait this long for the first byte of its next request...
   std::chrono::seconds idle_timeout{120};
+  // ...and then has this long for the whole head (one deadline, not one per read).
+  std::chrono::seconds header_timeout{30};
+  // A body (buffered or streamed) must be in by body_timeout plus one second per body_min_rate
+  // bytes received: a client has to keep up an average rate (0: no rate, only the per-read
+  // timeout) instead of holding a connection and its memory with a byte now and then.
+  std::chrono::seconds body_timeout{60};
+  uint64_t body_min_rate = 16 * 1024;  // bytes per second
+  // Open connections from one client address; the next one gets a 503 and is closed (0: no limit).
+  size_t max_connections_per_client = 4096;
   std::chrono::seconds shutdown_grace{30};
   // One io_context per thread, connections spread round-robin: no cross-thread wake-up (futex) per
   // request, but a handler that blocks (a long git pack stream) stalls every connection on its

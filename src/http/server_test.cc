@@ -559,5 +559,205 @@ TEST_F(ServerTest, ExchangeRouteOwnsTheStreamAndKeepsAlive) {
   EXPECT_TRUE(ReadsEof(s));
 }
 
+// ------------------------------------------------------------------ the edge against hostile
+// clients
+
+// Writes one byte of `text` every 100 ms on `s` until stopped: a client that never finishes.
+class Trickler {
+ public:
+  Trickler(tcp::socket& s, std::string text)
+      : thread_([this, &s, text] {
+          for (size_t i = 0; !stop_; ++i) {
+            boost::system::error_code ec;
+            net::write(s, net::buffer(&text[i % text.size()], 1), ec);
+            if (ec) return;
+            std::this_thread::sleep_for(100ms);
+          }
+        }) {}
+  ~Trickler() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, AmbiguousFramingIs400AndCloses) {
+  StartServer();
+  for (std::string fields : {"Transfer-Encoding: chunked, gzip\r\n", "Transfer-Encoding: gzip\r\n",
+                             "Content-Length: 5\r\nContent-Length: 5\r\n",
+                             "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"}) {
+    tcp::socket s = Connect();
+    boost::beast::flat_buffer buf;
+    // Behind the ambiguous body, a request a smuggler wants served: it must not be.
+    auto r = Exchange(s, buf,
+                      "POST /echo HTTP/1.1\r\n" + fields + "\r\n5\r\nhello\r\n0\r\n\r\n" +
+                          "GET /hello HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(r.result_int(), 400) << fields;
+    EXPECT_EQ(r["X-Error-Code"], "BadRequestFraming") << fields;
+    EXPECT_TRUE(ReadsEof(s)) << fields;
+  }
+  auto ok =
+      Once("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(ok.result_int(), 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body())["size"], 5);
+}
+
+TEST_F(ServerTest, CredentialsAreCheckedBeforeTheBody) {
+  std::atomic<int> invoked{0};
+  router_.Add(Method::kPost, "/private", [&](Request& req) {
+    ++invoked;
+    return Response::Json({{"size", req.body.size()}});
+  });
+  router_.Add(
+      Method::kPost, "/public",
+      [&](Request& req) {
+        ++invoked;
+        return Response::Json({{"size", req.body.size()}});
+      },
+      BodyRules::Anonymous());
+  router_.SetCredentialCheck([](const Request& req) {
+    return req.Header("authorization") == "Bearer good" ? Status::Ok()
+                                                        : Status::Unauthenticated("who are you");
+  });
+  StartServer();
+  // 1 GB announced, nothing sent: the answer comes from the head alone, then the close.
+  for (std::string auth : {"", "Authorization: Bearer bad\r\n"}) {
+    tcp::socket s = Connect();
+    boost::beast::flat_buffer buf;
+    auto r = Exchange(s, buf,
+                      "POST /private HTTP/1.1\r\n" + auth + "Content-Length: 1000000000\r\n\r\n");
+    EXPECT_EQ(r.result_int(), 401) << auth;
+    EXPECT_TRUE(ReadsEof(s));
+  }
+  EXPECT_EQ(invoked, 0);
+  auto good =
+      Once("POST /private HTTP/1.1\r\nAuthorization: Bearer good\r\nContent-Length: 3\r\n\r\nabc");
+  EXPECT_EQ(good.result_int(), 200);
+  auto anon = Once("POST /public HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+  EXPECT_EQ(anon.result_int(), 200);
+  // Without a body there is nothing to protect: the handler decides.
+  auto empty = Once("POST /private HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(empty.result_int(), 200);
+  EXPECT_EQ(invoked, 3);
+}
+
+TEST_F(ServerTest, PerRouteBodyLimits) {
+  router_.Add(
+      Method::kPost, "/large",
+      [](Request& req) {
+        return Response::Json({{"size", req.body.size()}});
+      },
+      BodyRules::Large());
+  ServerOptions o;
+  o.max_small_body_bytes = 1000;
+  o.max_body_bytes = 5000;
+  StartServer(o);
+  EXPECT_EQ(Once("POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'a'))
+                .result_int(),
+            200);
+  EXPECT_EQ(Once("POST /echo HTTP/1.1\r\nContent-Length: 1001\r\n\r\n").result_int(), 413);
+  EXPECT_EQ(Once("POST /large HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a'))
+                .result_int(),
+            200);
+  EXPECT_EQ(Once("POST /large HTTP/1.1\r\nContent-Length: 5001\r\n\r\n").result_int(), 413);
+}
+
+TEST_F(ServerTest, BodyMemoryBudgetIsSharedByAllConnections) {
+  ServerOptions o;
+  o.body_memory_bytes = 2000;
+  StartServer(o);
+  // The first request holds 1500 bytes of the budget while its body is awaited (100 Continue
+  // comes after the reservation).
+  tcp::socket first = Connect();
+  net::write(first,
+             net::buffer(std::string(
+                 "POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1500\r\n\r\n")));
+  std::string interim;
+  net::read_until(first, net::dynamic_buffer(interim), "\r\n\r\n");
+  ASSERT_EQ(interim.substr(0, 12), "HTTP/1.1 100");
+  auto busy = Once("POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n");
+  EXPECT_EQ(busy.result_int(), 503);
+  EXPECT_EQ(busy["X-Error-Code"], "BodyMemoryExhausted");
+  EXPECT_FALSE(busy["Retry-After"].empty());
+  // More than the whole budget can never fit: 413, not "try later".
+  EXPECT_EQ(Once("POST /echo HTTP/1.1\r\nContent-Length: 2001\r\n\r\n").result_int(), 413);
+  // The first request completes: its share comes back.
+  boost::beast::flat_buffer fbuf;
+  auto done = Exchange(first, fbuf, std::string(1500, 'x'));
+  EXPECT_EQ(done.result_int(), 200);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = Once("POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'y'))
+                 .result_int();
+  }
+  EXPECT_EQ(status, 200);
+}
+
+TEST_F(ServerTest, TrickledHeadHasOneDeadline) {
+  ServerOptions o;
+  o.header_timeout = 1s;  // the idle timeout stays 120 s
+  StartServer(o);
+  tcp::socket s = Connect();
+  net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\nX-Slow: ")));
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    Trickler trickle(s, "abc");
+    EXPECT_TRUE(ReadsEof(s));  // the socket's receive timeout is 10 s
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s);
+}
+
+TEST_F(ServerTest, TrickledBodyMustKeepAMinimumRate) {
+  ServerOptions o;
+  o.body_timeout = 1s;
+  o.body_min_rate = 1024;
+  StartServer(o);
+  for (std::string target : {"/echo", "/upload/a"}) {  // buffered and streamed
+    tcp::socket s = Connect();
+    const std::string method = target == "/echo" ? "POST " : "PUT ";
+    net::write(s, net::buffer(method + target + " HTTP/1.1\r\nContent-Length: 100000\r\n\r\n"));
+    auto t0 = std::chrono::steady_clock::now();
+    {
+      Trickler trickle(s, "x");
+      EXPECT_TRUE(ReadsEof(s)) << target;
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << target;
+  }
+  // A body sent at once is unaffected.
+  EXPECT_EQ(Once("POST /echo HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a'))
+                .result_int(),
+            200);
+}
+
+TEST_F(ServerTest, ConnectionsPerClientAreLimited) {
+  ServerOptions o;
+  o.max_connections_per_client = 2;
+  StartServer(o);
+  tcp::socket a = Connect(), b = Connect();
+  boost::beast::flat_buffer abuf, bbuf;
+  EXPECT_EQ(Exchange(a, abuf, "GET /hello HTTP/1.1\r\n\r\n").result_int(), 200);
+  EXPECT_EQ(Exchange(b, bbuf, "GET /hello HTTP/1.1\r\n\r\n").result_int(), 200);
+  {
+    tcp::socket c = Connect();
+    boost::beast::flat_buffer cbuf;
+    auto r = Read(c, cbuf);  // answered before it asks
+    EXPECT_EQ(r.result_int(), 503);
+    EXPECT_EQ(r["X-Error-Code"], "TooManyConnections");
+    EXPECT_TRUE(ReadsEof(c));
+  }
+  a.close();
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    tcp::socket c = Connect();
+    boost::beast::flat_buffer cbuf;
+    status = Exchange(c, cbuf, "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n").result_int();
+    if (status != 200) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(status, 200);
+}
+
 }  // namespace
 }  // namespace spacehub::http
