@@ -16,9 +16,21 @@ struct LfsPointer {
   uint64_t size = 0;
 };
 
-// Parses a git-lfs pointer file (spec v1); nullopt for anything else. Blobs > 1024 bytes are never
-// pointers.
+// Parses a git-lfs pointer file in its canonical form (spec v1, under any of the version URLs
+// git-lfs accepts); nullopt for anything else. Blobs > 1024 bytes are never pointers. This is what
+// the hub serves as an LFS file (tree listings, resolve, Space checkouts).
 std::optional<LfsPointer> ParseLfsPointer(std::string_view blob);
+
+// Whether git-lfs itself would take this blob for a pointer, read as leniently as git-lfs reads it
+// (surrounding whitespace, CRLF line ends, blank lines, extension lines, "+7" or "007" sizes, no
+// final newline), and the object it names. A superset of ParseLfsPointer: every way a pointer
+// enters a repository (commit API, push, duplication) checks the object with this reading, so a
+// blob that any LFS client would fetch an object for never names an object the repo lacks.
+std::optional<LfsPointer> DetectLfsPointer(std::string_view blob);
+
+// The version lines git-lfs accepts: "https://git-lfs.github.com/spec/v1" and its two
+// predecessors ("https://hawser.github.com/spec/v1", "http://git-media.io/v/2").
+bool IsLfsPointerVersion(std::string_view url);
 // "version https://git-lfs.github.com/spec/v1\noid sha256:<oid>\nsize <n>\n"
 std::string FormatLfsPointer(const LfsPointer& p);
 
