@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "core/time_util.h"
+#include "service/lfs_links.h"
 #include "service/path_patterns.h"
 #include "service/refs_updated.h"
 
@@ -85,6 +86,11 @@ Result<CommitOutput> CommitService::Commit(const Caller& who, const RepoId& id, 
   for (auto& op : in.ops) {
     if (auto* add = std::get_if<repo::AddFile>(&op)) {
       SH_TRY(ValidateOpPath(add->path));
+      // A plain file whose content is a pointer is an LFS file to every client: it needs the same
+      // proof of upload as an lfsFile operation, or it would read another repo's object by hash.
+      if (auto pointer = repo::DetectLfsPointer(add->content)) {
+        SH_TRY(RequireLfsLinked(hub_, row.id, add->path, *pointer));
+      }
       req.ops.push_back(std::move(*add));
     } else if (auto* lfs = std::get_if<CommitLfsFile>(&op)) {
       SH_TRY(ValidateOpPath(lfs->path));

@@ -1,6 +1,7 @@
 // CommitService: the upload use cases — preupload (which files go to LFS, which are unchanged) and
 // commit (a list of operations becomes one git commit on a branch, or a new pull-request ref).
-// Every check (paths, LFS objects present and owned by the repo, parent commit) runs before
+// Every check (paths, LFS objects present and linked to the repo — for lfsFile operations and for
+// plain files whose content is an LFS pointer alike, see lfs_links.h —, parent commit) runs before
 // anything is written; the branch then moves by compare-and-swap in the repo layer. Thread-safe:
 // holds only a reference to the Hub.
 #pragma once

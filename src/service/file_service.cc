@@ -1,5 +1,7 @@
 #include "service/file_service.h"
 
+#include "service/lfs_links.h"
+
 namespace spacehub::service {
 
 Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
@@ -14,6 +16,16 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
     return std::move(entry).take_status();
   }
   if (entry->is_dir) return missing();
+  if (entry->lfs) {
+    // The object is stored for whoever uploaded it; this repo may serve it only if linked.
+    SH_ASSIGN_OR_RETURN(bool linked, IsLfsLinked(hub_, row.id, entry->lfs->oid));
+    if (!linked) {
+      return Status::NotFound("The LFS object of " + path +
+                              " was never uploaded to this repository")
+          .WithReason("EntryNotFound")
+          .WithHeader("X-Repo-Commit", commit);
+    }
+  }
   ResolvedFile out;
   out.commit = commit;
   out.entry = std::move(*entry);
@@ -43,7 +55,15 @@ Result<std::vector<TreeEntryWithCommit>> FileService::Tree(const Caller& who, co
     }
     out.push_back(std::move(t));
   }
+  SH_TRY(HideUnlinked(row.id, out));
   return out;
+}
+
+Status FileService::HideUnlinked(int64_t repo_id, std::vector<TreeEntryWithCommit>& entries) {
+  std::vector<repo::TreeEntry*> refs;
+  refs.reserve(entries.size());
+  for (auto& t : entries) refs.push_back(&t.entry);
+  return HideUnlinkedLfs(hub_, repo_id, refs);
 }
 
 Result<std::vector<TreeEntryWithCommit>> FileService::PathsInfo(
@@ -66,6 +86,7 @@ Result<std::vector<TreeEntryWithCommit>> FileService::PathsInfo(
     }
     out.push_back(std::move(t));
   }
+  SH_TRY(HideUnlinked(row.id, out));
   return out;
 }
 

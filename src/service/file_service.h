@@ -1,5 +1,7 @@
 // FileService: reading a repository's content — download (resolve/raw), tree listing and
-// paths-info — at a revision, for callers allowed to read the repo.
+// paths-info — at a revision, for callers allowed to read the repo. An LFS file whose object is not
+// linked to the repo (lfs_links.h) has no content here: resolve answers 404 and the listings show
+// it as the plain pointer blob it is.
 // Thread-safe: holds only a reference to the Hub.
 #pragma once
 
@@ -43,6 +45,8 @@ class FileService final {
                                                      bool expand);
 
  private:
+  // LFS info only for objects linked to the repo (lfs_links.h); others read as plain pointers.
+  Status HideUnlinked(int64_t repo_id, std::vector<TreeEntryWithCommit>& entries);
   Hub& hub_;
 };
 

@@ -4,12 +4,13 @@
 #include <sstream>
 
 #include "repo/git_command.h"
+#include "repo/types.h"
 
 namespace spacehub::service {
 namespace {
 
-constexpr std::string_view kPointerVersion = "version https://git-lfs.github.com/spec/v1\n";
-constexpr size_t kMaxPointerBytes = 1024;  // git-lfs never writes bigger pointers
+// git-lfs scans blobs under 1024 bytes for pointers; its smudge filter reads 1024 bytes.
+constexpr size_t kMaxPointerBytes = 1024;
 
 bool IsHex(std::string_view s) {
   if (s.empty()) return false;
@@ -31,16 +32,6 @@ Status ApplyEnv(repo::GitCommand& cmd, const PushContext& ctx) {
   cmd.SetGitDir(ctx.git_dir);
   for (const auto& [k, v] : ctx.quarantine_env) SH_TRY(cmd.SetEnv(k, v));
   return Status::Ok();
-}
-
-// "<oid> sha256:<hex>\nsize <n>\n" → the sha256; nullopt for anything that is not a pointer.
-std::optional<std::string> PointerOid(std::string_view text) {
-  if (text.substr(0, kPointerVersion.size()) != kPointerVersion) return std::nullopt;
-  size_t at = text.find("\noid sha256:");
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view oid = text.substr(at + 12, 64);
-  if (oid.size() != 64 || !IsHex(oid)) return std::nullopt;
-  return std::string(oid);
 }
 
 struct Blob {
@@ -147,11 +138,13 @@ Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushCont
     if (rest.size() < b.size + 1) break;
     std::string_view body = rest.substr(0, b.size);
     rest.remove_prefix(b.size + 1);
-    auto oid = PointerOid(body);
-    if (!oid) continue;
-    SH_ASSIGN_OR_RETURN(bool present, db.HasLfsObject(ctx.repo_id, *oid));
+    // Read as git-lfs reads it (every version line it accepts, lenient layout): whatever a client
+    // would fetch an object for must name one this repo has.
+    auto pointer = repo::DetectLfsPointer(body);
+    if (!pointer) continue;
+    SH_ASSIGN_OR_RETURN(bool present, db.HasLfsObject(ctx.repo_id, pointer->oid));
     if (!present) {
-      errors.push_back("\"" + b.path + "\" points to LFS object " + *oid +
+      errors.push_back("\"" + b.path + "\" points to LFS object " + pointer->oid +
                        ", which was not uploaded to this repository. Upload it first with "
                        "`git lfs push --all origin`.");
     }

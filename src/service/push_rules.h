@@ -3,7 +3,11 @@
 //  - refs: only refs/heads/* and refs/tags/*; refs/pr/* are read-only (pull requests move through
 //    the API); no ".." and no component beginning with '-'.
 //  - a file over the LFS threshold (10 MB, the API's own) must be in git-lfs;
-//  - an LFS pointer must name an object uploaded to (and linked with) this repository.
+//  - an LFS pointer must name an object uploaded to (and linked with) this repository; a pointer
+//    is whatever git-lfs would take for one (repo::DetectLfsPointer: the git-lfs, hawser and
+//    git-media version lines, CRLF, extensions...), in the blobs of up to 1024 bytes the push
+//    brings. Larger blobs are not read here; their bytes are never served as LFS content
+//    (ParseLfsPointer) and a client's batch download checks the link (lfs_links.h).
 // Thread-safe (stateless); runs git through repo::GitCommand.
 #pragma once
 

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "core/time_util.h"
+#include "service/lfs_links.h"
 #include "service/space_rules.h"
 #include "service/space_service.h"
 
@@ -110,11 +111,16 @@ Result<db::RepoRow> SpaceService::Duplicate(const Caller& who, const RepoId& fro
       for (const auto& f : src_files) {
         if (f.is_dir) continue;
         keep.insert(f.path);
+        // The copy gets the LFS objects the source had linked, and no others: a pointer the
+        // source could not serve is copied as it is and serves nothing in the copy either.
         if (f.lfs) {
-          SH_TRY(hub_.db.LinkLfsObject(row.id, f.lfs->oid, f.lfs->size));
+          SH_TRY(CopyLfsLink(hub_, source.id, row.id, f.lfs->oid).status());
           c.ops.push_back(repo::AddLfsFile{f.path, *f.lfs});
         } else {
           SH_ASSIGN_OR_RETURN(std::string content, hub_.repos.ReadFile(source.repo, *sha, f.path));
+          if (auto pointer = repo::DetectLfsPointer(content)) {
+            SH_TRY(CopyLfsLink(hub_, source.id, row.id, pointer->oid).status());
+          }
           c.ops.push_back(repo::AddFile{f.path, std::move(content)});
         }
       }
