@@ -7,13 +7,7 @@ char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A
 
 }  // namespace
 
-std::string SpaceSubdomain(const RepoId& id) {
-  std::string out;
-  std::string full = id.ns + "-" + id.name;
-  out.reserve(full.size());
-  for (char c : full) out.push_back(c == '_' || c == '.' ? '-' : LowerAscii(c));
-  return out;
-}
+std::string SpaceSubdomain(const RepoId& id) { return SpaceHostLabel(id.ns, id.name); }
 
 std::optional<std::string> SubdomainFromHost(std::string_view host, std::string_view domain) {
   if (host.empty() || domain.empty()) return std::nullopt;
@@ -37,6 +31,33 @@ std::optional<std::string> SubdomainFromHost(std::string_view host, std::string_
     if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-')) return std::nullopt;
     out.push_back(l);
   }
+  return out;
+}
+
+std::string SpaceOrigin(std::string_view hub_url, std::string_view label, std::string_view domain) {
+  std::string_view scheme = "http";
+  std::string_view rest = hub_url;
+  if (size_t sep = hub_url.find("://"); sep != std::string_view::npos) {
+    scheme = hub_url.substr(0, sep);
+    rest = hub_url.substr(sep + 3);
+  }
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view port;
+  const size_t colon = authority.rfind(':');
+  const size_t bracket = authority.rfind(']');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    port = authority.substr(colon);  // ":8080"
+  }
+  std::string out;
+  for (char c : scheme) out.push_back(LowerAscii(c));
+  out.append("://");
+  out.append(label);
+  out.push_back('.');
+  out.append(domain);
+  out.append(port);
   return out;
 }
 

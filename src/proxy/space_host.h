@@ -1,6 +1,7 @@
 // Space host names: a Space `ns/name` is reached at `{ns}-{name}.{domain}` (the Hub's convention
-// for
-// *.hf.space: lowercase, '_' and '.' become '-'). Pure functions; thread-safe.
+// for *.hf.space: lowercase, '_' and '.' become '-'; core/space_host_label.h). Each Space is served
+// only on its own origin, never on the hub's: the hub's cookies and service-worker scope stay the
+// hub's. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "core/repo_id.h"
+#include "core/space_host_label.h"
 
 namespace spacehub::proxy {
 
@@ -18,5 +20,9 @@ std::string SpaceSubdomain(const RepoId& id);
 // -> "alice-app"); nullopt when the host is not exactly one label under `domain`. Case-insensitive;
 // the port, if any, is ignored.
 std::optional<std::string> SubdomainFromHost(std::string_view host, std::string_view domain);
+
+// The origin a Space is served on, "{scheme}://{label}.{domain}[:port]", with the scheme and port
+// of the hub's public URL (api/public_url.h): a Space is reached through the same front as the hub.
+std::string SpaceOrigin(std::string_view hub_url, std::string_view label, std::string_view domain);
 
 }  // namespace spacehub::proxy

@@ -20,6 +20,25 @@ TEST(SpaceHostTest, SubdomainFollowsTheHubConvention) {
   }
 }
 
+TEST(SpaceHostTest, DifferentNamesCanShareALabel) {
+  // Why the repo service refuses a second Space on a label (service/space_hosts.h).
+  EXPECT_EQ(SpaceHostLabel("a-b", "c"), SpaceHostLabel("a", "b-c"));
+  EXPECT_EQ(SpaceHostLabel("a", "b_c"), SpaceHostLabel("a", "B.c"));
+  EXPECT_NE(SpaceHostLabel("a", "bc"), SpaceHostLabel("ab", "c"));
+}
+
+TEST(SpaceHostTest, SpaceOriginTakesSchemeAndPortOfTheHubUrl) {
+  EXPECT_EQ(SpaceOrigin("http://127.0.0.1:8080", "alice-app", "localhost"),
+            "http://alice-app.localhost:8080");
+  EXPECT_EQ(SpaceOrigin("https://hub.example.com", "alice-app", "spaces.example.com"),
+            "https://alice-app.spaces.example.com");
+  EXPECT_EQ(SpaceOrigin("HTTPS://hub.example.com:8443/base/", "a-b", "example.com"),
+            "https://a-b.example.com:8443");
+  EXPECT_EQ(SpaceOrigin("http://[::1]:9000", "a-b", "localhost"), "http://a-b.localhost:9000");
+  EXPECT_EQ(SpaceOrigin("http://[::1]", "a-b", "localhost"), "http://a-b.localhost");
+  EXPECT_EQ(SpaceOrigin("http://user:pw@hub:81", "a-b", "localhost"), "http://a-b.localhost:81");
+}
+
 TEST(SpaceHostTest, SubdomainFromHost) {
   struct Case {
     const char* host;

@@ -4,6 +4,7 @@
 
 #include "core/time_util.h"
 #include "service/front_matter.h"
+#include "service/space_hosts.h"
 
 namespace spacehub::service {
 namespace {
@@ -119,6 +120,11 @@ Result<db::RepoRow> RepoService::Create(const Caller& who, CreateRepoInput input
                             " repo")
         .WithField("url", RepoUrl(base_url, shown));
   }
+  // After the row exists, so that of two Spaces racing for one host label the newer yields.
+  if (Status taken = CheckSpaceHostFree(hub_, who, *created, /*only_older=*/true); !taken.ok()) {
+    (void)hub_.db.DeleteRepo(created->id);
+    return taken;
+  }
   // A directory without a row is debris from a crash between these two steps: replace it.
   if (hub_.repos.Exists(id)) (void)hub_.repos.Delete(id);
   Status st = hub_.repos.Create(id);
@@ -155,8 +161,16 @@ Status RepoService::Move(const Caller& who, const RepoId& from, const RepoId& to
   if (hub_.db.FindRepo(target).ok()) {
     return Status::Conflict("A repository named " + target.Full() + " already exists");
   }
+  db::RepoRow moved = row;
+  moved.repo = target;
+  SH_TRY(CheckSpaceHostFree(hub_, who, moved, /*only_older=*/false));
   SH_TRY(hub_.repos.Move(row.repo, target));
   Status st = hub_.db.MoveRepo(row.id, target);
+  if (st.ok()) {
+    // Checked again once moved: a Space created or renamed onto the label meanwhile wins.
+    st = CheckSpaceHostFree(hub_, who, moved, /*only_older=*/false);
+    if (!st.ok()) (void)hub_.db.MoveRepo(row.id, row.repo);
+  }
   if (!st.ok()) (void)hub_.repos.Move(target, row.repo);
   return st;
 }
