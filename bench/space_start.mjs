@@ -11,7 +11,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-import { startHub, commit, uniqueName } from "../tests/integration/harness.mjs";
+import { startHub, commit, uniqueName, hostRequest, spaceHost } from "../tests/integration/harness.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const RUNNING = Number(process.env.RUNNING ?? 50);
@@ -149,16 +149,14 @@ try {
   for (let i = 0; i < RUNS; i++) {
     await waitAll(hub, [sleepy], ["SLEEPING"], 60_000);
     const t0 = now();
-    const r = await fetch(`${hub.endpoint}/spaces/${sleepy}/app/`);
-    await r.text();
+    const r = await hostRequest(hub, spaceHost(sleepy), "/");
     if (r.status !== 200) throw new Error(`wake: ${r.status}`);
     wakes.push(ms(now() - t0));
   }
   const firstBytes = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = now();
-    const r = await fetch(`${hub.endpoint}/spaces/${statId}/app/`);
-    await r.text();
+    await hostRequest(hub, spaceHost(statId), "/");
     firstBytes.push(ms(now() - t0));
   }
   console.log(`python wake to first byte ms: ${wakes.map((x) => x.toFixed(1)).join(" ")} (median ${median(wakes).toFixed(1)}; beyond the app's own start: ${(median(wakes) - median(alone)).toFixed(1)} ms, goal < 50)`);

@@ -11,9 +11,7 @@ Result<service::Caller> ApiContext::Caller(const http::Request& req) const {
   return hub_.identity.Authenticate(req.Header("authorization"));
 }
 
-std::string ApiContext::BaseUrl(const http::Request& req) const {
-  return options_.public_url.empty() ? req.BaseUrl() : options_.public_url;
-}
+std::string ApiContext::BaseUrl(const http::Request&) const { return options_.public_url; }
 
 http::Handler Handle(FallibleHandler fn) {
   return [fn = std::move(fn)](http::Request& req) -> http::Response {

@@ -2,7 +2,8 @@
 // read the caller, the repo id and JSON bodies. Handlers stay thin: parse into typed input, call
 // one service, render. Errors are returned as Status and become HTTP in exactly one place
 // (http::Response::Error, via Handle()).
-// Built once at start-up; read-only afterwards, so safe from every I/O thread.
+// Built once at start-up (SetPublicUrl included); read-only afterwards, so safe from every I/O
+// thread.
 #pragma once
 
 #include <functional>
@@ -24,7 +25,8 @@
 namespace spacehub::api {
 
 struct ApiOptions {
-  std::string public_url;       // absolute base for URLs we hand out; empty: from the Host header
+  // The absolute base of the URLs the hub hands out (api/public_url.h); never a request's Host.
+  std::string public_url;
   service::GitHttpOptions git;  // hooks and HOME for git smart HTTP (service::PrepareGitHttp)
 };
 
@@ -43,7 +45,12 @@ class ApiContext final {
 
   // The caller behind the Authorization header; an invalid token is a 401 even on public reads.
   Result<service::Caller> Caller(const http::Request& req) const;
+  // The public URL (ApiOptions::public_url). The request is not consulted: its Host is the
+  // client's say (a Host of evil.example must not turn signed LFS URLs toward evil.example).
   std::string BaseUrl(const http::Request& req) const;
+  // Sets the public URL once the server listens (its port may be known only then), before any
+  // request is served.
+  void SetPublicUrl(std::string url) { options_.public_url = std::move(url); }
   service::Hub& hub() const { return hub_; }
 
  private:

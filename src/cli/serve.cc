@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "api/public_url.h"
 #include "api/routes.h"
 #include "cli/commands.h"
 #include "core/crypto.h"
@@ -103,7 +104,8 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
   api::ApiContext ctx((*instance)->hub(), api::ApiOptions{o.public_url, *git});
-  // Visitors of Spaces: by Host ({ns}-{name}.{domain}) and by path, ahead of the API's routes.
+  // Visitors of Spaces: by Host ({ns}-{name}.{domain}), ahead of the API's routes; the path route
+  // only redirects there (apps never run on the hub's origin).
   proxy::SpaceProxy space_proxy(
       (*instance)->hub(), ProxyOptionsFrom(o),
       std::make_unique<proxy::TokenVisitorIdentity>((*instance)->hub().identity));
@@ -193,10 +195,17 @@ int Serve(const ServeOptions& o) {
     }
     spdlog::info("space proxy listening host={} port={}", o.host, o.space_proxy_port);
   }
-  std::string shown_host = (o.host == "0.0.0.0" || o.host == "::") ? "127.0.0.1" : o.host;
-  std::string endpoint = o.public_url.empty()
-                             ? "http://" + shown_host + ":" + std::to_string(server.port())
-                             : o.public_url;
+  // Every absolute URL the hub hands out starts here, never at a request's Host.
+  const std::string endpoint = api::PublicUrlFor(o.public_url, o.host, server.port());
+  if (o.public_url.empty() && (o.host == "0.0.0.0" || o.host == "::" || o.host.empty())) {
+    spdlog::warn(
+        "listening on every interface without --public-url: the URLs the hub hands out (LFS "
+        "uploads and downloads, pagination) point at {}; set --public-url to the address clients "
+        "use",
+        endpoint);
+  }
+  ctx.SetPublicUrl(endpoint);
+  space_proxy.SetHubUrl(endpoint);
   std::printf("spacehub listening on http://%s:%u (data: %s)\n", o.host.c_str(), server.port(),
               o.data_dir.c_str());
   std::printf("HF_ENDPOINT=%s\n", endpoint.c_str());
@@ -255,7 +264,9 @@ Command AddServeCommand(CLI::App& app) {
       ->envname("SPACEHUB_DATA_DIR")
       ->capture_default_str();
   cmd->add_option("--public-url", o->public_url,
-                  "Absolute URL clients reach the hub at (default: from the Host header)")
+                  "Absolute URL clients reach the hub at, the base of every URL it hands out "
+                  "(default: http://<host>:<port>, 127.0.0.1 when listening on every interface; "
+                  "never the request's Host)")
       ->envname("SPACEHUB_PUBLIC_URL");
   cmd->add_option("--log-level", o->log_level, "trace, debug, info, warn or error")
       ->envname("SPACEHUB_LOG_LEVEL")

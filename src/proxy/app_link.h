@@ -3,13 +3,13 @@
 //     through the pool (no lock, no re-registration with the reactor). Given back to the pool when
 //     the visitor leaves or moves to another app.
 //   - The relay buffer of the general path (forwarder.cc).
-//   - The lane: once a request to a public Space (by Host, or by the path route) went through
-//     whole, the connection's next requests to the same Host (and path prefix) that are plain
-//     (GET, HEAD or OPTIONS, no body, no upgrade, HTTP/1.1) are relayed straight from the
-//     connection's bytes (ServeRaw, fast_lane.cc): Beast's parser reads each head in place, the
-//     rewritten head goes out in one write, the response is relayed as it came. Everything else
-//     (another Host, a body, a websocket, a fault before the app answered) is
-//     declined and takes the general path, which also re-checks access, wakes and retries. The
+//   - The lane: once a request to a public Space went through whole, the connection's next
+//     requests to the same Host that are plain (GET, HEAD or OPTIONS, no body, no upgrade,
+//     HTTP/1.1) are relayed straight from the connection's bytes (ServeRaw, fast_lane.cc): Beast's
+//     parser reads each head in place, the rewritten head (hub credentials out, as on the general
+//     path) goes out in one write, the response is relayed as it came. Everything else (another
+//     Host, a body, a websocket, a fault before the app answered) is declined and takes the
+//     general path, which also re-checks access, wakes and retries. The
 //     lane re-checks the Space (still public, same running instance; a visit for its sleep timer)
 //     every `check_interval`.
 // Threading: lives on one visitor connection's strand (http::ConnectionState).
@@ -35,9 +35,6 @@ namespace spacehub::proxy {
 
 struct Lane {
   std::string host;  // the Host header value the lane serves, byte for byte
-  // The path route's prefix ("/spaces/{ns}/{name}/app"): the lane serves targets under it and the
-  // app sees the rest. Empty on the host route.
-  std::string prefix;
   ForwardedFor forwarded;
   const ForwardLimits* limits = nullptr;  // the Forwarder's; outlives every connection
   // Visits the Space and tells whether the lane still holds: the Space exists, is public and runs

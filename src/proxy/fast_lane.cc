@@ -113,15 +113,7 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       rp.target[0] != '/' || HasMalformedEscape(rp.target)) {
     co_return std::nullopt;
   }
-  std::string_view app_target = rp.target;
-  if (!lane.prefix.empty()) {
-    // The path route: only targets under the prefix ("…/app" alone is the general path's redirect).
-    if (!app_target.starts_with(lane.prefix) || app_target.size() <= lane.prefix.size() ||
-        app_target[lane.prefix.size()] != '/') {
-      co_return std::nullopt;
-    }
-    app_target.remove_prefix(lane.prefix.size());
-  }
+  const std::string_view app_target = rp.target;
   if (rx.start() - lane.checked >= lane.check_interval) {
     if (!lane.check()) {
       lane_.reset();

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/hub_credentials.h"
+
 namespace spacehub::proxy {
 namespace bhttp = boost::beast::http;
 
@@ -21,9 +23,11 @@ bool TokenListHas(std::string_view list, std::string_view token) {
 template <class Fields>
 void StripHopByHop(Fields& f, bool keep_upgrade) {
   std::vector<std::string> named;
-  for (auto it = f.find(bhttp::field::connection);
-       it != f.end() && it->name() == bhttp::field::connection; ++it) {
-    for (auto t : bhttp::token_list(it->value())) named.emplace_back(t);
+  // Every Connection field, wherever it is (Beast's find/equal_range walk the fields in arrival
+  // order from the first match, which misses a repeat that is not adjacent).
+  for (const auto& field : f) {
+    if (field.name() != bhttp::field::connection) continue;
+    for (auto t : bhttp::token_list(field.value())) named.emplace_back(t);
   }
   for (const auto& n : named) {
     if (keep_upgrade && boost::beast::iequals(n, "upgrade")) continue;
@@ -37,7 +41,70 @@ void StripHopByHop(Fields& f, bool keep_upgrade) {
   if (!keep_upgrade) f.erase(bhttp::field::upgrade);
 }
 
+// Cookie pairs ("a=1; b=2"), each with the space around it trimmed.
+template <class Fn>
+void ForEachCookie(std::string_view value, Fn fn) {
+  while (!value.empty()) {
+    const size_t semi = value.find(';');
+    std::string_view pair = value.substr(0, semi);
+    while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+    while (!pair.empty() && (pair.back() == ' ' || pair.back() == '\t')) pair.remove_suffix(1);
+    if (!pair.empty()) fn(pair);
+    if (semi == std::string_view::npos) break;
+    value.remove_prefix(semi + 1);
+  }
+}
+
+std::string_view CookieName(std::string_view pair) {
+  std::string_view name = pair.substr(0, pair.find('='));
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  return name;
+}
+
+// Replaces every field `name` by what `rewrite` makes of its value (nullopt: unchanged; "": gone).
+// Walks all fields: a repeated field need not be adjacent to the first.
+template <class Fields, class Fn>
+void RewriteFields(Fields& f, bhttp::field name, Fn rewrite) {
+  std::vector<std::string> kept;
+  bool changed = false;
+  for (const auto& field : f) {
+    if (field.name() != name) continue;
+    std::optional<std::string> v = rewrite(std::string_view(field.value()));
+    changed = changed || v.has_value();
+    std::string next = v ? std::move(*v) : std::string(field.value());
+    if (!next.empty()) kept.push_back(std::move(next));
+  }
+  if (!changed) return;
+  f.erase(name);
+  for (auto& v : kept) f.insert(name, v);
+}
+
 }  // namespace
+
+bool IsHubCredentialField(bhttp::field name, std::string_view value) {
+  return name == bhttp::field::authorization && auth::CarriesHubToken(value);
+}
+
+std::optional<std::string> CookieWithoutHubSession(std::string_view value) {
+  bool found = false;
+  ForEachCookie(value, [&](std::string_view pair) {
+    found = found || auth::IsSessionCookieName(CookieName(pair));
+  });
+  if (!found) return std::nullopt;
+  std::string out;
+  ForEachCookie(value, [&](std::string_view pair) {
+    if (auth::IsSessionCookieName(CookieName(pair))) return;
+    if (!out.empty()) out.append("; ");
+    out.append(pair);
+  });
+  return out;
+}
+
+bool SetsHubSessionCookie(std::string_view set_cookie) {
+  std::string_view pair = set_cookie.substr(0, set_cookie.find(';'));
+  while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+  return auth::IsSessionCookieName(CookieName(pair));
+}
 
 bool IsWebSocketUpgrade(const bhttp::request_header<>& h) {
   return h.method() == bhttp::verb::get && TokenListHas(h[bhttp::field::connection], "upgrade") &&
@@ -56,7 +123,13 @@ void PrepareAppRequest(bhttp::request_header<>& h, const ForwardedFor& fwd, bool
   h.set("X-Forwarded-For", fwd.client_address);
   h.set("X-Forwarded-Proto", fwd.proto);
   if (!fwd.host.empty()) h.set("X-Forwarded-Host", fwd.host);
-  if (!fwd.prefix.empty()) h.set("X-Forwarded-Prefix", fwd.prefix);
+  // Hub credentials stay with the hub.
+  RewriteFields(h, bhttp::field::authorization,
+                [](std::string_view v) -> std::optional<std::string> {
+                  if (auth::CarriesHubToken(v)) return std::string();
+                  return std::nullopt;
+                });
+  RewriteFields(h, bhttp::field::cookie, CookieWithoutHubSession);
   h.version(11);
   if (websocket) {
     h.set(bhttp::field::connection, "Upgrade");
@@ -65,6 +138,10 @@ void PrepareAppRequest(bhttp::request_header<>& h, const ForwardedFor& fwd, bool
 
 void PrepareVisitorResponse(bhttp::response_header<>& h, bool switching) {
   StripHopByHop(h, switching);
+  RewriteFields(h, bhttp::field::set_cookie, [](std::string_view v) -> std::optional<std::string> {
+    if (SetsHubSessionCookie(v)) return std::string();
+    return std::nullopt;
+  });
   if (switching) h.set(bhttp::field::connection, "Upgrade");
 }
 

@@ -7,7 +7,9 @@
 #include <array>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace spacehub::proxy {
 
@@ -27,20 +29,35 @@ struct ForwardedFor {
   std::string client_address;  // appended to X-Forwarded-For
   std::string proto = "http";  // X-Forwarded-Proto
   std::string host;            // X-Forwarded-Host: the Host the visitor used
-  std::string prefix;          // X-Forwarded-Prefix: the path route's prefix; "" on the host route
 };
+
+// Hub credentials never reach an app (apps are code the hub does not trust; a hub token or session
+// is the visitor's key to everything they may do on the hub), on every path to an app (the general
+// one, websocket upgrades, the fast lane):
+//  - `Authorization` that carries a hub token (auth::CarriesHubToken) is dropped; an app's own
+//    credentials (another scheme or token) pass. (For a private Space the proxy also drops the
+//    Authorization it authenticated the visitor with: space_proxy.cc.)
+//  - the hub's session cookie (auth::kSessionCookieNames) is cut out of `Cookie`; the visitor's
+//    other cookies pass.
+// And from the app: a `Set-Cookie` of the hub's session cookie never reaches the visitor (an app on
+// a sibling host could otherwise plant a session for the hub's domain).
+bool IsHubCredentialField(boost::beast::http::field name, std::string_view value);
+// A `Cookie` value without the hub's session cookies; nullopt when it has none (nothing to copy).
+std::optional<std::string> CookieWithoutHubSession(std::string_view value);
+// A `Set-Cookie` value that sets one of the hub's session cookies.
+bool SetsHubSessionCookie(std::string_view set_cookie);
 
 // The visitor asks for a websocket (Connection: upgrade + Upgrade: websocket).
 bool IsWebSocketUpgrade(const boost::beast::http::request_header<>& h);
 
-// Prepares the visitor's header for the app: hop-by-hop fields and any X-Forwarded-* the visitor
-// sent are replaced; a websocket upgrade keeps `Connection: upgrade` and `Upgrade`. Expect is
-// removed (the hub answers 100-continue itself).
+// Prepares the visitor's header for the app: hop-by-hop fields, hub credentials, and any
+// X-Forwarded-* the visitor sent are replaced; a websocket upgrade keeps `Connection: upgrade` and
+// `Upgrade`. Expect is removed (the hub answers 100-continue itself).
 void PrepareAppRequest(boost::beast::http::request_header<>& h, const ForwardedFor& fwd,
                        bool websocket);
 
 // Prepares the app's response header for the visitor: hop-by-hop fields go, except the Upgrade
-// pair of a 101 that switches to a websocket.
+// pair of a 101 that switches to a websocket; so does a Set-Cookie of the hub's session.
 void PrepareVisitorResponse(boost::beast::http::response_header<>& h, bool switching);
 
 }  // namespace spacehub::proxy

@@ -4,6 +4,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <charconv>
+#include <optional>
 
 namespace spacehub::proxy {
 namespace beast = boost::beast;
@@ -145,12 +146,19 @@ void AppendAppRequestHead(std::string_view method, std::string_view target, cons
     if (f.name == bhttp::field::unknown || f.name == bhttp::field::forwarded) {
       if (IsForwardingField(f.name_string)) continue;
     }
+    // Hub credentials stay with the hub (forward_headers.h).
+    if (IsHubCredentialField(f.name, f.value)) continue;
+    if (f.name == bhttp::field::cookie) {
+      if (std::optional<std::string> rest = CookieWithoutHubSession(f.value)) {
+        if (!rest->empty()) AppendField(f.name_string, *rest, out);
+        continue;
+      }
+    }
     AppendField(f.name_string, f.value, out);
   }
   AppendField("X-Forwarded-For", fwd.client_address, out);
   AppendField("X-Forwarded-Proto", fwd.proto, out);
   if (!fwd.host.empty()) AppendField("X-Forwarded-Host", fwd.host, out);
-  if (!fwd.prefix.empty()) AppendField("X-Forwarded-Prefix", fwd.prefix, out);
   out.append("\r\n");
 }
 
@@ -164,7 +172,9 @@ void AppendVisitorResponseHead(int status, std::string_view reason, const RawHea
   out.append(reason);
   out.append("\r\n");
   for (const RawField& f : head.fields) {
-    if (!IsHopByHopField(f, head)) AppendField(f.name_string, f.value, out);
+    if (IsHopByHopField(f, head)) continue;
+    if (f.name == bhttp::field::set_cookie && SetsHubSessionCookie(f.value)) continue;
+    AppendField(f.name_string, f.value, out);
   }
   if (close) out.append("Connection: close\r\n");
   out.append("\r\n");

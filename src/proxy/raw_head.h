@@ -1,11 +1,11 @@
 // Raw message heads for the proxy's fast lane (app_link.h): Beast's own parser reads a request or
 // response header in place, recording each field as views into the bytes it was given (no field
 // allocation, no copy), and the heads the fast lane sends on are written straight from those views
-// with the same rewriting as forward_headers.h (hop-by-hop fields out, X-Forwarded-* set by the
-// hub). The views live as long as the parsed bytes: use them before those change. Heads must be
-// given whole (through the blank line) to Parse(): a head fed in pieces would leave views into
-// bytes the caller has since moved.
-// Pure; not shared between threads (one instance per parse).
+// with the same rewriting as forward_headers.h (hop-by-hop fields and hub credentials out,
+// X-Forwarded-* set by the hub). The views live as long as the parsed bytes: use them before those
+// change. Heads must be given whole (through the blank line) to Parse(): a head fed in pieces would
+// leave views into bytes the caller has since moved. Pure; not shared between threads (one instance
+// per parse).
 #pragma once
 
 #include <boost/beast/core/string.hpp>
@@ -118,12 +118,14 @@ bool HasMalformedEscape(std::string_view target);
 bool IsHopByHopField(const RawField& f, const RawHead& head);
 
 // Appends the head the app gets for a plain (bodiless, non-upgrade) request: the visitor's request
-// line with `target`, its end-to-end fields, then X-Forwarded-For/-Proto/-Host (and -Prefix).
+// line with `target`, its end-to-end fields less hub credentials, then
+// X-Forwarded-For/-Proto/-Host.
 void AppendAppRequestHead(std::string_view method, std::string_view target, const RawHead& head,
                           const ForwardedFor& fwd, std::string& out);
 
 // Appends the head the visitor gets: an HTTP/1.1 status line with the app's status and reason, the
-// app's end-to-end fields, and `Connection: close` when the visitor's connection ends after it.
+// app's end-to-end fields (less a Set-Cookie of the hub's session), and `Connection: close` when
+// the visitor's connection ends after it.
 void AppendVisitorResponseHead(int status, std::string_view reason, const RawHead& head, bool close,
                                std::string& out);
 

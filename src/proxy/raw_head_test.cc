@@ -62,7 +62,7 @@ TEST(RawHeadTest, AppRequestLosesHopByHopAndGetsForwarded) {
   Parse(p, text, ec);
   std::string out;
   AppendAppRequestHead(p.method_string, p.target, head,
-                       ForwardedFor{"10.1.2.3", "https", "alice-app.localhost", ""}, out);
+                       ForwardedFor{"10.1.2.3", "https", "alice-app.localhost"}, out);
   EXPECT_EQ(out,
             "GET /headers?x=1 HTTP/1.1\r\n"
             "Host: alice-app.localhost\r\n"
@@ -73,6 +73,58 @@ TEST(RawHeadTest, AppRequestLosesHopByHopAndGetsForwarded) {
             "X-Forwarded-Proto: https\r\n"
             "X-Forwarded-Host: alice-app.localhost\r\n"
             "\r\n");
+}
+
+// The fast lane is as strict as the general path: a visitor's hub token and hub session cookie
+// never reach the app, and an app never sets the hub's session cookie; the app's own credentials
+// and cookies pass.
+TEST(RawHeadTest, HubCredentialsNeverReachTheApp) {
+  const std::string text =
+      "GET / HTTP/1.1\r\n"
+      "Host: alice-app.localhost\r\n"
+      "Authorization: Bearer hf_visitorsecret0123456789abcdefghij\r\n"
+      "Cookie: theme=dark; spacehub_session=s3cret; lang=en\r\n"
+      "Cookie: __Host-spacehub_session=s3cret\r\n"
+      "X-Other: 1\r\n"
+      "authorization: Basic aGZfdG9rZW46eA==\r\n"  // "hf_token:x"
+      "\r\n";
+  RawHead head;
+  RawRequestParser p(head);
+  boost::beast::error_code ec;
+  Parse(p, text, ec);
+  ASSERT_FALSE(ec);
+  std::string out;
+  AppendAppRequestHead(p.method_string, p.target, head, ForwardedFor{"1.2.3.4", "http", ""}, out);
+  EXPECT_EQ(out,
+            "GET / HTTP/1.1\r\n"
+            "Host: alice-app.localhost\r\n"
+            "Cookie: theme=dark; lang=en\r\n"
+            "X-Other: 1\r\n"
+            "X-Forwarded-For: 1.2.3.4\r\n"
+            "X-Forwarded-Proto: http\r\n"
+            "\r\n");
+
+  const std::string own = "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer app-key\r\n\r\n";
+  RawRequestParser p2(head);
+  Parse(p2, own, ec);
+  ASSERT_FALSE(ec);
+  out.clear();
+  AppendAppRequestHead(p2.method_string, p2.target, head, ForwardedFor{"1.2.3.4", "http", ""}, out);
+  EXPECT_NE(out.find("Authorization: Bearer app-key\r\n"), std::string::npos) << out;
+
+  const std::string answer =
+      "HTTP/1.1 200 OK\r\n"
+      "Set-Cookie: spacehub_session=planted; Domain=localhost; Path=/\r\n"
+      "Set-Cookie: app=1; Path=/\r\n"
+      "Content-Length: 0\r\n"
+      "\r\n";
+  RawHead rhead;
+  RawResponseParser rp(rhead);
+  Parse(rp, answer, ec);
+  ASSERT_FALSE(ec);
+  out.clear();
+  AppendVisitorResponseHead(rp.status, rp.reason, rhead, /*close=*/false, out);
+  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nSet-Cookie: app=1; Path=/\r\nContent-Length: 0\r\n\r\n");
 }
 
 TEST(RawHeadTest, SecondParseForgetsTheFirst) {
@@ -207,7 +259,7 @@ TEST(RawHeadTest, AFoldedValueIsKeptUnfolded) {
   ASSERT_EQ(head.fields.size(), 4u);
   EXPECT_EQ(head.unfolded.size(), 2u);
   std::string out;
-  AppendAppRequestHead("GET", "/", head, ForwardedFor{"1.2.3.4", "http", "", ""}, out);
+  AppendAppRequestHead("GET", "/", head, ForwardedFor{"1.2.3.4", "http", ""}, out);
   EXPECT_NE(out.find("X-A: one two\r\n"), std::string::npos) << out;
   EXPECT_NE(out.find("X-C: x y\r\n"), std::string::npos) << out;
   EXPECT_NE(out.find("X-B: 2\r\n"), std::string::npos) << out;

@@ -63,10 +63,10 @@ void SpaceProxy::Register(http::Router& router) {
       },
       [this](http::Exchange& ex) { return ServeByHost(ex); });
   const std::string base(kPathRoute);
-  auto by_path = [this](http::Exchange& ex) { return ServeByPath(ex); };
-  router.AddExchange(base + "/{path*}", by_path);
-  router.AddExchange(base + "/", by_path);
-  router.AddExchange(base, by_path);
+  auto redirect = [this](http::Exchange& ex) { return RedirectToOrigin(ex); };
+  router.AddExchange(base + "/{path*}", redirect);
+  router.AddExchange(base + "/", redirect);
+  router.AddExchange(base, redirect);
 }
 
 void SpaceProxy::RegisterOwnPort(http::Router& router) {
@@ -93,29 +93,29 @@ net::awaitable<bool> SpaceProxy::ServeByHost(http::Exchange& ex) {
     const bool more = co_await ex.Respond(std::move(answer));
     co_return more;
   }
-  const bool more = co_await ServeSpace(ex, *id, *sub, req.path, "");
+  const bool more = co_await ServeSpace(ex, *id, *sub, req.path);
   co_return more;
 }
 
-net::awaitable<bool> SpaceProxy::ServeByPath(http::Exchange& ex) {
+net::awaitable<bool> SpaceProxy::RedirectToOrigin(http::Exchange& ex) {
   http::Request& req = ex.request();
-  RepoId id{RepoType::kSpace, std::string(req.Param("ns")), std::string(req.Param("name"))};
-  std::string_view rest = PathAfterSegments(req.path, 4);
-  if (rest.empty()) {
-    // ".../app" -> ".../app/": the app's relative links resolve under the prefix.
-    http::Response r = http::Response::Text("", 301);
-    r.Header("Location", req.path + "/" + QueryOf(req));
-    const bool more = co_await ex.Respond(std::move(r));
-    co_return more;
+  // Computed from the name alone: the same answer whether the Space exists, is private or sleeps.
+  Result<RepoId> id = MakeRepoId(RepoType::kSpace, req.Param("ns"), req.Param("name"));
+  http::Response r;
+  if (id.ok()) {
+    std::string_view rest = PathAfterSegments(req.path, 4);
+    r = http::Response::Text("", 307);
+    r.Header("Location", SpaceOrigin(hub_url_, SpaceSubdomain(*id), options_.host_domain) +
+                             std::string(rest.empty() ? "/" : rest) + QueryOf(req));
+  } else {
+    r = ErrorPage(req, Status::RepoNotFound());
   }
-  std::string prefix(std::string_view(req.path).substr(0, req.path.size() - rest.size()));
-  const bool more = co_await ServeSpace(ex, id, "", std::string(rest), std::move(prefix));
+  const bool more = co_await ex.Respond(std::move(r));
   co_return more;
 }
 
 net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id,
-                                            const std::string& subdomain, std::string path,
-                                            std::string prefix) {
+                                            const std::string& subdomain, std::string path) {
   http::Request& req = ex.request();
   // Access first, so that a Space the visitor may not see is never woken. A private Space answers
   // exactly like a missing one.
@@ -125,7 +125,8 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   if (allowed && row->is_private) {
     Result<service::Caller> who = identity_->Identify(req);
     allowed = who.ok() && auth::CanRead(*who, *row);
-    // The hub token opened the door; it is the visitor's key to the whole hub, not the app's.
+    // The hub token opened the door; it is the visitor's key to the whole hub, not the app's
+    // (whatever its form: hub tokens are also stripped by PrepareAppRequest for every Space).
     if (allowed && identity_->UsesAuthorizationHeader()) {
       ex.parser().get().erase(boost::beast::http::field::authorization);
     }
@@ -199,7 +200,6 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   route.forwarded.client_address = req.remote_address;
   route.forwarded.proto = options_.proto;
   route.forwarded.host = std::string(req.Header("host"));
-  route.forwarded.prefix = std::move(prefix);
   const int64_t repo_id = row->id;
   service::SpaceRuntimeHook* runtime = hub_.runtime;
   const std::function<void()> visit = [runtime, repo_id] { runtime->Visit(repo_id); };
@@ -208,7 +208,6 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   if (!row->is_private) {
     lane.emplace();
     lane->host = route.forwarded.host;
-    lane->prefix = route.forwarded.prefix;
     lane->forwarded = route.forwarded;
     lane->limits = &forwarder_.limits();
     lane->check_interval = options_.repo_ttl;

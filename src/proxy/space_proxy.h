@@ -1,13 +1,18 @@
-// SpaceProxy: how visitors reach Spaces. A request for `{ns}-{name}.{domain}` (any path), or for
-// `/spaces/{ns}/{name}/app/...` on the hub's own host (installations without wildcard DNS; the app
-// gets the prefix as X-Forwarded-Prefix), goes to that Space:
+// SpaceProxy: how visitors reach Spaces. A Space is served only on its own origin,
+// `{ns}-{name}.{domain}` (any path; on the hub's port or the proxy's own), never on the hub's: an
+// app is code the hub does not trust, and on the hub's origin it could register a service worker
+// for `/` or read and set the hub's cookies. `/spaces/{ns}/{name}/app/...` on the hub's origin only
+// redirects (307, query kept) to the same path on the Space's origin, without looking the Space up
+// (so it tells nothing about private Spaces and wakes nothing). A request by Host goes to the
+// Space:
 //   - missing, or private and the visitor may not read it -> 404, the same body either way, and
 //     nothing is woken;
 //   - every request counts as a visit (SpaceRuntimeHook::Visit: activity, and a wake from sleep);
 //   - starting or waking -> the request is held (polling the engine every few ms) until the app
 //     answers, then forwarded; a browser waiting longer than `browser_wait` gets a page that
 //     reloads itself instead; PAUSED, failed or stopped -> 503 with the stage, no wake;
-//   - a static Space -> its files, served by the hub; an app -> Forwarder (streams, websockets).
+//   - a static Space -> its files, served by the hub; an app -> Forwarder (streams, websockets),
+//     which never passes the visitor's hub credentials on (forward_headers.h).
 // Threading: one instance for the server's life, shared by every connection; the handlers run on
 // the connections' strands. Thread-safe.
 #pragma once
@@ -50,23 +55,26 @@ class SpaceProxy final {
   SpaceProxy(const SpaceProxy&) = delete;
   SpaceProxy& operator=(const SpaceProxy&) = delete;
 
-  // The Host front and the path routes, on the hub's router (before the API's routes).
+  // The Host front and the path route's redirect, on the hub's router (before the API's routes).
   void Register(http::Router& router);
   // A router of its own port: every request is a visit by Host (others get 404).
   void RegisterOwnPort(http::Router& router);
+  // The hub's public URL (api/public_url.h), whose scheme and port the path route's redirects use.
+  // Once, before the server runs (the listening port may be known only then).
+  void SetHubUrl(std::string url) { hub_url_ = std::move(url); }
 
  private:
   boost::asio::awaitable<bool> ServeByHost(http::Exchange& ex);
-  boost::asio::awaitable<bool> ServeByPath(http::Exchange& ex);
-  // `path` is the raw (percent-encoded) path the Space sees, `prefix` the path route's prefix.
+  boost::asio::awaitable<bool> RedirectToOrigin(http::Exchange& ex);
+  // `path` is the raw (percent-encoded) path the Space sees.
   boost::asio::awaitable<bool> ServeSpace(http::Exchange& ex, const RepoId& id,
-                                          const std::string& subdomain, std::string path,
-                                          std::string prefix);
+                                          const std::string& subdomain, std::string path);
   boost::asio::awaitable<bool> ServeStatic(http::Exchange& ex, const std::filesystem::path& root,
                                            const std::string& head, const std::string& raw_path);
 
   service::Hub& hub_;
   const ProxyOptions options_;
+  std::string hub_url_;  // set before serving, read-only afterwards
   std::unique_ptr<VisitorIdentity> identity_;
   SpaceIndex index_;
   RepoCache repos_;

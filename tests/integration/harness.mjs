@@ -16,6 +16,7 @@ import { spawn, execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -281,6 +282,35 @@ export async function apiCall(endpoint, method, p, opts = {}) {
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json, bytes, response, url };
+}
+
+/**
+ * The host a Space is served on: `{ns}-{name}.localhost` (the hub's default --space-host-domain;
+ * lowercase, `_` and `.` become `-`). Apps are served only on their own origin, never on the hub's.
+ */
+export const spaceHost = (id) => `${id.replace("/", "-").replace(/[_.]/g, "-").toLowerCase()}.localhost`;
+
+/**
+ * One request to the hub with the given Host header (how tests reach a Space's own origin without
+ * wildcard DNS). Always sent to 127.0.0.1; redirects are not followed. Resolves to
+ * {status, headers, text, bytes}.
+ */
+export function hostRequest(hub, host, p = "/", { method = "GET", headers = {}, body, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const port = Number(new URL(hub.endpoint).port);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path: p, agent: false, headers: { ...headers, host } }, (res) => {
+      const chunks = [];
+      res.on("data", (d) => chunks.push(d));
+      res.on("end", () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, text: bytes.toString("utf8"), bytes });
+      });
+      res.on("error", reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${host}${p} timed out`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 function assertLoopback(url) {

@@ -1,10 +1,12 @@
 // The Space proxy (issue #6): visitors reach real Spaces built and run by `serve --space-runtime
-// local`, by Host ({ns}-{name}.localhost) and by path (/spaces/{ns}/{name}/app/...). Requests,
+// local`, by Host ({ns}-{name}.localhost) only: the path route (/spaces/{ns}/{name}/app/...) on the
+// hub's origin redirects there (issue #13: apps never run on the hub's origin). Requests,
 // keep-alive, a chunked response and an SSE stream arriving piece by piece, a large upload
 // streamed to the app, a websocket echo, a static Space, private Spaces, missing Spaces, a request
 // held while its Space starts; and the faults: an app that dies mid-response, never answers, sends
 // garbage, a visitor that drops an upload, a websocket dropped by either side, a huge header —
-// with the hub's open descriptors counted before and after. Skipped where bwrap is absent.
+// with the hub's open descriptors counted before and after. A visitor's hub credentials never
+// reach an app (issue #13). Skipped where bwrap is absent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
@@ -182,7 +184,7 @@ after(async () => {
   removeTempDir(hub.dataDir);
 });
 
-test("requests reach the app by Host and by path, with X-Forwarded-* and keep-alive", { skip: SKIP }, async () => {
+test("requests reach the app by Host, with X-Forwarded-* and keep-alive", { skip: SKIP }, async () => {
   const byHost = await request({ host: hostOf(names.app), path: "/headers?x=1", headers: { "x-forwarded-for": "6.6.6.6", connection: "keep-alive, x-hop", "x-hop": "secret" } });
   assert.equal(byHost.status, 200, byHost.text);
   const seen = JSON.parse(byHost.text);
@@ -198,16 +200,6 @@ test("requests reach the app by Host and by path, with X-Forwarded-* and keep-al
   assert.equal(withPort.text, "hello from the app\n");
   const upper = await request({ host: hostOf(names.app).toUpperCase(), path: "/" });
   assert.equal(upper.status, 200);
-
-  const byPath = await request({ path: `/spaces/admin/${names.app}/app/headers?y=2` });
-  assert.equal(byPath.status, 200, byPath.text);
-  const seenPath = JSON.parse(byPath.text);
-  assert.equal(seenPath.path, "/headers?y=2");
-  const hp = Object.fromEntries(Object.entries(seenPath.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  assert.equal(hp["x-forwarded-prefix"], `/spaces/admin/${names.app}/app`);
-  const bare = await request({ path: `/spaces/admin/${names.app}/app?q=1` });
-  assert.equal(bare.status, 301);
-  assert.equal(bare.headers.location, `/spaces/admin/${names.app}/app/?q=1`);
 
   // One visitor connection carries several proxied requests.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -280,21 +272,13 @@ test("one kept-alive visitor connection: later plain requests (the fast lane) ge
     assert.equal(back.text, "hello from the app\n");
     const again = await request({ host, path: "/", agent });
     assert.equal(again.text, "hello from the app\n");
-    // The path route takes the lane too: the app sees the rest of the path and the prefix.
-    for (let i = 0; i < 3; i++) {
-      const r = await request({ path: `/spaces/admin/${names.app}/app/headers?p=${i}`, agent, headers: { "x-request-id": `lane-path-${i}` } });
-      assert.equal(r.status, 200, r.text);
-      const b = JSON.parse(r.text);
-      assert.equal(b.path, `/headers?p=${i}`);
-      const hh = Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      assert.equal(hh["x-forwarded-prefix"], `/spaces/admin/${names.app}/app`);
-    }
-    const bare = await request({ path: `/spaces/admin/${names.app}/app?q=1`, agent });
-    assert.equal(bare.status, 301, "the bare prefix is still the general path's redirect");
+    // The path route on the hub's origin is a redirect even on a connection with a lane.
+    const viaPath = await request({ path: `/spaces/admin/${names.app}/app/headers?p=1`, agent });
+    assert.equal(viaPath.status, 307);
+    assert.equal(viaPath.text, "");
     const api = await request({ path: "/api/models", agent });
     assert.equal(api.status, 200, "the hub's own API on the same connection");
     const log = hub.stdout + hub.stderr;
-    assert.match(log, /rid=lane-path-2 method=GET path=\/spaces\/admin\/[^ ]+\/app\/headers status=200 bytes=\d+ ms=\d+ raw=1/);
     assert.match(log, /rid=lane-test-1 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "served by the fast lane, and in the access log");
 
     // Turned private: within the proxy's 1 s cache, the same connection gets the 404 of a missing Space.
@@ -364,10 +348,139 @@ test("a websocket echoes through the proxy", { skip: SKIP }, async () => {
     assert.equal(f.data, msg);
   }
   ws.destroy();
-  const viaPath = await wsConnect("127.0.0.1", `/spaces/admin/${names.app}/app/ws`);
-  viaPath.send("by path");
-  assert.equal((await viaPath.next()).data, "by path");
-  viaPath.destroy();
+  // The path route on the hub's origin never upgrades to the app: it redirects.
+  await assert.rejects(wsConnect("127.0.0.1", `/spaces/admin/${names.app}/app/ws`), /no upgrade: HTTP\/1\.1 307/);
+});
+
+// Issue #13 item 3: apps on the hub's own origin could register a service worker for `/` and read
+// or set the hub's cookies. The path route on the hub's origin only redirects to the Space's own
+// origin (query kept, method kept by 307); no app byte is ever served there.
+test("the path route on the hub's origin redirects to the Space's own origin and never serves the app", { skip: SKIP }, async () => {
+  const origin = `http://${hostOf(names.app)}:${port}`;
+  for (const [p, want] of [
+    [`/spaces/admin/${names.app}/app/headers?y=2&z=%2F`, `${origin}/headers?y=2&z=%2F`],
+    [`/spaces/admin/${names.app}/app/`, `${origin}/`],
+    [`/spaces/admin/${names.app}/app?q=1`, `${origin}/?q=1`],
+    [`/spaces/admin/${names.app}/app/sw.js`, `${origin}/sw.js`],
+  ]) {
+    for (const method of ["GET", "POST", "HEAD"]) {
+      const r = await request({ path: p, method, body: method === "POST" ? "x=1" : undefined, headers: { accept: "text/html" } });
+      assert.equal(r.status, 307, `${method} ${p}`);
+      assert.equal(r.headers.location, want, `${method} ${p}`);
+      assert.ok(!r.text.includes("hello from the app") && !r.text.includes('"headers"'), r.text);
+    }
+  }
+  // Host-header games on the hub's origin do not change where the redirect points.
+  const evil = await request({ host: "evil.example", path: `/spaces/admin/${names.app}/app/` });
+  assert.equal(evil.status, 307);
+  assert.equal(evil.headers.location, `${origin}/`);
+  // The legitimate use: the app on its own origin (what the redirect points at).
+  const own = await request({ host: hostOf(names.app), path: "/headers?y=2" });
+  assert.equal(own.status, 200, own.text);
+  assert.equal(JSON.parse(own.text).path, "/headers?y=2");
+});
+
+// Issue #13 item 2: a visitor's hub token and hub session cookie never reach an app, on the general
+// path, on the fast lane (a kept connection's later plain requests) and in a websocket upgrade; the
+// app's own credentials and cookies still reach it, and a private Space's owner still gets in with
+// the token (the proxy authenticates, then strips).
+test("a visitor's hub credentials never reach the app; the app's own do", { skip: SKIP }, async () => {
+  const low = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+  const hubToken = `Bearer ${hub.token}`;
+  const basicToken = `Basic ${Buffer.from(`admin:${hub.token}`).toString("base64")}`;
+  const cookie = "theme=dark; spacehub_session=hubsecret; lang=en";
+  const seenBy = (r) => {
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.text.includes(hub.token), "the hub token reached the app");
+    assert.ok(!r.text.includes("hubsecret"), "the hub session cookie reached the app");
+    return low(JSON.parse(r.text).headers);
+  };
+
+  // The general path (a fresh connection each), Bearer and Basic.
+  for (const authorization of [hubToken, basicToken]) {
+    const h = seenBy(await request({ host: hostOf(names.app), path: "/headers", headers: { authorization, cookie } }));
+    assert.equal(h.authorization, undefined);
+    assert.equal(h.cookie, "theme=dark; lang=en", "the visitor's other cookies pass");
+  }
+  // The app's own credentials are the app's business.
+  const own = seenBy(await request({ host: hostOf(names.app), path: "/headers", headers: { authorization: "Bearer app-key-123", cookie: "theme=dark" } }));
+  assert.equal(own.authorization, "Bearer app-key-123");
+  assert.equal(own.cookie, "theme=dark");
+
+  // The fast lane: a first request arms it, the next ones are relayed from the raw head.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    assert.equal((await request({ host: hostOf(names.app), path: "/", agent })).status, 200);
+    for (let i = 0; i < 3; i++) {
+      const r = await request({ host: hostOf(names.app), path: "/headers", agent, headers: { authorization: hubToken, cookie, "x-request-id": `cred-lane-${i}` } });
+      assert.ok(r.reused);
+      const h = seenBy(r);
+      assert.equal(h.authorization, undefined);
+      assert.equal(h.cookie, "theme=dark; lang=en");
+    }
+    assert.match(hub.stdout + hub.stderr, /rid=cred-lane-2 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "the fast lane served it");
+    // An app cannot set the hub's session cookie, on the lane or the general path.
+    const planted = await request({ host: hostOf(names.app), path: "/set-cookie", agent });
+    assert.deepEqual(planted.headers["set-cookie"], ["app=1; Path=/"]);
+  } finally {
+    agent.destroy();
+  }
+  const planted = await request({ host: hostOf(names.app), path: "/set-cookie" });
+  assert.deepEqual(planted.headers["set-cookie"], ["app=1; Path=/"]);
+
+  // A websocket upgrade.
+  const ws = await new Promise((resolve, reject) => {
+    const sock = net.connect({ host: "127.0.0.1", port }, () =>
+      sock.write(
+        `GET /ws HTTP/1.1\r\nHost: ${hostOf(names.app)}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
+          `Authorization: ${hubToken}\r\nCookie: ${cookie}\r\n\r\n`,
+      ),
+    );
+    let buf = Buffer.alloc(0);
+    let sent = false;
+    sock.on("data", (d) => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      if (!sent) {
+        if (!/^HTTP\/1\.1 101/.test(buf.toString())) return reject(new Error(buf.toString()));
+        buf = buf.subarray(end + 4);
+        sent = true;
+        const mask = randomBytes(4);
+        const payload = Buffer.from("headers").map((b, i) => b ^ mask[i % 4]);
+        sock.write(Buffer.concat([Buffer.from([0x81, 0x80 | 7]), mask, payload]));
+      }
+    });
+    const frame = () => {
+      if (buf.length < 2) return null;
+      const n = buf[1] & 0x7f;
+      const hl = n === 126 ? 4 : 2;
+      const len = n === 126 ? buf.readUInt16BE(2) : n;
+      return buf.length >= hl + len ? buf.subarray(hl, hl + len).toString() : null;
+    };
+    sock.on("data", () => {
+      const f = sent && frame();
+      if (f) {
+        sock.destroy();
+        resolve(f);
+      }
+    });
+    sock.on("error", reject);
+    sock.setTimeout(10_000, () => sock.destroy(new Error("no frame")));
+  });
+  const wsHeaders = low(JSON.parse(ws));
+  assert.equal(wsHeaders.upgrade, "websocket");
+  assert.equal(wsHeaders.authorization, undefined, "the upgrade carried the hub token to the app");
+  assert.equal(wsHeaders.cookie, "theme=dark; lang=en");
+
+  // A private Space: the owner's token opens it, and stops at the proxy.
+  for (const authorization of [hubToken, basicToken]) {
+    const h = seenBy(await request({ host: hostOf(names.priv), path: "/headers", headers: { authorization, cookie } }));
+    assert.equal(h.authorization, undefined);
+    assert.equal(h.cookie, "theme=dark; lang=en");
+  }
+  assert.equal((await request({ host: hostOf(names.priv), path: "/headers", headers: { cookie } })).status, 404, "a cookie alone opens nothing yet");
 });
 
 test("a static Space is served by the hub: index, types, Range, no escape", { skip: SKIP }, async () => {
@@ -384,7 +497,9 @@ test("a static Space is served by the hub: index, types, Range, no escape", { sk
   }
   assert.equal((await request({ host: hostOf(names.stat), path: "/", method: "POST", body: "x" })).status, 405);
   const byPath = await request({ path: `/spaces/admin/${names.stat}/app/` });
-  assert.equal(byPath.text, page.text);
+  assert.equal(byPath.status, 307, "a static Space is not served on the hub's origin either");
+  assert.equal(byPath.headers.location, `http://${hostOf(names.stat)}:${port}/`);
+  assert.equal(byPath.text, "");
 });
 
 test("a private Space: 404 like a missing one for others, the app for readers (without the token)", { skip: SKIP }, async () => {
@@ -396,23 +511,26 @@ test("a private Space: 404 like a missing one for others, the app for readers (w
   const bad = await request({ host: hostOf(names.priv), path: "/", headers: { authorization: "Bearer hf_notavalidtoken000000000000000000000" } });
   assert.equal(bad.status, 404);
   const byPath = await request({ path: `/spaces/admin/${names.priv}/app/` });
-  assert.equal(byPath.status, 404);
+  assert.equal(byPath.status, 307, "the path route's redirect says nothing about the Space");
 
   const ok = await request({ host: hostOf(names.priv), path: "/headers", headers: { authorization: `Bearer ${hub.token}` } });
   assert.equal(ok.status, 200, ok.text);
   assert.ok(!ok.text.includes(hub.token), "the hub token reached the app");
   const basic = Buffer.from(`admin:${hub.token}`).toString("base64");
-  const okBasic = await request({ path: `/spaces/admin/${names.priv}/app/`, headers: { authorization: `Basic ${basic}` } });
+  const okBasic = await request({ host: hostOf(names.priv), path: "/headers", headers: { authorization: `Basic ${basic}` } });
   assert.equal(okBasic.status, 200, okBasic.text);
+  assert.ok(!okBasic.text.toLowerCase().includes("authorization"), okBasic.text);
 });
 
 test("a request for a missing Space is a 404 and wakes nothing", { skip: SKIP }, async () => {
   const html = await request({ host: "admin-no-such-space.localhost", headers: { accept: "text/html" } });
   assert.equal(html.status, 404);
   assert.match(html.headers["content-type"], /text\/html/);
-  const json = await request({ path: "/spaces/admin/no-such-space/app/" });
+  const json = await request({ host: "admin-no-such-space.localhost", path: "/" });
   assert.equal(json.status, 404);
   assert.equal(json.headers["x-error-code"], "RepoNotFound");
+  const byPath = await request({ path: "/spaces/admin/no-such-space/app/" });
+  assert.equal(byPath.status, 307, "a redirect like any other: the path route looks nothing up");
   const rt = await hub.api("GET", "/api/spaces/admin/no-such-space/runtime", { token: hub.token });
   assert.equal(rt.status, 404);
 });

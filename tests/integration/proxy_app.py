@@ -126,6 +126,14 @@ class Handler(BaseHTTPRequestHandler):
             # An obsolete line fold (RFC 9112 §5.2): a proxy passes it on unfolded, or answers 502.
             self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Fold: one\r\n two\r\nContent-Length: 2\r\n\r\nok")
             self.wfile.flush()
+        elif p.startswith("/set-cookie"):
+            # An app trying to plant the hub's session cookie beside its own.
+            self.send_response(200)
+            self.send_header("Set-Cookie", "spacehub_session=planted; Domain=localhost; Path=/")
+            self.send_header("Set-Cookie", "app=1; Path=/")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
         elif p.startswith("/ws"):
             self.websocket()
         else:
@@ -162,6 +170,8 @@ class Handler(BaseHTTPRequestHandler):
             if payload == b"drop":
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            if payload == b"headers":  # what the upgrade request carried
+                payload = bytearray(json.dumps(dict(self.headers.items())).encode())
             out = bytes([0x80 | opcode])
             if len(payload) < 126:
                 out += bytes([len(payload)])

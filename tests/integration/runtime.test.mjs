@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 
-import { startHub, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import { startHub, uniqueName, sleep, removeTempDir, hostRequest, spaceHost } from "./harness.mjs";
 import {
   HAVE_BWRAP,
   createSpace as createSpaceOn,
@@ -209,9 +209,10 @@ test("a static Space is RUNNING without any process", { skip: !HAVE_BWRAP && "no
   const rt = await waitStage(names.stat, ["RUNNING"]);
   assert.equal(rt.sdk, "static");
   assert.deepEqual(spaceProcesses(names.stat), []);
-  const page = await hub.api("GET", `/spaces/admin/${names.stat}/app/`);
+  // On the Space's own origin (by Host), never on the hub's.
+  const page = await hostRequest(hub, spaceHost(`admin/${names.stat}`), "/");
   assert.equal(page.status, 200, page.text);
-  assert.match(page.headers.get("content-type"), /text\/html/);
+  assert.match(page.headers["content-type"], /text\/html/);
   // The Hub's window.huggingface.variables, put first (the page has no <head>); never a secret,
   // and no variable value can close the script element.
   const m = /^<script>window\.huggingface = (.*?);<\/script><h1>hi<\/h1>\n$/s.exec(page.text);
@@ -219,10 +220,10 @@ test("a static Space is RUNNING without any process", { skip: !HAVE_BWRAP && "no
   assert.deepEqual(JSON.parse(m[1]), { variables: { GREETING: "hi </script><b>" } });
   assert.ok(!page.text.includes(SECRET));
   for (const bad of ["../../../hub.db", "..%2F..%2Fhub.db", ".spacehub-build-ok", "missing.html"]) {
-    const r = await hub.api("GET", `/spaces/admin/${names.stat}/app/${bad}`);
+    const r = await hostRequest(hub, spaceHost(`admin/${names.stat}`), `/${bad}`);
     assert.equal(r.status, 404, `${bad}: ${r.status}`);
   }
-  assert.equal((await hub.api("GET", `/spaces/admin/${names.app}/app/index.html`)).status, 404);
+  assert.equal((await hostRequest(hub, spaceHost(`admin/${names.app}`), "/index.html")).status, 404);
 });
 
 test("kill -9 of the hub leaves no Space behind; on restart running Spaces come back, paused ones stay", { skip: !HAVE_BWRAP && "no bwrap" }, async () => {

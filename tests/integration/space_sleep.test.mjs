@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
-import { startHub, commit, uniqueName, removeTempDir } from "./harness.mjs";
+import { startHub, commit, uniqueName, removeTempDir, hostRequest, spaceHost } from "./harness.mjs";
 import {
   HAVE_BWRAP,
   HELLO_APP,
@@ -76,11 +76,10 @@ test("a visit wakes a sleeping Space: 50 simultaneous requests, one start, 50 an
   await waitStage(hub, name, ["SLEEPING"], 15_000);
   await waitNoProcesses(name);
   const before = await startsInRunLog();
-  const url = `${hub.endpoint}/spaces/admin/${name}/app/`;
   const t0 = Date.now();
   const answers = await Promise.all(
     Array.from({ length: 50 }, () =>
-      fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), (e) => ({ status: 0, text: String(e.cause ?? e) })),
+      hostRequest(hub, spaceHost(`admin/${name}`), "/").catch((e) => ({ status: 0, text: String(e.cause ?? e) })),
     ),
   );
   const wakeMs = Date.now() - t0;
@@ -98,9 +97,8 @@ test("a visit never wakes a paused Space", { skip }, async () => {
   const p = await hub.api("POST", spacePath(`admin/${name}`, "/pause"), { token: hub.token });
   assert.equal(p.status, 200, p.text);
   await waitNoProcesses(name);
-  const r = await fetch(`${hub.endpoint}/spaces/admin/${name}/app/`);
+  const r = await hostRequest(hub, spaceHost(`admin/${name}`), "/");
   assert.notEqual(r.status, 200);
-  await r.text();
   await new Promise((res) => setTimeout(res, 1000));
   assert.equal((await runtime(hub, name)).stage, "PAUSED");
   assert.deepEqual(spaceProcesses(name), []);
