@@ -90,12 +90,6 @@ std::string_view Request::Param(std::string_view name) const {
   return {};
 }
 
-std::string Request::BaseUrl() const {
-  std::string_view host = Header("host");
-  if (host.empty()) host = "localhost";
-  return "http://" + std::string(host);
-}
-
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space) {
   std::string out;
   out.reserve(in.size());

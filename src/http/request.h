@@ -38,8 +38,6 @@ struct Request {
   bool QueryFlag(std::string_view name) const;
   // Router parameter; empty view when absent.
   std::string_view Param(std::string_view name) const;
-  // "http://host[:port]" taken from the Host header (the base for absolute URLs we hand out).
-  std::string BaseUrl() const;
 };
 
 // Percent-decoding of one path segment or query component. Fails on malformed escapes.

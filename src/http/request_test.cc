@@ -64,7 +64,6 @@ TEST(RequestTest, Lookups) {
   EXPECT_FALSE(req.QueryFlag("absent"));
   EXPECT_EQ(req.Param("name"), "x");
   EXPECT_EQ(req.Param("other"), "");
-  EXPECT_EQ(req.BaseUrl(), "http://hub.local:8080");
   EXPECT_EQ(MethodName(Method::kDelete), "DELETE");
 }
 
