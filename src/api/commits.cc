@@ -157,13 +157,16 @@ Result<http::Response> ValidateYaml(http::Request& req) {
 void RegisterCommitRoutes(http::Router& router, ApiContext& ctx) {
   using http::Method;
   router.Add(Method::kPost, "/api/validate-yaml",
-             Handle([](http::Request& r) { return ValidateYaml(r); }));
+             Handle([](http::Request& r) { return ValidateYaml(r); }),
+             http::BodyRules::Anonymous());
   for (RepoType type : {RepoType::kModel, RepoType::kDataset, RepoType::kSpace}) {
     std::string base = "/api/" + std::string(RepoTypeName(type)) + "s/{ns}/{name}";
     router.Add(Method::kPost, base + "/preupload/{rev*}",
                Handle([&ctx, type](http::Request& r) { return Preupload(ctx, r, type); }));
+    // Small files travel inline (base64) in the commit's NDJSON: --max-body-mb.
     router.Add(Method::kPost, base + "/commit/{rev*}",
-               Handle([&ctx, type](http::Request& r) { return Commit(ctx, r, type); }));
+               Handle([&ctx, type](http::Request& r) { return Commit(ctx, r, type); }),
+               http::BodyRules::Large());
   }
 }
 

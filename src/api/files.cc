@@ -116,7 +116,8 @@ void RegisterFileRoutes(http::Router& router, ApiContext& ctx) {
     router.Add(Method::kGet, base + "/tree/{rev}/{path*}",
                Handle([&ctx, type](http::Request& r) { return Tree(ctx, r, type); }));
     router.Add(Method::kPost, base + "/paths-info/{rev*}",
-               Handle([&ctx, type](http::Request& r) { return PathsInfo(ctx, r, type); }));
+               Handle([&ctx, type](http::Request& r) { return PathsInfo(ctx, r, type); }),
+               http::BodyRules::Anonymous());  // a read of public repos
   }
   for (const auto& p : kWebPrefixes) {
     RepoType type = p.type;

@@ -197,32 +197,46 @@ void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
       });
   // git-lfs sends only an action's own headers to verify, so the verify URL is signed like the
   // transfers instead of echoing the caller's token back in the batch response.
+  // Grant URLs carry their authority in their signature, not in credentials (BodyRules).
   router.Add(Method::kPost, grant, Handle([&ctx](http::Request& r) -> Result<http::Response> {
                if (r.Param("op") != "verify") return Status::NotFound("Not found");
                SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, r, "verify"));
                SH_TRY(ctx.lfs.VerifyGrant(g));
                return http::Response::Json(nlohmann::json::object());
-             }));
+             }),
+             http::BodyRules::Anonymous());
   router.Add(Method::kPost, grant + "/complete",
-             Handle([&ctx](http::Request& r) { return Complete(ctx, r); }));
+             Handle([&ctx](http::Request& r) { return Complete(ctx, r); }),
+             http::BodyRules::Anonymous());
   router.Add(Method::kGet, grant, Handle([&ctx](http::Request& r) { return Download(ctx, r); }));
 
   for (const auto& p : kWebPrefixes) {
     RepoType type = p.type;
     std::string base = std::string(p.web) + "{ns}/{name}/info/lfs/objects";
-    router.Add(Method::kPost, base + "/batch", [&ctx, type](http::Request& r) {
-      auto res = Batch(ctx, r, type);
-      return res.ok() ? std::move(res).value() : LfsError(res.status());
-    });
-    router.Add(Method::kPost, base + "/verify", [&ctx, type](http::Request& r) {
-      auto res = Verify(ctx, r, type);
-      return res.ok() ? std::move(res).value() : LfsError(res.status());
-    });
+    // Anonymous bodies: batch downloads of public repos; and git-lfs needs the handlers' 401s,
+    // which carry LFS-Authenticate.
+    router.Add(
+        Method::kPost, base + "/batch",
+        [&ctx, type](http::Request& r) {
+          auto res = Batch(ctx, r, type);
+          return res.ok() ? std::move(res).value() : LfsError(res.status());
+        },
+        http::BodyRules::Anonymous());
+    router.Add(
+        Method::kPost, base + "/verify",
+        [&ctx, type](http::Request& r) {
+          auto res = Verify(ctx, r, type);
+          return res.ok() ? std::move(res).value() : LfsError(res.status());
+        },
+        http::BodyRules::Anonymous());
     std::string locks = std::string(p.web) + "{ns}/{name}/info/lfs/locks";
-    router.Add(Method::kPost, locks + "/verify", [&ctx, type](http::Request& r) {
-      auto res = NoLocks(ctx, r, type, /*verify=*/true);
-      return res.ok() ? std::move(res).value() : LfsError(res.status());
-    });
+    router.Add(
+        Method::kPost, locks + "/verify",
+        [&ctx, type](http::Request& r) {
+          auto res = NoLocks(ctx, r, type, /*verify=*/true);
+          return res.ok() ? std::move(res).value() : LfsError(res.status());
+        },
+        http::BodyRules::Anonymous());
     router.Add(Method::kGet, locks, [&ctx, type](http::Request& r) {
       auto res = NoLocks(ctx, r, type, /*verify=*/false);
       return res.ok() ? std::move(res).value() : LfsError(res.status());

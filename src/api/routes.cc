@@ -3,6 +3,13 @@
 namespace spacehub::api {
 
 void RegisterRoutes(http::Router& router, ApiContext& ctx) {
+  // A request with a body to a route that needs a caller (every write; http::BodyRules) is refused
+  // before its body is read when its credentials are missing or invalid.
+  router.SetCredentialCheck([&ctx](const http::Request& req) -> Status {
+    SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+    if (!who) return Status::Unauthenticated("You must be authenticated: pass a token");
+    return Status::Ok();
+  });
   // Order matters where patterns overlap: specific API routes first, the model web routes
   // ("/{ns}/{name}/...") last.
   RegisterUserRoutes(router, ctx);

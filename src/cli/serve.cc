@@ -33,6 +33,13 @@ struct ServeOptions {
   int threads = 0;
   bool io_context_per_thread = false;
   uint64_t max_body_mb = 512;
+  // The HTTP edge (src/http/server.h says what each limit guards against).
+  uint64_t max_json_body_mb = 10;
+  uint64_t body_memory_mb = 1024;
+  int64_t header_timeout = 30;
+  int64_t body_timeout = 60;
+  uint64_t body_min_rate_kb = 16;
+  size_t max_connections_per_client = 4096;
   // Split only objects a single PUT would struggle with (S3 caps a PUT at 5 GiB; a local disk does
   // not care, and every split costs a second pass over the data at completion).
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
@@ -120,6 +127,13 @@ int Serve(const ServeOptions& o) {
   so.threads = o.threads;
   so.context_per_thread = o.io_context_per_thread;
   so.max_body_bytes = o.max_body_mb * 1024 * 1024;
+  so.max_small_body_bytes = o.max_json_body_mb * 1024 * 1024;
+  // Never below the largest single body, which could otherwise never be received.
+  so.body_memory_bytes = std::max(o.body_memory_mb, o.max_body_mb) * 1024 * 1024;
+  so.header_timeout = std::chrono::seconds(o.header_timeout);
+  so.body_timeout = std::chrono::seconds(o.body_timeout);
+  so.body_min_rate = o.body_min_rate_kb * 1024;
+  so.max_connections_per_client = o.max_connections_per_client;
   http::Server server(so, router);
 
   // The Space runtime: built before listening, stopped (every Space with it) after the server.
@@ -279,6 +293,33 @@ Command AddServeCommand(CLI::App& app) {
       ->envname("SPACEHUB_IO_CONTEXT_PER_THREAD");
   cmd->add_option("--max-body-mb", o->max_body_mb, "Largest buffered request body, in MiB")
       ->envname("SPACEHUB_MAX_BODY_MB")
+      ->capture_default_str();
+  cmd->add_option("--max-json-body-mb", o->max_json_body_mb,
+                  "Largest request body of the API's other buffered routes (JSON), in MiB")
+      ->envname("SPACEHUB_MAX_JSON_BODY_MB")
+      ->capture_default_str();
+  cmd->add_option("--body-memory-mb", o->body_memory_mb,
+                  "Request bodies all clients together may have buffered at once, in MiB (at "
+                  "least --max-body-mb); past it requests get 503")
+      ->envname("SPACEHUB_BODY_MEMORY_MB")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", o->header_timeout,
+                  "Seconds a client has to send a whole request head once it began")
+      ->envname("SPACEHUB_HEADER_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", o->body_timeout,
+                  "Seconds a request body may take, plus one per --body-min-rate-kb KiB received")
+      ->envname("SPACEHUB_BODY_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--body-min-rate-kb", o->body_min_rate_kb,
+                  "Average KiB/s a request body must keep up after --body-timeout (0: no minimum)")
+      ->envname("SPACEHUB_BODY_MIN_RATE_KB")
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-client", o->max_connections_per_client,
+                  "Open connections one client address may have (0: no limit)")
+      ->envname("SPACEHUB_MAX_CONNECTIONS_PER_CLIENT")
       ->capture_default_str();
   cmd->add_option("--lfs-multipart-threshold-mb", o->lfs_multipart_threshold_mb,
                   "LFS objects from this size (MiB) are uploaded in parts")
