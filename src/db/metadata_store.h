@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,7 +75,20 @@ struct SpaceSettingsRow {
   int64_t restart_generation = 0;  // bumped by every change that needs a restart
   bool factory_rebuild = false;    // the next restart rebuilds without any cache
   int64_t updated_at = 0;
+
+  bool operator==(const SpaceSettingsRow&) const = default;
 };
+
+// What a settings change may read, inside its transaction, besides its own row.
+class SpaceSettingsTxn {
+ public:
+  virtual ~SpaceSettingsTxn() = default;
+  // Every Space's settings row as this transaction sees it (the scheduler's view), in request
+  // order (hardware_requested_at, repo_id).
+  virtual Result<std::vector<SpaceSettingsRow>> ListAll() = 0;
+};
+// Edits `row` in place; an error aborts the change (nothing is written) and is returned.
+using SpaceSettingsChange = std::function<Status(SpaceSettingsRow& row, SpaceSettingsTxn& txn)>;
 
 enum class SpaceEntryKind { kSecret, kVariable };
 
@@ -151,7 +165,18 @@ class MetadataStore {
 
   // Spaces. Settings rows are created lazily: no row means the defaults.
   virtual Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) = 0;
-  virtual Status PutSpaceSettings(const SpaceSettingsRow& row) = 0;  // insert or replace
+  // Insert or replace the whole row: for tests and imports only. A change to an existing Space
+  // goes through UpdateSpaceSettings, or it may overwrite a concurrent change (a lost update).
+  virtual Status PutSpaceSettings(const SpaceSettingsRow& row) = 0;
+  // Read-modify-write of one Space's settings in one transaction: reads the row (`if_missing`,
+  // with repo_id set, when there is none), lets `change` edit it, writes it back unless it is
+  // unchanged, and returns it as stored. No other settings change, in this process or another,
+  // happens between the read and the write, so concurrent changes of different fields all land
+  // and a decision over every row (placement) holds when it is saved. `change` runs under the
+  // store's lock: it must not call this store (only `txn`) and should be quick.
+  virtual Result<SpaceSettingsRow> UpdateSpaceSettings(int64_t repo_id,
+                                                       const SpaceSettingsRow& if_missing,
+                                                       const SpaceSettingsChange& change) = 0;
   // Every Space's settings row (the scheduler's view of what holds and wants hardware).
   virtual Result<std::vector<SpaceSettingsRow>> ListSpaceSettings() = 0;
   // Whether the runtime put this Space to sleep (it stays asleep across hub restarts until a visit,
@@ -163,6 +188,17 @@ class MetadataStore {
   virtual Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id,
                                                            SpaceEntryKind kind) = 0;
   virtual Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& entry) = 0;
+  // PutSpaceEntry in one statement where an existing entry keeps its description when
+  // `keep_description` (an update that sends no description), so a concurrent update of the
+  // description is not overwritten with the one read before it.
+  virtual Status UpsertSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& entry,
+                                  bool keep_description) = 0;
+  // Compare-and-swap of one entry's value: replaced only while it is still `expected`; false when
+  // it changed or is gone meanwhile (re-sealing must not undo a concurrent update). Keeps
+  // updated_at: the entry's content did not change.
+  virtual Result<bool> ReplaceSpaceEntryValue(int64_t repo_id, SpaceEntryKind kind,
+                                              std::string_view key, std::string_view expected,
+                                              std::string_view value) = 0;
   // Deleting a missing key is not an error (the Hub answers 200).
   virtual Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) = 0;
   // Every secret of every Space, for re-sealing after a key rotation: (repo id, entry).

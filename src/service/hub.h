@@ -12,6 +12,7 @@
 #include "repo/lfs_store.h"
 #include "repo/repo_store.h"
 #include "service/hardware_catalog.h"
+#include "service/hardware_scheduler.h"
 #include "service/space_runtime_hook.h"
 
 namespace spacehub::service {
@@ -34,6 +35,8 @@ struct Hub {
   auth::Identity& identity;
   SecretBox& secrets;         // Space secrets at rest
   HardwareCatalog& hardware;  // Space hardware flavors
+  // The one owner of placement and of Space settings changes, shared by every SpaceService.
+  HardwareScheduler& scheduler;
   HubOptions options;
   SpaceRuntimeHook* runtime = nullptr;  // the Space engine when one runs (serve), else null
 };

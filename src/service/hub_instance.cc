@@ -63,8 +63,9 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
   h->identity_ = std::make_unique<auth::Identity>(*h->db_);
   SH_ASSIGN_OR_RETURN(h->secrets_, SecretBox::OpenDir(data_dir / "keys" / "secrets"));
   SH_ASSIGN_OR_RETURN(h->hardware_, HardwareCatalog::Open(data_dir / "hardware.yaml"));
+  h->scheduler_ = std::make_unique<HardwareScheduler>(*h->db_, options.detected_gpus);
   h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->secrets_,
-                                      *h->hardware_, options, nullptr});
+                                      *h->hardware_, *h->scheduler_, options, nullptr});
   return h;
 }
 

@@ -37,6 +37,7 @@ class HubInstance final {
   std::unique_ptr<auth::Identity> identity_;
   std::unique_ptr<SecretBox> secrets_;
   std::unique_ptr<HardwareCatalog> hardware_;
+  std::unique_ptr<HardwareScheduler> scheduler_;
   std::unique_ptr<Hub> hub_;
 };
 

@@ -70,6 +70,53 @@ std::vector<int64_t> PlaceInOrder(const std::vector<Request>& waiting, const Cat
   return placed;
 }
 
+std::vector<Holding> HeldByOthers(const std::vector<db::SpaceSettingsRow>& rows, int64_t repo_id) {
+  std::vector<Holding> held;
+  for (const auto& r : rows) {
+    if (r.repo_id != repo_id && !r.paused && !r.hardware_current.empty()) {
+      held.push_back({r.repo_id, r.hardware_current});
+    }
+  }
+  return held;
+}
+
+std::optional<std::string> WhyRequestWaits(const db::SpaceSettingsRow& s,
+                                           const std::vector<db::SpaceSettingsRow>& rows,
+                                           const CatalogData& catalog, int64_t detected_gpus) {
+  const Flavor* f = catalog.Find(s.hardware_requested);
+  if (!f) {
+    return "The requested hardware '" + s.hardware_requested +
+           "' is no longer offered by this hub; request another flavor";
+  }
+  std::vector<Holding> held = HeldByOthers(rows, s.repo_id);
+  if (!s.hardware_current.empty()) held.push_back({s.repo_id, s.hardware_current});
+  // Requests made before this one are placed first (request order); then this one, if it fits.
+  std::vector<Request> waiting;
+  for (const auto& r : rows) {
+    if (r.repo_id == s.repo_id || r.paused || r.hardware_requested == r.hardware_current) continue;
+    bool earlier = r.hardware_requested_at < s.hardware_requested_at ||
+                   (r.hardware_requested_at == s.hardware_requested_at && r.repo_id < s.repo_id);
+    if (earlier) waiting.push_back({r.repo_id, r.hardware_requested, r.hardware_current});
+  }
+  std::vector<int64_t> before = PlaceInOrder(waiting, catalog, held, detected_gpus);
+  auto placed_before = [&](int64_t id) {
+    return std::find(before.begin(), before.end(), id) != before.end();
+  };
+  // What the others hold once those earlier requests are placed (this Space gives up its own).
+  std::vector<Holding> after;
+  for (const auto& h : held) {
+    if (h.repo_id != s.repo_id && !placed_before(h.repo_id)) after.push_back(h);
+  }
+  for (const auto& w : waiting) {
+    if (placed_before(w.repo_id)) after.push_back({w.repo_id, w.flavor});
+  }
+  if (auto why = WhyNotPlaced(*f, catalog, after, detected_gpus)) {
+    std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
+    return "Waiting for hardware: " + *why + "; the Space keeps " + keeps + " until one frees";
+  }
+  return std::nullopt;
+}
+
 int64_t DetectGpus() {
   int64_t n = 0;
   std::error_code ec;

@@ -2,7 +2,8 @@
 // requested flavor can be placed next to what other Spaces hold, and which waiting requests to
 // place, in the order they were made. Limits: each flavor's `capacity` (Spaces at once), and the
 // node's CPU, memory and GPUs reserved by non-free flavors (hardware_catalog.h NodeLimits; free
-// flavors share the rest and reserve nothing). Thread-safe (pure).
+// flavors share the rest and reserve nothing). Thread-safe (pure). The decisions are made and
+// saved by HardwareScheduler (hardware_scheduler.h), the one owner of placement.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "db/metadata_store.h"
 #include "service/hardware_catalog.h"
 
 namespace spacehub::service {
@@ -35,6 +37,18 @@ struct Request {
 // requests placed before it. A request that does not fit does not block later ones that do.
 std::vector<int64_t> PlaceInOrder(const std::vector<Request>& waiting, const CatalogData& catalog,
                                   std::vector<Holding> held, int64_t detected_gpus);
+
+// What the Spaces other than `repo_id` hold now (paused ones hold nothing), from every settings
+// row.
+std::vector<Holding> HeldByOthers(const std::vector<db::SpaceSettingsRow>& rows, int64_t repo_id);
+
+// Why the request of `s` (hardware_requested, not yet its hardware_current) cannot be placed now,
+// as a sentence for the runtime view; nullopt when it can. `rows` is every Space's settings (`s`'s
+// own row among them or not): what the others hold, and the requests made before this one, which
+// are placed first (request order: hardware_requested_at, then repo id).
+std::optional<std::string> WhyRequestWaits(const db::SpaceSettingsRow& s,
+                                           const std::vector<db::SpaceSettingsRow>& rows,
+                                           const CatalogData& catalog, int64_t detected_gpus);
 
 // GPUs on this machine (NVIDIA device nodes /dev/nvidia<N>); 0 when none.
 int64_t DetectGpus();

@@ -71,5 +71,41 @@ TEST(PlacementTest, WaitingRequestsArePlacedInRequestOrder) {
   EXPECT_EQ(PlaceInOrder(down, c, held, 0), (std::vector<int64_t>{1, 2, 3, 4}));
 }
 
+db::SpaceSettingsRow Row(int64_t id, std::string current, std::string requested, int64_t at,
+                         bool paused = false) {
+  db::SpaceSettingsRow r;
+  r.repo_id = id;
+  r.hardware_current = std::move(current);
+  r.hardware_requested = std::move(requested);
+  r.hardware_requested_at = at;
+  r.paused = paused;
+  return r;
+}
+
+TEST(PlacementTest, ARequestWaitsForHoldersAndEarlierRequestsOnly) {
+  CatalogData c = Catalog();
+  // Space 1 holds the one "limited": 2's request waits, and says why.
+  std::vector<db::SpaceSettingsRow> rows = {Row(1, "limited", "limited", 10),
+                                            Row(2, "cpu-basic", "limited", 20)};
+  auto why = WhyRequestWaits(rows[1], rows, c, 0);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("Waiting for hardware"), std::string::npos) << *why;
+  EXPECT_NE(why->find("keeps cpu-basic"), std::string::npos) << *why;
+  // A paused holder holds nothing.
+  rows[0].paused = true;
+  EXPECT_EQ(WhyRequestWaits(rows[1], rows, c, 0), std::nullopt);
+  // Free again, but 3 asked before 2: 3 goes first, 2 keeps waiting; a tie goes to the lower id.
+  rows[0] = Row(1, "cpu-basic", "cpu-basic", 10);
+  rows.push_back(Row(3, "cpu-basic", "limited", 15));
+  EXPECT_TRUE(WhyRequestWaits(rows[1], rows, c, 0));
+  EXPECT_EQ(WhyRequestWaits(rows[2], rows, c, 0), std::nullopt);
+  rows[2].hardware_requested_at = 20;
+  EXPECT_EQ(WhyRequestWaits(rows[1], rows, c, 0), std::nullopt);
+  // A flavor that left the catalog is named.
+  auto gone = WhyRequestWaits(Row(4, "cpu-basic", "warp", 1), rows, c, 0);
+  ASSERT_TRUE(gone);
+  EXPECT_NE(gone->find("'warp' is no longer offered"), std::string::npos) << *gone;
+}
+
 }  // namespace
 }  // namespace spacehub::service

@@ -37,21 +37,23 @@ Status SpaceService::CheckParams(const Caller& who, const std::string& owner,
 Status SpaceService::ApplyParams(const Caller& who, const db::RepoRow& row,
                                  const SpaceParams& params, const CatalogData& catalog,
                                  const std::string& action) {
-  db::SpaceSettingsRow s;
-  s.repo_id = row.id;
-  s.hardware_current = catalog.default_flavor;
-  s.hardware_requested = params.hardware.value_or(catalog.default_flavor);
-  s.hardware_requested_at = NowMillis();
-  (void)TryPlace(s, catalog);
-  if (params.sleep_seconds) {
-    const Flavor* flavor = catalog.Find(s.hardware_requested);
-    if (flavor) {
-      SH_ASSIGN_OR_RETURN(s.sleep_seconds, ValidateSleepTime(params.sleep_seconds, *flavor,
-                                                             hub_.options.space_min_sleep_seconds));
-    }
-  }
-  s.storage = params.storage.value_or("");
-  SH_TRY(Save(s, /*wants_restart=*/false));
+  // Placed in the same transaction as it is saved: two new Spaces cannot both take the last unit.
+  const int64_t min_sleep = hub_.options.space_min_sleep_seconds;
+  SH_ASSIGN_OR_RETURN(SettingsOutcome out,
+                      ChangeSettings(row, catalog, [&](db::SpaceSettingsRow& s) -> Result<bool> {
+                        s.hardware_requested = params.hardware.value_or(catalog.default_flavor);
+                        s.hardware_requested_at = NowMillis();
+                        if (params.sleep_seconds) {
+                          if (const Flavor* flavor = catalog.Find(s.hardware_requested)) {
+                            SH_ASSIGN_OR_RETURN(
+                                s.sleep_seconds,
+                                ValidateSleepTime(params.sleep_seconds, *flavor, min_sleep));
+                          }
+                        }
+                        s.storage = params.storage.value_or("");
+                        return false;
+                      }));
+  const db::SpaceSettingsRow& s = out.row;
   for (const auto& e : params.secrets) SH_TRY(PutSecret(row, e));
   for (const auto& e : params.variables) SH_TRY(PutVariable(row, e));
   nlohmann::json details = {{"hardware", s.hardware_requested}};

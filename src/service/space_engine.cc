@@ -473,14 +473,14 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
     return;
   }
   if (sp.build_factory) {
-    // The factory rebuild is done: clear the flag unless the owner changed settings meanwhile.
-    auto cur = hub_.db.FindSpaceSettings(row.id);
-    if (cur.ok() && cur->has_value() && (*cur)->factory_rebuild &&
-        (*cur)->restart_generation == sp.build_generation) {
-      db::SpaceSettingsRow updated = **cur;
-      updated.factory_rebuild = false;
-      (void)hub_.db.PutSpaceSettings(updated);
-    }
+    // The factory rebuild is done: clear the flag unless the owner changed settings meanwhile
+    // (checked and cleared in one transaction, so no change made meanwhile is overwritten).
+    (void)hub_.db.UpdateSpaceSettings(
+        row.id, db::SpaceSettingsRow{},
+        [&](db::SpaceSettingsRow& cur, db::SpaceSettingsTxn&) -> spacehub::Status {
+          if (cur.restart_generation == sp.build_generation) cur.factory_rebuild = false;
+          return spacehub::Status::Ok();
+        });
   }
   s.runs_process = out.config.sdk != "static";
   if (!s.runs_process) {

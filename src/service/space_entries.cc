@@ -15,33 +15,26 @@ std::string SecretAad(int64_t repo_id, std::string_view key) {
 
 }  // namespace
 
+Status SpaceService::RestartForEntries(const db::RepoRow& row) {
+  return ChangeSettings(row, *hub_.hardware.Get(),
+                        [](db::SpaceSettingsRow&) -> Result<bool> { return true; })
+      .status();
+}
+
+// An update that sends no description keeps the stored one; the store does that in the same
+// statement as the write, so a concurrent update's description is not overwritten with an old one.
 Status SpaceService::PutSecret(const db::RepoRow& row, const SpaceEntryInput& in) {
   SH_TRY(ValidateEntryKey(in.key));
   auto sealed = hub_.secrets.Seal(in.value, SecretAad(row.id, in.key));
   if (!sealed.ok()) return Status::Internal("Cannot store the secret " + in.key);
   db::SpaceEntry e{in.key, std::move(*sealed), in.description.value_or(""), NowMillis()};
-  // Keep the description when an update does not send one.
-  if (!in.description) {
-    SH_ASSIGN_OR_RETURN(auto existing,
-                        hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kSecret));
-    for (const auto& x : existing) {
-      if (x.key == in.key) e.description = x.description;
-    }
-  }
-  return hub_.db.PutSpaceEntry(row.id, db::SpaceEntryKind::kSecret, e);
+  return hub_.db.UpsertSpaceEntry(row.id, db::SpaceEntryKind::kSecret, e, !in.description);
 }
 
 Status SpaceService::PutVariable(const db::RepoRow& row, const SpaceEntryInput& in) {
   SH_TRY(ValidateEntryKey(in.key));
   db::SpaceEntry e{in.key, in.value, in.description.value_or(""), NowMillis()};
-  if (!in.description) {
-    SH_ASSIGN_OR_RETURN(auto existing,
-                        hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable));
-    for (const auto& x : existing) {
-      if (x.key == in.key) e.description = x.description;
-    }
-  }
-  return hub_.db.PutSpaceEntry(row.id, db::SpaceEntryKind::kVariable, e);
+  return hub_.db.UpsertSpaceEntry(row.id, db::SpaceEntryKind::kVariable, e, !in.description);
 }
 
 Result<std::vector<db::SpaceEntry>> SpaceService::Secrets(const Caller& who, const RepoId& id) {
@@ -54,8 +47,7 @@ Result<std::vector<db::SpaceEntry>> SpaceService::Secrets(const Caller& who, con
 Status SpaceService::AddSecret(const Caller& who, const RepoId& id, const SpaceEntryInput& in) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
   SH_TRY(PutSecret(row, in));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  SH_TRY(Save(s, /*wants_restart=*/true));
+  SH_TRY(RestartForEntries(row));
   Record(row, who, "secret.add", {{"key", in.key}});  // the key only, never the value
   return Status::Ok();
 }
@@ -63,8 +55,7 @@ Status SpaceService::AddSecret(const Caller& who, const RepoId& id, const SpaceE
 Status SpaceService::DeleteSecret(const Caller& who, const RepoId& id, const std::string& key) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
   SH_TRY(hub_.db.DeleteSpaceEntry(row.id, db::SpaceEntryKind::kSecret, key));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  SH_TRY(Save(s, /*wants_restart=*/true));
+  SH_TRY(RestartForEntries(row));
   Record(row, who, "secret.delete", {{"key", key}});
   return Status::Ok();
 }
@@ -78,8 +69,7 @@ Result<std::vector<db::SpaceEntry>> SpaceService::AddVariable(const Caller& who,
                                                               const SpaceEntryInput& in) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
   SH_TRY(PutVariable(row, in));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  SH_TRY(Save(s, /*wants_restart=*/true));
+  SH_TRY(RestartForEntries(row));
   Record(row, who, "variable.add", {{"key", in.key}});
   return hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable);
 }
@@ -89,8 +79,7 @@ Result<std::vector<db::SpaceEntry>> SpaceService::DeleteVariable(const Caller& w
                                                                  const std::string& key) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
   SH_TRY(hub_.db.DeleteSpaceEntry(row.id, db::SpaceEntryKind::kVariable, key));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  SH_TRY(Save(s, /*wants_restart=*/true));
+  SH_TRY(RestartForEntries(row));
   Record(row, who, "variable.delete", {{"key", key}});
   return hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable);
 }
@@ -125,9 +114,12 @@ Result<int64_t> SpaceService::ResealSecrets() {
       return std::move(plain).take_status().Annotate("secret " + e.key + " of Space #" +
                                                      std::to_string(repo_id));
     }
-    SH_ASSIGN_OR_RETURN(e.value, hub_.secrets.Seal(*plain, aad));
-    SH_TRY(hub_.db.PutSpaceEntry(repo_id, db::SpaceEntryKind::kSecret, e));
-    ++resealed;
+    SH_ASSIGN_OR_RETURN(std::string sealed, hub_.secrets.Seal(*plain, aad));
+    // Only if the owner did not replace the secret meanwhile (its new value is sealed already).
+    SH_ASSIGN_OR_RETURN(bool replaced,
+                        hub_.db.ReplaceSpaceEntryValue(repo_id, db::SpaceEntryKind::kSecret, e.key,
+                                                       e.value, sealed));
+    if (replaced) ++resealed;
   }
   return resealed;
 }

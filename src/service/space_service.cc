@@ -69,81 +69,35 @@ db::SpaceSettingsRow SpaceService::LoadSettings(const db::RepoRow& row,
   if (!found.ok()) {
     spdlog::error("space settings of {} unreadable: {}", row.repo.Full(), found.status().message());
   }
-  db::SpaceSettingsRow s;
-  s.repo_id = row.id;
-  s.hardware_current = catalog.default_flavor;
-  s.hardware_requested = catalog.default_flavor;
+  db::SpaceSettingsRow s = HardwareScheduler::Defaults(row.id, catalog);
   s.updated_at = row.created_at;
   return s;
-}
-
-std::optional<std::string> SpaceService::TryPlace(db::SpaceSettingsRow& s,
-                                                  const CatalogData& catalog) {
-  if (s.hardware_requested == s.hardware_current) return std::nullopt;
-  const Flavor* f = catalog.Find(s.hardware_requested);
-  if (!f) {
-    return "The requested hardware '" + s.hardware_requested +
-           "' is no longer offered by this hub; request another flavor";
-  }
-  std::lock_guard lock(placement_mu_);
-  auto rows = hub_.db.ListSpaceSettings();
-  if (!rows.ok()) return "Waiting for hardware: " + rows.status().message();
-  // Requests made before this one are placed first (request order); then this one, if it fits.
-  std::vector<Holding> held;
-  std::vector<Request> waiting;
-  for (const auto& r : *rows) {
-    if (r.repo_id == s.repo_id || r.paused) continue;
-    if (!r.hardware_current.empty()) held.push_back({r.repo_id, r.hardware_current});
-    bool earlier = r.hardware_requested_at < s.hardware_requested_at ||
-                   (r.hardware_requested_at == s.hardware_requested_at && r.repo_id < s.repo_id);
-    if (r.hardware_requested != r.hardware_current && earlier) {
-      waiting.push_back({r.repo_id, r.hardware_requested, r.hardware_current});
-    }
-  }
-  if (!s.hardware_current.empty()) held.push_back({s.repo_id, s.hardware_current});
-  std::vector<int64_t> before = PlaceInOrder(waiting, catalog, held, hub_.options.detected_gpus);
-  std::vector<Holding> after;
-  for (const auto& h : held) {
-    if (h.repo_id == s.repo_id) continue;
-    bool moved = std::find(before.begin(), before.end(), h.repo_id) != before.end();
-    if (!moved) after.push_back(h);
-  }
-  for (const auto& w : waiting) {
-    if (std::find(before.begin(), before.end(), w.repo_id) != before.end()) {
-      after.push_back({w.repo_id, w.flavor});
-    }
-  }
-  if (auto why = WhyNotPlaced(*f, catalog, after, hub_.options.detected_gpus)) {
-    std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
-    return "Waiting for hardware: " + *why + "; the Space keeps " + keeps + " until one frees";
-  }
-  s.hardware_current = s.hardware_requested;
-  return std::nullopt;
 }
 
 void SpaceService::PlaceWaiting(const std::vector<db::RepoRow>& spaces) {
   auto catalog = hub_.hardware.Get();
   for (const auto& row : spaces) {
-    db::SpaceSettingsRow s;
-    {
-      auto found = hub_.db.FindSpaceSettings(row.id);
-      if (!found.ok() || !found->has_value()) continue;
-      s = **found;
-    }
+    auto found = hub_.db.FindSpaceSettings(row.id);
+    if (!found.ok() || !found->has_value()) continue;
+    const db::SpaceSettingsRow& s = **found;
     if (s.paused || s.hardware_requested == s.hardware_current) continue;
-    if (TryPlace(s, *catalog)) continue;
-    if (Save(s, /*wants_restart=*/true).ok()) {
-      Record(row, std::nullopt, "hardware.placed", {{"flavor", s.hardware_current}});
+    // Decided again inside the scheduler's transaction: this read only skips the settled ones.
+    auto placed = ChangeSettings(row, *catalog, nullptr);
+    if (!placed.ok()) {
+      spdlog::error("placing the hardware of {}: {}", row.repo.Full(), placed.status().message());
+      continue;
     }
+    if (!placed->placed) continue;
+    Record(row, std::nullopt, "hardware.placed", {{"flavor", placed->row.hardware_current}});
   }
 }
 
-Status SpaceService::Save(db::SpaceSettingsRow s, bool wants_restart) {
-  if (wants_restart) ++s.restart_generation;
-  s.updated_at = NowMillis();
-  SH_TRY(hub_.db.PutSpaceSettings(s));
-  if (hub_.runtime) hub_.runtime->Notify(s.repo_id);
-  return Status::Ok();
+Result<SettingsOutcome> SpaceService::ChangeSettings(const db::RepoRow& row,
+                                                     const CatalogData& catalog,
+                                                     const SettingsEdit& edit) {
+  SH_ASSIGN_OR_RETURN(SettingsOutcome out, hub_.scheduler.Change(row.id, catalog, edit));
+  if (out.changed && hub_.runtime) hub_.runtime->Notify(row.id);
+  return out;
 }
 
 void SpaceService::Record(const db::RepoRow& row, const Caller& who, const std::string& action,
@@ -169,12 +123,15 @@ Result<SpaceRuntimeView> SpaceService::Runtime(const Caller& who, const RepoId& 
 Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
   auto catalog = hub_.hardware.Get();
   db::SpaceSettingsRow s = LoadSettings(row, *catalog);
-  std::string before = s.hardware_current;
-  std::optional<std::string> waiting = TryPlace(s, *catalog);
-  if (s.hardware_current != before) {
-    // Room freed since the request: the scheduler's placement happens on the next look.
-    SH_TRY(Save(s, /*wants_restart=*/true));
-    Record(row, std::nullopt, "hardware.placed", {{"flavor", s.hardware_current}});
+  std::optional<std::string> waiting;
+  if (!s.paused && s.hardware_requested != s.hardware_current) {
+    // Room may have freed since the request: the scheduler places it now if it fits.
+    SH_ASSIGN_OR_RETURN(SettingsOutcome placed, ChangeSettings(row, *catalog, nullptr));
+    if (placed.placed) {
+      Record(row, std::nullopt, "hardware.placed", {{"flavor", placed.row.hardware_current}});
+    }
+    s = placed.row;
+    waiting = placed.waiting;
   }
 
   SpaceRuntimeView v;
@@ -227,18 +184,23 @@ Result<SpaceRuntimeView> SpaceService::RequestHardware(
   auto catalog = hub_.hardware.Get();
   SH_ASSIGN_OR_RETURN(const Flavor* flavor, FindFlavor(*catalog, flavor_name));
   SH_TRY(CheckGrant(who, row.repo.ns, *flavor));
-  db::SpaceSettingsRow s = LoadSettings(row, *catalog);
-  if (sleep_seconds) {
-    SH_ASSIGN_OR_RETURN(s.sleep_seconds, ValidateSleepTime(*sleep_seconds, *flavor,
-                                                           hub_.options.space_min_sleep_seconds));
-  } else if (flavor->free) {
-    s.sleep_seconds.reset();  // free hardware has the fixed sleep time
-  }
-  if (s.hardware_requested != flavor->name) s.hardware_requested_at = NowMillis();
-  s.hardware_requested = flavor->name;
-  std::optional<std::string> waiting = TryPlace(s, *catalog);
-  SH_TRY(Save(s, /*wants_restart=*/true));
-  nlohmann::json details = {{"flavor", flavor->name}, {"placed", !waiting.has_value()}};
+  const int64_t min_sleep = hub_.options.space_min_sleep_seconds;
+  SH_ASSIGN_OR_RETURN(SettingsOutcome out,
+                      ChangeSettings(row, *catalog, [&](db::SpaceSettingsRow& s) -> Result<bool> {
+                        if (sleep_seconds) {
+                          SH_ASSIGN_OR_RETURN(
+                              s.sleep_seconds,
+                              ValidateSleepTime(*sleep_seconds, *flavor, min_sleep));
+                        } else if (flavor->free) {
+                          s.sleep_seconds.reset();  // free hardware has the fixed sleep time
+                        }
+                        if (s.hardware_requested != flavor->name)
+                          s.hardware_requested_at = NowMillis();
+                        s.hardware_requested = flavor->name;
+                        return true;
+                      }));
+  const db::SpaceSettingsRow& s = out.row;
+  nlohmann::json details = {{"flavor", flavor->name}, {"placed", !out.waiting.has_value()}};
   if (sleep_seconds) details["sleepTimeSeconds"] = s.sleep_seconds ? *s.sleep_seconds : -1;
   Record(row, who, "hardware.request", std::move(details));
   return RuntimeOf(row);
@@ -248,31 +210,38 @@ Result<SpaceRuntimeView> SpaceService::SetSleepTime(const Caller& who, const Rep
                                                     std::optional<int64_t> seconds) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
   auto catalog = hub_.hardware.Get();
-  db::SpaceSettingsRow s = LoadSettings(row, *catalog);
-  // The rule follows the hardware the Space asked for (the client checks the same).
-  SH_ASSIGN_OR_RETURN(const Flavor* flavor, FindFlavor(*catalog, s.hardware_requested));
-  SH_ASSIGN_OR_RETURN(s.sleep_seconds,
-                      ValidateSleepTime(seconds, *flavor, hub_.options.space_min_sleep_seconds));
-  SH_TRY(Save(s, /*wants_restart=*/true));
-  Record(row, who, "sleeptime.set", {{"seconds", s.sleep_seconds ? *s.sleep_seconds : -1}});
+  const int64_t min_sleep = hub_.options.space_min_sleep_seconds;
+  SH_ASSIGN_OR_RETURN(
+      SettingsOutcome out,
+      ChangeSettings(row, *catalog, [&](db::SpaceSettingsRow& s) -> Result<bool> {
+        // The rule follows the hardware the Space asks for now (the client checks the same):
+        // checked in the transaction, so a concurrent hardware request cannot slip past it.
+        SH_ASSIGN_OR_RETURN(const Flavor* flavor, FindFlavor(*catalog, s.hardware_requested));
+        SH_ASSIGN_OR_RETURN(s.sleep_seconds, ValidateSleepTime(seconds, *flavor, min_sleep));
+        return true;
+      }));
+  const auto& stored = out.row.sleep_seconds;
+  Record(row, who, "sleeptime.set", {{"seconds", stored ? *stored : -1}});
   return RuntimeOf(row);
 }
 
 Result<SpaceRuntimeView> SpaceService::Pause(const Caller& who, const RepoId& id) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  s.paused = true;
-  SH_TRY(Save(s, /*wants_restart=*/false));
+  SH_TRY(ChangeSettings(row, *hub_.hardware.Get(), [](db::SpaceSettingsRow& s) -> Result<bool> {
+           s.paused = true;
+           return false;
+         }).status());
   Record(row, who, "pause", nlohmann::json::object());
   return RuntimeOf(row);
 }
 
 Result<SpaceRuntimeView> SpaceService::Restart(const Caller& who, const RepoId& id, bool factory) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  s.paused = false;
-  s.factory_rebuild = s.factory_rebuild || factory;
-  SH_TRY(Save(s, /*wants_restart=*/true));
+  SH_TRY(ChangeSettings(row, *hub_.hardware.Get(), [&](db::SpaceSettingsRow& s) -> Result<bool> {
+           s.paused = false;
+           s.factory_rebuild = s.factory_rebuild || factory;
+           return true;
+         }).status());
   Record(row, who, "restart", {{"factory", factory}});
   return RuntimeOf(row);
 }
@@ -280,21 +249,24 @@ Result<SpaceRuntimeView> SpaceService::Restart(const Caller& who, const RepoId& 
 Result<SpaceRuntimeView> SpaceService::RequestStorage(const Caller& who, const RepoId& id,
                                                       const std::string& tier) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  SH_TRY(CheckStorageChange(s.storage, tier));
-  bool changed = s.storage != tier;
-  s.storage = tier;
-  SH_TRY(Save(s, /*wants_restart=*/changed));
+  SH_TRY(ChangeSettings(row, *hub_.hardware.Get(), [&](db::SpaceSettingsRow& s) -> Result<bool> {
+           SH_TRY(CheckStorageChange(s.storage, tier));
+           bool changed = s.storage != tier;
+           s.storage = tier;
+           return changed;
+         }).status());
   Record(row, who, "storage.request", {{"tier", tier}});
   return RuntimeOf(row);
 }
 
 Result<SpaceRuntimeView> SpaceService::DeleteStorage(const Caller& who, const RepoId& id) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireManage(who, id));
-  db::SpaceSettingsRow s = LoadSettings(row, *hub_.hardware.Get());
-  std::string had = s.storage;
-  s.storage.clear();
-  SH_TRY(Save(s, /*wants_restart=*/!had.empty()));
+  std::string had;
+  SH_TRY(ChangeSettings(row, *hub_.hardware.Get(), [&](db::SpaceSettingsRow& s) -> Result<bool> {
+           had = s.storage;
+           s.storage.clear();
+           return !had.empty();
+         }).status());
   Record(row, who, "storage.delete",
          {{"tier", had.empty() ? nlohmann::json() : nlohmann::json(had)}});
   return RuntimeOf(row);

@@ -10,7 +10,9 @@
 // Space's owner. Callers who cannot see a private Space get 404, others 403.
 // Secret values are sealed with the hub's SecretBox and never leave this class except through
 // SecretEnvironment (for the engine); they are never logged, rendered or put into events.
-// Thread-safe.
+// Thread-safe, and any number of instances may run at once (the API's, the engine's, an admin
+// command's): every settings change is one transaction of Hub::scheduler on the fields it changes,
+// so none is lost to another and placement has a single owner.
 #pragma once
 
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "service/access.h"
+#include "service/hardware_scheduler.h"
 #include "service/log_follower.h"
 #include "service/repo_service.h"
 #include "service/space_config.h"
@@ -129,6 +132,8 @@ class SpaceService final {
 
  private:
   Result<db::RepoRow> RequireManage(const Caller& who, const RepoId& id);
+  // The stored settings (defaults without a row), for reading only: a change goes through
+  // ChangeSettings, never load-modify-save.
   db::SpaceSettingsRow LoadSettings(const db::RepoRow& row, const CatalogData& catalog);
   // Validates `params` for a Space owned by `owner` before anything is created.
   Status CheckParams(const Caller& who, const std::string& owner, const SpaceParams& params,
@@ -137,8 +142,10 @@ class SpaceService final {
                      const CatalogData& catalog, const std::string& action);
   Status CheckGrant(const Caller& who, const std::string& owner, const Flavor& flavor);
   Result<const Flavor*> FindFlavor(const CatalogData& catalog, const std::string& name);
-  // Places the requested flavor if the catalog's capacity allows; returns why not otherwise.
-  std::optional<std::string> TryPlace(db::SpaceSettingsRow& s, const CatalogData& catalog);
+  // One change of the Space's settings: a transaction of the hub's scheduler (hardware_scheduler.h)
+  // that also places a waiting hardware request; then the engine is nudged.
+  Result<SettingsOutcome> ChangeSettings(const db::RepoRow& row, const CatalogData& catalog,
+                                         const SettingsEdit& edit);
 
  public:
   // The scheduler's pass (called by the engine): places every waiting hardware request of these
@@ -146,7 +153,9 @@ class SpaceService final {
   void PlaceWaiting(const std::vector<db::RepoRow>& spaces);
 
  private:
-  Status Save(db::SpaceSettingsRow s, bool wants_restart);
+  // A secret or variable changed: the app restarts with it (restart_generation, in one
+  // transaction).
+  Status RestartForEntries(const db::RepoRow& row);
   Status PutSecret(const db::RepoRow& row, const SpaceEntryInput& in);
   Status PutVariable(const db::RepoRow& row, const SpaceEntryInput& in);
   void Record(const db::RepoRow& row, const Caller& who, const std::string& action,
@@ -154,7 +163,6 @@ class SpaceService final {
 
   Hub& hub_;
   RepoService& repos_;
-  std::mutex placement_mu_;  // serialises capacity checks and the placement they allow
 };
 
 }  // namespace spacehub::service

@@ -305,31 +305,32 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::vector<SpaceSettingsRow>> ListSpaceSettings() override {
     std::lock_guard lock(mu_);
-    Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
-                                 " FROM space_settings ORDER BY hardware_requested_at, repo_id");
-    std::vector<SpaceSettingsRow> out;
-    while (s.Step()) out.push_back(SettingsFrom(s));
-    SH_TRY(s.status());
-    return out;
+    return ListSettingsLocked();
   }
 
   Status PutSpaceSettings(const SpaceSettingsRow& r) override {
     std::lock_guard lock(mu_);
-    Statement s(statements_, std::string("INSERT OR REPLACE INTO space_settings (") +
-                                 kSettingsColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    s.Bind(1, r.repo_id).Bind(2, r.hardware_current).Bind(3, r.hardware_requested);
-    if (r.sleep_seconds) {
-      s.Bind(4, *r.sleep_seconds);
-    } else {
-      s.BindNull(4);
-    }
-    s.Bind(5, r.storage)
-        .Bind(6, int64_t{r.paused ? 1 : 0})
-        .Bind(7, r.restart_generation)
-        .Bind(8, int64_t{r.factory_rebuild ? 1 : 0})
-        .Bind(9, r.updated_at)
-        .Bind(10, r.hardware_requested_at);
-    return s.Run();
+    return PutSettingsLocked(r);
+  }
+
+  Result<SpaceSettingsRow> UpdateSpaceSettings(int64_t repo_id, const SpaceSettingsRow& if_missing,
+                                               const SpaceSettingsChange& change) override {
+    std::lock_guard lock(mu_);
+    // IMMEDIATE takes the write lock now, so another process (an admin command) cannot change a
+    // row between this read and the write either; mu_ covers this process.
+    SH_TRY(Exec("BEGIN IMMEDIATE"));
+    // Rolls back on every way out but a commit, an exception from `change` included: an open
+    // transaction left behind would hold the write lock for good.
+    struct Rollback {
+      SqliteStore* store;
+      ~Rollback() {
+        if (store) (void)store->Exec("ROLLBACK");
+      }
+    } rollback{this};
+    SH_ASSIGN_OR_RETURN(SpaceSettingsRow out, ChangeSettingsLocked(repo_id, if_missing, change));
+    SH_TRY(Exec("COMMIT"));
+    rollback.store = nullptr;
+    return out;
   }
 
   Result<bool> IsSpaceSleeping(int64_t repo_id) override {
@@ -386,6 +387,38 @@ class SqliteStore final : public MetadataStore {
         .Bind(5, e.description)
         .Bind(6, e.updated_at);
     return s.Run();
+  }
+
+  Status UpsertSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& e,
+                          bool keep_description) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_,
+                keep_description
+                    ? "INSERT INTO space_entries (repo_id, kind, key, value, description, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repo_id, kind, key) DO "
+                      "UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+                    : "INSERT INTO space_entries (repo_id, kind, key, value, description, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repo_id, kind, key) DO "
+                      "UPDATE SET value = excluded.value, description = excluded.description, "
+                      "updated_at = excluded.updated_at");
+    s.Bind(1, repo_id)
+        .Bind(2, EntryKindName(kind))
+        .Bind(3, e.key)
+        .Bind(4, e.value)
+        .Bind(5, e.description)
+        .Bind(6, e.updated_at);
+    return s.Run();
+  }
+
+  Result<bool> ReplaceSpaceEntryValue(int64_t repo_id, SpaceEntryKind kind, std::string_view key,
+                                      std::string_view expected, std::string_view value) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_,
+                "UPDATE space_entries SET value = ? WHERE repo_id = ? AND kind = ? AND key = ? "
+                "AND value = ?");
+    s.Bind(1, value).Bind(2, repo_id).Bind(3, EntryKindName(kind)).Bind(4, key).Bind(5, expected);
+    SH_TRY(s.Run());
+    return sqlite3_changes(db_) > 0;
   }
 
   Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) override {
@@ -455,6 +488,70 @@ class SqliteStore final : public MetadataStore {
   }
 
  private:
+  // The reads and write of UpdateSpaceSettings; mu_ is held and a transaction is open.
+  class SettingsTxn final : public SpaceSettingsTxn {
+   public:
+    explicit SettingsTxn(SqliteStore& store) : store_(store) {}
+    Result<std::vector<SpaceSettingsRow>> ListAll() override { return store_.ListSettingsLocked(); }
+
+   private:
+    SqliteStore& store_;
+  };
+
+  Result<std::vector<SpaceSettingsRow>> ListSettingsLocked() {
+    Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
+                                 " FROM space_settings ORDER BY hardware_requested_at, repo_id");
+    std::vector<SpaceSettingsRow> out;
+    while (s.Step()) out.push_back(SettingsFrom(s));
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Result<SpaceSettingsRow> ChangeSettingsLocked(int64_t repo_id, const SpaceSettingsRow& if_missing,
+                                                const SpaceSettingsChange& change) {
+    SpaceSettingsRow row = if_missing;
+    row.repo_id = repo_id;
+    {
+      Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
+                                   " FROM space_settings WHERE repo_id = ?");
+      s.Bind(1, repo_id);
+      if (s.Step()) {
+        row = SettingsFrom(s);
+      }
+      SH_TRY(s.status());
+    }
+    const SpaceSettingsRow before = row;
+    SettingsTxn txn(*this);
+    SH_TRY(change(row, txn));
+    row.repo_id = repo_id;          // a change edits one Space
+    if (row == before) return row;  // nothing to write (a missing row stays the defaults)
+    SH_TRY(PutSettingsLocked(row));
+    return row;
+  }
+
+  Status PutSettingsLocked(const SpaceSettingsRow& r) {
+    Statement s(statements_, std::string("INSERT OR REPLACE INTO space_settings (") +
+                                 kSettingsColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, r.repo_id).Bind(2, r.hardware_current).Bind(3, r.hardware_requested);
+    if (r.sleep_seconds) {
+      s.Bind(4, *r.sleep_seconds);
+    } else {
+      s.BindNull(4);
+    }
+    s.Bind(5, r.storage)
+        .Bind(6, int64_t{r.paused ? 1 : 0})
+        .Bind(7, r.restart_generation)
+        .Bind(8, int64_t{r.factory_rebuild ? 1 : 0})
+        .Bind(9, r.updated_at)
+        .Bind(10, r.hardware_requested_at);
+    return s.Run();
+  }
+
+  Status Exec(const char* sql) {
+    Statement s(statements_, sql);
+    return s.Run();
+  }
+
   static std::string_view EntryKindName(SpaceEntryKind kind) {
     return kind == SpaceEntryKind::kSecret ? "secret" : "variable";
   }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "core/crypto.h"
 #include "db/metadata_store.h"
@@ -107,6 +108,76 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
   auto s = OpenSqliteStore(dir_ / "hub.db");
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE((*s)->FindAccount("alice").ok());
+}
+
+// UpdateSpaceSettings: one transaction per read-modify-write.
+TEST_F(SqliteStoreTest, SpaceSettingsUpdateIsOneTransaction) {
+  auto repo = store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "s"}, false, 1, 1, "static"});
+  auto other = store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "t"}, false, 1, 1, "static"});
+  ASSERT_TRUE(repo.ok() && other.ok());
+  SpaceSettingsRow defaults;
+  defaults.hardware_current = defaults.hardware_requested = "cpu-basic";
+  auto keep = [](SpaceSettingsRow&, SpaceSettingsTxn&) { return Status::Ok(); };
+  // An unchanged default is not written: no row means the defaults.
+  auto same = store_->UpdateSpaceSettings(repo->id, defaults, keep);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->repo_id, repo->id);
+  EXPECT_FALSE(store_->FindSpaceSettings(repo->id)->has_value());
+
+  ASSERT_TRUE(store_
+                  ->UpdateSpaceSettings(other->id, defaults,
+                                        [](SpaceSettingsRow& r, SpaceSettingsTxn&) {
+                                          r.hardware_current = "t4-small";
+                                          return Status::Ok();
+                                        })
+                  .ok());
+  // The change sees every row inside its transaction, and edits only its own.
+  auto changed = store_->UpdateSpaceSettings(
+      repo->id, defaults, [&](SpaceSettingsRow& r, SpaceSettingsTxn& txn) -> Status {
+        SH_ASSIGN_OR_RETURN(auto all, txn.ListAll());
+        EXPECT_EQ(all.size(), 1u);
+        r.storage = "small";
+        r.repo_id = other->id;  // ignored: a change edits one Space
+        return Status::Ok();
+      });
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ((*store_->FindSpaceSettings(repo->id))->storage, "small");
+  EXPECT_EQ((*store_->FindSpaceSettings(other->id))->storage, "");
+
+  // An error or an exception rolls back, and the store stays usable.
+  auto refused = store_->UpdateSpaceSettings(repo->id, defaults, [](SpaceSettingsRow& r, auto&) {
+    r.storage = "large";
+    return Status::InvalidArgument("no");
+  });
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_THROW((void)store_->UpdateSpaceSettings(repo->id, defaults,
+                                                 [](SpaceSettingsRow& r, auto&) -> Status {
+                                                   r.storage = "large";
+                                                   throw std::runtime_error("boom");
+                                                 }),
+               std::runtime_error);
+  EXPECT_EQ((*store_->FindSpaceSettings(repo->id))->storage, "small");
+  EXPECT_TRUE(store_->UpdateSpaceSettings(repo->id, defaults, keep).ok());
+}
+
+TEST_F(SqliteStoreTest, SpaceEntryUpsertAndCompareAndSwap) {
+  auto repo = store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "s"}, false, 1, 1, "static"});
+  ASSERT_TRUE(repo.ok());
+  const auto kind = SpaceEntryKind::kSecret;
+  ASSERT_TRUE(store_->UpsertSpaceEntry(repo->id, kind, {"K", "v1", "desc", 1}, true).ok());
+  ASSERT_TRUE(store_->UpsertSpaceEntry(repo->id, kind, {"K", "v2", "", 2}, true).ok());
+  auto list = store_->ListSpaceEntries(repo->id, kind);
+  ASSERT_TRUE(list.ok() && list->size() == 1);
+  EXPECT_EQ((*list)[0].value, "v2");
+  EXPECT_EQ((*list)[0].description, "desc");
+  ASSERT_TRUE(store_->UpsertSpaceEntry(repo->id, kind, {"K", "v3", "new", 3}, false).ok());
+  EXPECT_EQ((*store_->ListSpaceEntries(repo->id, kind))[0].description, "new");
+  // Compare-and-swap: only while the value is still the expected one.
+  EXPECT_FALSE(*store_->ReplaceSpaceEntryValue(repo->id, kind, "K", "v1", "resealed"));
+  EXPECT_TRUE(*store_->ReplaceSpaceEntryValue(repo->id, kind, "K", "v3", "resealed"));
+  auto after = store_->ListSpaceEntries(repo->id, kind);
+  EXPECT_EQ((*after)[0].value, "resealed");
+  EXPECT_EQ((*after)[0].updated_at, 3);
 }
 
 }  // namespace
