@@ -179,6 +179,9 @@ Result<std::unique_ptr<GitProcess>> GitProcess::Start(const GitCommand& command,
   posix_spawn_file_actions_adddup2(&fa, child_in, 0);
   posix_spawn_file_actions_adddup2(&fa, child_out, 1);
   posix_spawn_file_actions_adddup2(&fa, err, 2);
+  // Nothing else of the hub reaches git (its listening sockets, visitors' connections, Space logs),
+  // whether or not whoever opened it asked for close-on-exec.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   // The server blocks SIGTERM/SIGINT in its threads and ignores SIGPIPE; git gets the defaults.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

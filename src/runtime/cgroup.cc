@@ -94,6 +94,17 @@ void RemoveDir(const fs::path& dir) {
   }
 }
 
+// mkdir with mode 0755 whatever the hub's umask (077): a Space, running as its own uid, must pass
+// through its cgroup's parents to read its limits (they are bound read-only into its sandbox).
+// (An existing directory is fixed too: an older hub may have made it 0700.)
+int MakeDir(const fs::path& dir) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return -1;
+  const int saved = errno;
+  ::chmod(dir.c_str(), 0755);
+  errno = saved;
+  return 0;
+}
+
 // Creates each component of `rel` under `base`; on v2 also enables `enable` ("+memory +cpu ...")
 // in the subtree_control of `base` and of every level but the last.
 Status MakeTree(const fs::path& base, const fs::path& rel, const std::string& enable) {
@@ -101,7 +112,7 @@ Status MakeTree(const fs::path& base, const fs::path& rel, const std::string& en
   for (const auto& part : rel) {
     if (!enable.empty()) SH_TRY(WriteText(cur / "cgroup.subtree_control", enable));
     cur /= part;
-    if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (MakeDir(cur) != 0 && errno != EEXIST) {
       return Status::Unavailable("cannot create " + cur.string() + ": " + std::strerror(errno));
     }
   }
@@ -181,7 +192,7 @@ std::unique_ptr<Cgroups> Cgroups::Open(const CgroupOptions& o) {
       // cgroup namespace root is not) cannot delegate controllers while the hub is in it. Move
       // the hub into a leaf beside its Spaces and try again (fails again if others are there).
       fs::path leaf = base / "spacehub-hub";
-      ::mkdir(leaf.c_str(), 0755);
+      MakeDir(leaf);
       if (WriteText(leaf / "cgroup.procs", "0").ok()) st = MakeTree(base, o.tree, enable);
     }
     if (!st.ok()) {
@@ -244,7 +255,7 @@ Result<std::vector<fs::path>> Cgroups::Create(const std::string& key, const Limi
     // cpu and cpuacct may be one hierarchy mounted twice (cpu,cpuacct): one directory.
     fs::path real = fs::weakly_canonical(tree) / key;
     if (!made.insert(real).second) continue;
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (MakeDir(dir) != 0 && errno != EEXIST) {
       return Status::Unavailable("cannot create " + dir.string() + ": " + std::strerror(errno));
     }
     procs.push_back(dir / "cgroup.procs");

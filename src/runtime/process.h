@@ -1,13 +1,16 @@
-// Spawning host processes without a shell: posix_spawn with an explicit argv and environment, a
-// working directory, and stdin from /dev/null. Used by the builder (venv, pip) and the local
-// backend (bwrap). Thread-safe (every fd the hub opens is O_CLOEXEC, so children inherit only
-// what is mapped here).
+// Spawning host processes without a shell: fork + execve with an explicit argv and environment, a
+// working directory, and stdin from /dev/null. Used by the builder (venv, pip), volumes and the
+// local backend (bwrap, podman). A child inherits exactly fds 0-2 and `extra_fds`: everything else
+// is closed on exec in the child whether or not the hub's code (or a library's, such as Asio's
+// sockets or an ofstream's log file) opened it close-on-exec, so no listening socket, visitor
+// connection or other Space's log reaches a Space (issue #12). Thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,14 +30,21 @@ struct SpawnOptions {
   // argv[0], so the program and everything it starts is limited from its first instruction.
   // Non-empty: the child is forked (posix_spawn cannot run this step); a failed write fails Spawn.
   std::vector<std::filesystem::path> join_cgroups;
+  // Set: after joining the cgroups, the child drops every supplementary group and switches to
+  // this gid and uid (real, effective and saved) before it executes argv[0]. Needs root.
+  std::optional<uint32_t> uid, gid;
+  mode_t umask = 022;  // the hub itself runs with 077 (its data is private); children get this
 };
 
 Result<pid_t> Spawn(const SpawnOptions& o);
 
-// Runs to completion with stdout+stderr appended to `log_path`; kills it after `timeout`.
+// Runs to completion with stdout+stderr appended to `log_path` (through a pipe: at most
+// `log_cap` bytes are written, then one line saying the rest was dropped; the output is still
+// drained so the child never blocks on it); kills it after `timeout`.
 // Returns the exit code (128+signal when killed); Unavailable when it could not start.
+inline constexpr int64_t kDefaultLogCap = int64_t{16} << 20;
 Result<int> RunToLog(SpawnOptions o, const std::filesystem::path& log_path,
-                     std::chrono::seconds timeout);
+                     std::chrono::seconds timeout, int64_t log_cap = kDefaultLogCap);
 
 // Appends one line to a log file (creating it).
 void AppendLine(const std::filesystem::path& log_path, const std::string& line);

@@ -1,12 +1,16 @@
-// Unit tests of runtime/process.h's forked path (join_cgroups): the child writes "0" into each
-// file before it executes the program, and a file it cannot write fails Spawn with the reason.
-// Plain files stand in for cgroup.procs.
+// Unit tests of runtime/process.h: the child joins cgroups before it executes the program (plain
+// files stand in for cgroup.procs), inherits no descriptor but those mapped for it (the attack of
+// issue #12: a leaked listening socket or log file), switches ids, and RunToLog caps the log.
 #include "runtime/process.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/crypto.h"
@@ -44,6 +48,99 @@ TEST(SpawnTest, ForkedChildJoinsBeforeItRunsTheProgram) {
   auto no_exec = Spawn(o);
   ASSERT_FALSE(no_exec.ok());
   EXPECT_NE(no_exec.status().message().find("execute /nonexistent/program"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(SpawnTest, ChildInheritsOnlyTheDescriptorsMappedForIt) {
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir);
+  // What a library leaves open without close-on-exec: a listening socket and a log file.
+  int leaked_socket = ::socket(AF_INET, SOCK_STREAM, 0);
+  int leaked_file = ::open((dir / "other.log").c_str(), O_WRONLY | O_CREAT, 0600);
+  ASSERT_GE(leaked_socket, 0);
+  ASSERT_GE(leaked_file, 0);
+  int wanted[2];
+  ASSERT_EQ(::pipe(wanted), 0);  // not close-on-exec either; mapped to fd 5 in the child
+  SpawnOptions o;
+  o.argv = {"/bin/sh", "-c", "ls /proc/self/fd > \"$OUT\""};
+  o.env = {{"OUT", (dir / "fds").string()}};
+  o.extra_fds = {{wanted[1], 5}};
+  auto pid = Spawn(o);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  EXPECT_EQ(Wait(*pid), 0);
+  std::set<std::string> seen;
+  std::istringstream in(Slurp(dir / "fds"));
+  for (std::string fd; in >> fd;) seen.insert(fd);
+  // 0-2, the mapped 5, and the one `ls` opens to read /proc/self/fd (3).
+  EXPECT_EQ(seen, (std::set<std::string>{"0", "1", "2", "3", "5"}));
+  ::close(leaked_socket);
+  ::close(leaked_file);
+  ::close(wanted[0]);
+  ::close(wanted[1]);
+  fs::remove_all(dir);
+}
+
+TEST(SpawnTest, SwappedMappingsDoNotClobberEachOther) {
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir);
+  int a = ::open((dir / "a").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  int b = ::open((dir / "b").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  SpawnOptions o;
+  o.argv = {"/bin/sh", "-c",
+            "echo to-b >&" + std::to_string(a) + "; echo to-a >&" + std::to_string(b)};
+  o.extra_fds = {{a, b}, {b, a}};  // each to the other's number
+  auto pid = Spawn(o);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  EXPECT_EQ(Wait(*pid), 0);
+  EXPECT_EQ(Slurp(dir / "a"), "to-a\n");
+  EXPECT_EQ(Slurp(dir / "b"), "to-b\n");
+  ::close(a);
+  ::close(b);
+  fs::remove_all(dir);
+}
+
+TEST(SpawnTest, SwitchesToTheGivenIdsWhenRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all);
+  SpawnOptions o;
+  o.argv = {"/bin/sh", "-c", "id -u > \"$OUT\"; id -g >> \"$OUT\"; id -G >> \"$OUT\""};
+  o.env = {{"OUT", (dir / "ids").string()}};
+  o.uid = 1000001000;
+  o.gid = 1000001000;
+  auto pid = Spawn(o);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  EXPECT_EQ(Wait(*pid), 0);
+  EXPECT_EQ(Slurp(dir / "ids"), "1000001000\n1000001000\n1000001000\n");
+  fs::remove_all(dir);
+}
+
+TEST(RunToLogTest, CapsTheLogAndStillDrainsTheOutput) {
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir);
+  SpawnOptions o;
+  // 4 MiB of output against a 64 KiB cap: the child must not block on a full pipe.
+  o.argv = {"/bin/sh", "-c", "head -c 4194304 /dev/zero | tr '\\0' x; exit 3"};
+  auto code = RunToLog(o, dir / "log", std::chrono::seconds(60), 64 * 1024);
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(*code, 3);
+  std::string log = Slurp(dir / "log");
+  EXPECT_LT(log.size(), size_t{64 * 1024 + 200});
+  EXPECT_NE(log.find("the rest of this command's output is dropped"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "runtime/cgroup.h"
+#include "runtime/host_ids.h"
 #include "runtime/redactor.h"
 #include "runtime/space_env.h"
 #include "runtime/volume.h"
@@ -21,14 +22,15 @@ namespace spacehub::runtime {
 
 // A Docker Space's instance: its image, run by podman instead of a bwrap sandbox (podman/podman.h).
 struct ContainerSpec {
-  std::string image;  // a local image (DockerImageTag)
-  std::string user;   // --user; empty: the image's own
+  std::string image;            // a local image (DockerImageTag) of the Space's own store
+  std::string user;             // --user; empty: the image's own
+  std::filesystem::path store;  // the Space's podman store (podman/podman.h SpacePodmanStore)
 };
 
 struct InstanceSpec {
   std::string key;                 // one instance per key (the Space's uid)
   std::filesystem::path app_dir;   // the checked-out, built commit
-  std::filesystem::path data_dir;  // persistent /data on the host
+  std::filesystem::path data_dir;  // persistent /data on the host; empty: no /data (no tier)
   // The storage tier of /data: a sized volume at data_dir (runtime/volume.h); none: a plain dir.
   std::optional<VolumeSpec> volume;
   Limits limits;                     // from the hardware flavor (runtime/cgroup.h); 0 = no limit
@@ -42,6 +44,9 @@ struct InstanceSpec {
   std::vector<std::pair<std::string, std::string>> files;
   Redactor redactor;                       // applied to every log line before it is written
   std::optional<ContainerSpec> container;  // set: a container (app_dir unused)
+  HostIds ids;  // the Space's host uid block (runtime/host_ids.h); unset: the hub's own uid
+  int64_t tmp_bytes = int64_t{1} << 30;  // each of /tmp and $HOME (memory, charged to the Space)
+  int64_t log_cap = 0;                   // run log bytes before it rotates; 0: the default
 };
 
 // What an instance uses now (metrics); a value the backend cannot read is absent.
@@ -64,6 +69,12 @@ struct InstanceStatus {
 class RuntimeBackend {
  public:
   virtual ~RuntimeBackend() = default;
+  // The host ids a Space's code runs as here (builds and instances alike), keyed by the Space's
+  // directory name; unset where this backend does not give Spaces their own host ids.
+  virtual Result<HostIds> SpaceIds(const std::string& space_uid) {
+    (void)space_uid;
+    return HostIds{};
+  }
   // Replaces any instance with the same key.
   virtual Status Start(const InstanceSpec& spec) = 0;
   // Stops the instance (TERM, then KILL after a grace period) and forgets it. No-op when absent.

@@ -1,8 +1,11 @@
 // Unit tests of the runtime's pure parts: the bubblewrap command line, the Space environment and
 // secret redaction.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "runtime/redactor.h"
 #include "runtime/sandbox.h"
@@ -23,13 +26,18 @@ TEST(SandboxTest, IsolatesEverythingAndRunsTheAppAsUid1000) {
   s.argv = {"/app/.venv/bin/python", "app.py"};
   auto a = BwrapArgv(s);
   EXPECT_EQ(a.front(), "/usr/bin/bwrap");
-  for (const char* flag : {"--unshare-all", "--die-with-parent", "--new-session"}) {
+  for (const char* flag : {"--unshare-all", "--unshare-user", "--disable-userns",
+                           "--die-with-parent", "--new-session"}) {
     EXPECT_NE(std::find(a.begin(), a.end(), flag), a.end()) << flag;
   }
   EXPECT_TRUE(HasSeq(a, {"--uid", "1000", "--gid", "1000"}));
   EXPECT_TRUE(HasSeq(a, {"--cap-drop", "ALL"}));
   EXPECT_TRUE(HasSeq(a, {"--ro-bind", "/usr", "/usr"}));
   EXPECT_TRUE(HasSeq(a, {"--tmpfs", "/tmp"}));
+  EXPECT_TRUE(HasSeq(a, {"--ro-bind", "/proc/sys", "/proc/sys"}));
+  // /tmp and $HOME are sized; nothing mounts /sys.
+  EXPECT_EQ(std::count(a.begin(), a.end(), "--size"), 2);
+  EXPECT_EQ(std::find(a.begin(), a.end(), "/sys"), a.end());
   EXPECT_TRUE(HasSeq(a, {"--ro-bind", "/hub/spaces/abc/builds/123", "/app"}));
   EXPECT_TRUE(HasSeq(a, {"--bind", "/hub/spaces/abc/data", "/data"}));
   EXPECT_TRUE(HasSeq(a, {"--info-fd", "3"}));
@@ -39,6 +47,45 @@ TEST(SandboxTest, IsolatesEverythingAndRunsTheAppAsUid1000) {
   EXPECT_EQ(std::count(a.begin(), a.end(), "--bind"), 1);
   EXPECT_EQ(std::find(a.begin(), a.end(), "--share-net"), a.end());
   EXPECT_EQ(std::find(a.begin(), a.end(), "--setenv"), a.end()) << "env must not be in argv";
+}
+
+TEST(SandboxTest, PrepareBwrapKeepsEnvironmentAndArgumentsOffTheCommandLine) {
+  SandboxSpec s;
+  s.app_dir = "/hub/spaces/abc/builds/123";
+  s.env = {{"LD_PRELOAD", "/data/evil.so"}, {"API_KEY", "s3cret"}};
+  s.data_contents = {{"127.0.0.1 index\n", "/etc/hosts"}};
+  s.argv = {"/app/.venv/bin/python", "app.py"};
+  SpawnOptions so;
+  so.env = {{"LD_AUDIT", "/data/evil.so"}};
+  so.extra_fds = {{0, 3}};  // as if the info fd were mapped at 3
+  auto fds = PrepareBwrap(s, so);
+  ASSERT_TRUE(fds.ok()) << fds.status().message();
+  // bwrap starts with nothing the owner chose: no environment, only `--args N`.
+  EXPECT_TRUE(so.env.empty());
+  ASSERT_EQ(so.argv.size(), 6u);
+  EXPECT_EQ(so.argv[1], "--args");
+  EXPECT_EQ(so.argv[3], "--");
+  EXPECT_EQ(so.argv.back(), "app.py");
+  // The /etc/hosts file, the seccomp filter and the arguments: fds 4, 5 and 6 in the child.
+  ASSERT_EQ(so.extra_fds.size(), 4u);
+  EXPECT_EQ(so.argv[2], "6");
+  std::string blob;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(so.extra_fds.back().first, buf, sizeof(buf))) > 0) blob.append(buf, n);
+  std::vector<std::string> args;
+  for (size_t start = 0; start < blob.size();) {
+    size_t end = blob.find('\0', start);
+    args.push_back(blob.substr(start, end - start));
+    start = end + 1;
+  }
+  EXPECT_TRUE(HasSeq(args, {"--clearenv"}));
+  EXPECT_TRUE(HasSeq(args, {"--setenv", "LD_PRELOAD", "/data/evil.so"}));
+  EXPECT_TRUE(HasSeq(args, {"--setenv", "API_KEY", "s3cret"}));
+  EXPECT_TRUE(HasSeq(args, {"--seccomp", "5"}));
+  EXPECT_TRUE(HasSeq(args, {"--ro-bind-data", "4", "/etc/hosts"}));
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--"), args.end());
+  CloseAll(*fds);
 }
 
 TEST(SandboxTest, GpuDevicesAreBoundOnlyWhenGiven) {
@@ -107,6 +154,37 @@ TEST(RedactorTest, HidesEveryValueLongestFirst) {
   EXPECT_EQ(r.Apply("nothing here"), "nothing here");
   EXPECT_TRUE(Redactor({""}).empty());
   EXPECT_EQ(Redactor().Apply("abc"), "abc");
+}
+
+}  // namespace
+}  // namespace spacehub::runtime
+
+namespace spacehub::runtime {
+namespace {
+
+// The real bwrap, when this machine has it: the arguments and environment arrive through the
+// memfds, and the program inside sees exactly its environment.
+TEST(SandboxRunTest, RunsWithTheEnvironmentFromTheArgsFd) {
+  if (::access("/usr/bin/bwrap", X_OK) != 0) GTEST_SKIP() << "no bwrap";
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("spacehub-sbrun-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "app");
+  SandboxSpec s;
+  s.app_dir = dir / "app";
+  s.env = {{"PATH", "/usr/bin:/bin"}, {"GREETING", "hello sandbox"}};
+  s.argv = {"/bin/sh", "-c", "echo \"$GREETING $(id -u) $(env | wc -l)\""};
+  SpawnOptions so;
+  so.env = {{"LD_PRELOAD", "/nonexistent.so"}};
+  auto fds = PrepareBwrap(s, so);
+  ASSERT_TRUE(fds.ok()) << fds.status().message();
+  auto code = RunToLog(so, dir / "log", std::chrono::seconds(30));
+  CloseAll(*fds);
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  std::ifstream in(dir / "log");
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(*code, 0) << log;
+  EXPECT_NE(log.find("hello sandbox 1000 "), std::string::npos) << log;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

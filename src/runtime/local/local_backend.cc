@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "core/time_util.h"
 #include "runtime/podman/podman.h"
 #include "runtime/process.h"
+#include "runtime/rotating_log.h"
 #include "runtime/sandbox.h"
 
 namespace spacehub::runtime {
@@ -119,6 +121,35 @@ std::string DescribeLimits(const Limits& l) {
   return s;
 }
 
+// Gives `uid` everything below `dir` (itself included) without following links, so that a Space's
+// own files belong to it; cheap when it already owns `dir` (checked first).
+Status HandTo(const std::filesystem::path& dir, uint32_t uid) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) return Status::Internal("Cannot stat " + dir.string());
+  if (st.st_uid == uid && st.st_gid == uid) return Status::Ok();
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    (void)!::lchown(it->path().c_str(), uid, uid);
+  }
+  if (::lchown(dir.c_str(), uid, uid) != 0 || ::chmod(dir.c_str(), 0700) != 0) {
+    return Status::Internal("Cannot hand " + dir.string() + " to the Space's uid");
+  }
+  return Status::Ok();
+}
+
+// Lets the Space's uid pass through (not list) each directory from `dir`'s parent up to `top`, so
+// bwrap, started as that uid, can bind `dir`; other accounts still cannot find anything there.
+void Traversable(const std::filesystem::path& dir, const std::filesystem::path& top) {
+  for (auto p = dir.parent_path(); !p.empty(); p = p.parent_path()) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH)) {
+      ::chmod(p.c_str(), (st.st_mode & 07777) | S_IXOTH);
+    }
+    if (p == top || p == p.parent_path()) break;
+  }
+}
+
 }  // namespace
 
 LocalBackend::LocalBackend(LocalBackendOptions options) : options_(std::move(options)) {
@@ -129,6 +160,32 @@ LocalBackend::LocalBackend(LocalBackendOptions options) : options_(std::move(opt
     if (cgroups_->enabled()) cgroups_cleaned_ = cgroups_->RemoveAll();
   }
   if (!options_.volumes.root.empty()) volumes_ = std::make_unique<Volumes>(options_.volumes);
+  if (options_.own_ids && ::geteuid() == 0 && !options_.volumes.root.empty()) {
+    HostIdOptions io;
+    io.root = options_.volumes.root;
+    io.first_base = options_.first_uid_base;
+    ids_ = std::make_unique<HostIdAllocator>(io);
+  }
+}
+
+Status LocalBackend::CheckReachable(const std::filesystem::path& top) {
+  if (::geteuid() != 0) return Status::Ok();
+  for (auto p = top.parent_path(); !p.empty(); p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || !(st.st_mode & S_IXOTH)) {
+      return Status::Unavailable("Spaces run as their own host uids, which must pass through " +
+                                 p.string() + " to reach their directories below " + top.string() +
+                                 ": allow it (chmod o+x " + p.string() +
+                                 ") or choose a data directory elsewhere (e.g. /var/lib/spacehub)");
+    }
+    if (p == p.parent_path()) break;
+  }
+  return Status::Ok();
+}
+
+Result<HostIds> LocalBackend::SpaceIds(const std::string& space_uid) {
+  if (!ids_) return HostIds{};
+  return ids_->ForSpace(space_uid);
 }
 
 LocalBackend::~LocalBackend() {
@@ -211,6 +268,17 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   }
   SandboxSpec sb;
   SpawnOptions so;
+  if (spec.ids.set()) {
+    // The app runs as the Space's own unprivileged host uid; what it reads and writes is its own.
+    const uint32_t uid = spec.ids.app_uid();
+    so.uid = so.gid = uid;
+    const std::filesystem::path top = options_.volumes.root.parent_path();
+    Status owned = HandTo(spec.app_dir, uid);
+    if (owned.ok() && !spec.data_dir.empty()) owned = HandTo(spec.data_dir, uid);
+    if (!owned.ok()) return undo(owned);
+    Traversable(spec.app_dir, top);
+    if (!spec.data_dir.empty()) Traversable(spec.data_dir, top);
+  }
   if (cgroups_ && cgroups_->enabled() && spec.limits.any()) {
     auto joins = cgroups_->Create(spec.key, spec.limits);
     inst->has_cgroup = true;
@@ -243,7 +311,8 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   sb.info_fd = 3;
   sb.devices = spec.devices;
   sb.argv = spec.argv;
-  so.env = spec.env;
+  sb.env = spec.env;
+  sb.tmp_bytes = spec.tmp_bytes;
   so.stdout_fd = out[1];
   so.extra_fds = {{info[1], 3}};
   // Instance files go to bwrap through pipes, filled now (they are small) and read before exec.
@@ -263,8 +332,9 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
     so.extra_fds.emplace_back(*fd, child_fd);
     sb.data_files.emplace_back(child_fd, dest);
   }
-  so.argv = BwrapArgv(sb);
-  auto pid = Spawn(so);
+  auto prepared = PrepareBwrap(sb, so);
+  auto pid = prepared.ok() ? Spawn(so) : Result<pid_t>(prepared.status());
+  if (prepared.ok()) CloseAll(*prepared);
   ::close(out[1]);
   ::close(info[1]);
   for (int f : file_fds) ::close(f);
@@ -301,13 +371,12 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
   }
   bool want_pid = !inst->container.empty();
 
-  std::ofstream log(spec.log_path, std::ios::app);
+  RotatingLog log(spec.log_path, spec.log_cap);
   std::string pending;
   auto emit = [&](std::string line) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     line = spec.redactor.Apply(line);
-    log << NowMillis() << ' ' << line << '\n';
-    log.flush();
+    log.Append(std::to_string(NowMillis()) + ' ' + line);
     std::lock_guard lock(inst->mu);
     inst->last_lines.push_back(std::move(line));
     if (inst->last_lines.size() > kKeepLines) inst->last_lines.pop_front();
@@ -345,7 +414,8 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
   if (inst->exit_note) {
     if (std::string note = inst->exit_note(); !note.empty()) emit(note);
   }
-  log << NowMillis() << " spacehub: the app exited with code " << code << '\n';
+  log.Append(std::to_string(NowMillis()) + " spacehub: the app exited with code " +
+             std::to_string(code));
   std::lock_guard lock(inst->mu);
   inst->alive = false;
   inst->exit_code = code;

@@ -13,7 +13,12 @@
 // killed hub when the backend is constructed (nothing runs yet).
 // Docker Spaces (InstanceSpec::container) run the same way with `podman run` in place of bwrap
 // (local_backend_podman.cc): the container's own network namespace, its pid from podman's
-// pidfile, and `podman rm -f` to stop it. Thread-safe.
+// pidfile, and `podman rm -f` to stop it.
+// Host ids (issue #12): when the hub runs as root, every Space gets its own host uid block
+// (runtime/host_ids.h) and bwrap is started as the Space's uid, so the app is an unprivileged host
+// user inside an unprivileged user namespace; its app directory and /data belong to that uid and
+// sit below directories no other account can list. Run as a normal user, the hub starts bwrap as
+// itself (Spaces are then not separated from the hub by uid: docs/security.md). Thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -39,6 +44,9 @@ struct LocalBackendOptions {
   std::filesystem::path podman;   // empty: containers cannot start
   std::string hub_tag;            // labels and names this hub's containers (podman/podman.h HubTag)
   std::filesystem::path scratch;  // PodmanScratchDir: env files and pidfiles
+  // Give each Space its own host uid block. Needs root; off when the hub runs unprivileged.
+  bool own_ids = true;
+  uint32_t first_uid_base = 1'000'000'000;
 };
 
 class LocalBackend final : public RuntimeBackend {
@@ -53,12 +61,19 @@ class LocalBackend final : public RuntimeBackend {
   Result<int> Connect(const std::string& key, int port) override;
   Result<int> ListenInside(const std::string& key, int port) override;
   InstanceUsage Usage(const std::string& key) override;
+  Result<HostIds> SpaceIds(const std::string& space_uid) override;
 
   // For the hub's log: how limits and /data work on this machine, and what was cleaned up.
   std::string LimitsMode() const;
   std::string StorageMode() const;
   // The cgroups of this backend (null: limits off), for builds to run limited too.
   Cgroups* cgroups() const { return cgroups_.get(); }
+
+  // With own host ids, each Space's uid must pass through every directory above the data directory
+  // to reach its own (bwrap binds them as that uid): an error naming the first that does not let
+  // others through (e.g. root's 0700 home), so the hub can say so instead of failing every start.
+  // Checks only when the hub runs as root (own ids); `data_dir` is absolute.
+  static Status CheckReachable(const std::filesystem::path& data_dir);
 
   // Finds bwrap on this machine (PATH, then /usr/bin); empty when absent.
   static std::filesystem::path FindBwrap();
@@ -100,8 +115,9 @@ class LocalBackend final : public RuntimeBackend {
   void Release(const std::string& key, Instance& inst);
 
   LocalBackendOptions options_;
-  std::unique_ptr<Cgroups> cgroups_;  // null: limits switched off
-  std::unique_ptr<Volumes> volumes_;  // null: no volume root configured
+  std::unique_ptr<Cgroups> cgroups_;      // null: limits switched off
+  std::unique_ptr<Volumes> volumes_;      // null: no volume root configured
+  std::unique_ptr<HostIdAllocator> ids_;  // null: Spaces run as the hub's uid
   int cgroups_cleaned_ = 0;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Instance>> instances_;
