@@ -2,6 +2,7 @@
 // the HTTP server until SIGTERM or SIGINT (graceful: in-flight requests finish).
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -45,7 +46,9 @@ struct ServeOptions {
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
   int64_t space_min_sleep_seconds = 5 * 60;
-  std::string space_runtime = "none";  // none | local (docs/design/0004-runtime.md)
+  std::string space_runtime = "local";  // local | none (docs/design/0004-runtime.md)
+  std::string space_tmp_size = "1G";    // each Space's /tmp and $HOME (tmpfs, in its memory)
+  std::string space_log_size = "10M";   // a Space's run log before it rotates (kept: two)
   std::string space_pip_index_url;
   std::string space_wheelhouse;
   std::string space_host_domain;
@@ -84,6 +87,9 @@ int Serve(const ServeOptions& o) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // The data directory is private (repos, database, keys, logs): files 0600, directories 0700.
+  // Children get 022 back (runtime/process.h).
+  ::umask(077);
   InitLogging(o.log_level);
 
   service::HubOptions hub_options;
@@ -140,13 +146,23 @@ int Serve(const ServeOptions& o) {
   std::unique_ptr<runtime::LocalBackend> backend;
   std::unique_ptr<service::SpaceEngine> engine;
   bool have_podman = false;
+  runtime::LocalBackendOptions bo;
   if (o.space_runtime == "local") {
-    runtime::LocalBackendOptions bo;
     bo.bwrap = runtime::LocalBackend::FindBwrap();
     if (bo.bwrap.empty()) {
-      std::fprintf(stderr, "spacehub: --space-runtime local needs bubblewrap (bwrap)\n");
-      return 1;
+      std::fprintf(stderr,
+                   "spacehub: Spaces are off: bubblewrap (bwrap) is not installed; install it "
+                   "(apt-get install bubblewrap) and restart, or pass --space-runtime none\n");
     }
+    std::error_code ec;
+    auto data_abs = std::filesystem::weakly_canonical(std::filesystem::absolute(o.data_dir), ec);
+    if (Status reach = runtime::LocalBackend::CheckReachable(data_abs);
+        !bo.bwrap.empty() && !reach.ok()) {
+      std::fprintf(stderr, "spacehub: Spaces are off: %s\n", reach.message().c_str());
+      bo.bwrap.clear();
+    }
+  }
+  if (o.space_runtime == "local" && !bo.bwrap.empty()) {
     // Docker Spaces: podman when installed (otherwise their builds say so in a BUILD_ERROR).
     bo.podman = runtime::FindPodman();
     bo.hub_tag = runtime::HubTag(o.data_dir);
@@ -156,6 +172,16 @@ int Serve(const ServeOptions& o) {
     if (!tiers.ok()) {
       std::fprintf(stderr, "spacehub: --space-storage-tiers: %s\n",
                    tiers.status().message().c_str());
+      return 1;
+    }
+    auto tmp_size = runtime::ParseSize(o.space_tmp_size);
+    if (!tmp_size.ok()) {
+      std::fprintf(stderr, "spacehub: --space-tmp-size: %s\n", tmp_size.status().message().c_str());
+      return 1;
+    }
+    auto log_size = runtime::ParseSize(o.space_log_size);
+    if (!log_size.ok() || *log_size < 4096) {
+      std::fprintf(stderr, "spacehub: --space-log-size: at least 4K, e.g. 10M\n");
       return 1;
     }
     auto build_memory = runtime::ParseSize(o.space_build_memory);
@@ -182,6 +208,8 @@ int Serve(const ServeOptions& o) {
     service::SpaceEngineOptions eo;
     eo.storage_tiers = *tiers;
     eo.pids_limit = o.space_pids_limit;
+    eo.tmp_bytes = *tmp_size;
+    eo.run_log_cap = *log_size;
     eo.data_dir = o.data_dir;
     eo.python.pip_index_url = o.space_pip_index_url;
     eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
@@ -333,10 +361,19 @@ Command AddServeCommand(CLI::App& app) {
       ->envname("SPACEHUB_SPACE_MIN_SLEEP_SECONDS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--space-runtime", o->space_runtime,
-                  "Run Spaces: 'local' (bubblewrap sandboxes on this machine) or 'none'")
+  cmd->add_option(
+         "--space-runtime", o->space_runtime,
+         "Run Spaces: 'local' (bubblewrap sandboxes on this machine, the default) or 'none'")
       ->envname("SPACEHUB_SPACE_RUNTIME")
       ->check(CLI::IsMember({"none", "local"}))
+      ->capture_default_str();
+  cmd->add_option("--space-tmp-size", o->space_tmp_size,
+                  "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)")
+      ->envname("SPACEHUB_SPACE_TMP_SIZE")
+      ->capture_default_str();
+  cmd->add_option("--space-log-size", o->space_log_size,
+                  "Size a Space's run log reaches before it rotates (one older file is kept)")
+      ->envname("SPACEHUB_SPACE_LOG_SIZE")
       ->capture_default_str();
   cmd->add_option("--space-pip-index-url", o->space_pip_index_url,
                   "Package index for Python Spaces' requirements.txt (default: none, offline)")

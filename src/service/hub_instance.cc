@@ -36,6 +36,33 @@ Result<std::string> LoadOrCreateKey(const std::filesystem::path& path) {
   return key;
 }
 
+// The data directory holds private repos, the database and keys: nobody but the hub's user may
+// read it (issue #12). Files are created 0600/0700 (serve sets umask 077); this fixes what an older
+// version left 0644/0755. Only the first levels are changed: a closed directory hides all below.
+// The Space runtime later lets Space uids pass through (o+x, never read) to their own directories.
+void TightenPermissions(const std::filesystem::path& data_dir) {
+  struct stat st {};
+  if (::stat(data_dir.c_str(), &st) == 0) ::chmod(data_dir.c_str(), st.st_mode & 0711);
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir, ec)) {
+    if (::lstat(e.path().c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
+    // `spaces` keeps o+x so that Space uids reach their own app and /data directories.
+    const mode_t keep = e.path().filename() == "spaces" ? 0711 : 0700;
+    ::chmod(e.path().c_str(), st.st_mode & keep);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(data_dir / "spaces", ec)) {
+    if (::lstat(e.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    ::chmod(e.path().c_str(), st.st_mode & 0711);
+    std::error_code inner;
+    for (const auto& f : std::filesystem::directory_iterator(e.path(), inner)) {
+      struct stat fst {};
+      if (::lstat(f.path().c_str(), &fst) != 0 || S_ISLNK(fst.st_mode)) continue;
+      const bool reachable = f.path().filename() == "builds" || f.path().filename() == "data";
+      ::chmod(f.path().c_str(), fst.st_mode & (reachable ? 0711 : 0700));
+    }
+  }
+}
+
 }  // namespace
 
 HubInstance::~HubInstance() = default;
@@ -52,6 +79,7 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
   }
   std::filesystem::permissions(data_dir / "keys", std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
+  TightenPermissions(data_dir);
   std::unique_ptr<HubInstance> h(new HubInstance());
   SH_ASSIGN_OR_RETURN(h->db_, db::OpenSqliteStore(data_dir / "hub.db"));
   if (options.lfs_signing_key.empty()) {

@@ -66,6 +66,8 @@ before(async () => {
         { path: "app.py", content: APP },
       ],
       {
+        // /data exists only with persistent storage, as on the Hub.
+        storageTier: "small",
         secrets: [{ key: "MY_SECRET", value: SECRET }],
         variables: [{ key: "MY_VAR", value: "hello" }, { key: "PROBE_PATH", value: path.join(hub.dataDir, "hub.db") }],
       },

@@ -231,7 +231,7 @@ before(async () => {
   loopOn = /storage: \/data as loop-mounted ext4/.test(hub.stderr + hub.stdout);
   writeTinyFlavor();
   for (const k of ["victim", "probe", "hog", "bomb", "leaky"]) names[k] = uniqueName(k);
-  await createSpace(names.victim, VICTIM_APP);
+  await createSpace(names.victim, VICTIM_APP, { storageTier: "small" });
   await waitStage(names.victim, ["RUNNING"]);
   const victimUid = dirWith("victim-secret.txt");
   const victimBuild = readdirSync(path.join(hub.dataDir, "spaces", victimUid, "builds"))[0];

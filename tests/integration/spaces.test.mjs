@@ -32,7 +32,8 @@ async function create(json, token = tok.alice) {
 }
 
 before(async () => {
-  hub = await startHub({ args: ["--space-min-sleep-seconds", "60"] });
+  // The settings API without a runtime (`none` stays an option): stages come from the config only.
+  hub = await startHub({ args: ["--space-runtime", "none", "--space-min-sleep-seconds", "60"] });
   for (const u of ["alice", "bob", "carol", "dave"]) tok[u] = await hub.createUser(u);
   tok.aliceRead = await hub.admin(["token", "create", "alice", "--role", "read"]);
   await hub.admin(["org", "create", "team", "--member", "alice:admin", "--member", "bob:write", "--member", "carol:read"]);

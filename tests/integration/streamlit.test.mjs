@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -68,6 +68,8 @@ before(async () => {
   if (!HAVE_BWRAP) return;
   wheelhouse = mkdtempSync(path.join(os.tmpdir(), "spacehub-wheels-"));
   buildLauncherWheel(wheelhouse);
+  // Builds run as the Space's own uid: the operator's wheelhouse must be readable by others.
+  chmodSync(wheelhouse, 0o755);
   hub = await startHub({ args: [...RUNTIME_ARGS, "--space-wheelhouse", wheelhouse] });
   await createSpace(
     hub,
@@ -77,7 +79,7 @@ before(async () => {
       { path: "requirements.txt", content: "streamlit\n" },
       { path: "app.py", content: APP },
     ],
-    { sdk: "streamlit", secrets: [{ key: "API_TOKEN", value: SECRET }] },
+    { sdk: "streamlit", storageTier: "small", secrets: [{ key: "API_TOKEN", value: SECRET }] },
   );
 });
 
