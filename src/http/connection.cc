@@ -321,6 +321,9 @@ net::awaitable<std::optional<bool>> Connection::ServeRaw() {
     head = HeadLength(BufferView(buffer_), searched);
   }
   idle_ = false;
+  // Only bodiless requests are served raw; a head that speaks of a body goes to the general path,
+  // which checks its framing (framing.h) before anything is forwarded.
+  if (HeadHasFramingField(BufferView(buffer_).substr(0, head))) co_return std::nullopt;
   RawExchange rx(*this, head);
   std::optional<bool> served = co_await state_->ServeRaw(rx);
   co_return served;

@@ -21,6 +21,17 @@ bool IsFramingField(std::string_view name) {
   return IEquals(name, "content-length") || IEquals(name, "transfer-encoding");
 }
 
+bool HeadHasFramingField(std::string_view head) {
+  size_t eol = head.find('\n');  // past the request line
+  while (eol != std::string_view::npos) {
+    head.remove_prefix(eol + 1);
+    eol = head.find('\n');
+    const size_t colon = head.substr(0, eol).find(':');
+    if (colon != std::string_view::npos && IsFramingField(head.substr(0, colon))) return true;
+  }
+  return false;
+}
+
 void FramingCheck::Field(std::string_view name, std::string_view value) {
   if (IEquals(name, "content-length")) {
     ++content_lengths_;

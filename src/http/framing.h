@@ -38,4 +38,9 @@ class FramingCheck final {
 // path that only serves bodiless requests can decline any head that has one.
 bool IsFramingField(std::string_view name);
 
+// Whether a whole raw head (request line, fields, blank line) has such a field. The connection
+// offers a ConnectionState's raw path (the proxy's fast lane, bodiless requests only) no head that
+// has one: the general path checks its framing first.
+bool HeadHasFramingField(std::string_view head);
+
 }  // namespace spacehub::http

@@ -57,5 +57,14 @@ TEST(FramingCheckTest, KnowsTheFramingFields) {
   EXPECT_FALSE(IsFramingField("content-type"));
 }
 
+TEST(FramingCheckTest, FindsFramingFieldsInARawHead) {
+  EXPECT_FALSE(HeadHasFramingField("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_FALSE(HeadHasFramingField("GET /content-length: HTTP/1.1\r\nX-Content-Length: 1\r\n\r\n"));
+  EXPECT_TRUE(HeadHasFramingField("GET / HTTP/1.1\r\nHost: a\r\ncontent-LENGTH: 0\r\n\r\n"));
+  EXPECT_TRUE(
+      HeadHasFramingField("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"));
+  EXPECT_TRUE(HeadHasFramingField("GET / HTTP/1.1\nTransfer-Encoding: gzip\n\n"));
+}
+
 }  // namespace
 }  // namespace spacehub::http

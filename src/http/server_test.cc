@@ -759,5 +759,38 @@ TEST_F(ServerTest, ConnectionsPerClientAreLimited) {
   EXPECT_EQ(status, 200);
 }
 
+// A ConnectionState that serves every request it is offered raw with "raw".
+class RawEverything final : public ConnectionState {
+ public:
+  bool WantsRaw() const override { return true; }
+  net::awaitable<std::optional<bool>> ServeRaw(RawExchange& rx) override {
+    rx.buffer().consume(rx.head().size());
+    Request req;
+    req.request_id = "raw";
+    const bool more = co_await rx.Respond(req, Response::Text("raw"), true);
+    co_return more;
+  }
+};
+
+TEST_F(ServerTest, TheRawPathIsNeverOfferedAHeadWithFraming) {
+  router_.AddExchange("/adopt", [](http::Exchange& ex) -> net::awaitable<bool> {
+    ex.connection_state() = std::make_unique<RawEverything>();
+    const bool more = co_await ex.Respond(Response::Text("adopted"));
+    co_return more;
+  });
+  StartServer();
+  tcp::socket s = Connect();
+  boost::beast::flat_buffer buf;
+  EXPECT_EQ(Exchange(s, buf, "GET /adopt HTTP/1.1\r\n\r\n").body(), "adopted");
+  EXPECT_EQ(Exchange(s, buf, "GET /anything HTTP/1.1\r\n\r\n").body(), "raw");
+  // Beast alone reads this head as bodiless: the raw path would have taken it.
+  auto r = Exchange(s, buf,
+                    "GET /anything HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"
+                    "5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(r.result_int(), 400);
+  EXPECT_EQ(r["X-Error-Code"], "BadRequestFraming");
+  EXPECT_TRUE(ReadsEof(s));
+}
+
 }  // namespace
 }  // namespace spacehub::http
