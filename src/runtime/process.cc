@@ -102,6 +102,10 @@ bool CloexecRange(unsigned first, unsigned last) {
     if (o.uid && ::setresuid(*o.uid, *o.uid, *o.uid) != 0) fail(kStepIds);
   }
   ::umask(o.umask);
+  if (o.max_file_bytes > 0) {
+    rlimit fsize{static_cast<rlim_t>(o.max_file_bytes), static_cast<rlim_t>(o.max_file_bytes)};
+    if (::setrlimit(RLIMIT_FSIZE, &fsize) != 0) fail(kStepIds);
+  }
   if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) fail(kStepCwd);
   ::execve(argv[0], argv, envp);
   fail(kStepExec);
@@ -175,8 +179,19 @@ Result<pid_t> Spawn(const SpawnOptions& o) {
   return Status::Unavailable("Cannot " + Describe(msg[0], o) + ": " + std::strerror(msg[1]));
 }
 
+int64_t DiskUsage(const std::filesystem::path& dir) {
+  int64_t total = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0) total += static_cast<int64_t>(st.st_blocks) * 512;
+  }
+  return total;
+}
+
 Result<int> RunToLog(SpawnOptions o, const std::filesystem::path& log_path,
-                     std::chrono::seconds timeout, int64_t log_cap) {
+                     std::chrono::seconds timeout, int64_t log_cap, const DiskBudget& budget) {
   int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (log < 0) return Status::Internal("Cannot open " + log_path.string());
   int p[2];
@@ -197,6 +212,7 @@ Result<int> RunToLog(SpawnOptions o, const std::filesystem::path& log_path,
   bool killed = false, reaped = false, eof = false, truncated = false;
   int64_t written = 0;
   char buf[16384];
+  auto next_measure = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   while (!reaped || !eof) {
     pollfd pf{p[0], POLLIN, 0};
     int ready = eof ? 0 : ::poll(&pf, 1, reaped ? 0 : 100);
@@ -223,6 +239,18 @@ Result<int> RunToLog(SpawnOptions o, const std::filesystem::path& log_path,
       pid_t r = ::waitpid(*pid, &status, WNOHANG);
       if (r == *pid) reaped = true;
       if (r < 0 && errno != EINTR && errno != ECHILD) break;
+    }
+    if (!reaped && !killed && !budget.dir.empty() &&
+        std::chrono::steady_clock::now() > next_measure) {
+      next_measure = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      if (int64_t used = DiskUsage(budget.dir); used > budget.max_bytes) {
+        ::kill(*pid, SIGKILL);
+        killed = true;
+        const std::string note = "spacehub: stopped: the build wrote " +
+                                 std::to_string(used >> 20) + " MiB, more than its " +
+                                 std::to_string(budget.max_bytes >> 20) + " MiB of disk\n";
+        (void)!::write(log, note.data(), note.size());
+      }
     }
     if (!reaped && !killed && std::chrono::steady_clock::now() > deadline) {
       ::kill(*pid, SIGKILL);

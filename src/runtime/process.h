@@ -34,6 +34,13 @@ struct SpawnOptions {
   // this gid and uid (real, effective and saved) before it executes argv[0]. Needs root.
   std::optional<uint32_t> uid, gid;
   mode_t umask = 022;  // the hub itself runs with 077 (its data is private); children get this
+  int64_t max_file_bytes = 0;  // > 0: RLIMIT_FSIZE of the child (no single file grows past it)
+};
+
+// A directory whose disk use RunToLog keeps under a budget (a build writing without end).
+struct DiskBudget {
+  std::filesystem::path dir;  // empty: none
+  int64_t max_bytes = 0;
 };
 
 Result<pid_t> Spawn(const SpawnOptions& o);
@@ -43,8 +50,14 @@ Result<pid_t> Spawn(const SpawnOptions& o);
 // drained so the child never blocks on it); kills it after `timeout`.
 // Returns the exit code (128+signal when killed); Unavailable when it could not start.
 inline constexpr int64_t kDefaultLogCap = int64_t{16} << 20;
+// With a `budget`, the directory's use (allocated blocks, links not followed) is measured about
+// once a second and the child is killed, with a line saying why, once it passes the budget.
 Result<int> RunToLog(SpawnOptions o, const std::filesystem::path& log_path,
-                     std::chrono::seconds timeout, int64_t log_cap = kDefaultLogCap);
+                     std::chrono::seconds timeout, int64_t log_cap = kDefaultLogCap,
+                     const DiskBudget& budget = {});
+
+// Bytes allocated to the files below `dir` (like du; links are not followed).
+int64_t DiskUsage(const std::filesystem::path& dir);
 
 // Appends one line to a log file (creating it).
 void AppendLine(const std::filesystem::path& log_path, const std::string& line);

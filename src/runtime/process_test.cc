@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,6 +142,37 @@ TEST(RunToLogTest, CapsTheLogAndStillDrainsTheOutput) {
   std::string log = Slurp(dir / "log");
   EXPECT_LT(log.size(), size_t{64 * 1024 + 200});
   EXPECT_NE(log.find("the rest of this command's output is dropped"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(RunToLogTest, StopsAChildThatWritesPastItsDiskBudget) {
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir / "build");
+  SpawnOptions o;
+  // Writes 1 MiB files without end; 8 MiB is its budget, 2 MiB the largest single file.
+  o.argv = {"/bin/sh", "-c",
+            "i=0; while :; do head -c 1048576 /dev/zero > \"$D/f$i\" || exit 9; i=$((i+1)); done"};
+  o.env = {{"D", (dir / "build").string()}};
+  o.max_file_bytes = 2 << 20;
+  auto code = RunToLog(o, dir / "log", std::chrono::seconds(60), kDefaultLogCap,
+                       DiskBudget{dir / "build", 8 << 20});
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(*code, 128 + SIGKILL);
+  EXPECT_NE(Slurp(dir / "log").find("more than its 8 MiB of disk"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(SpawnTest, NoSingleFilePassesMaxFileBytes) {
+  fs::path dir = fs::temp_directory_path() / ("spacehub-spawn-test-" + RandomHex(6));
+  fs::create_directories(dir);
+  SpawnOptions o;
+  o.argv = {"/bin/sh", "-c", "head -c 3000000 /dev/zero > \"$F\""};
+  o.env = {{"F", (dir / "big").string()}};
+  o.max_file_bytes = 1 << 20;
+  auto pid = Spawn(o);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  EXPECT_NE(Wait(*pid), 0);
+  EXPECT_LE(fs::file_size(dir / "big"), size_t{1} << 20);
   fs::remove_all(dir);
 }
 
