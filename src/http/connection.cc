@@ -542,6 +542,11 @@ net::awaitable<bool> Exchange::Respond(Response resp) {
   co_return out.ok&& keep;
 }
 
+std::chrono::steady_clock::time_point Exchange::BodyReadDeadline(
+    std::chrono::steady_clock::time_point body_start, uint64_t received) const {
+  return conn_.BodyReadDeadline(body_start, received);
+}
+
 net::awaitable<bool> Exchange::ContinueIfExpected() {
   if (body_read_ || parser_.is_done() || !ExpectsContinue(req_)) co_return true;
   const bool sent = co_await conn_.WriteContinue();

@@ -73,6 +73,11 @@ class Exchange final {
   boost::asio::awaitable<bool> Respond(Response resp);
   // The handler read the request body to its end through its own parser (moved from parser()).
   void BodyRead() { body_read_ = true; }
+  // The deadline for the next read of the request body, `received` bytes of it in since
+  // `body_start`: the server's whole-body deadline (--body-timeout, --body-min-rate-kb), and at
+  // most the per-read timeout from now. For handlers that read the body themselves.
+  std::chrono::steady_clock::time_point BodyReadDeadline(
+      std::chrono::steady_clock::time_point body_start, uint64_t received) const;
   // Sends "100 Continue" when the client asked for it (before reading the body itself).
   boost::asio::awaitable<bool> ContinueIfExpected();
   // What the access log records when the handler wrote the response itself.
