@@ -76,6 +76,13 @@ function request({ host, method = "GET", path: p = "/", headers = {}, body, agen
   });
 }
 
+// The hub's log is flushed every second: wait (bounded) for a line rather than bet on the flush.
+async function logShows(re, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(hub.stdout + hub.stderr) && Date.now() < deadline) await sleep(100);
+  return hub.stdout + hub.stderr;
+}
+
 const hubFds = () => readdirSync(`/proc/${hub.child.pid}/fd`).length;
 
 // Descriptors settle once closed sockets are reaped and the app pool's idle sockets age out.
@@ -278,7 +285,7 @@ test("one kept-alive visitor connection: later plain requests (the fast lane) ge
     assert.equal(viaPath.text, "");
     const api = await request({ path: "/api/models", agent });
     assert.equal(api.status, 200, "the hub's own API on the same connection");
-    const log = hub.stdout + hub.stderr;
+    const log = await logShows(/rid=lane-test-1 .* raw=1/);
     assert.match(log, /rid=lane-test-1 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "served by the fast lane, and in the access log");
 
     // Turned private: within the proxy's 1 s cache, the same connection gets the 404 of a missing Space.
@@ -418,7 +425,8 @@ test("a visitor's hub credentials never reach the app; the app's own do", { skip
       assert.equal(h.authorization, undefined);
       assert.equal(h.cookie, "theme=dark; lang=en");
     }
-    assert.match(hub.stdout + hub.stderr, /rid=cred-lane-2 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/, "the fast lane served it");
+    const laneLine = /rid=cred-lane-2 method=GET path=\/headers status=200 bytes=\d+ ms=\d+ raw=1/;
+    assert.match(await logShows(laneLine), laneLine, "the fast lane served it");
     // An app cannot set the hub's session cookie, on the lane or the general path.
     const planted = await request({ host: hostOf(names.app), path: "/set-cookie", agent });
     assert.deepEqual(planted.headers["set-cookie"], ["app=1; Path=/"]);
