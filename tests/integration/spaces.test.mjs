@@ -271,6 +271,9 @@ test("permission matrix for every call", async () => {
         const r = await hub.api(method, sp(`team/${space}`, suffix), { token, json });
         let want;
         if (need === "read") want = space === "pub" || canRead[who] ? 200 : 404;
+        // A write with a body and no credentials is refused from its head, before the body is
+        // read (http_limits.test.mjs): 401 whether or not the Space exists.
+        else if (who === "anonymous" && json !== undefined) want = 401;
         else if (canManage[who]) want = 200;
         else want = space === "priv" && !canRead[who] ? 404 : 403;
         assert.equal(r.status, want, `${who} ${method} team/${space}${suffix} → ${r.status} ${r.text}`);
