@@ -100,5 +100,28 @@ TEST_F(RouterTest, StreamingRoutes) {
   EXPECT_FALSE(Router::IsStreaming(*m.route));
 }
 
+TEST_F(RouterTest, BodyRulesDefaultToCallersOnlyForWrites) {
+  router_.Add(Method::kPost, "/api/public-read", Named("public"), BodyRules::Anonymous());
+  router_.Add(Method::kPost, "/api/commit", Named("commit"), BodyRules::Large());
+  auto rules = [&](Method m, std::string path) {
+    Request req;
+    req.method = m;
+    req.path = std::move(path);
+    Router::Match match = router_.Find(req);
+    EXPECT_NE(match.route, nullptr) << req.path;
+    return Router::Rules(*match.route);
+  };
+  EXPECT_TRUE(rules(Method::kGet, "/api/models/a/b").anonymous);
+  EXPECT_FALSE(rules(Method::kPost, "/api/repos/create").anonymous);
+  EXPECT_FALSE(rules(Method::kPost, "/api/repos/create").large);
+  EXPECT_TRUE(rules(Method::kPost, "/api/public-read").anonymous);
+  EXPECT_TRUE(rules(Method::kPost, "/api/commit").large);
+  EXPECT_FALSE(rules(Method::kPost, "/api/commit").anonymous);
+  // Without a check every request passes it (handlers still authenticate).
+  EXPECT_TRUE(router_.CheckCredentials(Request{}).ok());
+  router_.SetCredentialCheck([](const Request&) { return Status::Unauthenticated("no"); });
+  EXPECT_EQ(router_.CheckCredentials(Request{}).code(), Code::kUnauthenticated);
+}
+
 }  // namespace
 }  // namespace spacehub::http
