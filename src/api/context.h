@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "api/json_body.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -75,15 +76,7 @@ http::Handler Handle(FallibleHandler fn);
 // RepoNotFound rather than a validation error.
 Result<RepoId> RouteRepoId(const http::Request& req, RepoType type);
 
-// JSON body helpers: a malformed body or a field of the wrong type is a 400 naming the field.
-Result<nlohmann::json> ParseJsonObject(std::string_view body);
-Result<std::string> RequireString(const nlohmann::json& obj, const char* key);
-Result<std::optional<std::string>> OptionalString(const nlohmann::json& obj, const char* key);
-Result<std::optional<bool>> OptionalBool(const nlohmann::json& obj, const char* key);
-// Accepts a number or a numeric string ("7200"), as clients send both.
-Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, const char* key);
-// Visibility as {"private": bool} (older clients) or {"visibility": "public|private|protected"}.
-Result<std::optional<bool>> ParseVisibility(const nlohmann::json& body);
+// JSON body helpers (ParseJsonObject, RequireString, ...): api/json_body.h.
 
 // The three URL shapes of a repo type: "" / "datasets/" / "spaces/" web prefixes.
 struct TypedPrefix {

@@ -1,5 +1,6 @@
 // git-lfs routes: the batch API and verify under "{prefix}{ns}/{name}.git/info/lfs/objects/", and
 // the self-signed transfer URLs under "/api/lfs-transfer/" that batch hands out (spec §5.2).
+#include "api/lfs_batch.h"
 #include "api/routes.h"
 
 namespace spacehub::api {
@@ -47,23 +48,9 @@ nlohmann::json ActionJson(const service::LfsAction& a, int64_t expires_in) {
 Result<http::Response> Batch(ApiContext& ctx, http::Request& req, RepoType type) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, LfsRepoId(req, type));
-  SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
-  SH_ASSIGN_OR_RETURN(std::string operation, RequireString(body, "operation"));
-  auto objects = body.find("objects");
-  if (objects == body.end() || !objects->is_array()) {
-    return Status::InvalidArgument("'objects' is required and must be an array");
-  }
-  std::vector<service::LfsObjectRef> refs;
-  for (const auto& o : *objects) {
-    if (!o.is_object()) return Status::InvalidArgument("each object must be a JSON object");
-    service::LfsObjectRef ref;
-    SH_ASSIGN_OR_RETURN(ref.oid, RequireString(o, "oid"));
-    SH_ASSIGN_OR_RETURN(auto size, OptionalInt(o, "size"));
-    if (!size || *size < 0) return Status::InvalidArgument("each object needs a size");
-    ref.size = static_cast<uint64_t>(*size);
-    refs.push_back(std::move(ref));
-  }
-  SH_ASSIGN_OR_RETURN(auto answers, ctx.lfs.Batch(who, id, operation, refs, ctx.BaseUrl(req)));
+  SH_ASSIGN_OR_RETURN(LfsBatchRequest batch, ParseLfsBatchRequest(req.body));
+  SH_ASSIGN_OR_RETURN(auto answers,
+                      ctx.lfs.Batch(who, id, batch.operation, batch.objects, ctx.BaseUrl(req)));
   int64_t ttl = ctx.hub().options.lfs_url_ttl_seconds;
   bool multipart = false;
   nlohmann::json out = nlohmann::json::array();

@@ -18,14 +18,9 @@
 #include <vector>
 
 #include "db/metadata_store.h"
+#include "service/ref_updates.h"
 
 namespace spacehub::service {
-
-struct RefUpdate {
-  std::string old_id;
-  std::string new_id;  // all zeros: a deletion
-  std::string ref;
-};
 
 struct PushContext {
   std::filesystem::path git_dir;
@@ -35,12 +30,6 @@ struct PushContext {
   // objects.
   std::vector<std::pair<std::string, std::string>> quarantine_env;
 };
-
-// The ref-name rule alone; empty when allowed, else the reason.
-std::string CheckPushedRefName(const std::string& ref);
-
-// Parses the hook's stdin ("<old> <new> <ref>" lines).
-Result<std::vector<RefUpdate>> ParseRefUpdates(std::string_view text);
 
 // Every reason to refuse the push (empty: accept). A failure to inspect the push is an error.
 Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushContext& ctx,

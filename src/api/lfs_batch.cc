@@ -1,0 +1,28 @@
+// git-lfs batch request bodies; see lfs_batch.h.
+#include "api/lfs_batch.h"
+
+#include "api/json_body.h"
+
+namespace spacehub::api {
+
+Result<LfsBatchRequest> ParseLfsBatchRequest(std::string_view body_text) {
+  SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(body_text));
+  LfsBatchRequest out;
+  SH_ASSIGN_OR_RETURN(out.operation, RequireString(body, "operation"));
+  auto objects = body.find("objects");
+  if (objects == body.end() || !objects->is_array()) {
+    return Status::InvalidArgument("'objects' is required and must be an array");
+  }
+  for (const auto& o : *objects) {
+    if (!o.is_object()) return Status::InvalidArgument("each object must be a JSON object");
+    service::LfsObjectRef ref;
+    SH_ASSIGN_OR_RETURN(ref.oid, RequireString(o, "oid"));
+    SH_ASSIGN_OR_RETURN(auto size, OptionalInt(o, "size"));
+    if (!size || *size < 0) return Status::InvalidArgument("each object needs a size");
+    ref.size = static_cast<uint64_t>(*size);
+    out.objects.push_back(std::move(ref));
+  }
+  return out;
+}
+
+}  // namespace spacehub::api
