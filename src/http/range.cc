@@ -15,12 +15,15 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Digits only, of any length: a value past 2^64 - 1 saturates, which is past any body (RFC 9110
+// §14.1.2: a last-pos beyond the end means the end; a first-pos beyond it is unsatisfiable).
 std::optional<uint64_t> ParseNumber(std::string_view s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
+  if (s.empty()) return std::nullopt;
   uint64_t v = 0;
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
   }
   return v;
 }

@@ -107,7 +107,12 @@ void RawRequestParser::on_request_impl(bhttp::verb m, beast::string_view method_
 }
 
 void RawResponseParser::on_response_impl(int code, beast::string_view r, int v,
-                                         beast::error_code&) {
+                                         beast::error_code& ec) {
+  // Beast takes any three digits; "044" could not be written on as a status line (RFC 9110 §15).
+  if (code < 100) {
+    ec = bhttp::error::bad_status;
+    return;
+  }
   status = code;
   reason = r;
   version = v;

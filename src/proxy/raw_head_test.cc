@@ -273,5 +273,23 @@ TEST(RawHeadTest, MalformedEscapes) {
   EXPECT_TRUE(HasMalformedEscape("/?q=%"));
 }
 
+// Found by fuzz/raw_head: Beast takes "044" for a status, which the lane would have relayed as the
+// invalid status line "HTTP/1.1 44 ...". Such an app answer is a parse error (the lane's 502).
+TEST(RawHeadTest, AStatusBelow100IsAnError) {
+  for (const char* status : {"044", "000", "099"}) {
+    RawHead head;
+    RawResponseParser p(head);
+    boost::beast::error_code ec;
+    Parse(p, std::string("HTTP/1.1 ") + status + " Odd\r\nContent-Length: 0\r\n\r\n", ec);
+    EXPECT_TRUE(ec) << status;
+  }
+  RawHead head;
+  RawResponseParser p(head);
+  boost::beast::error_code ec;
+  Parse(p, "HTTP/1.1 100 Continue\r\n\r\n", ec);
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(p.status, 100);
+}
+
 }  // namespace
 }  // namespace spacehub::proxy

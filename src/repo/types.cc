@@ -111,6 +111,9 @@ std::optional<LfsPointer> ParseLfsPointer(std::string_view blob) {
   uint64_t size = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), size);
   if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  // git-lfs reads sizes as int64: a larger one is no pointer to it, so none to the hub either
+  // (this reading must stay within DetectLfsPointer's).
+  if (size > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
   if (!blob.empty()) return std::nullopt;
   return LfsPointer{std::string(oid), size};
 }

@@ -117,5 +117,19 @@ TEST(DetectLfsPointerTest, EveryStrictPointerIsDetected) {
   EXPECT_FALSE(IsLfsPointerVersion("https://git-lfs.github.com/spec/v1 "));
 }
 
+// Found by fuzz/lfs_pointer: a size past INT64_MAX was a pointer to the hub's strict reading but
+// not to DetectLfsPointer (nor git-lfs), so it entered repos without the object-link check.
+TEST(DetectLfsPointerTest, StrictReadingNeverExceedsTheLenientOne) {
+  const std::string head = "version https://git-lfs.github.com/spec/v1\noid sha256:" + kOid;
+  auto max = ParseLfsPointer(head + "\nsize 9223372036854775807\n");
+  ASSERT_TRUE(max.has_value());  // the largest size git-lfs takes is still a pointer
+  EXPECT_TRUE(DetectLfsPointer(head + "\nsize 9223372036854775807\n").has_value());
+  for (const char* size : {"9223372036854775808", "18446744073709551615"}) {
+    const std::string text = head + "\nsize " + size + "\n";
+    EXPECT_FALSE(DetectLfsPointer(text).has_value()) << size;
+    EXPECT_FALSE(ParseLfsPointer(text).has_value()) << size;
+  }
+}
+
 }  // namespace
 }  // namespace spacehub::repo

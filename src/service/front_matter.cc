@@ -5,16 +5,24 @@
 namespace spacehub::service {
 namespace {
 
-nlohmann::json ToJson(const YAML::Node& node) {
+// YAML aliases share nodes, JSON copies them: a few hundred bytes of nested aliases ("billion
+// laughs") would expand to billions of values. The front matter of a real README has hundreds.
+constexpr size_t kMaxValues = 100'000;
+
+struct TooManyValues {};
+
+nlohmann::json ToJson(const YAML::Node& node, size_t& budget) {
+  if (budget == 0) throw TooManyValues{};
+  --budget;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = ToJson(kv.second);
+      for (const auto& kv : node) obj[kv.first.as<std::string>()] = ToJson(kv.second, budget);
       return obj;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(ToJson(item));
+      for (const auto& item : node) arr.push_back(ToJson(item, budget));
       return arr;
     }
     case YAML::NodeType::Scalar: {
@@ -80,7 +88,12 @@ Result<nlohmann::json> ParseFrontMatter(std::string_view readme) {
       return Status::InvalidArgument(
           "README front matter must be a YAML mapping of keys to values");
     }
-    return ToJson(node);
+    size_t budget = kMaxValues;
+    return ToJson(node, budget);
+  } catch (const TooManyValues&) {
+    return Status::InvalidArgument("README front matter has more than " +
+                                   std::to_string(kMaxValues) +
+                                   " values (aliases count once per use)");
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("Invalid YAML in README front matter: ") + e.what());
   }

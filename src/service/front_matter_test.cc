@@ -38,5 +38,24 @@ TEST(FrontMatterTest, InvalidYamlIsAnError) {
   EXPECT_EQ(list.status().code(), Code::kInvalidArgument);
 }
 
+// Found by fuzz/front_matter: 460 bytes of nested aliases expanded to 10^8 values (the hub hung on
+// any read of that repo's info). Aliases still work; an expansion past the budget is an error.
+TEST(FrontMatterTest, AliasExpansionIsBounded) {
+  auto ok = ParseFrontMatter("---\na: &x [1, 2]\nb: *x\n---\n");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["b"], nlohmann::json::array({1, 2}));
+
+  std::string laughs = "---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 8; ++i) {
+    laughs += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) laughs += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  laughs += "---\n";
+  ASSERT_LT(laughs.size(), 1000u);
+  auto bad = ParseFrontMatter(laughs);
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace spacehub::service
