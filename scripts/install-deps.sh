@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev libseccomp-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   git git-lfs curl clang-format clang-tidy
+  clang libclang-rt-14-dev
   bubblewrap python3-venv
   podman runc
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: install dependencies, build, run the unit tests (ctest) and the integration tests
 # (node --test against the real binary). Exits non-zero if anything fails.
-#   SKIP_INSTALL=1 / SKIP_BUILD=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files.
+#   SKIP_INSTALL=1 / SKIP_BUILD=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files;
+#   FUZZ_SECONDS=<n> per fuzz target in the fuzz smoke (default 10, 0 skips it).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,6 +65,12 @@ integration() {
   node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${files[@]}"
 }
 step integration-tests integration
+
+# A short libFuzzer run of each parser harness (fuzz/, scripts/fuzz.sh): FUZZ_SECONDS per target
+# (default 10; 0 skips). Needs clang; the fuzz build compiles only the parsers (~1-2 min).
+if [[ "${FUZZ_SECONDS:-10}" != 0 ]] && command -v clang++ >/dev/null 2>&1; then
+  step fuzz-smoke scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+fi
 
 summary
 exit $failed
