@@ -421,13 +421,14 @@ test("kill -9 of the hub: no process, cgroup or mount outlives it once it is bac
   await waitFor("the Spaces to die with their hub", () => before.every((pid) => !existsSync(`/proc/${pid}`)), 10_000);
   const { dataDir, token } = hub;
   hub = await startHub({ dataDir, token, args: HUB_ARGS });
-  if (loopOn) assert.match(hub.stderr, /unmounted 1 volume\(s\) left mounted by a previous run/);
+  // The probe's and the victim's /data (each has a tier).
+  if (loopOn) assert.match(hub.stderr, /unmounted 2 volume\(s\) left mounted by a previous run/);
   if (limitsOn) assert.match(hub.stderr, /removed \d+ cgroup\(s\) left by a previous run/);
   await waitStage(names.victim, ["RUNNING"]);
   await waitStage(names.probe, ["RUNNING"]);
   for (const pid of before) assert.ok(!existsSync(`/proc/${pid}`), `process ${pid} from before the kill`);
-  // One mount: the running probe's /data, mounted once (not stacked on a leftover).
-  if (loopOn) assert.equal(mountsUnder(path.join(dataDir, "spaces")).length, 1);
+  // Two mounts: the running probe's and victim's /data, each mounted once (not on a leftover).
+  if (loopOn) assert.equal(mountsUnder(path.join(dataDir, "spaces")).length, 2);
 });
 
 test("deleting Spaces removes their files, volume and mount", { skip: SKIP }, async () => {

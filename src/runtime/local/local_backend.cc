@@ -165,6 +165,10 @@ LocalBackend::LocalBackend(LocalBackendOptions options) : options_(std::move(opt
     io.root = options_.volumes.root;
     io.first_base = options_.first_uid_base;
     ids_ = std::make_unique<HostIdAllocator>(io);
+    // Space uids pass through the data directory and spaces/ (never list them) to their own.
+    std::error_code ec;
+    std::filesystem::create_directories(options_.volumes.root, ec);
+    Traversable(options_.volumes.root / ".", options_.volumes.root.parent_path());
   }
 }
 
