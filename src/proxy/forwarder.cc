@@ -163,12 +163,19 @@ net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& rout
     bhttp::request_serializer<bhttp::buffer_body> sr(bp.get());
     bool sent = true;
     uint64_t body_bytes = 0;
+    // A body relayed to an app has the hub's whole-body deadline too (a slow sender must not
+    // hold a connection to the app, and the hub's memory, for ever).
+    const auto body_start = std::chrono::steady_clock::now();
     do {
       size_t got = 0;
       if (!bp.is_done()) {
         bp.get().body().data = static_cast<char*>(buf.data());
         bp.get().body().size = buf.size();
-        visitor.expires_after(limits_.io_timeout);
+        visitor.expires_at(
+            std::min(ex.BodyReadDeadline(body_start, body_bytes),
+                     std::chrono::steady_clock::now() +
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             limits_.io_timeout)));
         auto [rec, rn] = co_await bhttp::async_read_some(visitor, vbuf, bp, kTuple);
         if (rec == bhttp::error::need_buffer) rec = {};
         if (rec) {

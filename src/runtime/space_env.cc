@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/space_host_label.h"
+
 namespace spacehub::runtime {
 namespace {
 
@@ -14,14 +16,6 @@ void Set(EnvList& env, const std::string& key, const std::string& value) {
     }
   }
   env.emplace_back(key, value);
-}
-
-std::string HostLabel(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
-  }
-  return s;
 }
 
 }  // namespace
@@ -41,7 +35,7 @@ EnvList BuildSpaceEnv(const SpaceIdentity& id, const std::map<std::string, std::
   Set(env, "SPACE_AUTHOR_NAME", id.ns);
   Set(env, "SPACE_REPO_NAME", id.name);
   Set(env, "SPACE_TITLE", id.title.empty() ? id.name : id.title);
-  Set(env, "SPACE_HOST", HostLabel(id.ns) + "-" + HostLabel(id.name) + "." + id.host_domain);
+  Set(env, "SPACE_HOST", SpaceHostLabel(id.ns, id.name) + "." + id.host_domain);
   Set(env, "CPU_CORES", std::to_string(id.cpu_cores));
   Set(env, "MEMORY", std::to_string(id.memory_gb) + "Gi");
   Set(env, "ACCELERATOR", id.accelerator.empty() ? "none" : id.accelerator);
