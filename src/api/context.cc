@@ -11,7 +11,11 @@ Result<service::Caller> ApiContext::Caller(const http::Request& req) const {
   return hub_.identity.Authenticate(req.Header("authorization"));
 }
 
-std::string ApiContext::BaseUrl(const http::Request&) const { return options_.public_url; }
+std::string ApiContext::BaseUrl(const http::Request& req) const {
+  // A Space reaches the hub only at its in-network listener: URLs handed to it must point there.
+  // Set by the server from the listener, never from anything the client sent.
+  return req.listener_url.empty() ? options_.public_url : req.listener_url;
+}
 
 http::Handler Handle(FallibleHandler fn) {
   return [fn = std::move(fn)](http::Request& req) -> http::Response {

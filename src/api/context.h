@@ -46,7 +46,8 @@ class ApiContext final {
 
   // The caller behind the Authorization header; an invalid token is a 401 even on public reads.
   Result<service::Caller> Caller(const http::Request& req) const;
-  // The public URL (ApiOptions::public_url). The request is not consulted: its Host is the
+  // The public URL (ApiOptions::public_url), or for a request through a listener with its own
+  // address (a Space's HF_ENDPOINT) that address. The request's Host is never consulted: it is the
   // client's say (a Host of evil.example must not turn signed LFS URLs toward evil.example).
   std::string BaseUrl(const http::Request& req) const;
   // Sets the public URL once the server listens (its port may be known only then), before any

@@ -260,7 +260,9 @@ int Serve(const ServeOptions& o) {
     // Spaces reach this hub's API at HF_ENDPOINT from inside their own network (no relay).
     service::SpaceEngine::HubInside inside;
     inside.port = server.port();
-    inside.add = [&server](int fd) { return server.AddListener(fd); };
+    inside.add = [&server](int fd) {
+      return server.AddListener(fd, nullptr, /*urls_from_listener=*/true);
+    };
     inside.remove = [&server](int id) { server.RemoveListener(id); };
     engine->ServeHubInside(std::move(inside));
     engine->Start();

@@ -361,6 +361,7 @@ net::awaitable<bool> Connection::ServeOne() {
 
   Request req;
   req.remote_address = remote_address_;
+  if (listener_url_) req.listener_url = *listener_url_;
   Status parsed = BuildRequest(hp.get(), req);
   req.request_id = PickRequestId(req);
   const bool body_pending = !hp.is_done();

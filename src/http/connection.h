@@ -58,6 +58,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   void OnServerStop();
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
   const std::string& remote_address() const { return remote_address_; }
+  // The base URL of the listener that accepted it, when that listener has its own (set before
+  // Start); copied into every Request::listener_url.
+  void set_listener_url(std::shared_ptr<const std::string> url) { listener_url_ = std::move(url); }
 
  private:
   friend class Exchange;
@@ -111,6 +114,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   ConnectionHost& host_;
   const Router& router_;
   std::string remote_address_;
+  std::shared_ptr<const std::string> listener_url_;
   std::unique_ptr<ConnectionState> state_;    // an exchange handler's, kept across requests
   std::optional<LazyDeadline> raw_deadline_;  // ServeRaw's idle wait (made on first use)
   bool idle_ = true;                          // waiting for the next request's headers

@@ -27,6 +27,9 @@ struct Request {
   std::string body;            // whole body for buffered routes; empty for streaming routes
   std::string request_id;      // X-Request-Id we answer with (client's if sane, else generated)
   std::string remote_address;  // peer IP
+  // The base URL of the listener it came through when that listener has its own (a Space's
+  // in-network listener: http://127.0.0.1:<port>); empty: the hub's public URL applies.
+  std::string listener_url;
   bool keep_alive = true;
 
   // Case-insensitive lookup; empty view when absent.

@@ -6,6 +6,8 @@
 // Listen().
 #include "http/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,12 +103,20 @@ class Server::Impl final : public ConnectionHost {
 
   uint16_t port() const { return port_; }
 
-  Result<int> AddListener(int fd, const Router* router) {
+  Result<int> AddListener(int fd, const Router* router, bool urls_from_listener) {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
       ::close(fd);
       return Status::InvalidArgument("not a socket");
+    }
+    std::shared_ptr<const std::string> base_url;
+    if (urls_from_listener && addr.ss_family == AF_INET) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+      char host[INET_ADDRSTRLEN] = {};
+      ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+      base_url = std::make_shared<const std::string>(std::string("http://") + host + ":" +
+                                                     std::to_string(ntohs(in->sin_port)));
     }
     auto acceptor = std::make_shared<tcp::acceptor>(net::make_strand(*ioc_));
     boost::system::error_code ec;
@@ -122,7 +132,8 @@ class Server::Impl final : public ConnectionHost {
       id = ++last_listener_id_;
       listeners_[id] = acceptor;
     }
-    net::co_spawn(acceptor->get_executor(), AcceptLoop(*acceptor, router ? *router : router_),
+    net::co_spawn(acceptor->get_executor(),
+                  AcceptLoop(*acceptor, router ? *router : router_, std::move(base_url)),
                   [acceptor](std::exception_ptr e) {
                     if (e) spdlog::error("accept loop failed");
                   });
@@ -247,7 +258,8 @@ class Server::Impl final : public ConnectionHost {
 
   // `acceptor` stays alive while the loop runs: the primary one is a member, extra ones are kept by
   // the completion handler that co_spawn holds.
-  net::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, const Router& router) {
+  net::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, const Router& router,
+                                  std::shared_ptr<const std::string> base_url = nullptr) {
     while (true) {
       auto [ec, socket] =
           co_await acceptor.async_accept(ConnectionExecutor(), net::as_tuple(net::use_awaitable));
@@ -261,7 +273,9 @@ class Server::Impl final : public ConnectionHost {
       }
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      Connection::Start(std::make_shared<Connection>(std::move(socket), *this, router));
+      auto conn = std::make_shared<Connection>(std::move(socket), *this, router);
+      if (base_url) conn->set_listener_url(base_url);
+      Connection::Start(conn);
     }
   }
 
@@ -306,8 +320,8 @@ Server::Server(ServerOptions options, const Router& router)
 Server::~Server() = default;
 Status Server::Listen() { return impl_->Listen(); }
 uint16_t Server::port() const { return impl_->port(); }
-Result<int> Server::AddListener(int listening_fd, const Router* router) {
-  return impl_->AddListener(listening_fd, router);
+Result<int> Server::AddListener(int listening_fd, const Router* router, bool urls_from_listener) {
+  return impl_->AddListener(listening_fd, router, urls_from_listener);
 }
 void Server::RemoveListener(int id) { impl_->RemoveListener(id); }
 void Server::Run() { impl_->Run(); }

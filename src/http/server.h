@@ -62,7 +62,10 @@ class Server final {
   // Accepts on `listening_fd` too (already bound and listening; the server owns it from now on),
   // serving its connections with `router`, or the server's own when null (which must outlive the
   // listener). Any thread, before or while running. Returns an id for RemoveListener.
-  Result<int> AddListener(int listening_fd, const Router* router = nullptr);
+  // `urls_from_listener`: requests through it carry the listener's own address as their base URL
+  // (Request::listener_url), for clients that reach the hub only there (a Space's HF_ENDPOINT).
+  Result<int> AddListener(int listening_fd, const Router* router = nullptr,
+                          bool urls_from_listener = false);
   // A listening TCP socket on host:port (numeric host; port 0: any free port), for AddListener.
   static Result<int> OpenListeningSocket(const std::string& host, uint16_t port);
   // Stops accepting on that listener and closes it; its open connections finish normally.

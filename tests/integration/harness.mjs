@@ -75,6 +75,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {string} [opts.token]    token to expose when reusing a data dir
  * @param {object} [opts.env]      extra environment
  * @param {string[]} [opts.args]   extra `serve` arguments
+ * @param {string} [opts.publicUrl] passed as --public-url (nothing is sent there; the hub is reached where it listens)
  */
 export async function startHub(opts = {}) {
   if (!existsSync(SPACEHUB_BIN)) {
@@ -88,7 +89,8 @@ export async function startHub(opts = {}) {
 
   const child = spawn(
     SPACEHUB_BIN,
-    ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir, ...(opts.args ?? [])],
+    ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir,
+     ...(opts.publicUrl ? ["--public-url", opts.publicUrl] : []), ...(opts.args ?? [])],
     {
       cwd: dataDir,
       env: { ...cleanEnv(), ...(opts.env ?? {}) },
@@ -131,7 +133,10 @@ export async function startHub(opts = {}) {
         START_TIMEOUT_MS,
       );
       const check = () => {
-        const ep = /^HF_ENDPOINT=(\S+)\s*$/m.exec(hub.stdout);
+        // A hub given --public-url prints that as HF_ENDPOINT; tests reach it where it listens.
+        const ep = opts.publicUrl
+          ? /^spacehub listening on (http:\/\/127\.0\.0\.1:\d+)/m.exec(hub.stdout)
+          : /^HF_ENDPOINT=(\S+)\s*$/m.exec(hub.stdout);
         const tok = /^HF_TOKEN=(hf_\S+)\s*$/m.exec(hub.stdout);
         if (ep) hub.endpoint = ep[1].replace(/\/+$/, "");
         if (tok) hub.token = tok[1];

@@ -397,3 +397,35 @@ test("a Space's run log is capped and rotated; the newest lines stay readable", 
   assert.ok(files.length <= 2, files.join(","));
   assert.ok(total <= 512 * 1024 && total > 100 * 1024, `${total} bytes of run logs`);
 });
+
+test("with --public-url, a Space's HF_ENDPOINT still hands out URLs it can reach", { skip: SKIP }, async () => {
+  // The public URL is a name nothing here resolves (no request is ever sent to it): the app can
+  // only reach the hub at HF_ENDPOINT, so the hub's answers to it must point there.
+  const other = await startHub({ args: HUB_ARGS, publicUrl: "http://hub.example.invalid" });
+  try {
+    for (const name of ["m1", "m2"]) {
+      const r = await other.api("POST", "/api/repos/create", { token: other.token, json: { type: "model", name } });
+      assert.equal(r.status, 200, r.text);
+    }
+    const app = `
+import os, urllib.request, http.server
+r = urllib.request.urlopen(os.environ["HF_ENDPOINT"] + "/api/models?limit=1", timeout=5)
+print("LINK " + r.headers.get("Link", "none") + " ENDPOINT " + os.environ["HF_ENDPOINT"], flush=True)
+http.server.HTTPServer(("0.0.0.0", int(os.environ["PORT"])), http.server.SimpleHTTPRequestHandler).serve_forever()
+`;
+    const name = uniqueName("pubapp");
+    const c = await other.api("POST", "/api/repos/create", { token: other.token, json: { type: "space", sdk: "gradio", name } });
+    assert.equal(c.status, 200, c.text);
+    await commit(other, { type: "space", id: `admin/${name}`, token: other.token, files: [{ path: "app.py", content: app }] });
+    const line = await waitFor("the app's report", async () => {
+      const r = await other.api("GET", `/api/spaces/admin/${name}/logs/run?follow=false`, { token: other.token });
+      return /LINK <([^>]+)>.* ENDPOINT (http:\/\/[0-9.:]+)/.exec(r.text);
+    });
+    assert.ok(line[1].startsWith(`${line[2]}/api/models`), `Link ${line[1]} for a Space at ${line[2]}`);
+    // Outside, the same list points at the public URL (never at the client's Host).
+    const outside = await other.api("GET", "/api/models?limit=1");
+    assert.match(outside.headers.get("link"), /^<http:\/\/hub\.example\.invalid\/api\/models/);
+  } finally {
+    await other.stop();
+  }
+});
