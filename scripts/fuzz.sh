@@ -6,7 +6,7 @@
 # build-fuzz/findings/<target>/ and makes the script exit 1; replay one with
 #   build-fuzz/fuzz/fuzz_<target> <file>
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   Environment: JOBS (build parallelism, default
-# nproc), SKIP_BUILD=1.
+# nproc), FUZZ_UNIT_TIMEOUT, SKIP_BUILD=1.
 # The corpus grown by a run stays in build-fuzz/corpus/<target>/ (the seeds in fuzz/<target>/corpus/
 # are only read), so later runs start from it.
 set -uo pipefail
@@ -35,7 +35,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   cmake --build "$BUILD" -j "$JOBS" --target spacehub_fuzzers || exit 1
 fi
 
-# Leaks are findings too; a slow input (one unit over 10 s) or one over 2 GB is a finding.
+# Leaks are findings too; so is a slow input (one unit over FUZZ_UNIT_TIMEOUT seconds, default 30:
+# room for a busy machine) or one over 2 GB.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
@@ -55,7 +56,7 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$(dirname "$log")"
   echo "==> fuzz $t (${SECS}s)"
   before=$(find "$findings" -type f | wc -l)
-  "$bin" -max_total_time="$SECS" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+  "$bin" -max_total_time="$SECS" -print_final_stats=1 -timeout="${FUZZ_UNIT_TIMEOUT:-30}" -rss_limit_mb=2048 \
     -max_len=4096 \
     -artifact_prefix="$findings/" "$corpus" "$ROOT/fuzz/$t/corpus" >"$log" 2>&1
   rc=$?
