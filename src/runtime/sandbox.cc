@@ -37,36 +37,48 @@ Result<int> MemFile(const char* name, const std::string& content) {
 
 std::vector<std::string> BwrapArgs(const SandboxSpec& spec, int seccomp_fd) {
   const std::string tmp_size = std::to_string(spec.tmp_bytes);
-  std::vector<std::string> a = {
-      "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
-      "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL", "--hostname", "space", "--ro-bind",
-      "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin", "--symlink",
-      "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--ro-bind-try", "/etc/alternatives",
-      "/etc/alternatives", "--ro-bind-try", "/etc/ssl", "/etc/ssl", "--proc", "/proc",
-      // Host-global knobs stay read-only whatever the app's ids are.
-      "--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger",
-      "/proc/sysrq-trigger", "--ro-bind-try", "/proc/irq", "/proc/irq", "--ro-bind-try",
-      "/proc/bus", "/proc/bus", "--dev", "/dev", "--size", tmp_size, "--tmpfs", "/tmp", "--size",
-      tmp_size, "--tmpfs", "/home/user", spec.app_writable ? "--bind" : "--ro-bind",
-      spec.app_dir.string(), "/app"};
-  if (spec.share_net) a.push_back("--share-net");
-  for (const auto& p : spec.ro_extra) a.insert(a.end(), {"--ro-bind", p.string(), p.string()});
-  for (const auto& [from, to] : spec.ro_mounts) {
-    a.insert(a.end(), {"--ro-bind", from.string(), to.string()});
-  }
-  if (!spec.data_dir.empty()) {
-    a.insert(a.end(), {"--bind", spec.data_dir.string(), "/data"});
-  }
-  for (const auto& d : spec.devices) a.insert(a.end(), {"--dev-bind-try", d, d});
+  std::vector<std::string> a;
+  // One option and its operands per call, so the list reads like the command line it is.
+  auto add = [&a](std::initializer_list<std::string> option) {
+    a.insert(a.end(), option.begin(), option.end());
+  };
+  add({"--unshare-all", "--unshare-user", "--disable-userns"});
+  add({"--die-with-parent"});
+  add({"--new-session"});
+  add({"--uid", "1000", "--gid", "1000"});
+  add({"--cap-drop", "ALL"});
+  add({"--hostname", "space"});
+  add({"--ro-bind", "/usr", "/usr"});
+  add({"--symlink", "usr/bin", "/bin"});
+  add({"--symlink", "usr/sbin", "/sbin"});
+  add({"--symlink", "usr/lib", "/lib"});
+  add({"--symlink", "usr/lib64", "/lib64"});
+  add({"--ro-bind-try", "/etc/alternatives", "/etc/alternatives"});
+  add({"--ro-bind-try", "/etc/ssl", "/etc/ssl"});
+  add({"--proc", "/proc"});
+  // Host-global knobs stay read-only whatever the app's ids are.
+  add({"--ro-bind", "/proc/sys", "/proc/sys"});
+  add({"--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger"});
+  add({"--ro-bind-try", "/proc/irq", "/proc/irq"});
+  add({"--ro-bind-try", "/proc/bus", "/proc/bus"});
+  add({"--dev", "/dev"});
+  add({"--size", tmp_size, "--tmpfs", "/tmp"});
+  add({"--size", tmp_size, "--tmpfs", "/home/user"});
+  add({spec.app_writable ? "--bind" : "--ro-bind", spec.app_dir.string(), "/app"});
+  if (spec.share_net) add({"--share-net"});
+  for (const auto& p : spec.ro_extra) add({"--ro-bind", p.string(), p.string()});
+  for (const auto& [from, to] : spec.ro_mounts) add({"--ro-bind", from.string(), to.string()});
+  if (!spec.data_dir.empty()) add({"--bind", spec.data_dir.string(), "/data"});
+  for (const auto& d : spec.devices) add({"--dev-bind-try", d, d});
   for (const auto& [fd, dest] : spec.data_files) {
-    a.insert(a.end(), {"--ro-bind-data", std::to_string(fd), dest});
+    add({"--ro-bind-data", std::to_string(fd), dest});
   }
-  a.insert(a.end(), {"--chdir", "/app"});
+  add({"--chdir", "/app"});
   // An empty spec.env keeps bwrap's own environment (BwrapArgv's callers pass it that way).
-  if (!spec.env.empty()) a.push_back("--clearenv");
-  for (const auto& [k, v] : spec.env) a.insert(a.end(), {"--setenv", k, v});
-  if (seccomp_fd >= 0) a.insert(a.end(), {"--seccomp", std::to_string(seccomp_fd)});
-  if (spec.info_fd) a.insert(a.end(), {"--info-fd", std::to_string(*spec.info_fd)});
+  if (!spec.env.empty()) add({"--clearenv"});
+  for (const auto& [k, v] : spec.env) add({"--setenv", k, v});
+  if (seccomp_fd >= 0) add({"--seccomp", std::to_string(seccomp_fd)});
+  if (spec.info_fd) add({"--info-fd", std::to_string(*spec.info_fd)});
   return a;
 }
 
