@@ -5,6 +5,10 @@
 //     installs requirements.txt with pip from the administrator's index or wheelhouse — offline
 //     (`--no-index`) when neither is configured, so a requirement that needs a download fails
 //     with pip's own error in the build log.
+// A build runs the owner's code (setup.py, in-tree PEP 517 backends; issue #12 item 8): it runs
+// sandboxed as the Space's own host uid, in a directory handed to that uid only after the hub's
+// last write into it, with no network but the package index (runtime/build_network.h). Nothing
+// the hub does to a build directory afterwards follows a link (runtime/build_files.h).
 // Stateless functions; each call owns its directories. Thread-safe.
 #pragma once
 
@@ -18,11 +22,9 @@
 #include "repo/lfs_store.h"
 #include "repo/repo_store.h"
 #include "runtime/cgroup.h"
+#include "runtime/host_ids.h"
 
 namespace spacehub::runtime {
-
-// Marker written into a build directory once it is complete and usable.
-inline constexpr const char* kBuildOkMarker = ".spacehub-build-ok";
 
 // Files of `sha` into `dest` (which must not exist). Returns the list of file paths.
 Result<std::vector<std::string>> CheckoutCommit(const repo::RepoStore& repos,
@@ -32,7 +34,8 @@ Result<std::vector<std::string>> CheckoutCommit(const repo::RepoStore& repos,
 
 struct PythonBuildOptions {
   // When set, venv and pip run in a bubblewrap sandbox (uid 1000, the build dir at /app, no
-  // network unless an index is configured) rather than as the hub's user on the host.
+  // network but a relay to the index when one is configured) rather than as the hub's user on
+  // the host.
   std::filesystem::path bwrap;
   std::filesystem::path python = "/usr/bin/python3";  // must live under /usr (the sandbox's view)
   std::string pip_index_url;                          // empty: none
@@ -48,9 +51,11 @@ struct PythonBuildOptions {
 };
 
 // Creates <dir>/.venv and installs <dir>/requirements.txt when it lists anything. The log gets
-// every command and its output. A failure's message is the last lines of the log.
+// every command and its output. A failure's message is the last lines of the log. With `ids`
+// set (and a sandbox), `dir` is handed to the Space's host uid (ChownTree) before anything runs
+// in it, and every command runs as that uid; the caller makes `dir`'s parents traversable.
 Status BuildPython(const std::filesystem::path& dir, const std::filesystem::path& log_path,
-                   const PythonBuildOptions& options);
+                   const PythonBuildOptions& options, HostIds ids = {});
 
 // The last `n` non-empty lines of a text file (for error messages).
 std::vector<std::string> TailLines(const std::filesystem::path& path, size_t n);

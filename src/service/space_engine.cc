@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_util.h"
+#include "runtime/build_files.h"
 #include "runtime/process.h"
 #include "runtime/streamlit_secrets.h"
 
@@ -529,30 +530,50 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
         "Docker Spaces need a container engine (podman), and none is installed on this hub");
   }
 
+  // The build runs the owner's code as the Space's own host uid (issue #12): the build directory
+  // becomes that uid's, and the directories above it only traversable (no listing).
+  auto ids = backend_.SpaceIds(row.uid);
+  if (!ids.ok()) return fail("BUILD_ERROR", "No host ids for the build: " + ids.status().message());
+  for (const fs::path& d : {space_dir.parent_path(), space_dir}) {
+    fs::permissions(d, fs::perms::others_exec, fs::perm_options::add, ec);
+  }
+  fs::permissions(space_dir / "builds",
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::replace, ec);
+
   fs::path dir = space_dir / "builds" / sha;
   out.dir = dir;
-  if (factory) fs::remove_all(dir, ec);
-  if (fs::exists(dir / runtime::kBuildOkMarker) && (!docker || DockerImageReady(row, sha))) {
+  // Whether the build completed lives beside it (builds/<sha>.ok), where the Space cannot write:
+  // nothing the hub reads or writes for it is inside a directory the owner's code had.
+  const std::string stamp = sha + " " + check.config.sdk;
+  if (factory) (void)runtime::RemoveTree(dir);
+  if (runtime::BuildComplete(dir, stamp) && (!docker || DockerImageReady(row, sha))) {
     runtime::AppendLine(log, "spacehub: reusing the completed build of this commit");
     return out;
   }
-  fs::remove_all(dir, ec);
+  (void)runtime::RemoveTree(runtime::BuildMarkerPath(dir));
+  if (auto st = runtime::RemoveTree(dir); !st.ok()) return fail("BUILD_ERROR", st.message());
   auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
   if (!checkout.ok()) return fail("BUILD_ERROR", "Checkout failed: " + checkout.status().message());
   runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
   if (check.config.sdk == "gradio" || check.config.sdk == "streamlit") {
-    spacehub::Status st = runtime::BuildPython(dir, log, options_.python);
+    spacehub::Status st = runtime::BuildPython(dir, log, options_.python, *ids);
     if (!st.ok()) return fail("BUILD_ERROR", st.message());
   }
   if (docker) {
-    spacehub::Status st = BuildDocker(row, sha, factory, dir, log);
+    spacehub::Status st = BuildDocker(row, sha, factory, dir, log, *ids);
     if (!st.ok()) return fail("BUILD_ERROR", st.message());
   }
-  runtime::AppendLine(dir / runtime::kBuildOkMarker, sha);
+  if (auto st = runtime::WriteBuildMarker(dir, stamp); !st.ok()) {
+    return fail("BUILD_ERROR", st.message());
+  }
   runtime::AppendLine(log, "spacehub: build complete");
-  // Older builds of this Space are no longer needed.
+  // Older builds of this Space are no longer needed (removed without following any link their
+  // build may have left).
+  const std::string keep_marker = runtime::BuildMarkerPath(dir).filename().string();
   for (const auto& e : fs::directory_iterator(space_dir / "builds", ec)) {
-    if (e.path().filename() != sha) fs::remove_all(e.path(), ec);
+    const std::string name = e.path().filename().string();
+    if (name != sha && name != keep_marker) (void)runtime::RemoveTree(e.path());
   }
   return out;
 }
@@ -599,8 +620,13 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   spec.app_dir = sp.build_dir;
   SH_ASSIGN_OR_RETURN(SpaceData data, PrepareSpaceData(SpaceDir(row.uid), settings.storage,
                                                        options_.storage_tiers));
-  spec.data_dir = data.dir;
+  // As on the Hub, /data exists only with persistent storage: without a tier, nothing the app
+  // writes outlives it, and what it writes (/tmp, $HOME) is bounded by its memory.
+  if (data.volume) spec.data_dir = data.dir;
   spec.volume = data.volume;
+  SH_ASSIGN_OR_RETURN(spec.ids, backend_.SpaceIds(row.uid));
+  spec.tmp_bytes = options_.tmp_bytes;
+  spec.log_cap = options_.run_log_cap;
   spec.limits = limits;
   spec.log_path = LogPath(row.uid, /*build=*/false);
   std::error_code ec;

@@ -48,7 +48,9 @@ struct SpaceEngineOptions {
   std::chrono::milliseconds drain{5000};
   int gpus = 0;  // GPUs on this node (placement.h DetectGpus): handed to GPU flavors' instances
   TierSizes storage_tiers = DefaultTierSizes();
-  int64_t pids_limit = 1024;  // processes + threads per Space (fork bombs stop there)
+  int64_t pids_limit = 1024;             // processes + threads per Space (fork bombs stop there)
+  int64_t tmp_bytes = int64_t{1} << 30;  // each Space's /tmp and $HOME (tmpfs)
+  int64_t run_log_cap = 0;  // bytes of run log kept before it rotates (and once more); 0: 10 MiB
 };
 
 class SpaceEngine final : public SpaceRuntimeHook {
@@ -150,7 +152,8 @@ class SpaceEngine final : public SpaceRuntimeHook {
   // Docker Spaces (space_engine_docker.cc): the image of a checked-out commit, and the container
   // part of an instance spec.
   spacehub::Status BuildDocker(const db::RepoRow& row, const std::string& sha, bool factory,
-                               const std::filesystem::path& dir, const std::filesystem::path& log);
+                               const std::filesystem::path& dir, const std::filesystem::path& log,
+                               runtime::HostIds ids);
   bool DockerImageReady(const db::RepoRow& row, const std::string& sha);
   spacehub::Status DockerInstance(const db::RepoRow& row, const Space& sp,
                                   runtime::InstanceSpec& spec);

@@ -1,6 +1,8 @@
 // SpaceEngine's Docker Spaces (docs/design/0004-runtime.md "Docker Spaces"): the image build of a
 // checked-out commit with podman (variables as build args, secrets as build secrets), and the
-// container part of the instance the backend starts (image, user, environment, /data).
+// container part of the instance the backend starts (image, user, environment, /data). Each Space
+// builds, keeps and runs its images in its own podman store (runtime/podman/podman.h), so no
+// Dockerfile reaches another Space's images or build cache.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,18 +15,26 @@ namespace fs = std::filesystem;
 namespace {
 
 // The uid a Docker Space runs as when its image names no user (as on the Hub).
-constexpr uid_t kSpaceUid = 1000;
+constexpr uid_t kSpaceUid = runtime::kSandboxUid;
+
+runtime::PodmanStore StoreOf(const fs::path& data_dir, const std::string& space_uid) {
+  return runtime::SpacePodmanStore(data_dir / "spaces", space_uid);
+}
 
 }  // namespace
 
 bool SpaceEngine::DockerImageReady(const db::RepoRow& row, const std::string& sha) {
-  return runtime::ImageExists(options_.podman, runtime::DockerImageTag(row.uid, sha));
+  return runtime::ImageExists(options_.podman, StoreOf(options_.data_dir, row.uid),
+                              runtime::DockerImageTag(row.uid, sha));
 }
 
 spacehub::Status SpaceEngine::BuildDocker(const db::RepoRow& row, const std::string& sha,
-                                          bool factory, const fs::path& dir, const fs::path& log) {
+                                          bool factory, const fs::path& dir, const fs::path& log,
+                                          runtime::HostIds ids) {
+  (void)ids;  // builds are not uid-mapped on podman 4.3 (podman.h says why)
   runtime::DockerBuildSpec spec;
   spec.podman = options_.podman;
+  spec.store = StoreOf(options_.data_dir, row.uid);
   spec.context = dir;
   spec.log_path = log;
   spec.scratch = runtime::PodmanScratchDir(options_.data_dir);
@@ -43,11 +53,14 @@ spacehub::Status SpaceEngine::DockerInstance(const db::RepoRow& row, const Space
                                              runtime::InstanceSpec& spec) {
   runtime::ContainerSpec c;
   c.image = runtime::DockerImageTag(row.uid, sp.state.target_sha);
-  // uid 1000 unless the image names its own user; /data then belongs to that uid.
-  if (runtime::ImageUser(options_.podman, c.image).empty()) {
+  c.store = StoreOf(options_.data_dir, row.uid).root;
+  // uid 1000 unless the image names its own user; /data then belongs to that uid (the Space's
+  // host uid when it has its own block: the backend hands a tier's volume over once attached).
+  if (runtime::ImageUser(options_.podman, runtime::PodmanStore{c.store}, c.image).empty()) {
     c.user = std::to_string(kSpaceUid);
-    if (::chown(spec.data_dir.c_str(), kSpaceUid, kSpaceUid) != 0) {
-      return spacehub::Status::Internal("Cannot hand /data to uid 1000");
+    const uid_t owner = spec.ids.set() ? spec.ids.app_uid() : kSpaceUid;
+    if (!spec.data_dir.empty() && ::chown(spec.data_dir.c_str(), owner, owner) != 0) {
+      return spacehub::Status::Internal("Cannot hand /data to the Space's uid");
     }
   }
   spec.container = std::move(c);

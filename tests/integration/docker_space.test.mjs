@@ -11,6 +11,12 @@
 // left); a broken Dockerfile is a BUILD_ERROR with podman's words; a container that exits at once
 // ends in RUNTIME_ERROR with its output and exit code. Skipped, saying why, where bwrap
 // or podman is missing or podman cannot run a container here.
+// Between Spaces (issue #12 item 9), tried as an attacker would: each Space builds and runs in a
+// podman store of its own (the default store, holding the base image, is read-only to it), so a
+// Dockerfile naming another Space's image — `FROM` (even through an ARG) or `COPY --from` — fails
+// with a BUILD_ERROR while that Space keeps running, and a build cache mount
+// (`RUN --mount=type=cache`) written by one Space is not seen by another; containers run in the
+// Space's own host uid block (uid 1000 inside is the Space's own host uid, not host 1000).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -45,6 +51,44 @@ let hub;
 const names = {};
 
 const podman = (args, opts = {}) => execFileP(PODMAN, args, { timeout: 120_000, ...opts });
+
+// A Space's own podman store (runtime/podman SpacePodmanStore): the same paths and options the hub
+// gives podman, since podman's database remembers them.
+function storeArgs(dataDir, uid) {
+  const root = path.join(realpathSync(dataDir), "spaces", uid, "containers");
+  const runroot = `/run/spacehub/${createHash("sha256").update(root).digest("hex").slice(0, 16)}`;
+  return ["--root", path.join(root, "storage"), "--runroot", runroot, "--tmpdir", path.join(root, "libpod"),
+    "--storage-driver", "overlay", "--storage-opt", "overlay.imagestore=/var/lib/containers/storage",
+    "--storage-opt", "overlay.skip_mount_home=true", "--storage-opt", "overlay.mountopt=nodev"];
+}
+const podmanIn = (dataDir, uid, args) => podman([...storeArgs(dataDir, uid), ...args]);
+// The Space uids (directory names) of a hub that have a podman store.
+function storeUids(dataDir) {
+  const spaces = path.join(dataDir, "spaces");
+  if (!existsSync(spaces)) return [];
+  return readdirSync(spaces).filter((u) => existsSync(path.join(spaces, u, "containers", "storage")));
+}
+// The Space uid of a Space, from its build log's directory.
+async function spaceUid(name) {
+  const r = await hub.api("GET", `/api/spaces/admin/${name}`, { token: hub.token });
+  assert.equal(r.status, 200, r.text);
+  for (const uid of readdirSync(path.join(hub.dataDir, "spaces"))) {
+    const log = path.join(hub.dataDir, "spaces", uid, "logs", "build.log");
+    if (existsSync(log) && readFileSync(log, "utf8").includes(`building admin/${name} at commit`)) return uid;
+  }
+  throw new Error(`no Space directory for ${name}`);
+}
+// The images in a Space's store (repository:tag, the base images of the default store left out).
+async function spaceImages(uid) {
+  const r = await podmanIn(hub.dataDir, uid, ["images", "--format", "{{.Repository}}:{{.Tag}} {{.ReadOnly}}"]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.endsWith(" false") && !l.startsWith("<none>"))
+    .map((l) => l.split(" ")[0]);
+}
+// The host uid of a process (the real uid of /proc/<pid>/status).
+const hostUid = (pid) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
 
 // A rootfs holding the host's python3 (binary, shared libraries, standard library without tests
 // and GUI parts) and dash as /bin/sh, imported as an image. ~20 MB.
@@ -162,18 +206,30 @@ function hubTag(dataDir) {
   return h.toString(16).padStart(16, "0").slice(0, 10);
 }
 
-async function hubContainers(tag = hubTag(hub.dataDir)) {
-  const r = await podman(["ps", "--all", "--format", "{{.Names}}", "--filter", `label=io.spacehub.hub=${tag}`]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.split("\n").filter(Boolean);
+// This hub's containers, in every Space's own store (and the default store, where none may be).
+async function hubContainers(tag = hubTag(hub.dataDir), dataDir = hub.dataDir) {
+  const out = [];
+  for (const prefix of [[], ...storeUids(dataDir).map((u) => storeArgs(dataDir, u))]) {
+    const r = await podman([...prefix, "ps", "--all", "--format", "{{.Names}}", "--filter", `label=io.spacehub.hub=${tag}`]);
+    assert.equal(r.code, 0, r.stderr);
+    out.push(...r.stdout.split("\n").filter(Boolean));
+  }
+  return out;
 }
+const inspectContainer = async (c, format) => {
+  for (const u of storeUids(hub.dataDir)) {
+    const r = await podmanIn(hub.dataDir, u, ["inspect", "--format", format, c]);
+    if (r.code === 0) return r;
+  }
+  return { code: 1, stdout: "", stderr: "no such container" };
+};
 
 // The hub's containers that run the Space `name` (by the SPACE_ID in their environment): other
 // Spaces' containers may come and go meanwhile (a crash-looping Space retried after a hub restart).
 async function containersOf(name) {
   const out = [];
   for (const c of await hubContainers()) {
-    const r = await podman(["inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", c]);
+    const r = await inspectContainer(c, "{{range .Config.Env}}{{println .}}{{end}}");
     if (r.code === 0 && r.stdout.split("\n").includes(`SPACE_ID=admin/${name}`)) out.push(c);
   }
   return out;
@@ -201,7 +257,7 @@ if (skip) console.log(`# docker_space.test.mjs skipped: ${skip}`);
 before(async () => {
   if (skip) return;
   hub = await startHub({ args: ["--space-runtime", "local"] });
-  for (const k of ["app", "twin", "broken", "crash"]) names[k] = uniqueName(`docker-${k}`);
+  for (const k of ["app", "twin", "broken", "crash", "thiefFrom", "thiefCopy", "cacheA", "cacheB"]) names[k] = uniqueName(`docker-${k}`);
   await Promise.all([
     createSpace(
       names.app,
@@ -211,8 +267,12 @@ before(async () => {
         { path: "app.py", content: APP },
       ],
       {
+        // /data exists only with persistent storage, as on the Hub.
+        storageTier: "small",
         secrets: [{ key: "BUILD_TOKEN", value: SECRET }],
         variables: [{ key: "GREETING", value: GREETING }, { key: "PROBE_PATH", value: path.join(hub.dataDir, "hub.db") }],
+        // /data (where the app reports what it sees) exists with persistent storage only.
+        storageTier: "small",
       },
     ),
     // The same Dockerfile and app with another secret: podman's layer cache ignores build
@@ -241,18 +301,17 @@ before(async () => {
 after(async () => {
   if (!hub) return;
   for (const v of [SECRET, TWIN_SECRET]) assert.ok(!hub.stdout.includes(v) && !hub.stderr.includes(v), "secret value in server output");
-  const uids = existsSync(path.join(hub.dataDir, "spaces")) ? readdirSync(path.join(hub.dataDir, "spaces")) : [];
   const tag = hubTag(hub.dataDir);
+  const dataDir = hub.dataDir;
   await hub.stop({ keepData: true });
-  assert.deepEqual(await hubContainers(tag), [], "a container outlived the hub");
+  assert.deepEqual(await hubContainers(tag, dataDir), [], "a container outlived the hub");
   for (const k of Object.keys(names)) assert.deepEqual(spaceProcesses(names[k]), [], `${k} outlived the hub`);
-  // The images this hub built (the base image stays cached for the next run).
-  for (const uid of uids) {
-    const ids = await podman(["images", "--quiet", "--filter", `reference=spacehub/${uid}`]);
-    const list = [...new Set(ids.stdout.split("\n").filter(Boolean))];
-    if (list.length) await podman(["rmi", "--force", ...list]);
-  }
-  removeTempDir(hub.dataDir);
+  // The images this hub built are in its Spaces' stores, removed with the data directory; none is
+  // in the default store (where the base image stays cached for the next run).
+  const leaked = await podman(["images", "--format", "{{.Repository}}", "--filter", "reference=spacehub/*"]);
+  const uids = readdirSync(path.join(dataDir, "spaces"));
+  assert.ok(!uids.some((u) => leaked.stdout.includes(u)), `a Space image in the default store: ${leaked.stdout}`);
+  removeTempDir(dataDir);
 });
 
 test("a Docker Space builds with podman and runs with its env, variable, secret and /data", { skip, timeout: BUILD_TIMEOUT + 60_000 }, async () => {
@@ -262,7 +321,7 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   // The flavor's limits (cpu-basic: 2 vCPU, 16 GiB) are on the container's own cgroup.
   const limits = [];
   for (const n of await hubContainers()) {
-    const r = await podman(["inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}", n]);
+    const r = await inspectContainer(n, "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}");
     if (r.code === 0) limits.push(r.stdout.trim());
   }
   assert.ok(limits.includes(`${16 * 1024 ** 3} 2000000000 1024`), limits.join(" | "));
@@ -274,6 +333,14 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.equal(env.GREETING, GREETING);
   assert.equal(env.BUILD_TOKEN, SECRET);
   assert.equal(env._uid, 1000);
+  // uid 1000 inside is the Space's own host uid (its block's base + 1000), not host 1000, and
+  // what it wrote to /data is that uid's.
+  const ids = Number(readFileSync(path.join(hub.dataDir, "spaces", envFile(names.app).uid, "host-ids"), "utf8"));
+  assert.ok(ids >= 65536, `host-ids ${ids}`);
+  const pids = spaceProcesses(names.app);
+  assert.ok(pids.length > 0);
+  for (const pid of pids) assert.equal(hostUid(pid), ids + 1000, `process ${pid} of the container`);
+  assert.equal(statSync(envFile(names.app).file).uid, ids + 1000);
   assert.equal(env._cwd, "/app", "the image's WORKDIR");
   assert.equal(env._probe_exists, false, "the hub's database is visible inside the container");
   // The variable was a build arg; the secret a build secret, there during the build only.
@@ -290,9 +357,11 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.ok(run.some((l) => l.includes("the secret is ***")), run.join("\n"));
   // The image's history holds the build arg (as Docker's does) but never the secret.
   const { uid } = envFile(names.app);
-  const image = (await podman(["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=spacehub/${uid}`])).stdout.trim();
+  const [image, ...more] = await spaceImages(uid);
+  assert.deepEqual(more, []);
   assert.match(image, new RegExp(`^localhost/spacehub/${uid}:[0-9a-f]{12}$`), "the Space's image is tagged spacehub/<uid>:<sha12>");
-  const history = await podman(["history", "--no-trunc", image]);
+  assert.equal((await podman(["image", "exists", image])).code, 1, "the Space's image is in podman's default store");
+  const history = await podmanIn(hub.dataDir, uid, ["history", "--no-trunc", image]);
   assert.ok(!history.stdout.includes(SECRET), "secret in the image history");
   // HTTP on app_port inside the container's own network namespace; nothing of it on the host.
   const http = await httpInside(spaceProcesses(names.app)[0]);
@@ -318,6 +387,10 @@ test("build caches are per Space: the same Dockerfile with another secret builds
   const build = await logs(names.twin, "build");
   assert.ok(build.some((l) => /the build sees a secret of \d+ bytes: \*\*\*/.test(l)), build.join("\n"));
   assert.ok(!build.join("\n").includes(TWIN_SECRET));
+  // Each Space runs as its own host uid.
+  const twinUid = hostUid(spaceProcesses(names.twin)[0]);
+  assert.notEqual(twinUid, hostUid(spaceProcesses(names.app)[0]), "two Spaces share a host uid");
+  assert.notEqual(twinUid, 1000);
   // Each Space answers in its own network namespace on the same app_port.
   const http = await httpInside(spaceProcesses(names.twin)[0]);
   assert.equal(http.stdout, `hello from docker admin/${names.twin}`, http.stderr);
@@ -372,7 +445,10 @@ test("restart starts a new container; a factory rebuild builds without cache", {
 
 test("kill -9 of the hub: the next hub removes the old container and starts the Space again", { skip, timeout: 2 * BUILD_TIMEOUT }, async () => {
   await waitStage(names.app, ["RUNNING"]);
-  const [old] = await hubContainers();
+  await waitStage(names.twin, ["RUNNING"]);
+  // The twin's container: never restarted, its instance key (and so its name) is the one a new
+  // hub gives it again (the first Space's key counts its restarts).
+  const [old] = await containersOf(names.twin);
   assert.ok(old, "a container runs");
   await hub.kill9();
   assert.ok((await hubContainers()).includes(old), "the container outlives a killed hub (conmon keeps it)");
@@ -381,6 +457,7 @@ test("kill -9 of the hub: the next hub removes the old container and starts the 
   hub = await startHub({ dataDir, token, args: ["--space-runtime", "local"] });
   await waitStage(names.app, ["RUNNING"]);
   await appEnv(names.app, t0);
+  await waitStage(names.twin, ["RUNNING"]);
   assert.match(hub.stdout + hub.stderr, new RegExp(`removed the container ${old}`));
   assert.deepEqual((await hubContainers()).filter((n) => n === old), [old], "the Space runs again under the same name");
   // (The crash-looping Space may be retried by the new hub: only these two are certain.)
@@ -441,4 +518,64 @@ test("a followed build log ends when its Space is deleted mid-build", { skip, ti
   ]);
   if (!ended) await reader.cancel();
   assert.ok(ended, "the followed build log of a deleted Space stayed open");
+});
+
+test("another Space's image is out of reach: FROM (even through an ARG) and COPY --from fail", { skip, timeout: 2 * BUILD_TIMEOUT }, async () => {
+  // The victim: a running Space (the first one was paused by the test before).
+  await waitStage(names.twin, ["RUNNING"]);
+  const [victim] = await spaceImages(await spaceUid(names.twin));
+  assert.ok(victim, "the victim Space has an image");
+  await Promise.all([
+    createSpace(names.thiefFrom, [
+      { path: "README.md", content: "---\nsdk: docker\n---\n" },
+      // The name is assembled from ARGs: nothing short of podman itself could see it.
+      { path: "Dockerfile", content: `ARG REPO=${victim.split(":")[0]}\nARG TAG=${victim.split(":")[1]}\nFROM \${REPO}:\${TAG}\nCMD ["python3", "app.py"]\n` },
+    ]),
+    createSpace(names.thiefCopy, [
+      { path: "README.md", content: "---\nsdk: docker\n---\n" },
+      { path: "Dockerfile", content: `FROM ${BASE}\nCOPY --from=${victim} /app/app.py /stolen.py\nCMD ["python3", "/stolen.py"]\n` },
+    ]),
+  ]);
+  const from = await waitStage(names.thiefFrom, ["BUILD_ERROR", "RUNNING"]);
+  assert.equal(from.stage, "BUILD_ERROR");
+  assert.match(from.errorMessage, /podman build failed/);
+  assert.ok(from.errorMessage.includes(`${victim}: image not known`), from.errorMessage);
+  const copy = await waitStage(names.thiefCopy, ["BUILD_ERROR", "RUNNING"]);
+  assert.equal(copy.stage, "BUILD_ERROR");
+  assert.ok(copy.errorMessage.includes(`COPY --from=${victim}: no stage or image found`), copy.errorMessage);
+  // The victim runs on, and its image is still its own only.
+  assert.equal((await runtime(names.twin)).stage, "RUNNING");
+  assert.deepEqual(await spaceImages(await spaceUid(names.twin)), [victim]);
+  assert.deepEqual(await spaceImages(await spaceUid(names.thiefFrom)), []);
+  assert.deepEqual(await spaceImages(await spaceUid(names.thiefCopy)), []);
+});
+
+test("build cache mounts are per Space: what one Space caches another does not see", { skip, timeout: 3 * BUILD_TIMEOUT }, async () => {
+  // The same cache id and target in both; each build lists the cache, then leaves its mark in it.
+  const dockerfile = (mark) =>
+    `FROM ${BASE}\nRUN --mount=type=cache,id=shared,target=/cache python3 -c "import os; print('cache holds', sorted(os.listdir('/cache')), flush=True); open('/cache/${mark}', 'w').write('x')"\nCMD ["python3", "-m", "http.server", "7860"]\n`;
+  await createSpace(names.cacheA, [
+    { path: "README.md", content: "---\nsdk: docker\n---\n" },
+    { path: "Dockerfile", content: dockerfile("from-a") },
+  ]);
+  await waitStage(names.cacheA, ["RUNNING"]);
+  assert.ok((await logs(names.cacheA, "build")).some((l) => l.includes("cache holds []")));
+  // Space B builds after A's build has ended: A's mark would be there if the cache were shared.
+  await createSpace(names.cacheB, [
+    { path: "README.md", content: "---\nsdk: docker\n---\n" },
+    { path: "Dockerfile", content: dockerfile("from-b") },
+  ]);
+  await waitStage(names.cacheB, ["RUNNING"]);
+  const b = await logs(names.cacheB, "build");
+  assert.ok(b.some((l) => l.includes("cache holds []")), b.join("\n"));
+  assert.ok(!b.some((l) => l.includes("from-a")), b.join("\n"));
+  // A's own cache persists (a rebuild without the layer cache runs the step again and finds it).
+  const f = await hub.api("POST", sp(`admin/${names.cacheA}`, "/restart?factory=true"), { token: hub.token });
+  assert.equal(f.status, 200, f.text);
+  await waitStage(names.cacheA, ["BUILDING", "RUNNING_BUILDING", "APP_STARTING"]);
+  await waitStage(names.cacheA, ["RUNNING"]);
+  const a = await logs(names.cacheA, "build");
+  assert.ok(a.some((l) => l.includes("cache holds ['from-a']")), a.join("\n"));
+  // The cache lives in the Space's own directory.
+  assert.ok(existsSync(path.join(hub.dataDir, "spaces", await spaceUid(names.cacheA), "containers", "tmp", "buildah-cache")));
 });

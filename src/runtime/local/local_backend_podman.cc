@@ -2,7 +2,8 @@
 // `podman run` (runtime/podman/podman.h) in place of a bwrap sandbox. Everything else — the log
 // pump, Probe / Connect / ListenInside through the instance's network namespace — is shared with
 // the sandbox path; only the start, the pid (podman's pidfile) and the stop (`podman rm -f`)
-// differ.
+// differ. Each container runs in its Space's own podman store (ContainerSpec::store) and host uid
+// block (InstanceSpec::ids); the store of each container name is remembered for its removal.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -19,7 +20,17 @@ namespace spacehub::runtime {
 
 std::vector<std::string> LocalBackend::RemoveStaleContainers() {
   if (options_.podman.empty() || options_.hub_tag.empty()) return {};
-  auto removed = RemoveHubContainers(options_.podman, options_.hub_tag);
+  // Podman's default store (hubs before per-Space stores), then every Space's own store.
+  auto removed = RemoveHubContainers(options_.podman, PodmanStore{}, options_.hub_tag);
+  std::error_code ec;
+  if (!options_.volumes.root.empty()) {
+    for (const auto& e : std::filesystem::directory_iterator(options_.volumes.root, ec)) {
+      PodmanStore store = SpacePodmanStore(options_.volumes.root, e.path().filename().string());
+      if (!std::filesystem::is_directory(store.root / "storage", ec)) continue;
+      auto more = RemoveHubContainers(options_.podman, store, options_.hub_tag);
+      removed.insert(removed.end(), more.begin(), more.end());
+    }
+  }
   // Env files and pidfiles of those containers (and build secrets of builds cut short).
   (void)ResetScratchDir(options_.scratch);
   return removed;
@@ -47,6 +58,8 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   }
   ContainerRunSpec rs;
   rs.podman = options_.podman;
+  rs.store = PodmanStore{spec.container->store};
+  rs.ids = spec.ids;
   rs.name = ContainerName(options_.hub_tag, spec.key);
   rs.image = spec.container->image;
   rs.user = spec.container->user;
@@ -58,6 +71,18 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   rs.limits = spec.limits;
   rs.devices = spec.devices;
   for (const auto& [k, v] : env.passthrough) rs.passthrough_env.push_back(k);
+  if (Status st = PrepareStore(rs.store); !st.ok()) {
+    cleanup();
+    return st;
+  }
+  // /data (a tier's volume, attached by Start) belongs to the container's uid 1000, which is the
+  // Space's host uid when it has its own block.
+  if (!spec.data_dir.empty() && rs.ids.set() && rs.user == std::to_string(kSandboxUid) &&
+      ::chown(spec.data_dir.c_str(), rs.ids.app_uid(), rs.ids.app_uid()) != 0) {
+    cleanup();
+    return Status::Internal("Cannot hand /data to the Space's uid");
+  }
+  RememberContainerStore(rs.name, rs.store);
   // A container of the same name may outlive a `podman run` that was killed: it goes first.
   RemoveContainer(options_.podman, rs.name, std::chrono::seconds(0));
 
@@ -68,7 +93,7 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   }
   SpawnOptions so;
   so.argv = PodmanRunArgv(rs);
-  so.env = PodmanEnv();
+  so.env = PodmanEnv(rs.store);
   so.env.insert(so.env.end(), env.passthrough.begin(), env.passthrough.end());
   so.stdout_fd = out[1];
   auto pid = Spawn(so);

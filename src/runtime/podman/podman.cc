@@ -14,8 +14,11 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <sstream>
 
+#include "core/crypto.h"
 #include "runtime/process.h"
 
 namespace spacehub::runtime {
@@ -128,11 +131,106 @@ bool SteersPodman(const std::string& name) {
 
 }  // namespace
 
-EnvList PodmanEnv() {
+EnvList PodmanEnv(const PodmanStore& store) {
   const char* home = std::getenv("HOME");
-  return {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
-          {"HOME", home ? home : "/root"},
-          {"LANG", "C.UTF-8"}};
+  EnvList env = {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+                 {"HOME", home ? home : "/root"},
+                 {"LANG", "C.UTF-8"}};
+  if (!store.root.empty()) env.emplace_back("TMPDIR", (store.root / "tmp").string());
+  return env;
+}
+
+PodmanStore SpacePodmanStore(const fs::path& spaces_root, const std::string& space_uid) {
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(spaces_root, ec), ec);
+  return {(ec ? spaces_root : abs) / space_uid / "containers"};
+}
+
+fs::path PodmanRunRoot(const PodmanStore& store) {
+  return fs::path("/run/spacehub") / Sha256Hex(store.root.string()).substr(0, 16);
+}
+
+namespace {
+
+// Where podman's default store is and which driver it uses: the read-only image store every
+// Space's own store sees (base images). Asked once per podman binary.
+struct DefaultStore {
+  std::string graph_root = "/var/lib/containers/storage";
+  std::string driver = "overlay";
+};
+
+DefaultStore DefaultStoreOf(const fs::path& podman) {
+  static std::mutex mu;
+  static std::map<std::string, DefaultStore> known;
+  std::lock_guard lock(mu);
+  auto it = known.find(podman.string());
+  if (it != known.end()) return it->second;
+  DefaultStore d;
+  auto r = RunCapture(
+      {podman.string(), "info", "--format", "{{.Store.GraphRoot}}\n{{.Store.GraphDriverName}}"},
+      std::chrono::seconds(60));
+  if (r.ok() && r->code == 0) {
+    std::stringstream ss(r->output);
+    std::string root, driver;
+    if (std::getline(ss, root) && std::getline(ss, driver) && !root.empty() && !driver.empty()) {
+      d.graph_root = root;
+      d.driver = driver;
+    }
+  }
+  known[podman.string()] = d;
+  return d;
+}
+
+std::mutex container_stores_mu;
+std::map<std::string, PodmanStore> container_stores;  // container name -> its store
+
+}  // namespace
+
+std::vector<std::string> PodmanStoreFlags(const fs::path& podman, const PodmanStore& store) {
+  if (store.root.empty()) return {};
+  const DefaultStore d = DefaultStoreOf(podman);
+  std::vector<std::string> a = {"--root",           (store.root / "storage").string(),
+                                "--runroot",        PodmanRunRoot(store).string(),
+                                "--tmpdir",         (store.root / "libpod").string(),
+                                "--storage-driver", d.driver};
+  // Base images: the default store, read-only (absent until podman was first used).
+  std::error_code ec;
+  if (fs::is_directory(d.graph_root, ec)) {
+    a.insert(a.end(), {"--storage-opt", d.driver + ".imagestore=" + d.graph_root});
+  }
+  if (d.driver == "overlay") {
+    // No private bind mount of the store onto itself (it would outlive podman and keep the
+    // Space's directory from being removed); layers mounted nodev.
+    a.insert(a.end(), {"--storage-opt", "overlay.skip_mount_home=true", "--storage-opt",
+                       "overlay.mountopt=nodev"});
+  }
+  return a;
+}
+
+std::vector<std::string> PodmanCommand(const fs::path& podman, const PodmanStore& store) {
+  std::vector<std::string> a = {podman.string()};
+  auto flags = PodmanStoreFlags(podman, store);
+  a.insert(a.end(), flags.begin(), flags.end());
+  return a;
+}
+
+Status PrepareStore(const PodmanStore& store) {
+  if (store.root.empty()) return Status::Ok();
+  std::error_code ec;
+  for (const fs::path& d :
+       {store.root / "storage", store.root / "libpod", store.root / "tmp", PodmanRunRoot(store)}) {
+    fs::create_directories(d, ec);
+    if (ec) return Status::Internal("Cannot create " + d.string() + ": " + ec.message());
+    fs::permissions(d, fs::perms::owner_all, ec);
+  }
+  fs::permissions(store.root, fs::perms::owner_all, ec);
+  fs::permissions(PodmanRunRoot(store).parent_path(), fs::perms::owner_all, ec);
+  return Status::Ok();
+}
+
+void RememberContainerStore(const std::string& name, const PodmanStore& store) {
+  std::lock_guard lock(container_stores_mu);
+  container_stores[name] = store;
 }
 
 std::string ContainerName(const std::string& hub_tag, const std::string& key) {
@@ -247,7 +345,8 @@ std::string ScopeDockerfile(const std::string& text, const std::string& scope) {
 }
 
 std::vector<std::string> PodmanBuildArgv(const DockerBuildSpec& spec, const fs::path& secret_dir) {
-  std::vector<std::string> a = {spec.podman.string(), "build"};
+  std::vector<std::string> a = PodmanCommand(spec.podman, spec.store);
+  a.emplace_back("build");
   auto host = PodmanHostFlags();
   a.insert(a.end(), host.begin(), host.end());
   // No registry, no package index: the build has no network (a base image must be local).
@@ -272,6 +371,13 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
   std::vector<std::string> values;
   for (const auto& [k, v] : spec.secrets) values.push_back(v);
   Redactor redactor(std::move(values));
+  SH_TRY(PrepareStore(spec.store));
+  const std::vector<std::string> podman = PodmanCommand(spec.podman, spec.store);
+  auto cmd = [&](std::initializer_list<std::string> args) {
+    std::vector<std::string> a = podman;
+    a.insert(a.end(), args);
+    return a;
+  };
   SH_ASSIGN_OR_RETURN(fs::path private_dir, MakePrivateDir(spec.scratch, "build-"));
   PrivateDir dir(private_dir);
   int i = 0;
@@ -284,9 +390,8 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
   SH_TRY(WritePrivateFile(dir.path() / "Dockerfile", ScopeDockerfile(text.str(), spec.space_uid)));
   // The image this tag names now (a factory rebuild of the same commit): replaced, so removed.
   std::string previous;
-  if (auto id =
-          RunCapture({spec.podman.string(), "image", "inspect", "--format", "{{.Id}}", spec.tag},
-                     std::chrono::seconds(30));
+  if (auto id = RunCapture(cmd({"image", "inspect", "--format", "{{.Id}}", spec.tag}),
+                           std::chrono::seconds(30));
       id.ok() && id->code == 0) {
     previous = Trim(id->output);
   }
@@ -309,7 +414,7 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
     tail.push_back(std::move(line));
     if (tail.size() > 10) tail.pop_front();
   };
-  SH_ASSIGN_OR_RETURN(int code, RunLines(argv, PodmanEnv(), on_line, spec.timeout));
+  SH_ASSIGN_OR_RETURN(int code, RunLines(argv, PodmanEnv(spec.store), on_line, spec.timeout));
   log.close();
   if (code != 0) {
     std::string msg = "podman build failed (exit code " + std::to_string(code) + "):";
@@ -318,16 +423,15 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
   }
   // Older images of this Space are no longer needed (one still used by a container stays).
   if (!previous.empty()) {
-    auto now =
-        RunCapture({spec.podman.string(), "image", "inspect", "--format", "{{.Id}}", spec.tag},
-                   std::chrono::seconds(30));
+    auto now = RunCapture(cmd({"image", "inspect", "--format", "{{.Id}}", spec.tag}),
+                          std::chrono::seconds(30));
     if (now.ok() && now->code == 0 && Trim(now->output) != previous) {
-      (void)RunCapture({spec.podman.string(), "rmi", previous}, std::chrono::seconds(60));
+      (void)RunCapture(cmd({"rmi", previous}), std::chrono::seconds(60));
     }
   }
   auto images = RunCapture(
-      {spec.podman.string(), "images", "--noheading", "--filter",
-       "reference=" + DockerImageRepo(spec.space_uid), "--format", "{{.Repository}}:{{.Tag}}"},
+      cmd({"images", "--noheading", "--filter", "reference=" + DockerImageRepo(spec.space_uid),
+           "--format", "{{.Repository}}:{{.Tag}}"}),
       std::chrono::seconds(30));
   if (images.ok() && images->code == 0) {
     std::stringstream ss(images->output);
@@ -338,33 +442,44 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
       std::string repo = DockerImageRepo(spec.space_uid) + ":";
       bool ours = ref.rfind(repo, 0) == 0 || ref.rfind("localhost/" + repo, 0) == 0;
       if (!ours || ref == spec.tag || ref == "localhost/" + spec.tag) continue;
-      auto rm = RunCapture({spec.podman.string(), "rmi", ref}, std::chrono::seconds(60));
+      auto rm = RunCapture(cmd({"rmi", ref}), std::chrono::seconds(60));
       if (rm.ok() && rm->code == 0) AppendLine(spec.log_path, "spacehub: removed the image " + ref);
     }
   }
   return Status::Ok();
 }
 
-bool ImageExists(const fs::path& podman, const std::string& tag) {
-  auto r = RunCapture({podman.string(), "image", "exists", tag}, std::chrono::seconds(30));
+bool ImageExists(const fs::path& podman, const PodmanStore& store, const std::string& tag) {
+  auto a = PodmanCommand(podman, store);
+  a.insert(a.end(), {"image", "exists", tag});
+  auto r = RunCapture(a, std::chrono::seconds(30));
   return r.ok() && r->code == 0;
 }
 
-std::string ImageUser(const fs::path& podman, const std::string& tag) {
-  auto r = RunCapture({podman.string(), "image", "inspect", "--format", "{{.Config.User}}", tag},
-                      std::chrono::seconds(30));
+std::string ImageUser(const fs::path& podman, const PodmanStore& store, const std::string& tag) {
+  auto a = PodmanCommand(podman, store);
+  a.insert(a.end(), {"image", "inspect", "--format", "{{.Config.User}}", tag});
+  auto r = RunCapture(a, std::chrono::seconds(30));
   if (!r.ok() || r->code != 0) return "";
   return Trim(r->output);
 }
 
 std::vector<std::string> PodmanRunArgv(const ContainerRunSpec& spec) {
-  std::vector<std::string> a = {spec.podman.string(), "run"};
+  std::vector<std::string> a = PodmanCommand(spec.podman, spec.store);
+  a.emplace_back("run");
   auto host = PodmanHostFlags();
   a.insert(a.end(), host.begin(), host.end());
   a.insert(a.end(),
            {"--rm", "--name", spec.name, "--label", std::string(kHubLabel) + "=" + spec.hub_tag,
             "--network", "none", "--hostname", "space", "--cap-drop", "ALL", "--security-opt",
             "no-new-privileges", "--pull=never", "--stop-timeout", "3"});
+  if (spec.ids.set()) {
+    // The container's whole user namespace is the Space's host block: its root is no host
+    // account, its uid 1000 the Space's own host uid.
+    const std::string map =
+        "0:" + std::to_string(spec.ids.base) + ":" + std::to_string(kHostIdBlock);
+    a.insert(a.end(), {"--uidmap", map, "--gidmap", map});
+  }
   if (!spec.user.empty()) a.insert(a.end(), {"--user", spec.user});
   if (!spec.data_dir.empty()) a.insert(a.end(), {"--volume", spec.data_dir.string() + ":/data"});
   if (!spec.env_file.empty()) a.insert(a.end(), {"--env-file", spec.env_file.string()});
@@ -403,11 +518,15 @@ ContainerEnv SplitContainerEnv(const EnvList& env) {
   return out;
 }
 
-std::vector<std::string> RemoveHubContainers(const fs::path& podman, const std::string& hub_tag) {
+std::vector<std::string> RemoveHubContainers(const fs::path& podman, const PodmanStore& store,
+                                             const std::string& hub_tag) {
   std::vector<std::string> names;
-  auto r = RunCapture({podman.string(), "ps", "--all", "--noheading", "--filter",
-                       "label=" + std::string(kHubLabel) + "=" + hub_tag, "--format", "{{.Names}}"},
-                      std::chrono::seconds(60));
+  const std::vector<std::string> base = PodmanCommand(podman, store);
+  std::vector<std::string> ps = base;
+  ps.insert(ps.end(),
+            {"ps", "--all", "--noheading", "--filter",
+             "label=" + std::string(kHubLabel) + "=" + hub_tag, "--format", "{{.Names}}"});
+  auto r = RunCapture(ps, std::chrono::seconds(60));
   if (!r.ok() || r->code != 0) return names;
   std::stringstream ss(r->output);
   std::string name;
@@ -416,24 +535,29 @@ std::vector<std::string> RemoveHubContainers(const fs::path& podman, const std::
     if (!name.empty()) names.push_back(name);
   }
   if (names.empty()) return names;
-  std::vector<std::string> rm = {podman.string(), "rm", "--force", "--ignore", "--time", "0"};
+  std::vector<std::string> rm = base;
+  rm.insert(rm.end(), {"rm", "--force", "--ignore", "--time", "0"});
   rm.insert(rm.end(), names.begin(), names.end());
   (void)RunCapture(rm, std::chrono::seconds(120));
   return names;
 }
 
 void RemoveContainer(const fs::path& podman, const std::string& name, std::chrono::seconds grace) {
-  (void)RunCapture(
-      {podman.string(), "rm", "--force", "--ignore", "--time", std::to_string(grace.count()), name},
-      grace + std::chrono::seconds(60));
+  PodmanStore store;
+  {
+    std::lock_guard lock(container_stores_mu);
+    if (auto it = container_stores.find(name); it != container_stores.end()) store = it->second;
+  }
+  auto a = PodmanCommand(podman, store);
+  a.insert(a.end(), {"rm", "--force", "--ignore", "--time", std::to_string(grace.count()), name});
+  (void)RunCapture(a, grace + std::chrono::seconds(60));
 }
 
-Result<CommandOutput> RunCapture(const std::vector<std::string>& argv,
-                                 std::chrono::seconds timeout) {
+Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                                 const EnvList& env) {
   CommandOutput out;
   auto code = RunLines(
-      argv, PodmanEnv(), [&](const std::string& line) { out.output.append(line).append("\n"); },
-      timeout);
+      argv, env, [&](const std::string& line) { out.output.append(line).append("\n"); }, timeout);
   if (!code.ok()) return code.status();
   out.code = *code;
   return out;

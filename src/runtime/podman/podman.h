@@ -3,6 +3,19 @@
 // hosts only with `--runtime runc` and explicit nofile/nproc ulimits, so every build and run gets
 // them; no registry is reachable, so a base image must already be in the local store.
 //
+// Isolation between Spaces (issue #12 item 9): every Space has its own podman storage
+// (PodmanStore: `--root <space dir>/containers/storage`, its own run and libpod directories) in
+// which its images are built, cached and run; podman's default store — where the operator puts
+// base images — is only a read-only additional image store of it. So a Dockerfile's `FROM`,
+// `COPY --from` or `RUN --mount=from=` can name a base image or one of the Space's own images and
+// nothing else, however the name is spelled or built from ARGs (no Dockerfile parsing is involved),
+// and buildah's cache mounts (`RUN --mount=type=cache`, kept under $TMPDIR) live in the Space's
+// own `containers/tmp`. A container runs in the Space's host uid block (`--uidmap 0:<base>:65536`,
+// runtime/host_ids.h): its uid 1000 is the Space's own host uid, shared with no other Space.
+// Builds are not uid-mapped yet: podman 4.3 (Debian 12) fails `RUN --mount=type=cache` under
+// `--userns-uid-map` and commits such layers with host ids; a build's RUN steps keep podman's
+// rootful defaults (no network, default capabilities), in the Space's own store.
+//
 //  - BuildDockerImage: `podman build` of the checked-out commit (Dockerfile at its root), the
 //    Space's variables as `--build-arg`, its secrets as build secrets (`--secret id=NAME,src=F`,
 //    each F a 0600 file in a private 0700 directory removed when the build ends: what
@@ -10,7 +23,8 @@
 //    (ScopeDockerfile), `--no-cache` for a factory rebuild, no network, no pull; podman's output
 //    streamed line by line into the build log with every secret value redacted; tagged
 //    `spacehub/<space uid>:<sha12>`; older images of the Space removed after success.
-//  - PodmanRunArgv: `podman run --rm` with its own network namespace holding only `lo`
+//  - PodmanRunArgv: `podman run --rm` in the Space's store and uid block, with its own network
+//    namespace holding only `lo`
 //    (`--network none`: the hub reaches the app by entering that namespace, like a bwrap sandbox),
 //    no capabilities, uid 1000 unless the image names its user, /data bound read-write, the
 //    environment from a file (never on the command line), a per-hub label so a restarted hub finds
@@ -26,6 +40,7 @@
 
 #include "core/result.h"
 #include "runtime/cgroup.h"
+#include "runtime/host_ids.h"
 #include "runtime/redactor.h"
 #include "runtime/space_env.h"
 
@@ -45,8 +60,32 @@ std::string HubTag(const std::filesystem::path& data_dir);
 std::string DockerImageRepo(const std::string& space_uid);
 std::string DockerImageTag(const std::string& space_uid, const std::string& sha);
 
-// podman's own environment: enough to find its helpers, nothing of the Space's.
-EnvList PodmanEnv();
+// A Space's own podman storage under `root` (absolute): storage/ (images, layers, containers),
+// libpod/ (podman's state) and tmp/ (buildah's TMPDIR: build bundles and cache mounts); its run
+// root is PodmanRunRoot (podman wants that path short). An empty root is podman's default store
+// (what older hubs used).
+struct PodmanStore {
+  std::filesystem::path root;
+};
+// `<spaces_root>/<space uid>/containers`, made absolute and canonical (podman records the paths it
+// was given, so the engine and the backend must name a store alike).
+PodmanStore SpacePodmanStore(const std::filesystem::path& spaces_root,
+                             const std::string& space_uid);
+// `/run/spacehub/<first 16 hex of sha256(root)>`: podman refuses a run root over 50 characters.
+std::filesystem::path PodmanRunRoot(const PodmanStore& store);
+// The global flags selecting `store` (none for the default store), with podman's default store
+// as a read-only additional image store (asked from `podman info` once per hub).
+std::vector<std::string> PodmanStoreFlags(const std::filesystem::path& podman,
+                                          const PodmanStore& store);
+// `podman <store flags>`: the start of every command on that store.
+std::vector<std::string> PodmanCommand(const std::filesystem::path& podman,
+                                       const PodmanStore& store);
+// Creates the store's directories (0700) where missing.
+Status PrepareStore(const PodmanStore& store);
+
+// podman's own environment: enough to find its helpers, nothing of the Space's; TMPDIR in the
+// store's tmp/ (buildah keeps cache mounts there).
+EnvList PodmanEnv(const PodmanStore& store = {});
 
 // `spacehub-<hub tag>-<key>`: one container per Space instance and hub.
 std::string ContainerName(const std::string& hub_tag, const std::string& key);
@@ -68,6 +107,7 @@ std::vector<std::string> PodmanHostFlags();
 
 struct DockerBuildSpec {
   std::filesystem::path podman;
+  PodmanStore store;              // the Space's own
   std::filesystem::path context;  // the checkout; Dockerfile at its root
   std::filesystem::path log_path;
   std::filesystem::path scratch;  // PodmanScratchDir
@@ -95,12 +135,16 @@ std::vector<std::string> PodmanBuildArgv(const DockerBuildSpec& spec,
 // Builds the image. A failure's message carries the last lines of podman's output (redacted).
 Status BuildDockerImage(const DockerBuildSpec& spec);
 
-bool ImageExists(const std::filesystem::path& podman, const std::string& tag);
+bool ImageExists(const std::filesystem::path& podman, const PodmanStore& store,
+                 const std::string& tag);
 // The image's configured user ("" when it names none).
-std::string ImageUser(const std::filesystem::path& podman, const std::string& tag);
+std::string ImageUser(const std::filesystem::path& podman, const PodmanStore& store,
+                      const std::string& tag);
 
 struct ContainerRunSpec {
   std::filesystem::path podman;
+  PodmanStore store;  // the Space's own
+  HostIds ids;        // set: the container's uids and gids are the Space's host block
   std::string name;
   std::string image;
   std::string user;  // --user; empty: the image's own
@@ -127,10 +171,15 @@ struct ContainerEnv {
 };
 ContainerEnv SplitContainerEnv(const EnvList& env);
 
-// Removes (force, no grace) every container labelled with this hub's tag; returns their names.
+// Removes (force, no grace) every container of `store` labelled with this hub's tag; returns
+// their names.
 std::vector<std::string> RemoveHubContainers(const std::filesystem::path& podman,
-                                             const std::string& hub_tag);
-// `podman rm -f --time <grace> <name>` (missing containers ignored).
+                                             const PodmanStore& store, const std::string& hub_tag);
+// The store a container of this name was started in (PodmanRunArgv's callers record it), so that
+// code holding only the name removes it from the right store. Thread-safe.
+void RememberContainerStore(const std::string& name, const PodmanStore& store);
+// `podman rm -f --time <grace> <name>` in the store remembered for `name` (missing containers
+// ignored).
 void RemoveContainer(const std::filesystem::path& podman, const std::string& name,
                      std::chrono::seconds grace);
 
@@ -139,7 +188,7 @@ struct CommandOutput {
   int code = -1;
   std::string output;
 };
-Result<CommandOutput> RunCapture(const std::vector<std::string>& argv,
-                                 std::chrono::seconds timeout);
+Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                                 const EnvList& env = PodmanEnv());
 
 }  // namespace spacehub::runtime

@@ -43,7 +43,7 @@ TEST(Podman, BuildArgvHasHostFlagsArgsAndSecretsByFileOnly) {
   spec.secrets = {{"HF_TOKEN", "hf_secret_value"}};
   auto argv = PodmanBuildArgv(spec, "/tmp/spacehub-x");
   EXPECT_EQ(argv[0], "/usr/bin/podman");
-  EXPECT_EQ(argv[1], "build");
+  EXPECT_EQ(argv[1], "build");  // the default store: no store flags
   EXPECT_TRUE(HasPair(argv, "--runtime", "runc"));
   EXPECT_TRUE(HasPair(argv, "--ulimit", "nofile=4096:4096"));
   EXPECT_TRUE(HasPair(argv, "--ulimit", "nproc=4096:4096"));
@@ -105,6 +105,46 @@ TEST(Podman, RunArgvCarriesTheFlavorsLimits) {
   EXPECT_TRUE(HasPair(argv, "--cpus", "2.5"));
   EXPECT_TRUE(HasPair(argv, "--pids-limit", "64"));
   EXPECT_EQ(argv.back(), "img");
+}
+
+// Each Space builds and runs in its own store, seeing podman's default store read-only; its
+// container's ids are the Space's host block.
+TEST(Podman, SpaceStoresAndUidMaps) {
+  PodmanStore store = SpacePodmanStore("/hub/spaces", "u1");
+  EXPECT_EQ(store.root, std::filesystem::path("/hub/spaces/u1/containers"));
+  EXPECT_TRUE(PodmanStoreFlags("/usr/bin/podman", PodmanStore{}).empty());
+  DockerBuildSpec b;
+  b.podman = "/nonexistent/podman";  // `podman info` fails: the usual default store is assumed
+  b.store = store;
+  b.context = "/hub/spaces/u1/builds/sha";
+  auto argv = PodmanBuildArgv(b, "/tmp/x");
+  EXPECT_EQ(argv[0], "/nonexistent/podman");
+  EXPECT_TRUE(HasPair(argv, "--root", "/hub/spaces/u1/containers/storage"));
+  EXPECT_TRUE(HasPair(argv, "--runroot", PodmanRunRoot(store).string()));
+  EXPECT_LE(PodmanRunRoot(store).string().size(), 50u);
+  EXPECT_TRUE(HasPair(argv, "--tmpdir", "/hub/spaces/u1/containers/libpod"));
+  if (std::filesystem::is_directory("/var/lib/containers/storage")) {
+    EXPECT_TRUE(HasPair(argv, "--storage-opt", "overlay.imagestore=/var/lib/containers/storage"));
+  }
+  auto build_at = std::find(argv.begin(), argv.end(), "build");
+  ASSERT_NE(build_at, argv.end());
+  EXPECT_LT(std::find(argv.begin(), argv.end(), "--root"), build_at);  // a global flag
+  EnvList env = PodmanEnv(store);
+  EXPECT_NE(
+      std::find(env.begin(), env.end(),
+                std::pair<std::string, std::string>{"TMPDIR", "/hub/spaces/u1/containers/tmp"}),
+      env.end());
+
+  ContainerRunSpec r;
+  r.podman = "/nonexistent/podman";
+  r.store = store;
+  r.image = "img";
+  EXPECT_FALSE(Has(PodmanRunArgv(r), "--uidmap"));
+  r.ids = HostIds{1'000'013'376};
+  auto run = PodmanRunArgv(r);
+  EXPECT_TRUE(HasPair(run, "--uidmap", "0:1000013376:65536"));
+  EXPECT_TRUE(HasPair(run, "--gidmap", "0:1000013376:65536"));
+  EXPECT_TRUE(HasPair(run, "--root", "/hub/spaces/u1/containers/storage"));
 }
 
 TEST(Podman, ContainerEnvSplitsMultiLineValuesAndDropsOnesThatSteerPodman) {
