@@ -3,7 +3,7 @@
 // to the waiting requests in the order they were made. Free flavors share and never wait.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 
 import { startHub, uniqueName } from "./harness.mjs";
@@ -23,8 +23,12 @@ const runtime = async (id) => (await hub.api("GET", spacePath(id, "/runtime"), {
 before(async () => {
   hub = await startHub();
   // A node with 10 vCPU for Spaces on non-free flavors: one cpu-upgrade (8 vCPU) at a time.
-  appendFileSync(path.join(hub.dataDir, "hardware.yaml"), "node:\n  cpu: 10\n");
-  await new Promise((r) => setTimeout(r, 20));
+  // The hub re-reads the file when its mtime changes: set one that differs from what it read,
+  // rather than hope the clock moved on (a write in the same clock tick keeps the old mtime).
+  const file = path.join(hub.dataDir, "hardware.yaml");
+  const { atime, mtimeMs } = statSync(file);
+  appendFileSync(file, "node:\n  cpu: 10\n");
+  utimesSync(file, atime, new Date(mtimeMs + 2000));
   for (const k of ["a", "b", "c"]) ids[k] = await create(uniqueName(`sched-${k}`));
 });
 

@@ -3,7 +3,7 @@
 // come back, hardware grants and the permission matrix.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { startHub, commit } from "./harness.mjs";
@@ -163,8 +163,11 @@ test("hardware catalog, requests, capacity, grants", async () => {
   // The administrator gives the nodes one t4-medium: the request is placed.
   const file = path.join(hub.dataDir, "hardware.yaml");
   const yaml = readFileSync(file, "utf8").replace(/(- name: t4-medium[\s\S]*?capacity: )0/, "$11");
+  // The hub re-reads the file when its mtime changes: set one that differs from what it read,
+  // rather than hope the clock moved on (a write in the same clock tick keeps the old mtime).
+  const { atime, mtimeMs } = statSync(file);
   writeFileSync(file, yaml);
-  await new Promise((r) => setTimeout(r, 20));
+  utimesSync(file, atime, new Date(mtimeMs + 2000));
   const placed = await hub.api("GET", sp(id, "/runtime"), { token: tok.alice });
   assert.deepEqual(placed.json.hardware, { current: "t4-medium", requested: "t4-medium" });
   // Back to free hardware: the fixed 48 h sleep time returns.
