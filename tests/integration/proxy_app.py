@@ -7,10 +7,33 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+# Gates for streamed answers (?gate=KEY): the rest of the answer is written only once the visitor,
+# having received the first piece, calls /release?gate=KEY. A proxy that buffers never lets that
+# happen: the answer then says "unreleased" (after a minute) instead of passing on timing luck.
+_gates = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(key):
+    with _gates_lock:
+        return _gates.setdefault(key, threading.Event())
+
+
+def wait_for_release(path):
+    """Blocks until the gate named in `path` is released; True when there is none."""
+    key = parse_qs(urlsplit(path).query).get("gate", [None])[0]
+    return key is None or _gate(key).wait(60)
+
+
+def gated(path):
+    return "gate" in parse_qs(urlsplit(path).query)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -84,9 +107,12 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for i in range(5):
                 piece = ("part %d\n" % i).encode()
+                if i == 1 and not wait_for_release(p):
+                    piece = b"unreleased\n" + piece
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 self.wfile.flush()
-                time.sleep(0.1)
+                if not gated(p):
+                    time.sleep(0.1)
             self.wfile.write(b"0\r\n\r\n")
         elif p.startswith("/sse"):
             self.send_response(200)
@@ -95,10 +121,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.end_headers()
             for i in range(5):
+                if i == 1 and not wait_for_release(p):
+                    self.wfile.write(b"data: unreleased\n\n")
                 self.wfile.write(("data: %d %f\n\n" % (i, time.time())).encode())
                 self.wfile.flush()
-                time.sleep(0.3)
+                if not gated(p):
+                    time.sleep(0.3)
             self.close_connection = True
+        elif p.startswith("/release"):
+            _gate(parse_qs(urlsplit(p).query)["gate"][0]).set()
+            self.send_text(200, "released")
         elif p.startswith("/die"):
             # Promises 100000 bytes, sends 10, then the connection is cut (as when the app dies).
             self.send_response(200)

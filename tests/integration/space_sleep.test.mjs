@@ -39,6 +39,18 @@ after(async () => {
   assert.deepEqual(spaceProcesses(name), [], "the Space outlived the hub");
 });
 
+// The engine looks at every Space in a full reconcile pass, and a Space it has never seen is only
+// listed by one: once a Space created now runs, a full pass has looked at `name` since. That is the
+// event that "nothing happened to `name`" is checked after, instead of a sleep that hopes a pass ran.
+async function aFullPassLater() {
+  const control = uniqueName("pass");
+  await createSpace(hub, control, [{ path: "app.py", content: HELLO_APP }]);
+  await waitStage(hub, control, ["RUNNING"]);
+  const p = await hub.api("POST", spacePath(`admin/${control}`, "/pause"), { token: hub.token });
+  assert.equal(p.status, 200, p.text);
+  await waitNoProcesses(control);
+}
+
 test("an idle Space falls asleep after its sleep time and frees its processes", { skip }, async () => {
   const running = await waitStage(hub, name, ["RUNNING"]);
   assert.equal(running.gcTimeout, 2);
@@ -53,7 +65,7 @@ test("a sleeping Space stays asleep across a hub restart", { skip }, async () =>
   const { dataDir, token } = hub;
   await hub.stop({ keepData: true });
   hub = await startHub({ dataDir, token, args: ARGS });
-  await new Promise((r) => setTimeout(r, 2500)); // a few reconcile passes
+  await aFullPassLater();
   assert.equal((await runtime(hub, name)).stage, "SLEEPING");
   assert.deepEqual(spaceProcesses(name), []);
 });
@@ -99,7 +111,7 @@ test("a visit never wakes a paused Space", { skip }, async () => {
   await waitNoProcesses(name);
   const r = await hostRequest(hub, spaceHost(`admin/${name}`), "/");
   assert.notEqual(r.status, 200);
-  await new Promise((res) => setTimeout(res, 1000));
+  await aFullPassLater();
   assert.equal((await runtime(hub, name)).stage, "PAUSED");
   assert.deepEqual(spaceProcesses(name), []);
   const restart = await hub.api("POST", spacePath(`admin/${name}`, "/restart"), { token: hub.token });
@@ -112,7 +124,7 @@ test("pausing a sleeping Space keeps it paused; a restart starts it", { skip }, 
   const p = await hub.api("POST", spacePath(`admin/${name}`, "/pause"), { token: hub.token });
   assert.equal(p.status, 200, p.text);
   assert.equal(p.json.stage, "PAUSED");
-  await new Promise((r) => setTimeout(r, 1500));
+  await aFullPassLater();
   assert.equal((await runtime(hub, name)).stage, "PAUSED");
   assert.deepEqual(spaceProcesses(name), []);
   const r = await hub.api("POST", spacePath(`admin/${name}`, "/restart"), { token: hub.token });
