@@ -46,9 +46,10 @@ struct ServeOptions {
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
   int64_t space_min_sleep_seconds = 5 * 60;
-  std::string space_runtime = "local";  // local | none (docs/design/0004-runtime.md)
-  std::string space_tmp_size = "1G";    // each Space's /tmp and $HOME (tmpfs, in its memory)
-  std::string space_log_size = "10M";   // a Space's run log before it rotates (kept: two)
+  std::string space_runtime = "local";   // local | none (docs/design/0004-runtime.md)
+  std::string space_tmp_size = "1G";     // each Space's /tmp and $HOME (tmpfs, in its memory)
+  std::string space_log_size = "10M";    // a Space's run log before it rotates (kept: two)
+  std::string space_build_disk = "20G";  // what one build of a Space may write (venv, packages)
   std::string space_pip_index_url;
   std::string space_wheelhouse;
   std::string space_host_domain;
@@ -184,6 +185,12 @@ int Serve(const ServeOptions& o) {
       std::fprintf(stderr, "spacehub: --space-log-size: at least 4K, e.g. 10M\n");
       return 1;
     }
+    auto build_disk = runtime::ParseSize(o.space_build_disk);
+    if (!build_disk.ok()) {
+      std::fprintf(stderr, "spacehub: --space-build-disk: %s\n",
+                   build_disk.status().message().c_str());
+      return 1;
+    }
     auto build_memory = runtime::ParseSize(o.space_build_memory);
     if (!build_memory.ok()) {
       std::fprintf(stderr, "spacehub: --space-build-memory: %s\n",
@@ -210,6 +217,7 @@ int Serve(const ServeOptions& o) {
     eo.pids_limit = o.space_pids_limit;
     eo.tmp_bytes = *tmp_size;
     eo.run_log_cap = *log_size;
+    eo.python.disk_bytes = *build_disk;
     eo.data_dir = o.data_dir;
     eo.python.pip_index_url = o.space_pip_index_url;
     eo.python.bwrap = bo.bwrap;  // builds run sandboxed too
@@ -372,6 +380,10 @@ Command AddServeCommand(CLI::App& app) {
   cmd->add_option("--space-tmp-size", o->space_tmp_size,
                   "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)")
       ->envname("SPACEHUB_SPACE_TMP_SIZE")
+      ->capture_default_str();
+  cmd->add_option("--space-build-disk", o->space_build_disk,
+                  "Disk one build of a Space may write (its venv and packages); stopped past it")
+      ->envname("SPACEHUB_SPACE_BUILD_DISK")
       ->capture_default_str();
   cmd->add_option("--space-log-size", o->space_log_size,
                   "Size a Space's run log reaches before it rotates (one older file is kept)")

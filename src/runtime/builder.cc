@@ -162,8 +162,13 @@ Status BuildPython(const fs::path& dir, const fs::path& log_path, const PythonBu
       so.join_cgroups = *joins;
     }
     Result<int> code = Status::Internal("not run");
+    DiskBudget budget;
+    if (options.disk_bytes > 0) {
+      budget = {app, options.disk_bytes};
+      so.max_file_bytes = options.disk_bytes;
+    }
     auto go = [&]() -> Status {
-      code = RunToLog(std::move(so), log_path, timeout);
+      code = RunToLog(std::move(so), log_path, timeout, kDefaultLogCap, budget);
       return Status::Ok();
     };
     Status ran = relayed ? relay->RunInside(go) : go();

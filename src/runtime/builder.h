@@ -48,6 +48,9 @@ struct PythonBuildOptions {
   // Where the hub keeps its pip-less venv template (made once, copied into builds without
   // requirements); empty: each build makes its own.
   std::filesystem::path venv_template;
+  // Disk the build directory may take (venv and packages); the command writing past it is stopped.
+  // 0: no budget. No single file may pass it either (RLIMIT_FSIZE).
+  int64_t disk_bytes = 0;
 };
 
 // Creates <dir>/.venv and installs <dir>/requirements.txt when it lists anything. The log gets

@@ -10,6 +10,7 @@
 #include "runtime/build_files.h"
 #include "runtime/process.h"
 #include "runtime/streamlit_secrets.h"
+#include "service/lfs_links.h"
 
 namespace spacehub::service {
 namespace fs = std::filesystem;
@@ -553,6 +554,11 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
   }
   (void)runtime::RemoveTree(runtime::BuildMarkerPath(dir));
   if (auto st = runtime::RemoveTree(dir); !st.ok()) return fail("BUILD_ERROR", st.message());
+  // An LFS pointer in the commit is checked out only if its object is linked to this Space (a
+  // pointer to another repo's private object must not become readable through the app).
+  if (spacehub::Status linked = CheckCheckoutLfsLinks(hub_, row, sha); !linked.ok()) {
+    return fail("BUILD_ERROR", "Checkout failed: " + linked.message());
+  }
   auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
   if (!checkout.ok()) return fail("BUILD_ERROR", "Checkout failed: " + checkout.status().message());
   runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
