@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "repo/fs_util.h"
 #include "runtime/seccomp.h"
 
 namespace spacehub::runtime {
@@ -16,15 +17,9 @@ namespace {
 Result<int> MemFile(const char* name, const std::string& content) {
   int fd = ::memfd_create(name, MFD_CLOEXEC);
   if (fd < 0) return Status::Internal(std::string("memfd_create: ") + std::strerror(errno));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Status::Internal("Cannot fill the sandbox's arguments");
-    }
-    off += static_cast<size_t>(n);
+  if (Status st = repo::fs::WriteAll(fd, content, name); !st.ok()) {
+    ::close(fd);
+    return st;
   }
   if (::lseek(fd, 0, SEEK_SET) != 0) {
     ::close(fd);

@@ -64,8 +64,10 @@ const okJson = async (args, opts) => JSON.parse((await ok([...args, "--json"], o
  * cutAfter }: the next `times` matching requests get `status` (answered by the proxy, never reaching
  * the hub) or, with cutAfter, the hub's answer cut after that many body bytes (socket destroyed).
  */
+// `target` may be set later (proxy.target = …): the hub it fronts is told the proxy's address
+// as its public URL, so the URLs it hands out (LFS uploads) come back through the proxy.
 async function faultProxy(target) {
-  const t = new URL(target);
+  let t = target ? new URL(target) : null;
   const rules = [];
   const seen = [];
   const server = http.createServer((req, res) => {
@@ -106,6 +108,9 @@ async function faultProxy(target) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     endpoint: `http://127.0.0.1:${server.address().port}`,
+    set target(url) {
+      t = new URL(url);
+    },
     seen,
     fault: (rule) => rules.push({ times: 1, ...rule }),
     clear: () => {
@@ -120,10 +125,11 @@ async function faultProxy(target) {
 }
 
 before(async () => {
-  hub = await startHub(HAVE_BWRAP ? { args: ["--space-runtime", "local"] } : {});
+  proxy = await faultProxy(null);
+  hub = await startHub({ publicUrl: proxy.endpoint, args: HAVE_BWRAP ? ["--space-runtime", "local"] : [] });
+  proxy.target = hub.endpoint;
   token = await hub.createUser("dora");
   hfHome = makeTempDir("spacehub-cli-hfhome-");
-  proxy = await faultProxy(hub.endpoint);
 });
 
 after(async () => {
@@ -597,11 +603,19 @@ test("progress bars on a terminal only", { skip: !HAVE_SCRIPT && "no script(1)" 
   const dir = makeTempDir("spacehub-cli-progress-");
   writeFileSync(path.join(dir, "w.bin"), randomBytes(6 * 1024 * 1024));
   const env = { PATH: process.env.PATH, HF_ENDPOINT: hub.endpoint, HF_TOKEN: token, HF_HOME: hfHome };
-  const onPty = (cmd) => spawnSync("script", ["-qec", cmd, "/dev/null"], { env, encoding: "utf8", timeout: 60_000 });
-  const up = onPty(`'${SPACEHUB_BIN}' upload ${id} '${dir}'`);
+  // Asynchronous: the hub's LFS URLs lead through this process's fault proxy, which a
+  // synchronous spawn would stall.
+  const onPty = (cmd) =>
+    new Promise((resolve) => {
+      const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, timeout: 60_000 });
+      let stdout = "";
+      child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+      child.on("close", (status) => resolve({ status, stdout }));
+    });
+  const up = await onPty(`'${SPACEHUB_BIN}' upload ${id} '${dir}'`);
   assert.equal(up.status, 0, up.stdout);
   assert.match(up.stdout, /upload \[#+\] 100% 6\.3\/6\.3 MB/);
-  const down = onPty(`'${SPACEHUB_BIN}' download ${id} w.bin --cache-dir '${makeTempDir("spacehub-cli-pc-")}'`);
+  const down = await onPty(`'${SPACEHUB_BIN}' download ${id} w.bin --cache-dir '${makeTempDir("spacehub-cli-pc-")}'`);
   assert.equal(down.status, 0, down.stdout);
   assert.match(down.stdout, /w\.bin \[#+\] 100%/);
   // Not a terminal (a pipe): no bar, only the path on stdout.

@@ -370,6 +370,9 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.ok(!host.stdout.includes("hello from docker"), "the app is reachable on the host's network");
   assert.equal((await hubContainers()).length, 2, "app and twin");
   // The env file (secrets in it) went once podman had started the container; build secrets too.
+  // Checked once no container is starting: the crashing Space retries until RUNTIME_ERROR, and
+  // the env file of a start under way is rightly still there.
+  await waitStage(names.crash, ["RUNTIME_ERROR"]);
   const scratch = path.join(hub.dataDir, "tmp", "podman");
   const left = readdirSync(scratch, { recursive: true }).map(String);
   assert.ok(!left.some((f) => /(^|\/)(env|s\d+)$/.test(f)), `left in the scratch dir: ${left}`);

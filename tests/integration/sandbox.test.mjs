@@ -12,7 +12,7 @@ import http from "node:http";
 import os from "node:os";
 
 import { startHub, commit, uniqueName, sleep } from "./harness.mjs";
-import { HAVE_BWRAP, spaceProcesses, waitStage } from "./runtime_lib.mjs";
+import { createSpace as createSpaceOn, HAVE_BWRAP, spaceProcesses, waitStage } from "./runtime_lib.mjs";
 
 const IS_ROOT = process.getuid?.() === 0;
 const SKIP = !HAVE_BWRAP ? "no bwrap on this machine" : !IS_ROOT ? "own host uids need a root hub" : false;
@@ -110,22 +110,16 @@ print("flood done", flush=True)
 http.server.HTTPServer(("0.0.0.0", int(os.environ["PORT"])), http.server.SimpleHTTPRequestHandler).serve_forever()
 `;
 
-async function createSpace(name, app, extra = {}) {
-  const r = await hub.api("POST", "/api/repos/create", {
-    token: hub.token,
-    json: { type: "space", sdk: "gradio", name, ...extra },
-  });
-  assert.equal(r.status, 200, r.text);
-  await commit(hub, {
-    type: "space",
-    id: `admin/${name}`,
-    token: hub.token,
-    files: [
+const createSpace = (name, app, extra = {}) =>
+  createSpaceOn(
+    hub,
+    name,
+    [
       { path: "README.md", content: "---\nsdk: gradio\nstartup_duration_timeout: 1m\n---\n" },
       { path: "app.py", content: app },
     ],
-  });
-}
+    extra,
+  );
 
 async function waitFor(what, fn, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

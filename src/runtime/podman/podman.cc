@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "repo/fs_util.h"
 #include "runtime/process.h"
 
 namespace spacehub::runtime {
@@ -96,18 +97,9 @@ class PrivateDir {
 Status WritePrivateFileImpl(const fs::path& path, const std::string& content) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Internal("Cannot create " + path.string());
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Status::Internal("Cannot write " + path.string());
-    }
-    off += static_cast<size_t>(n);
-  }
+  Status st = repo::fs::WriteAll(fd, content, path);
   ::close(fd);
-  return Status::Ok();
+  return st;
 }
 
 std::string Trim(std::string s) {
