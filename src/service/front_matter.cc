@@ -6,23 +6,31 @@ namespace spacehub::service {
 namespace {
 
 // YAML aliases share nodes, JSON copies them: a few hundred bytes of nested aliases ("billion
-// laughs") would expand to billions of values. The front matter of a real README has hundreds.
+// laughs") would expand to billions of values, and an alias inside its own anchor (`a: &x [*x]`)
+// is a cycle that would recurse until the stack overflows (the whole hub). The front matter of a
+// real README has hundreds of values, a few levels deep.
 constexpr size_t kMaxValues = 100'000;
+constexpr int kMaxDepth = 64;
 
-struct TooManyValues {};
+struct TooLarge {
+  const char* what;
+};
 
-nlohmann::json ToJson(const YAML::Node& node, size_t& budget) {
-  if (budget == 0) throw TooManyValues{};
+nlohmann::json ToJson(const YAML::Node& node, size_t& budget, int depth) {
+  if (budget == 0) throw TooLarge{"has more than 100000 values (aliases count once per use)"};
+  if (depth > kMaxDepth)
+    throw TooLarge{"is nested more than 64 levels deep (or an alias refers to itself)"};
   --budget;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = ToJson(kv.second, budget);
+      for (const auto& kv : node)
+        obj[kv.first.as<std::string>()] = ToJson(kv.second, budget, depth + 1);
       return obj;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(ToJson(item, budget));
+      for (const auto& item : node) arr.push_back(ToJson(item, budget, depth + 1));
       return arr;
     }
     case YAML::NodeType::Scalar: {
@@ -89,11 +97,9 @@ Result<nlohmann::json> ParseFrontMatter(std::string_view readme) {
           "README front matter must be a YAML mapping of keys to values");
     }
     size_t budget = kMaxValues;
-    return ToJson(node, budget);
-  } catch (const TooManyValues&) {
-    return Status::InvalidArgument("README front matter has more than " +
-                                   std::to_string(kMaxValues) +
-                                   " values (aliases count once per use)");
+    return ToJson(node, budget, 0);
+  } catch (const TooLarge& e) {
+    return Status::InvalidArgument(std::string("README front matter ") + e.what);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("Invalid YAML in README front matter: ") + e.what());
   }

@@ -57,5 +57,18 @@ TEST(FrontMatterTest, AliasExpansionIsBounded) {
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
 }
 
+// Found by fuzz/front_matter: an alias inside its own anchor is a cycle; converting it recursed
+// until the stack overflowed, which kills the hub. Nesting stays allowed to a sane depth.
+TEST(FrontMatterTest, RecursiveAliasIsAnErrorNotACrash) {
+  for (const char* cyclic : {"---\na: &x [1, *x]\n---\n", "---\na: &x {b: *x}\n---\n"}) {
+    auto bad = ParseFrontMatter(cyclic);
+    EXPECT_EQ(bad.status().code(), Code::kInvalidArgument) << cyclic;
+  }
+  std::string deep = "---\na: ";
+  for (int i = 0; i < 20; ++i) deep += "[";
+  for (int i = 0; i < 20; ++i) deep += "]";
+  EXPECT_TRUE(ParseFrontMatter(deep + "\n---\n").ok());
+}
+
 }  // namespace
 }  // namespace spacehub::service
