@@ -67,9 +67,9 @@ for t in "${TARGETS[@]}"; do
     -artifact_prefix="$findings/" "$corpus" "$ROOT/fuzz/$t/corpus" >"$log" 2>&1
   rc=$?
   after=$(count_findings "$findings")
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+  execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
   rate=$((execs / (SECS > 0 ? SECS : 1)))
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+  last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
   corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
@@ -78,7 +78,7 @@ for t in "${TARGETS[@]}"; do
   if ((rc != 0 || new > 0)); then
     status="FINDING (exit $rc, $new new file(s) in build-fuzz/findings/$t/)"
     failed=1
-    grep -E 'ERROR: |invariant failed|runtime error|SUMMARY' "$log" | head -5
+    grep -aE 'ERROR: |invariant failed|runtime error|SUMMARY' "$log" | head -5
   fi
   rows+=("$(printf '%-14s %12s %9s %6s %7s %10s  %s' "$t" "$execs" "$rate" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$status")")
 done
