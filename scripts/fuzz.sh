@@ -7,6 +7,9 @@
 #   build-fuzz/fuzz/fuzz_<target> <file>
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   Environment: JOBS (build parallelism, default
 # nproc), FUZZ_UNIT_TIMEOUT, SKIP_BUILD=1.
+# FUZZ_RUNS=N (CI): instead of SECONDS, exactly N executions per target from the seeds (every past
+# finding among them) with a fixed seed (FUZZ_SEED, default 1): nearly the same inputs every run,
+# whatever the machine's speed, rather than however far a timed run happened to get.
 # The corpus grown by a run stays in build-fuzz/corpus/<target>/ (the seeds in fuzz/<target>/corpus/
 # are only read), so later runs start from it.
 set -uo pipefail
@@ -60,15 +63,26 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$corpus" "$findings"
   log="$BUILD/logs/$t.log"
   mkdir -p "$(dirname "$log")"
-  echo "==> fuzz $t (${SECS}s)"
+  if [[ -n "${FUZZ_RUNS:-}" ]]; then
+    # A fresh corpus each time: what earlier runs grew would make this run differ.
+    corpus="$(mktemp -d)"
+    budget=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+    echo "==> fuzz $t ($FUZZ_RUNS runs, seed ${FUZZ_SEED:-1})"
+  else
+    budget=(-max_total_time="$SECS")
+    echo "==> fuzz $t (${SECS}s)"
+  fi
   before=$(count_findings "$findings")
-  "$bin" -max_total_time="$SECS" -print_final_stats=1 -timeout="${FUZZ_UNIT_TIMEOUT:-30}" -rss_limit_mb=2048 \
+  start=$SECONDS
+  "$bin" "${budget[@]}" -print_final_stats=1 -timeout="${FUZZ_UNIT_TIMEOUT:-30}" -rss_limit_mb=2048 \
     -max_len=4096 \
     -artifact_prefix="$findings/" "$corpus" "$ROOT/fuzz/$t/corpus" >"$log" 2>&1
   rc=$?
+  took=$((SECONDS - start))
+  [[ -n "${FUZZ_RUNS:-}" ]] && rm -rf "$corpus"
   after=$(count_findings "$findings")
   execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
-  rate=$((execs / (SECS > 0 ? SECS : 1)))
+  rate=$((execs / (took > 0 ? took : 1)))
   last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
@@ -84,7 +98,8 @@ for t in "${TARGETS[@]}"; do
 done
 
 echo
-echo "==================== spacehub fuzz summary (${SECS}s per target) ===================="
+if [[ -n "${FUZZ_RUNS:-}" ]]; then per="$FUZZ_RUNS runs, seed ${FUZZ_SEED:-1}"; else per="${SECS}s"; fi
+echo "==================== spacehub fuzz summary ($per per target) ===================="
 printf '%-14s %12s %9s %6s %7s %10s  %s\n' target executions exec/s cov ft corpus result
 for r in "${rows[@]}"; do echo "$r"; done
 echo "logs: build-fuzz/logs/<target>.log"

@@ -2,7 +2,7 @@
 # Quick start: install dependencies, build, run the unit tests (ctest) and the integration tests
 # (node --test against the real binary). Exits non-zero if anything fails.
 #   SKIP_INSTALL=1 / SKIP_BUILD=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files;
-#   FUZZ_SECONDS=<n> per fuzz target in the fuzz smoke (default 10, 0 skips it).
+#   FUZZ_RUNS=<n> executions per fuzz target in the fuzz smoke (default 20000, fixed seed; 0 skips it).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,10 +66,11 @@ integration() {
 }
 step integration-tests integration
 
-# A short libFuzzer run of each parser harness (fuzz/, scripts/fuzz.sh): FUZZ_SECONDS per target
-# (default 10; 0 skips). Needs clang; the fuzz build compiles only the parsers (~1-2 min).
-if [[ "${FUZZ_SECONDS:-10}" != 0 ]] && command -v clang++ >/dev/null 2>&1; then
-  step fuzz-smoke scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+# A short libFuzzer run of each parser harness (fuzz/, scripts/fuzz.sh): FUZZ_RUNS executions per
+# target (default 20000; 0 skips) from the seeds and every past finding, with a fixed seed: the
+# same work on a fast or a slow machine. Needs clang; the fuzz build compiles only the parsers.
+if [[ "${FUZZ_RUNS:-20000}" != 0 ]] && command -v clang++ >/dev/null 2>&1; then
+  step fuzz-smoke env FUZZ_RUNS="${FUZZ_RUNS:-20000}" scripts/fuzz.sh
 fi
 
 summary
