@@ -368,6 +368,8 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.equal(http.stdout, `hello from docker admin/${names.app}`, http.stderr);
   const host = await execFileP("curl", ["-sS", "--max-time", "2", `http://127.0.0.1:${APP_PORT}/`]);
   assert.ok(!host.stdout.includes("hello from docker"), "the app is reachable on the host's network");
+  // Both are running by now (the twin builds alongside): one container each, nothing more.
+  await waitStage(names.twin, ["RUNNING"]);
   assert.equal((await hubContainers()).length, 2, "app and twin");
   // The env file (secrets in it) went once podman had started the container; build secrets too.
   // Checked once no container is starting: the crashing Space retries until RUNTIME_ERROR, and
