@@ -45,6 +45,8 @@ const TWIN_SECRET = "sk_docker_TWIN_SECRET_8830";
 const GREETING = "hello-from-a-variable";
 const APP_PORT = 5000;
 const BUILD_TIMEOUT = 180_000;
+// A test outlives its waits, so a stuck build fails with the Space's stage and message, not a bare timeout.
+const TEST_TIMEOUT = BUILD_TIMEOUT + 60_000;
 
 let skip = !HAVE_BWRAP ? "bwrap is not installed" : !PODMAN ? "podman is not installed" : false;
 let hub;
@@ -380,7 +382,7 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.ok(!left.some((f) => /(^|\/)(env|s\d+)$/.test(f)), `left in the scratch dir: ${left}`);
 });
 
-test("build caches are per Space: the same Dockerfile with another secret builds its own layers", { skip, timeout: BUILD_TIMEOUT }, async () => {
+test("build caches are per Space: the same Dockerfile with another secret builds its own layers", { skip, timeout: TEST_TIMEOUT }, async () => {
   await waitStage(names.twin, ["RUNNING"]);
   const { env, file } = await appEnv(names.twin);
   assert.equal(env._build_secret_sha256, createHash("sha256").update(TWIN_SECRET).digest("hex"));
@@ -401,7 +403,7 @@ test("build caches are per Space: the same Dockerfile with another secret builds
   assert.equal(http.stdout, `hello from docker admin/${names.twin}`, http.stderr);
 });
 
-test("a failing Dockerfile is a BUILD_ERROR with podman's last lines", { skip, timeout: BUILD_TIMEOUT }, async () => {
+test("a failing Dockerfile is a BUILD_ERROR with podman's last lines", { skip, timeout: TEST_TIMEOUT }, async () => {
   const rt = await waitStage(names.broken, ["BUILD_ERROR"]);
   assert.match(rt.errorMessage, /podman build failed/);
   assert.match(rt.errorMessage, /the dependency step broke/);
@@ -409,7 +411,7 @@ test("a failing Dockerfile is a BUILD_ERROR with podman's last lines", { skip, t
   assert.ok(build.some((l) => l.includes("the dependency step broke")), build.join("\n"));
 });
 
-test("a container that exits at once ends in RUNTIME_ERROR with its output and exit code", { skip, timeout: BUILD_TIMEOUT }, async () => {
+test("a container that exits at once ends in RUNTIME_ERROR with its output and exit code", { skip, timeout: TEST_TIMEOUT }, async () => {
   const rt = await waitStage(names.crash, ["RUNTIME_ERROR"]);
   assert.match(rt.errorMessage, /exited 4 times in a row \(last exit code 3\)/);
   assert.match(rt.errorMessage, /docker boom: no model/);
@@ -471,7 +473,7 @@ test("kill -9 of the hub: the next hub removes the old container and starts the 
   assert.equal((await runtime(names.broken)).stage !== "RUNNING", true);
 });
 
-test("pause stops and removes the container; the other Space keeps running", { skip, timeout: BUILD_TIMEOUT }, async () => {
+test("pause stops and removes the container; the other Space keeps running", { skip, timeout: TEST_TIMEOUT }, async () => {
   await waitStage(names.app, ["RUNNING"]);
   await waitStage(names.twin, ["RUNNING"]);
   // An instance swapped out by a restart may still be draining: wait for the one that serves.
@@ -493,7 +495,7 @@ test("pause stops and removes the container; the other Space keeps running", { s
   await logs(names.app, "run");
 });
 
-test("a followed build log ends when its Space is deleted mid-build", { skip, timeout: BUILD_TIMEOUT }, async () => {
+test("a followed build log ends when its Space is deleted mid-build", { skip, timeout: TEST_TIMEOUT }, async () => {
   const name = uniqueName("docker-slow");
   await createSpace(name, [
     { path: "README.md", content: "---\nsdk: docker\n---\n" },
