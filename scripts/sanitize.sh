@@ -17,22 +17,8 @@ MODE="${1:-all}"
 JOBS="${JOBS:-$(nproc)}"
 SUPP="$ROOT/scripts/sanitizer-suppressions"
 
-declare -A result=()
-order=()
-failed=0
-step() { # step NAME CMD...
-  local name="$1"; shift
-  order+=("$name")
-  echo
-  echo "==> $name"
-  local start=$SECONDS
-  if "$@"; then
-    result[$name]="ok ($((SECONDS - start))s)"
-  else
-    result[$name]="FAILED (exit $?, $((SECONDS - start))s)"
-    failed=1
-  fi
-}
+# shellcheck source=scripts/steps.sh
+source "$ROOT/scripts/steps.sh"
 
 configure_and_build() { # DIR FLAGS [TARGETS...]
   local dir="$1" flags="$2"; shift 2
@@ -126,9 +112,5 @@ case "$MODE" in
   *) echo "usage: $0 [asan|tsan|all]" >&2; exit 2 ;;
 esac
 
-echo
-echo "==================== spacehub sanitizer summary ===================="
-for n in "${order[@]}"; do printf '  %-26s %s\n' "$n" "${result[$n]}"; done
-if ((failed)); then echo "  RESULT: FAILED"; else echo "  RESULT: PASSED"; fi
-echo "===================================================================="
+summary sanitizer
 exit $failed

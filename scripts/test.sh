@@ -8,38 +8,16 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-declare -A result=()
-order=()
-failed=0
-step() { # step NAME CMD...
-  local name="$1"; shift
-  order+=("$name")
-  echo
-  echo "==> $name"
-  local start=$SECONDS
-  if "$@"; then
-    result[$name]="ok ($((SECONDS - start))s)"
-  else
-    result[$name]="FAILED (exit $?, $((SECONDS - start))s)"
-    failed=1
-  fi
-}
-summary() {
-  echo
-  echo "==================== spacehub test summary ===================="
-  local n
-  for n in "${order[@]}"; do printf '  %-22s %s\n' "$n" "${result[$n]}"; done
-  if ((failed)); then echo "  RESULT: FAILED"; else echo "  RESULT: PASSED"; fi
-  echo "==============================================================="
-}
+# shellcheck source=scripts/steps.sh
+source "$ROOT/scripts/steps.sh"
 
 if [[ "${SKIP_INSTALL:-0}" != 1 ]]; then
   step install-deps scripts/install-deps.sh
-  if ((failed)); then summary; exit 1; fi
+  if ((failed)); then summary test; exit 1; fi
 fi
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   step build scripts/build.sh
-  if ((failed)); then summary; exit 1; fi
+  if ((failed)); then summary test; exit 1; fi
 fi
 
 step unit-tests ctest --test-dir build --output-on-failure -j2
@@ -73,5 +51,5 @@ if [[ "${FUZZ_RUNS:-20000}" != 0 ]] && command -v clang++ >/dev/null 2>&1; then
   step fuzz-smoke env FUZZ_RUNS="${FUZZ_RUNS:-20000}" scripts/fuzz.sh
 fi
 
-summary
+summary test
 exit $failed
