@@ -1,6 +1,7 @@
 // spacehub: the hub server (`serve`), its administration on a data directory (`admin`), and later
 // the client subcommands (whoami, repo, upload, download, space).
 #include "cli/commands.h"
+#include "cli/serve_options.h"
 #include "core/log.h"
 
 int main(int argc, char** argv) {
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   auto serve = spacehub::cli::AddServeCommand(app);
   auto admin = spacehub::cli::AddAdminCommand(app);
   auto hook = spacehub::cli::AddHookCommand(app);
+  auto reference = spacehub::cli::AddConfigReferenceCommand(app);
   std::pair<const char*, spacehub::cli::Command> client_commands[] = {
       {"whoami", spacehub::cli::AddWhoamiCommand(app)},
       {"repo", spacehub::cli::AddRepoCommand(app)},
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("hook")) return hook();
+  if (app.got_subcommand("config-reference")) return reference();
   for (auto& [name, command] : client_commands) {
     if (app.got_subcommand(name)) return command();
   }

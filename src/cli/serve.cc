@@ -12,6 +12,7 @@
 #include "api/public_url.h"
 #include "api/routes.h"
 #include "cli/commands.h"
+#include "cli/serve_options.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -24,48 +25,6 @@
 
 namespace spacehub::cli {
 namespace {
-
-struct ServeOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 8080;
-  std::string data_dir = "./spacehub-data";
-  std::string public_url;
-  std::string log_level = "info";
-  int threads = 0;
-  bool io_context_per_thread = false;
-  uint64_t max_body_mb = 512;
-  // The HTTP edge (src/http/server.h says what each limit guards against).
-  uint64_t max_json_body_mb = 10;
-  uint64_t body_memory_mb = 1024;
-  int64_t header_timeout = 30;
-  int64_t body_timeout = 60;
-  uint64_t body_min_rate_kb = 16;
-  size_t max_connections_per_client = 4096;
-  // Split only objects a single PUT would struggle with (S3 caps a PUT at 5 GiB; a local disk does
-  // not care, and every split costs a second pass over the data at completion).
-  uint64_t lfs_multipart_threshold_mb = 5 * 1024;
-  uint64_t lfs_chunk_mb = 64;
-  int64_t space_min_sleep_seconds = 5 * 60;
-  std::string space_runtime = "local";   // local | none (docs/design/0004-runtime.md)
-  std::string space_tmp_size = "1G";     // each Space's /tmp and $HOME (tmpfs, in its memory)
-  std::string space_log_size = "10M";    // a Space's run log before it rotates (kept: two)
-  std::string space_build_disk = "20G";  // what one build of a Space may write (venv, packages)
-  std::string space_pip_index_url;
-  std::string space_wheelhouse;
-  std::string space_host_domain;
-  int64_t space_pids_limit = 1024;
-  std::string space_storage_tiers = "small=20G,medium=150G,large=1T";
-  std::string space_storage_mode = "auto";  // auto (loop-mounted ext4 where it works) | plain
-  bool space_no_limits = false;
-  std::string space_build_memory = "4G";  // memory of each build command (venv, pip)
-  uint16_t space_proxy_port = 0;          // 0: visitors come through the hub's port only
-  int64_t space_proxy_read_timeout = 60;
-  int64_t space_proxy_tunnel_idle_timeout = 3600;
-  int64_t space_proxy_wake_timeout = 300;
-  uint64_t space_proxy_max_body_mb = 0;
-  int64_t space_proxy_app_idle_seconds = 30;
-  std::string space_proxy_proto = "http";
-};
 
 proxy::ProxyOptions ProxyOptionsFrom(const ServeOptions& o) {
   proxy::ProxyOptions po;
@@ -120,8 +79,9 @@ int Serve(const ServeOptions& o) {
   api::ApiContext ctx((*instance)->hub(), api::ApiOptions{o.public_url, *git});
   // Visitors of Spaces: by Host ({ns}-{name}.{domain}), ahead of the API's routes; the path route
   // only redirects there (apps never run on the hub's origin).
+  service::HubSpaceDirectory space_directory((*instance)->hub());
   proxy::SpaceProxy space_proxy(
-      (*instance)->hub(), ProxyOptionsFrom(o),
+      (*instance)->hub(), space_directory, ProxyOptionsFrom(o),
       std::make_unique<proxy::TokenVisitorIdentity>((*instance)->hub().identity));
   http::Router router;
   space_proxy.Register(router);
@@ -306,151 +266,7 @@ Command AddServeCommand(CLI::App& app) {
   // `spacehub --config hub.toml serve` with `[serve]` then `port = 8080`, `data-dir = "..."`.
   app.set_config("--config", "", "Read options from a TOML/INI file ([serve] section)")
       ->envname("SPACEHUB_CONFIG");
-  cmd->add_option("--host", o->host, "Address to listen on")
-      ->envname("SPACEHUB_HOST")
-      ->capture_default_str();
-  cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")
-      ->envname("SPACEHUB_PORT")
-      ->capture_default_str();
-  cmd->add_option("--data-dir", o->data_dir, "Where the hub keeps its data")
-      ->envname("SPACEHUB_DATA_DIR")
-      ->capture_default_str();
-  cmd->add_option("--public-url", o->public_url,
-                  "Absolute URL clients reach the hub at, the base of every URL it hands out "
-                  "(default: http://<host>:<port>, 127.0.0.1 when listening on every interface; "
-                  "never the request's Host)")
-      ->envname("SPACEHUB_PUBLIC_URL");
-  cmd->add_option("--log-level", o->log_level, "trace, debug, info, warn or error")
-      ->envname("SPACEHUB_LOG_LEVEL")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "I/O threads (0: one per CPU, at least 2)")
-      ->envname("SPACEHUB_THREADS");
-  cmd->add_flag("--io-context-per-thread", o->io_context_per_thread,
-                "Pin each connection to one I/O thread (faster proxying; a blocking handler then "
-                "stalls the connections of its thread)")
-      ->envname("SPACEHUB_IO_CONTEXT_PER_THREAD");
-  cmd->add_option("--max-body-mb", o->max_body_mb, "Largest buffered request body, in MiB")
-      ->envname("SPACEHUB_MAX_BODY_MB")
-      ->capture_default_str();
-  cmd->add_option("--max-json-body-mb", o->max_json_body_mb,
-                  "Largest request body of the API's other buffered routes (JSON), in MiB")
-      ->envname("SPACEHUB_MAX_JSON_BODY_MB")
-      ->capture_default_str();
-  cmd->add_option("--body-memory-mb", o->body_memory_mb,
-                  "Request bodies all clients together may have buffered at once, in MiB (at "
-                  "least --max-body-mb); past it requests get 503")
-      ->envname("SPACEHUB_BODY_MEMORY_MB")
-      ->capture_default_str();
-  cmd->add_option("--header-timeout", o->header_timeout,
-                  "Seconds a client has to send a whole request head once it began")
-      ->envname("SPACEHUB_HEADER_TIMEOUT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--body-timeout", o->body_timeout,
-                  "Seconds a request body may take, plus one per --body-min-rate-kb KiB received")
-      ->envname("SPACEHUB_BODY_TIMEOUT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--body-min-rate-kb", o->body_min_rate_kb,
-                  "Average KiB/s a request body must keep up after --body-timeout (0: no minimum)")
-      ->envname("SPACEHUB_BODY_MIN_RATE_KB")
-      ->capture_default_str();
-  cmd->add_option("--max-connections-per-client", o->max_connections_per_client,
-                  "Open connections one client address may have (0: no limit)")
-      ->envname("SPACEHUB_MAX_CONNECTIONS_PER_CLIENT")
-      ->capture_default_str();
-  cmd->add_option("--lfs-multipart-threshold-mb", o->lfs_multipart_threshold_mb,
-                  "LFS objects from this size (MiB) are uploaded in parts")
-      ->envname("SPACEHUB_LFS_MULTIPART_THRESHOLD_MB")
-      ->capture_default_str();
-  cmd->add_option("--lfs-chunk-mb", o->lfs_chunk_mb, "Part size (MiB) of multipart LFS uploads")
-      ->envname("SPACEHUB_LFS_CHUNK_MB")
-      ->capture_default_str();
-  cmd->add_option("--space-min-sleep-seconds", o->space_min_sleep_seconds,
-                  "Shortest custom sleep time a Space on upgraded hardware may set")
-      ->envname("SPACEHUB_SPACE_MIN_SLEEP_SECONDS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option(
-         "--space-runtime", o->space_runtime,
-         "Run Spaces: 'local' (bubblewrap sandboxes on this machine, the default) or 'none'")
-      ->envname("SPACEHUB_SPACE_RUNTIME")
-      ->check(CLI::IsMember({"none", "local"}))
-      ->capture_default_str();
-  cmd->add_option("--space-tmp-size", o->space_tmp_size,
-                  "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)")
-      ->envname("SPACEHUB_SPACE_TMP_SIZE")
-      ->capture_default_str();
-  cmd->add_option("--space-build-disk", o->space_build_disk,
-                  "Disk one build of a Space may write (its venv and packages); stopped past it")
-      ->envname("SPACEHUB_SPACE_BUILD_DISK")
-      ->capture_default_str();
-  cmd->add_option("--space-log-size", o->space_log_size,
-                  "Size a Space's run log reaches before it rotates (one older file is kept)")
-      ->envname("SPACEHUB_SPACE_LOG_SIZE")
-      ->capture_default_str();
-  cmd->add_option("--space-pip-index-url", o->space_pip_index_url,
-                  "Package index for Python Spaces' requirements.txt (default: none, offline)")
-      ->envname("SPACEHUB_SPACE_PIP_INDEX_URL");
-  cmd->add_option("--space-wheelhouse", o->space_wheelhouse,
-                  "Directory of wheels for Python Spaces' requirements.txt")
-      ->envname("SPACEHUB_SPACE_WHEELHOUSE");
-  cmd->add_option("--space-host-domain", o->space_host_domain,
-                  "Domain of SPACE_HOST (<ns>-<name>.<domain>; default localhost)")
-      ->envname("SPACEHUB_SPACE_HOST_DOMAIN");
-  cmd->add_option("--space-pids-limit", o->space_pids_limit,
-                  "Processes and threads a Space may have at once (0: no limit)")
-      ->envname("SPACEHUB_SPACE_PIDS_LIMIT")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--space-storage-tiers", o->space_storage_tiers,
-                  "Sizes of the persistent storage tiers")
-      ->envname("SPACEHUB_SPACE_STORAGE_TIERS")
-      ->capture_default_str();
-  cmd->add_option("--space-storage-mode", o->space_storage_mode,
-                  "'auto': /data as loop-mounted ext4 images where possible; 'plain': directories")
-      ->envname("SPACEHUB_SPACE_STORAGE_MODE")
-      ->check(CLI::IsMember({"auto", "plain"}))
-      ->capture_default_str();
-  cmd->add_option("--space-build-memory", o->space_build_memory,
-                  "Memory each Space build command (venv, pip) may use, e.g. 4G")
-      ->envname("SPACEHUB_SPACE_BUILD_MEMORY")
-      ->capture_default_str();
-  cmd->add_flag("--space-no-limits", o->space_no_limits,
-                "Run Spaces without cgroup limits (memory, CPU, processes)")
-      ->envname("SPACEHUB_SPACE_NO_LIMITS");
-  cmd->add_option("--space-proxy-port", o->space_proxy_port,
-                  "A port of its own for visitors of Spaces (by Host); 0: the hub's port only")
-      ->envname("SPACEHUB_SPACE_PROXY_PORT");
-  cmd->add_option("--space-proxy-read-timeout", o->space_proxy_read_timeout,
-                  "Seconds an app may take to start its response, or stay silent within it")
-      ->envname("SPACEHUB_SPACE_PROXY_READ_TIMEOUT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--space-proxy-tunnel-idle-timeout", o->space_proxy_tunnel_idle_timeout,
-                  "Seconds a websocket to a Space may stay silent both ways before it is closed")
-      ->envname("SPACEHUB_SPACE_PROXY_TUNNEL_IDLE_TIMEOUT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--space-proxy-wake-timeout", o->space_proxy_wake_timeout,
-                  "Seconds a request to a starting Space is held before a 503")
-      ->envname("SPACEHUB_SPACE_PROXY_WAKE_TIMEOUT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--space-proxy-max-body-mb", o->space_proxy_max_body_mb,
-                  "Largest request body to a Space's app, in MiB (0: no limit)")
-      ->envname("SPACEHUB_SPACE_PROXY_MAX_BODY_MB")
-      ->capture_default_str();
-  cmd->add_option("--space-proxy-app-idle-seconds", o->space_proxy_app_idle_seconds,
-                  "Seconds an idle keep-alive connection to an app is kept for reuse")
-      ->envname("SPACEHUB_SPACE_PROXY_APP_IDLE_SECONDS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--space-proxy-proto", o->space_proxy_proto,
-                  "X-Forwarded-Proto sent to apps (https behind a TLS terminator)")
-      ->envname("SPACEHUB_SPACE_PROXY_PROTO")
-      ->check(CLI::IsMember({"http", "https"}))
-      ->capture_default_str();
+  AddServeOptions(cmd, o.get());
   return [o] { return Serve(*o); };
 }
 
