@@ -16,13 +16,15 @@ namespace {
 using service::GitService;
 
 // The error as git shows it: status code from the one Status→HTTP mapping, message as text.
+// A 401 tells git which credentials to send.
 http::Response GitError(const Status& st) {
-  http::Response r = http::Response::Error(st);
+  Status shown = st;
+  if (st.code() == Code::kUnauthenticated) shown = std::move(shown).WithCredentialsChallenge();
+  http::Response r = http::Response::Error(shown);
   r.body = st.message() + "\n";
   for (auto& [k, v] : r.headers) {
     if (k == "Content-Type") v = "text/plain; charset=utf-8";
   }
-  if (st.code() == Code::kUnauthenticated) r.Header("WWW-Authenticate", "Basic realm=\"spacehub\"");
   return r;
 }
 
@@ -176,7 +178,7 @@ void RegisterGitHttpRoutes(http::Router& router, ApiContext& ctx) {
             auto sink = OpenRpc(ctx, r, type, svc);
             if (sink.ok() || sink.status().code() != Code::kUnauthenticated) return sink;
             Status st = sink.status();
-            return std::move(st).WithHeader("WWW-Authenticate", "Basic realm=\"spacehub\"");
+            return std::move(st).WithCredentialsChallenge();
           });
     }
   }

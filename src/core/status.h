@@ -1,11 +1,15 @@
 // Status: the one error type that crosses module boundaries.
 //
 // A closed set of codes (leveldb/Gitaly style) plus a message meant for the user, an optional
-// Hub error reason (the value of `X-Error-Code`, e.g. "RepoNotFound") and optional extra fields the
-// HTTP layer adds to the error response (e.g. `url` on a 409, `X-Repo-Commit` on EntryNotFound).
+// Hub error reason (the value of `X-Error-Code`, e.g. "RepoNotFound"), optional extra body fields
+// (e.g. `url` on a 409) and typed, transport-neutral details: the commit a missing entry was looked
+// up at, how long to wait before retrying, whether the caller should be asked for credentials.
+// Core knows nothing of HTTP: http::Response::Error is the one place that maps these details to
+// headers (X-Repo-Commit, Retry-After, WWW-Authenticate).
 // Status is a value type; const methods may be called from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,16 +65,30 @@ class [[nodiscard]] Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& reason() const { return reason_; }
-  // Extra response headers and top-level JSON body fields (string values) for the error response.
-  const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+  // Top-level JSON body fields (string values) for the error response.
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  // The commit a lookup was resolved at before it failed ("" = none); clients cache the miss
+  // under it.
+  const std::string& resolved_commit() const { return resolved_commit_; }
+  // Seconds the caller should wait before trying again (nullopt = no advice).
+  const std::optional<int>& retry_after_seconds() const { return retry_after_seconds_; }
+  // The caller may succeed with credentials and should be told to send them.
+  bool wants_credentials() const { return wants_credentials_; }
 
   Status&& WithReason(std::string reason) && {
     reason_ = std::move(reason);
     return std::move(*this);
   }
-  Status&& WithHeader(std::string name, std::string value) && {
-    headers_.emplace_back(std::move(name), std::move(value));
+  Status&& WithResolvedCommit(std::string commit) && {
+    resolved_commit_ = std::move(commit);
+    return std::move(*this);
+  }
+  Status&& WithRetryAfter(int seconds) && {
+    retry_after_seconds_ = seconds;
+    return std::move(*this);
+  }
+  Status&& WithCredentialsChallenge() && {
+    wants_credentials_ = true;
     return std::move(*this);
   }
   Status&& WithField(std::string name, std::string value) && {
@@ -89,8 +107,10 @@ class [[nodiscard]] Status {
   Code code_ = Code::kOk;
   std::string message_;
   std::string reason_;
-  std::vector<std::pair<std::string, std::string>> headers_;
   std::vector<std::pair<std::string, std::string>> fields_;
+  std::string resolved_commit_;
+  std::optional<int> retry_after_seconds_;
+  bool wants_credentials_ = false;
 };
 
 std::string_view CodeName(Code code);

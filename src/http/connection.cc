@@ -91,7 +91,7 @@ bool IsFramingError(const beast::error_code& ec) {
 Status BodyMemoryFull() {
   return Status::Unavailable("The server is busy receiving other requests; try again shortly")
       .WithReason("BodyMemoryExhausted")
-      .WithHeader("Retry-After", "5");
+      .WithRetryAfter(5);
 }
 
 bool ExpectsContinue(const Request& req) {
@@ -244,7 +244,7 @@ net::awaitable<void> Connection::RefuseBusy() {
   spdlog::info("connection refused: {} has too many open connections", remote_address_);
   co_await RejectUnreadable(503, Status::Unavailable("Too many connections from this address")
                                      .WithReason("TooManyConnections")
-                                     .WithHeader("Retry-After", "1"));
+                                     .WithRetryAfter(1));
   co_await LingeringClose();
 }
 

@@ -79,7 +79,14 @@ Response Response::Error(const Status& status) {
   Response r = Json(body, HttpStatusFor(status.code()));
   if (!status.reason().empty()) r.Header("X-Error-Code", SanitizeHeaderValue(status.reason()));
   r.Header("X-Error-Message", SanitizeHeaderValue(status.message()));
-  for (const auto& [k, v] : status.headers()) r.Header(k, SanitizeHeaderValue(v));
+  // Status details are transport-neutral; this is where they become HTTP headers.
+  if (!status.resolved_commit().empty()) {
+    r.Header("X-Repo-Commit", SanitizeHeaderValue(status.resolved_commit()));
+  }
+  if (status.retry_after_seconds()) {
+    r.Header("Retry-After", std::to_string(*status.retry_after_seconds()));
+  }
+  if (status.wants_credentials()) r.Header("WWW-Authenticate", "Basic realm=\"spacehub\"");
   return r;
 }
 

@@ -26,9 +26,8 @@ TEST(HttpStatusForTest, AllCodes) {
 }
 
 TEST(ResponseErrorTest, HeadersAndBody) {
-  Response r = Response::Error(Status::EntryNotFound("a.txt")
-                                   .WithHeader("X-Repo-Commit", "abc")
-                                   .WithField("url", "http://x/y"));
+  Response r = Response::Error(
+      Status::EntryNotFound("a.txt").WithResolvedCommit("abc").WithField("url", "http://x/y"));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.GetHeader("x-error-code"), "EntryNotFound");
   EXPECT_EQ(r.GetHeader("X-Error-Message"), "Entry not found: a.txt");

@@ -8,7 +8,7 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
                                           const std::string& revision, const std::string& path) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
   SH_ASSIGN_OR_RETURN(std::string commit, hub_.repos.ResolveRevision(row.repo, revision));
-  auto missing = [&]() { return Status::EntryNotFound(path).WithHeader("X-Repo-Commit", commit); };
+  auto missing = [&]() { return Status::EntryNotFound(path).WithResolvedCommit(commit); };
   if (!ValidateRepoPath(path).ok()) return missing();
   auto entry = hub_.repos.Stat(row.repo, commit, path);
   if (!entry.ok()) {
@@ -23,7 +23,7 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
       return Status::NotFound("The LFS object of " + path +
                               " was never uploaded to this repository")
           .WithReason("EntryNotFound")
-          .WithHeader("X-Repo-Commit", commit);
+          .WithResolvedCommit(commit);
     }
   }
   ResolvedFile out;

@@ -31,7 +31,7 @@ class FileService final {
   explicit FileService(Hub& hub) : hub_(hub) {}
 
   // Revision → commit, then the file at `path`. A missing file is EntryNotFound carrying the
-  // commit as an `X-Repo-Commit` header (clients cache the miss under that commit).
+  // commit it was resolved at (Status::resolved_commit; clients cache the miss under it).
   Result<ResolvedFile> Resolve(const Caller& who, const RepoId& id, const std::string& revision,
                                const std::string& path);
   Result<std::vector<TreeEntryWithCommit>> Tree(const Caller& who, const RepoId& id,
