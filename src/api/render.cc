@@ -114,7 +114,7 @@ std::string Gigabytes(int gb) { return std::to_string(gb) + " GB"; }
 
 nlohmann::json SpaceRuntimeJson(const service::SpaceRuntimeView& v) {
   return {
-      {"stage", v.stage},
+      {"stage", std::string(wire::SpaceStageName(v.stage))},
       {"hardware", {{"current", OrNull(v.hardware_current)}, {"requested", v.hardware_requested}}},
       {"gcTimeout", OrNull(v.gc_timeout)},
       {"storage", OrNull(v.storage)},

@@ -3,7 +3,6 @@
 #include <strings.h>
 
 #include "core/crypto.h"
-#include "core/time_util.h"
 
 namespace spacehub::auth {
 namespace {
@@ -47,7 +46,7 @@ Result<db::Account> Identity::CreateUser(std::string_view name, bool is_admin) {
   a.kind = db::AccountKind::kUser;
   a.fullname = std::string(name);
   a.is_admin = is_admin;
-  a.created_at = NowMillis();
+  a.created_at = clock_.NowMillis();
   return store_.CreateAccount(a);
 }
 
@@ -74,7 +73,7 @@ Result<db::Account> Identity::CreateOrg(std::string_view name,
   org.name = std::string(name);
   org.kind = db::AccountKind::kOrg;
   org.fullname = std::string(name);
-  org.created_at = NowMillis();
+  org.created_at = clock_.NowMillis();
   SH_ASSIGN_OR_RETURN(org, store_.CreateAccount(org));
   for (const auto& [user, role] : resolved) SH_TRY(store_.SetMembership(org.id, user.id, role));
   return org;

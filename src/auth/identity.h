@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "core/clock.h"
 #include "db/metadata_store.h"
 
 namespace spacehub::auth {
@@ -25,7 +26,9 @@ struct IssuedToken {
 
 class Identity final {
  public:
-  explicit Identity(db::MetadataStore& store) : store_(store) {}
+  // `clock` dates the accounts it creates.
+  explicit Identity(db::MetadataStore& store, const Clock& clock = Clock::System())
+      : store_(store), clock_(clock) {}
 
   Result<db::Account> CreateUser(std::string_view name, bool is_admin);
   // Creates the organization and adds members; each member "user[:role]" (role defaults to write).
@@ -41,6 +44,7 @@ class Identity final {
 
  private:
   db::MetadataStore& store_;
+  const Clock& clock_;
 };
 
 std::string HashToken(std::string_view token);

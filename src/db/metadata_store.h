@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/repo_id.h"
 #include "core/result.h"
 
@@ -213,6 +214,8 @@ class MetadataStore {
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies migrations.
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::path& path);
+// `clock` dates the rows the store stamps itself (tokens); callers pass the other times.
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::path& path,
+                                                       const Clock& clock = Clock::System());
 
 }  // namespace spacehub::db

@@ -1,6 +1,5 @@
 #include "service/hardware_scheduler.h"
 
-#include "core/time_util.h"
 #include "service/placement.h"
 
 namespace spacehub::service {
@@ -53,7 +52,7 @@ Result<SettingsOutcome> HardwareScheduler::Change(int64_t repo_id, const Catalog
                     row.hardware_requested + "' is placed when it restarts";
     }
     if (restart) ++row.restart_generation;
-    if (!(row == before)) row.updated_at = NowMillis();
+    if (!(row == before)) row.updated_at = clock_.NowMillis();
     out.changed = !(row == before);
     return Status::Ok();
   };

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "db/metadata_store.h"
 #include "service/hardware_catalog.h"
 
@@ -33,8 +34,10 @@ using SettingsEdit = std::function<Result<bool>(db::SpaceSettingsRow& row)>;
 
 class HardwareScheduler final {
  public:
-  HardwareScheduler(db::MetadataStore& db, int64_t detected_gpus)
-      : db_(db), detected_gpus_(detected_gpus) {}
+  // `clock` stamps the rows it changes (updated_at).
+  HardwareScheduler(db::MetadataStore& db, int64_t detected_gpus,
+                    const Clock& clock = Clock::System())
+      : db_(db), detected_gpus_(detected_gpus), clock_(clock) {}
 
   // Applies `edit` to the Space's settings (the catalog's defaults when it has no row yet), then
   // places its hardware request if it fits now. restart_generation is bumped once when the edit
@@ -53,6 +56,7 @@ class HardwareScheduler final {
  private:
   db::MetadataStore& db_;
   int64_t detected_gpus_;
+  const Clock& clock_;
 };
 
 }  // namespace spacehub::service

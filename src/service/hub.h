@@ -7,6 +7,7 @@
 #include <string>
 
 #include "auth/identity.h"
+#include "core/clock.h"
 #include "core/secret_box.h"
 #include "db/metadata_store.h"
 #include "repo/lfs_store.h"
@@ -39,6 +40,8 @@ struct Hub {
   HardwareScheduler& scheduler;
   HubOptions options;
   SpaceRuntimeHook* runtime = nullptr;  // the Space engine when one runs (serve), else null
+  // "Now" for every time-driven decision of the services and the engine (tests: a FakeClock).
+  const Clock& clock = Clock::System();
 };
 
 }  // namespace spacehub::service

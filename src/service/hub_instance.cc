@@ -68,7 +68,7 @@ void TightenPermissions(const std::filesystem::path& data_dir) {
 HubInstance::~HubInstance() = default;
 
 Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::path& data_dir,
-                                                       HubOptions options) {
+                                                       HubOptions options, const Clock& clock) {
   std::error_code ec;
   for (const char* sub : {"repos", "lfs", "keys"}) {
     std::filesystem::create_directories(data_dir / sub, ec);
@@ -81,19 +81,19 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
                                std::filesystem::perm_options::replace, ec);
   TightenPermissions(data_dir);
   std::unique_ptr<HubInstance> h(new HubInstance());
-  SH_ASSIGN_OR_RETURN(h->db_, db::OpenSqliteStore(data_dir / "hub.db"));
+  SH_ASSIGN_OR_RETURN(h->db_, db::OpenSqliteStore(data_dir / "hub.db", clock));
   if (options.lfs_signing_key.empty()) {
     SH_ASSIGN_OR_RETURN(options.lfs_signing_key,
                         LoadOrCreateKey(data_dir / "keys" / "lfs-url.key"));
   }
   h->repos_ = std::make_unique<repo::RepoStore>(data_dir / "repos");
   h->lfs_ = std::make_unique<repo::LfsStore>(data_dir / "lfs");
-  h->identity_ = std::make_unique<auth::Identity>(*h->db_);
+  h->identity_ = std::make_unique<auth::Identity>(*h->db_, clock);
   SH_ASSIGN_OR_RETURN(h->secrets_, SecretBox::OpenDir(data_dir / "keys" / "secrets"));
   SH_ASSIGN_OR_RETURN(h->hardware_, HardwareCatalog::Open(data_dir / "hardware.yaml"));
-  h->scheduler_ = std::make_unique<HardwareScheduler>(*h->db_, options.detected_gpus);
+  h->scheduler_ = std::make_unique<HardwareScheduler>(*h->db_, options.detected_gpus, clock);
   h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->secrets_,
-                                      *h->hardware_, *h->scheduler_, options, nullptr});
+                                      *h->hardware_, *h->scheduler_, options, nullptr, clock});
   return h;
 }
 

@@ -18,8 +18,10 @@ namespace spacehub::service {
 
 class HubInstance final {
  public:
+  // `clock` is the hub's one "now" (services, scheduler, identity, store); tests pass a FakeClock.
   static Result<std::unique_ptr<HubInstance>> Open(const std::filesystem::path& data_dir,
-                                                   HubOptions options);
+                                                   HubOptions options,
+                                                   const Clock& clock = Clock::System());
   ~HubInstance();
   HubInstance(const HubInstance&) = delete;
   HubInstance& operator=(const HubInstance&) = delete;

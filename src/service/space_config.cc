@@ -14,7 +14,9 @@ constexpr std::array<std::string_view, 4> kSdks = {"gradio", "streamlit", "docke
 constexpr std::array<std::string_view, 8> kColors = {"red",    "yellow", "green", "blue",
                                                      "indigo", "purple", "pink",  "gray"};
 
-ConfigCheck Error(std::string message) { return {"CONFIG_ERROR", std::move(message), {}}; }
+ConfigCheck Error(std::string message) {
+  return {wire::SpaceStage::kConfigError, std::move(message), {}};
+}
 
 bool OneOf(std::string_view v, const auto& list) {
   return std::find(list.begin(), list.end(), v) != list.end();
@@ -116,7 +118,7 @@ ConfigCheck CheckSpaceConfig(const std::optional<std::string>& readme, std::stri
     c.app_file = c.sdk == "static" ? "index.html" : "app.py";
   }
   if (std::find(files.begin(), files.end(), c.app_file) == files.end()) {
-    out.stage = "NO_APP_FILE";
+    out.stage = wire::SpaceStage::kNoAppFile;
     out.message = "No application file: the " + c.sdk + " SDK runs '" + c.app_file +
                   "', which is not in the repository";
   }

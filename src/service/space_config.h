@@ -12,6 +12,7 @@
 
 #include "core/result.h"
 #include "repo/repo_store.h"
+#include "spacehub/wire/space_stage.h"
 
 namespace spacehub::service {
 
@@ -26,8 +27,8 @@ struct SpaceConfig {
 };
 
 struct ConfigCheck {
-  std::string stage;    // "" when valid; "CONFIG_ERROR" or "NO_APP_FILE" otherwise
-  std::string message;  // why, naming the key or the missing file
+  std::optional<wire::SpaceStage> stage;  // none when valid; kConfigError or kNoAppFile otherwise
+  std::string message;                    // why, naming the key or the missing file
   SpaceConfig config;
 };
 

@@ -1,7 +1,6 @@
 // SpaceService: creating a Space with its settings, and duplicating one.
 #include <set>
 
-#include "core/time_util.h"
 #include "service/lfs_links.h"
 #include "service/space_rules.h"
 #include "service/space_service.h"
@@ -42,7 +41,7 @@ Status SpaceService::ApplyParams(const Caller& who, const db::RepoRow& row,
   SH_ASSIGN_OR_RETURN(SettingsOutcome out,
                       ChangeSettings(row, catalog, [&](db::SpaceSettingsRow& s) -> Result<bool> {
                         s.hardware_requested = params.hardware.value_or(catalog.default_flavor);
-                        s.hardware_requested_at = NowMillis();
+                        s.hardware_requested_at = hub_.clock.NowMillis();
                         if (params.sleep_seconds) {
                           if (const Flavor* flavor = catalog.Find(s.hardware_requested)) {
                             SH_ASSIGN_OR_RETURN(
@@ -130,13 +129,13 @@ Result<db::RepoRow> SpaceService::Duplicate(const Caller& who, const RepoId& fro
         if (!f.is_dir && !keep.count(f.path)) c.ops.push_back(repo::DeleteFile{f.path});
       }
       SH_TRY(hub_.repos.Commit(row.repo, c).status());
-      SH_TRY(hub_.db.TouchRepo(row.id, NowMillis()));
+      SH_TRY(hub_.db.TouchRepo(row.id, hub_.clock.NowMillis()));
     }
     // Variables come along; secrets never do (the request passes its own).
     SH_ASSIGN_OR_RETURN(auto vars,
                         hub_.db.ListSpaceEntries(source.id, db::SpaceEntryKind::kVariable));
     for (auto v : vars) {
-      v.updated_at = NowMillis();
+      v.updated_at = hub_.clock.NowMillis();
       SH_TRY(hub_.db.PutSpaceEntry(row.id, db::SpaceEntryKind::kVariable, v));
     }
     SH_TRY(ApplyParams(who, row, input.params, *catalog, "duplicate"));

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "core/time_util.h"
 #include "runtime/build_files.h"
 #include "runtime/process.h"
 #include "runtime/streamlit_secrets.h"
@@ -45,6 +44,7 @@ int SpaceEngine::HubInsidePort(int app_port) const {
 
 SpaceEngine::SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngineOptions options)
     : hub_(hub),
+      clock_(hub.clock),
       backend_(backend),
       options_(std::move(options)),
       repos_(hub),
@@ -54,7 +54,7 @@ SpaceEngine::SpaceEngine(Hub& hub, runtime::RuntimeBackend& backend, SpaceEngine
 SpaceEngine::~SpaceEngine() { Stop(); }
 
 void SpaceEngine::Start() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread(&SpaceEngine::Loop, this);
@@ -62,25 +62,39 @@ void SpaceEngine::Start() {
 
 void SpaceEngine::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
   for (auto& [id, sp] : spaces_state_) {
-    if (sp->build.valid()) sp->build.wait();
-    if (sp->build_thread.joinable()) sp->build_thread.join();
+    if (sp->build.result.valid()) sp->build.result.wait();
+    if (sp->build.thread.joinable()) sp->build.thread.join();
     StopEverything(*sp);
   }
   spaces_state_.clear();
 }
 
+void SpaceEngine::ReconcileOnce() {
+  {
+    MutexLock lock(mu_);
+    notified_.clear();  // a full pass covers them
+  }
+  Pass(/*full=*/true, {});
+}
+
+void SpaceEngine::AwaitBuilds() {
+  for (auto& [id, sp] : spaces_state_) {
+    if (sp->build.result.valid()) sp->build.result.wait();
+  }
+}
+
 void SpaceEngine::Notify(int64_t repo_id) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     notified_.insert(repo_id);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 fs::path SpaceEngine::SpaceDir(const std::string& uid) const {
@@ -93,37 +107,37 @@ fs::path SpaceEngine::LogPath(const std::string& repo_uid, bool build) const {
 
 SpaceEngineStatus SpaceEngine::Status(int64_t repo_id, const std::string& head_sha,
                                       int64_t generation) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = views_.find(repo_id);
   if (it == views_.end()) {
-    return {"BUILDING", std::nullopt, "Queued: the runtime builds this Space next"};
+    return {SpaceStage::kBuilding, std::nullopt, "Queued: the runtime builds this Space next"};
   }
   const View& v = it->second;
   if (v.target_sha != head_sha) {
     // Until the engine picks the commit up, a running app still serves: a rollout is coming.
-    if (v.status.stage == "RUNNING" || v.status.stage == "RUNNING_BUILDING") {
-      return {"RUNNING_BUILDING", std::nullopt, "A new commit is about to be built"};
+    if (v.status.stage == SpaceStage::kRunning || v.status.stage == SpaceStage::kRunningBuilding) {
+      return {SpaceStage::kRunningBuilding, std::nullopt, "A new commit is about to be built"};
     }
-    return {"BUILDING", std::nullopt, "A new commit is about to be built"};
+    return {SpaceStage::kBuilding, std::nullopt, "A new commit is about to be built"};
   }
-  if (v.target_generation != generation && v.status.stage != "BUILDING") {
-    return {"APP_STARTING", std::nullopt, "Restarting with the new settings"};
+  if (v.target_generation != generation && v.status.stage != SpaceStage::kBuilding) {
+    return {SpaceStage::kAppStarting, std::nullopt, "Restarting with the new settings"};
   }
   return v.status;
 }
 
 SpaceTarget SpaceEngine::Target(int64_t repo_id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   SpaceTarget t;
   auto it = views_.find(repo_id);
   if (it == views_.end()) {
-    t.stage = "BUILDING";
+    t.stage = SpaceStage::kBuilding;
     t.waking = true;
     return t;
   }
   const View& v = it->second;
   t.stage = v.status.stage;
-  if (t.stage == "RUNNING" || t.stage == "RUNNING_BUILDING") {
+  if (t.stage == SpaceStage::kRunning || t.stage == SpaceStage::kRunningBuilding) {
     if (!v.static_root.empty()) {
       t.kind = SpaceTarget::Kind::kStatic;
       t.static_root = v.static_root;
@@ -134,8 +148,8 @@ SpaceTarget SpaceEngine::Target(int64_t repo_id) {
       t.port = v.port;
     }
   }
-  t.waking = t.stage == "BUILDING" || t.stage == "APP_STARTING" ||
-             (t.stage == "SLEEPING" && wake_.count(repo_id) > 0);
+  t.waking = t.stage == SpaceStage::kBuilding || t.stage == SpaceStage::kAppStarting ||
+             (t.stage == SpaceStage::kSleeping && wake_.count(repo_id) > 0);
   return t;
 }
 
@@ -145,22 +159,24 @@ Result<int> SpaceEngine::OpenAppSocket(const std::string& instance_key, int port
 
 void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   View v;
-  v.status.stage = sp.state.stage;
-  if (sp.state.has_old && (v.status.stage == "BUILDING" || v.status.stage == "APP_STARTING")) {
-    v.status.stage = "RUNNING_BUILDING";
+  // Before the first step a Space is reported as queued for its build.
+  v.status.stage = sp.state.stage.value_or(SpaceStage::kBuilding);
+  if (sp.state.has_old &&
+      (v.status.stage == SpaceStage::kBuilding || v.status.stage == SpaceStage::kAppStarting)) {
+    v.status.stage = SpaceStage::kRunningBuilding;
   }
   if (!sp.error.empty()) v.status.error_message = sp.error;
   v.status.message = sp.message;
   v.target_sha = sp.state.target_sha;
   v.target_generation = sp.state.target_generation;
-  if (sp.state.stage == "RUNNING" && !sp.state.runs_process) {
-    v.static_root = sp.build_dir;
-    v.static_head = sp.static_head;
+  if (sp.state.stage == SpaceStage::kRunning && !sp.state.runs_process) {
+    v.static_root = sp.built.dir;
+    v.static_head = sp.built.static_head;
   }
-  v.port = sp.state.has_old ? sp.old_port : static_cast<int>(sp.config.app_port);
-  v.instance_key = sp.state.has_old ? sp.old_key : sp.key;
-  std::lock_guard lock(mu_);
-  if (v.status.stage != "SLEEPING") wake_.erase(repo_id);
+  v.port = sp.state.has_old ? sp.instances.old_port : static_cast<int>(sp.built.config.app_port);
+  v.instance_key = sp.state.has_old ? sp.instances.old_key : sp.instances.key;
+  MutexLock lock(mu_);
+  if (v.status.stage != SpaceStage::kSleeping) wake_.erase(repo_id);
   views_[repo_id] = std::move(v);
 }
 
@@ -169,44 +185,51 @@ void SpaceEngine::Loop() {
   auto next_full = std::chrono::steady_clock::now();
   for (;;) {
     std::set<int64_t> some;
-    bool full = std::chrono::steady_clock::now() >= next_full;
     {
-      std::unique_lock lock(mu_);
+      MutexLock lock(mu_);
       if (stop_) break;
       some.swap(notified_);
     }
+    bool full = std::chrono::steady_clock::now() >= next_full;
     // A Space the engine has not seen yet needs its row: only a full pass lists them.
-    for (int64_t id : some) {
-      if (!spaces_state_.count(id)) full = true;
-    }
-    for (const auto& [id, sp] : spaces_state_) {
-      if (sp->state.stage == "APP_STARTING") some.insert(id);
-    }
+    for (int64_t id : some) full = full || !spaces_state_.count(id);
     try {
-      if (full) {
-        ReconcileAll();
-        next_full = std::chrono::steady_clock::now() + options_.interval;
-      } else {
-        ReconcileSome(some);
-      }
+      Pass(full, some);
+      if (full) next_full = std::chrono::steady_clock::now() + options_.interval;
     } catch (const std::exception& e) {
       spdlog::error("space runtime: reconcile pass failed: {}", e.what());
     }
-    // Apps being started (as of this pass) are probed often, so a wake answers soon after the app
-    // does; builds nudge the loop when they end; everything else waits for the next full pass.
-    bool starting = false;
-    bool building = false;
-    for (const auto& [id, sp] : spaces_state_) {
-      starting = starting || sp->state.stage == "APP_STARTING";
-      building = building || sp->state.building;
-    }
-    auto wait = starting   ? std::chrono::milliseconds(10)
-                : building ? std::chrono::milliseconds(200)
-                           : options_.interval;
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stop_ || !notified_.empty(); });
+    const std::chrono::milliseconds wait = NextWait();
+    MutexLock lock(mu_);
+    cv_.WaitFor(mu_, wait, [&]() REQUIRES(mu_) { return stop_ || !notified_.empty(); });
     if (stop_) break;
   }
+}
+
+void SpaceEngine::Pass(bool full, const std::set<int64_t>& some) {
+  if (full) {
+    ReconcileAll();
+    return;
+  }
+  std::set<int64_t> ids = some;
+  for (const auto& [id, sp] : spaces_state_) {
+    if (sp->state.stage == SpaceStage::kAppStarting) ids.insert(id);
+  }
+  ReconcileSome(ids);
+}
+
+std::chrono::milliseconds SpaceEngine::NextWait() const {
+  // Apps being started (as of this pass) are probed often, so a wake answers soon after the app
+  // does; builds nudge the loop when they end; everything else waits for the next full pass.
+  bool starting = false;
+  bool building = false;
+  for (const auto& [id, sp] : spaces_state_) {
+    starting = starting || sp->state.stage == SpaceStage::kAppStarting;
+    building = building || sp->state.building;
+  }
+  return starting   ? std::chrono::milliseconds(10)
+         : building ? std::chrono::milliseconds(200)
+                    : options_.interval;
 }
 
 void SpaceEngine::ReconcileSome(const std::set<int64_t>& ids) {
@@ -221,10 +244,8 @@ void SpaceEngine::ReconcileSome(const std::set<int64_t>& ids) {
   }
 }
 
-void SpaceEngine::ReconcileAll() {
-  std::set<int64_t> seen;
+std::optional<std::vector<db::RepoRow>> SpaceEngine::ListSpaceRows() {
   std::vector<db::RepoRow> all;
-  std::set<std::string> live_uids;
   db::RepoQuery q;
   q.type = RepoType::kSpace;
   q.all_private = true;
@@ -233,53 +254,89 @@ void SpaceEngine::ReconcileAll() {
     auto rows = hub_.db.ListRepos(q);
     if (!rows.ok()) {
       spdlog::error("space runtime: cannot list Spaces: {}", rows.status().message());
-      return;
+      return std::nullopt;
     }
-    for (const auto& row : *rows) {
-      seen.insert(row.id);
-      all.push_back(row);
-      live_uids.insert(row.uid);
-    }
-    if (rows->size() < q.limit) break;
+    all.insert(all.end(), rows->begin(), rows->end());
+    if (rows->size() < q.limit) return all;
     q.offset += q.limit;
+  }
+}
+
+void SpaceEngine::ReconcileAll() {
+  std::optional<std::vector<db::RepoRow>> all = ListSpaceRows();
+  if (!all) return;
+  std::set<int64_t> seen;
+  std::set<std::string> live_uids;
+  for (const auto& row : *all) {
+    seen.insert(row.id);
+    live_uids.insert(row.uid);
   }
   // The scheduler first (hardware freed since the last pass goes to waiting requests), then every
   // Space steps toward what it should be.
-  spaces_.PlaceWaiting(all);
-  for (const auto& row : all) Reconcile(row);
-  // Spaces deleted since the last pass: stop whatever they left behind.
+  spaces_.PlaceWaiting(*all);
+  for (const auto& row : *all) Reconcile(row);
+  const bool deleted = ForgetDeleted(seen);
+  SweepDeletedDirs(std::move(live_uids), deleted);
+}
+
+bool SpaceEngine::ForgetDeleted(const std::set<int64_t>& seen) {
   bool deleted = false;
   for (auto it = spaces_state_.begin(); it != spaces_state_.end();) {
+    Space& sp = *it->second;
     if (seen.count(it->first)) {
       ++it;
       continue;
     }
-    if (it->second->build.valid()) {
-      if (it->second->build.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (sp.build.result.valid()) {
+      if (sp.build.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
         ++it;  // wait for its build to end first
         continue;
       }
-      (void)it->second->build.get();
-      if (it->second->build_thread.joinable()) it->second->build_thread.join();
+      (void)sp.build.result.get();
+      if (sp.build.thread.joinable()) sp.build.thread.join();
     }
-    StopEverything(*it->second);
+    StopEverything(sp);
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       views_.erase(it->first);
     }
     it = spaces_state_.erase(it);
     deleted = true;
   }
+  return deleted;
+}
+
+void SpaceEngine::SweepDeletedDirs(std::set<std::string> live_uids, bool deleted) {
   // Their directories (and /data volumes) go once they stopped; the first pass also removes those
   // of Spaces deleted while the hub was down.
-  if (deleted || !swept_) {
-    if (auto again = ListSpaceUids(hub_.db); again.ok()) {
-      live_uids.insert(again->begin(), again->end());
-      swept_ = true;
-      int n = RemoveDeletedSpaceDirs(options_.data_dir / "spaces", live_uids);
-      if (n > 0) spdlog::info("space runtime: removed the files of {} deleted Space(s)", n);
-    }
+  if (!deleted && swept_) return;
+  auto again = ListSpaceUids(hub_.db);
+  if (!again.ok()) return;
+  live_uids.insert(again->begin(), again->end());
+  swept_ = true;
+  int n = RemoveDeletedSpaceDirs(options_.data_dir / "spaces", live_uids);
+  if (n > 0) spdlog::info("space runtime: removed the files of {} deleted Space(s)", n);
+}
+
+EngineDesired SpaceEngine::Desired(const db::RepoRow& row,
+                                   const db::SpaceSettingsRow& settings) const {
+  EngineDesired want;
+  want.paused = settings.paused;
+  want.generation = settings.restart_generation;
+  auto sha = hub_.repos.ResolveRevision(row.repo, "main");
+  if (sha.ok()) want.head_sha = *sha;
+  return want;
+}
+
+EngineObserved SpaceEngine::Observe(const Space& sp) {
+  EngineObserved seen;
+  if (!sp.state.has_instance) return seen;
+  runtime::InstanceStatus st = backend_.Get(sp.instances.key);
+  seen.exited = !st.exists || !st.alive;
+  if (!seen.exited && sp.state.stage == SpaceStage::kAppStarting) {
+    seen.healthy = backend_.Probe(sp.instances.key);
   }
+  return seen;
 }
 
 void SpaceEngine::Reconcile(const db::RepoRow& row) {
@@ -291,212 +348,230 @@ void SpaceEngine::Reconcile(const db::RepoRow& row) {
   db::SpaceSettingsRow settings;
   auto found = hub_.db.FindSpaceSettings(row.id);
   if (found.ok() && found->has_value()) settings = **found;
-  EngineDesired want;
-  want.paused = settings.paused;
-  want.generation = settings.restart_generation;
-  auto sha = hub_.repos.ResolveRevision(row.repo, "main");
-  if (sha.ok()) want.head_sha = *sha;
+  EngineDesired want = Desired(row, settings);
 
-  if (sp.build.valid() && sp.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+  if (sp.build.result.valid() &&
+      sp.build.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     FinishBuild(row, sp);
   }
   StopDrained(sp);
   UpdateSleep(row, settings, sp, want);
-  want.sleeping = sp.sleeping;
+  want.sleeping = sp.sleep.sleeping;
   // A few steps at once when they follow each other immediately (build → start…).
   for (int step = 0; step < 4; ++step) {
-    EngineObserved seen;
-    const std::string& key = sp.key;
-    if (sp.state.has_instance) {
-      runtime::InstanceStatus st = backend_.Get(key);
-      seen.exited = !st.exists || !st.alive;
-      if (!seen.exited && sp.state.stage == "APP_STARTING") seen.healthy = backend_.Probe(key);
-    }
-    EngineAction action = DecideNext(want, sp.state, seen, NowMillis());
+    EngineAction action = DecideNext(want, sp.state, Observe(sp), clock_.NowMillis());
     if (action == EngineAction::kNothing) break;
     spdlog::debug("space runtime: {} → {}", row.repo.Full(), EngineActionName(action));
     Apply(row, settings, sp, action, want);
-    if (sp.build.valid()) break;
+    if (sp.build.result.valid()) break;
   }
   Publish(row.id, sp);
 }
 
 void SpaceEngine::Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
                         EngineAction action, const EngineDesired& want) {
-  const std::string& key = sp.key;
-  EngineState& s = sp.state;
-  auto stop_instance = [&] { StopEverything(sp); };
   switch (action) {
     case EngineAction::kNothing:
       return;
     case EngineAction::kStop:
-      stop_instance();
-      s.stage = "PAUSED";
-      sp.error.clear();
-      sp.message = "Paused by its owner; only a restart brings it back";
-      s.target_sha.clear();  // a restart rebuilds (or reuses) and starts again
-      return;
+      return ApplyPause(sp);
     case EngineAction::kSleep:
-      stop_instance();
-      s.stage = "SLEEPING";
-      // What it sleeps at: a later commit or restart differs from this and wakes it.
-      s.target_sha = *want.head_sha;
-      s.target_generation = want.generation;
-      sp.error.clear();
-      sp.message = "Asleep after its sleep time without visitors; the next visit wakes it";
-      return;
+      return ApplySleep(sp, want);
     case EngineAction::kWake:
-      s.stage = "APP_STARTING";
-      s.next_start_at = 0;
-      s.crashes = 0;
-      sp.message = "Waking: starting the app";
-      return;
+      return ApplyWake(sp);
     case EngineAction::kNoCommit:
-      stop_instance();
-      s.stage = "NO_APP_FILE";
-      s.target_sha.clear();
-      sp.message = "The Space has no commit on its main branch yet";
-      return;
-    case EngineAction::kBuild: {
-      if (s.has_old) {
-        StopCurrent(sp);  // a newer commit during a rollout: the old version keeps serving
-      } else if (s.stage == "RUNNING" && s.runs_process && s.has_instance &&
-                 settings.storage.empty() && !sp.holds_gpus) {
-        // A rollout: the running version serves until the new one answers (RUNNING_BUILDING).
-        // Not with persistent storage (its filesystem is mounted for one instance at a time) nor
-        // GPUs (the node would need twice as many for the swap).
-        sp.old_key = sp.key;
-        sp.old_port = static_cast<int>(sp.config.app_port);
-        s.has_old = true;
-        s.has_instance = false;
-      } else {
-        stop_instance();
-      }
-      s.building = true;
-      s.has_build = false;
-      s.stage = "BUILDING";
-      s.target_sha = *want.head_sha;
-      s.target_generation = want.generation;
-      s.crashes = 0;
-      sp.error.clear();
-      sp.message = "Building commit " + s.target_sha.substr(0, 12);
-      sp.build_sha = *want.head_sha;
-      sp.build_generation = want.generation;
-      sp.build_factory = settings.factory_rebuild;
-      db::RepoRow r = row;
-      std::string sha = *want.head_sha;
-      bool factory = settings.factory_rebuild;
-      std::promise<BuildOutcome> done;
-      sp.build = done.get_future();
-      if (sp.build_thread.joinable()) sp.build_thread.join();
-      sp.build_thread = std::thread([this, r, sha, factory, done = std::move(done)]() mutable {
-        done.set_value(Build(r, sha, factory));
-        Notify(r.id);  // after the value is set, so the loop finds the build ready
-      });
-      return;
-    }
-    case EngineAction::kStart: {
-      spacehub::Status st = StartInstance(row, settings, sp);
-      if (!st.ok()) {
-        gpus_.Release(sp.key);
-        s.stage = "RUNTIME_ERROR";
-        sp.error = "The app could not be started: " + st.message();
-        sp.message = sp.error;
-        return;
-      }
-      s.has_instance = true;
-      s.started_at = NowMillis();
-      sp.message =
-          "Started; waiting for the app to answer on port " + std::to_string(sp.config.app_port);
-      return;
-    }
+      return ApplyNoCommit(sp);
+    case EngineAction::kBuild:
+      return BeginBuild(row, settings, sp, want);
+    case EngineAction::kStart:
+      return ApplyStart(row, settings, sp);
     case EngineAction::kMarkRunning:
-      s.stage = "RUNNING";
-      s.crashes = 0;
-      sp.running_since = NowMillis();
-      StopOld(sp, /*drain=*/true);  // the swap: visitors go to this version from now on
-      sp.message = "The app answers on port " + std::to_string(sp.config.app_port);
-      return;
-    case EngineAction::kStartupTimeout: {
-      auto lines = backend_.Get(key).last_lines;
-      stop_instance();
-      s.stage = "RUNTIME_ERROR";
-      sp.error = "The app did not answer on port " + std::to_string(sp.config.app_port) +
-                 " within its startup_duration_timeout (" +
-                 std::to_string(s.startup_timeout_ms / 1000) + " s)";
-      if (!lines.empty()) {
-        if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
-        sp.error += ". Last output:\n" + JoinLines(lines);
-      }
-      sp.message = sp.error;
-      return;
-    }
+      return ApplyMarkRunning(sp);
+    case EngineAction::kStartupTimeout:
+      return ApplyStartupTimeout(sp);
     case EngineAction::kCrashed:
-    case EngineAction::kCrashLoop: {
-      runtime::InstanceStatus st = backend_.Get(key);
-      StopCurrent(sp);  // during a rollout the old version keeps serving while this one retries
-      if (action == EngineAction::kCrashLoop) StopOld(sp, /*drain=*/false);
-      ++s.crashes;
-      std::string code = st.exit_code ? std::to_string(*st.exit_code) : "?";
-      auto lines = st.last_lines;
-      if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
-      if (action == EngineAction::kCrashLoop) {
-        s.stage = "RUNTIME_ERROR";
-        sp.error = "The app exited " + std::to_string(s.crashes) +
-                   " times in a row (last exit code " + code + ")";
-        if (!lines.empty()) sp.error += ". Last output:\n" + JoinLines(lines);
-        sp.message = sp.error;
-      } else {
-        s.stage = "APP_STARTING";
-        int64_t wait = CrashBackoffMs(s.crashes);
-        s.next_start_at = NowMillis() + wait;
-        sp.message = "The app exited with code " + code + "; restarting in " +
-                     std::to_string(wait / 1000) + " s";
-      }
-      return;
-    }
+    case EngineAction::kCrashLoop:
+      return ApplyCrash(sp, action == EngineAction::kCrashLoop);
   }
 }
 
+void SpaceEngine::ApplyPause(Space& sp) {
+  StopEverything(sp);
+  sp.state.stage = SpaceStage::kPaused;
+  sp.error.clear();
+  sp.message = "Paused by its owner; only a restart brings it back";
+  sp.state.target_sha.clear();  // a restart rebuilds (or reuses) and starts again
+}
+
+void SpaceEngine::ApplySleep(Space& sp, const EngineDesired& want) {
+  StopEverything(sp);
+  sp.state.stage = SpaceStage::kSleeping;
+  // What it sleeps at: a later commit or restart differs from this and wakes it.
+  sp.state.target_sha = *want.head_sha;
+  sp.state.target_generation = want.generation;
+  sp.error.clear();
+  sp.message = "Asleep after its sleep time without visitors; the next visit wakes it";
+}
+
+void SpaceEngine::ApplyWake(Space& sp) {
+  sp.state.stage = SpaceStage::kAppStarting;
+  sp.state.next_start_at = 0;
+  sp.state.crashes = 0;
+  sp.message = "Waking: starting the app";
+}
+
+void SpaceEngine::ApplyNoCommit(Space& sp) {
+  StopEverything(sp);
+  sp.state.stage = SpaceStage::kNoAppFile;
+  sp.state.target_sha.clear();
+  sp.message = "The Space has no commit on its main branch yet";
+}
+
+void SpaceEngine::ApplyStart(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
+                             Space& sp) {
+  spacehub::Status st = StartInstance(row, settings, sp);
+  if (!st.ok()) {
+    gpus_.Release(sp.instances.key);
+    sp.state.stage = SpaceStage::kRuntimeError;
+    sp.error = "The app could not be started: " + st.message();
+    sp.message = sp.error;
+    return;
+  }
+  sp.state.has_instance = true;
+  sp.state.started_at = clock_.NowMillis();
+  sp.message =
+      "Started; waiting for the app to answer on port " + std::to_string(sp.built.config.app_port);
+}
+
+void SpaceEngine::ApplyMarkRunning(Space& sp) {
+  sp.state.stage = SpaceStage::kRunning;
+  sp.state.crashes = 0;
+  sp.sleep.running_since = clock_.NowMillis();
+  StopOld(sp, /*drain=*/true);  // the swap: visitors go to this version from now on
+  sp.message = "The app answers on port " + std::to_string(sp.built.config.app_port);
+}
+
+void SpaceEngine::ApplyStartupTimeout(Space& sp) {
+  auto lines = backend_.Get(sp.instances.key).last_lines;
+  StopEverything(sp);
+  sp.state.stage = SpaceStage::kRuntimeError;
+  sp.error = "The app did not answer on port " + std::to_string(sp.built.config.app_port) +
+             " within its startup_duration_timeout (" +
+             std::to_string(sp.state.startup_timeout_ms / 1000) + " s)";
+  if (!lines.empty()) {
+    if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
+    sp.error += ". Last output:\n" + JoinLines(lines);
+  }
+  sp.message = sp.error;
+}
+
+void SpaceEngine::ApplyCrash(Space& sp, bool loop) {
+  EngineState& s = sp.state;
+  runtime::InstanceStatus st = backend_.Get(sp.instances.key);
+  StopCurrent(sp);  // during a rollout the old version keeps serving while this one retries
+  if (loop) StopOld(sp, /*drain=*/false);
+  ++s.crashes;
+  std::string code = st.exit_code ? std::to_string(*st.exit_code) : "?";
+  if (loop) {
+    auto lines = st.last_lines;
+    if (lines.size() > 10) lines.erase(lines.begin(), lines.end() - 10);
+    s.stage = SpaceStage::kRuntimeError;
+    sp.error = "The app exited " + std::to_string(s.crashes) + " times in a row (last exit code " +
+               code + ")";
+    if (!lines.empty()) sp.error += ". Last output:\n" + JoinLines(lines);
+    sp.message = sp.error;
+    return;
+  }
+  s.stage = SpaceStage::kAppStarting;
+  int64_t wait = CrashBackoffMs(s.crashes);
+  s.next_start_at = clock_.NowMillis() + wait;
+  sp.message =
+      "The app exited with code " + code + "; restarting in " + std::to_string(wait / 1000) + " s";
+}
+
+void SpaceEngine::BeginBuild(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
+                             Space& sp, const EngineDesired& want) {
+  EngineState& s = sp.state;
+  if (s.has_old) {
+    StopCurrent(sp);  // a newer commit during a rollout: the old version keeps serving
+  } else if (s.stage == SpaceStage::kRunning && s.runs_process && s.has_instance &&
+             settings.storage.empty() && !sp.instances.holds_gpus) {
+    // A rollout: the running version serves until the new one answers (RUNNING_BUILDING).
+    // Not with persistent storage (its filesystem is mounted for one instance at a time) nor
+    // GPUs (the node would need twice as many for the swap).
+    sp.instances.old_key = sp.instances.key;
+    sp.instances.old_port = static_cast<int>(sp.built.config.app_port);
+    s.has_old = true;
+    s.has_instance = false;
+  } else {
+    StopEverything(sp);
+  }
+  s.building = true;
+  s.has_build = false;
+  s.stage = SpaceStage::kBuilding;
+  s.target_sha = *want.head_sha;
+  s.target_generation = want.generation;
+  s.crashes = 0;
+  sp.error.clear();
+  sp.message = "Building commit " + s.target_sha.substr(0, 12);
+  sp.build.generation = want.generation;
+  LaunchBuild(row, sp, *want.head_sha, settings.factory_rebuild);
+}
+
+void SpaceEngine::LaunchBuild(const db::RepoRow& row, Space& sp, const std::string& sha,
+                              bool factory) {
+  sp.build.sha = sha;
+  sp.build.factory = factory;
+  std::promise<BuildOutcome> done;
+  sp.build.result = done.get_future();
+  if (sp.build.thread.joinable()) sp.build.thread.join();
+  sp.build.thread = std::thread([this, r = row, sha, factory, done = std::move(done)]() mutable {
+    done.set_value(Build(r, sha, factory));
+    Notify(r.id);  // after the value is set, so the loop finds the build ready
+  });
+}
+
 void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
-  BuildOutcome out = sp.build.get();
-  if (sp.build_thread.joinable()) sp.build_thread.join();  // it only has Notify left to do
+  BuildOutcome out = sp.build.result.get();
+  if (sp.build.thread.joinable()) sp.build.thread.join();  // it only has Notify left to do
   EngineState& s = sp.state;
   s.building = false;
-  if (sp.build_sha != s.target_sha || sp.build_generation != s.target_generation) return;
-  sp.config = out.config;
-  sp.build_dir = out.dir;
+  if (sp.build.sha != s.target_sha || sp.build.generation != s.target_generation) return;
+  sp.built.config = out.config;
+  sp.built.dir = out.dir;
   s.startup_timeout_ms = out.config.startup_duration_timeout_seconds * 1000;
-  if (!out.stage.empty()) {
+  if (out.stage) {
     StopOld(sp, /*drain=*/false);  // the new version cannot run: say so rather than serve the old
     s.stage = out.stage;
     sp.error = out.error;
     sp.message = out.error;
     return;
   }
-  if (sp.build_factory) {
-    // The factory rebuild is done: clear the flag unless the owner changed settings meanwhile
-    // (checked and cleared in one transaction, so no change made meanwhile is overwritten).
-    (void)hub_.db.UpdateSpaceSettings(
-        row.id, db::SpaceSettingsRow{},
-        [&](db::SpaceSettingsRow& cur, db::SpaceSettingsTxn&) -> spacehub::Status {
-          if (cur.restart_generation == sp.build_generation) cur.factory_rebuild = false;
-          return spacehub::Status::Ok();
-        });
-  }
+  if (sp.build.factory) ClearFactoryRebuild(row, sp.build.generation);
   s.runs_process = out.config.sdk != "static";
   if (!s.runs_process) {
     // A static Space has nothing to run: its files are ready to be served (see 0004-runtime.md).
-    s.stage = "RUNNING";
+    s.stage = SpaceStage::kRunning;
     sp.message = "Static Space: its files are served as they are";
-    sp.static_head = StaticHead(hub_.db, row.id);
+    sp.built.static_head = StaticHead(hub_.db, row.id);
     StopOld(sp, /*drain=*/true);
     return;
   }
-  s.stage = "APP_STARTING";
+  s.stage = SpaceStage::kAppStarting;
   s.next_start_at = 0;
   s.has_build = true;
   sp.message = "Built; starting the app";
+}
+
+void SpaceEngine::ClearFactoryRebuild(const db::RepoRow& row, int64_t generation) {
+  // The factory rebuild is done: clear the flag unless the owner changed settings meanwhile
+  // (checked and cleared in one transaction, so no change made meanwhile is overwritten).
+  (void)hub_.db.UpdateSpaceSettings(
+      row.id, db::SpaceSettingsRow{},
+      [&](db::SpaceSettingsRow& cur, db::SpaceSettingsTxn&) -> spacehub::Status {
+        if (cur.restart_generation == generation) cur.factory_rebuild = false;
+        return spacehub::Status::Ok();
+      });
 }
 
 SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::string& sha,
@@ -510,38 +585,31 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
   fs::remove(log, ec);
   runtime::AppendLine(log, "spacehub: building " + row.repo.Full() + " at commit " + sha +
                                (factory ? " (factory rebuild, no cache)" : ""));
-  auto fail = [&](std::string stage, std::string why) {
+  auto fail = [&](SpaceStage stage, std::string why) {
     runtime::AppendLine(log, "spacehub: " + why);
-    out.stage = std::move(stage);
+    out.stage = stage;
     out.error = std::move(why);
     return out;
   };
   // The configuration at this commit.
   auto checked = CheckSpaceConfigAt(hub_.repos, row.repo, sha, row.sdk);
   if (!checked.ok()) {
-    return fail("BUILD_ERROR", "Cannot read the commit: " + checked.status().message());
+    return fail(SpaceStage::kBuildError, "Cannot read the commit: " + checked.status().message());
   }
   ConfigCheck check = std::move(*checked);
   out.config = check.config;
-  if (!check.stage.empty()) return fail(check.stage, check.message);
+  if (check.stage) return fail(*check.stage, check.message);
   const bool docker = check.config.sdk == "docker";
   if (docker && options_.podman.empty()) {
     return fail(
-        "BUILD_ERROR",
+        SpaceStage::kBuildError,
         "Docker Spaces need a container engine (podman), and none is installed on this hub");
   }
-
-  // The build runs the owner's code as the Space's own host uid (issue #12): the build directory
-  // becomes that uid's, and the directories above it only traversable (no listing).
   auto ids = backend_.SpaceIds(row.uid);
-  if (!ids.ok()) return fail("BUILD_ERROR", "No host ids for the build: " + ids.status().message());
-  for (const fs::path& d : {space_dir.parent_path(), space_dir}) {
-    fs::permissions(d, fs::perms::others_exec, fs::perm_options::add, ec);
+  if (!ids.ok()) {
+    return fail(SpaceStage::kBuildError, "No host ids for the build: " + ids.status().message());
   }
-  fs::permissions(space_dir / "builds",
-                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
-                  fs::perm_options::replace, ec);
-
+  PrepareBuildDir(space_dir);
   fs::path dir = space_dir / "builds" / sha;
   out.dir = dir;
   // Whether the build completed lives beside it (builds/<sha>.ok), where the Space cannot write:
@@ -553,25 +621,14 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
     return out;
   }
   (void)runtime::RemoveTree(runtime::BuildMarkerPath(dir));
-  if (auto st = runtime::RemoveTree(dir); !st.ok()) return fail("BUILD_ERROR", st.message());
-  // An LFS pointer in the commit is checked out only if its object is linked to this Space (a
-  // pointer to another repo's private object must not become readable through the app).
-  if (spacehub::Status linked = CheckCheckoutLfsLinks(hub_, row, sha); !linked.ok()) {
-    return fail("BUILD_ERROR", "Checkout failed: " + linked.message());
+  if (auto st = runtime::RemoveTree(dir); !st.ok()) {
+    return fail(SpaceStage::kBuildError, st.message());
   }
-  auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
-  if (!checkout.ok()) return fail("BUILD_ERROR", "Checkout failed: " + checkout.status().message());
-  runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
-  if (check.config.sdk == "gradio" || check.config.sdk == "streamlit") {
-    spacehub::Status st = runtime::BuildPython(dir, log, options_.python, *ids);
-    if (!st.ok()) return fail("BUILD_ERROR", st.message());
-  }
-  if (docker) {
-    spacehub::Status st = BuildDocker(row, sha, factory, dir, log, *ids);
-    if (!st.ok()) return fail("BUILD_ERROR", st.message());
+  if (auto st = CheckoutAndBuild(row, sha, factory, check.config, dir, log, *ids); !st.ok()) {
+    return fail(SpaceStage::kBuildError, st.message());
   }
   if (auto st = runtime::WriteBuildMarker(dir, stamp); !st.ok()) {
-    return fail("BUILD_ERROR", st.message());
+    return fail(SpaceStage::kBuildError, st.message());
   }
   runtime::AppendLine(log, "spacehub: build complete");
   // Older builds of this Space are no longer needed (removed without following any link their
@@ -584,46 +641,91 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
   return out;
 }
 
+void SpaceEngine::PrepareBuildDir(const fs::path& space_dir) {
+  // The build runs the owner's code as the Space's own host uid (issue #12): the build directory
+  // becomes that uid's, and the directories above it only traversable (no listing).
+  std::error_code ec;
+  for (const fs::path& d : {space_dir.parent_path(), space_dir}) {
+    fs::permissions(d, fs::perms::others_exec, fs::perm_options::add, ec);
+  }
+  fs::permissions(space_dir / "builds",
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::replace, ec);
+}
+
+spacehub::Status SpaceEngine::CheckoutAndBuild(const db::RepoRow& row, const std::string& sha,
+                                               bool factory, const SpaceConfig& config,
+                                               const fs::path& dir, const fs::path& log,
+                                               runtime::HostIds ids) {
+  // An LFS pointer in the commit is checked out only if its object is linked to this Space (a
+  // pointer to another repo's private object must not become readable through the app).
+  if (spacehub::Status linked = CheckCheckoutLfsLinks(hub_, row, sha); !linked.ok()) {
+    return spacehub::Status::Internal("Checkout failed: " + linked.message());
+  }
+  auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
+  if (!checkout.ok()) {
+    return spacehub::Status::Internal("Checkout failed: " + checkout.status().message());
+  }
+  runtime::AppendLine(log, "spacehub: checked out " + std::to_string(checkout->size()) + " files");
+  if (config.sdk == "gradio" || config.sdk == "streamlit") {
+    SH_TRY(runtime::BuildPython(dir, log, options_.python, ids));
+  }
+  if (config.sdk == "docker") SH_TRY(BuildDocker(row, sha, factory, dir, log, ids));
+  return spacehub::Status::Ok();
+}
+
 spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
                                             const db::SpaceSettingsRow& settings, Space& sp) {
+  runtime::InstanceSpec spec;
   runtime::SpaceIdentity id;
+  SH_TRY(DescribeInstance(row, settings, sp, spec, id));
+  std::map<std::string, std::string> secrets;
+  SH_TRY(SetEnvironment(row, id, spec, secrets));
+  SH_TRY(SetCommand(row, sp, secrets, spec));
+  runtime::AppendLine(spec.log_path, std::to_string(clock_.NowMillis()) + " spacehub: starting " +
+                                         row.repo.Full() + " (" + sp.built.config.sdk +
+                                         ", commit " + sp.state.target_sha.substr(0, 12) + ")");
+  SH_TRY(backend_.Start(spec));
+  ConnectHubInside(spec);
+  return spacehub::Status::Ok();
+}
+
+spacehub::Status SpaceEngine::DescribeInstance(const db::RepoRow& row,
+                                               const db::SpaceSettingsRow& settings, Space& sp,
+                                               runtime::InstanceSpec& spec,
+                                               runtime::SpaceIdentity& id) {
   id.ns = row.repo.ns;
   id.name = row.repo.name;
-  id.title = sp.config.title;
+  id.title = sp.built.config.title;
   id.host_domain = options_.host_domain;
-  id.port = static_cast<int>(sp.config.app_port);
+  id.port = static_cast<int>(sp.built.config.app_port);
   auto catalog = hub_.hardware.Get();
-  std::string flavor_name =
-      settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current;
-  runtime::Limits limits = LimitsForFlavor(catalog->Find(flavor_name), options_.pids_limit);
+  const Flavor* flavor = catalog->Find(
+      settings.hardware_current.empty() ? catalog->default_flavor : settings.hardware_current);
+  spec.limits = LimitsForFlavor(flavor, options_.pids_limit);
   int gpu_count = 0;
-  if (const Flavor* f = catalog->Find(flavor_name)) {
-    id.cpu_cores = f->vcpu;
-    id.memory_gb = f->memory_gb;
-    if (f->gpu_count > 0) {
-      id.accelerator = f->gpu_model;
-      for (char& c : id.accelerator)
+  if (flavor) {
+    id.cpu_cores = flavor->vcpu;
+    id.memory_gb = flavor->memory_gb;
+    if (flavor->gpu_count > 0) {
+      id.accelerator = flavor->gpu_model;
+      for (char& c : id.accelerator) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      gpu_count = f->gpu_count;
+      }
+      gpu_count = flavor->gpu_count;
     }
   }
-  std::map<std::string, std::string> variables;
-  SH_ASSIGN_OR_RETURN(auto vars, hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable));
-  for (auto& v : vars) variables[v.key] = v.value;
-  SH_ASSIGN_OR_RETURN(auto secrets, spaces_.SecretEnvironment(row));
-
-  runtime::InstanceSpec spec;
-  sp.key = std::to_string(row.id) + "-" + std::to_string(++sp.seq);
-  spec.key = sp.key;
+  sp.instances.key = std::to_string(row.id) + "-" + std::to_string(++sp.instances.seq);
+  spec.key = sp.instances.key;
   // The GPUs of its flavor, when this node has GPUs at all (a GPU flavor the scheduler placed on
   // a node without any, by the administrator's capacity, runs without a device).
-  sp.holds_gpus = false;
+  sp.instances.holds_gpus = false;
   if (gpu_count > 0 && gpus_.total() > 0) {
     SH_ASSIGN_OR_RETURN(std::vector<int> gpus, gpus_.Acquire(spec.key, gpu_count));
     spec.devices = GpuDeviceNodes(gpus);
-    sp.holds_gpus = true;
+    sp.instances.holds_gpus = true;
   }
-  spec.app_dir = sp.build_dir;
+  spec.app_dir = sp.built.dir;
   SH_ASSIGN_OR_RETURN(SpaceData data, PrepareSpaceData(SpaceDir(row.uid), settings.storage,
                                                        options_.storage_tiers));
   // As on the Hub, /data exists only with persistent storage: without a tier, nothing the app
@@ -633,11 +735,21 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   SH_ASSIGN_OR_RETURN(spec.ids, backend_.SpaceIds(row.uid));
   spec.tmp_bytes = options_.tmp_bytes;
   spec.log_cap = options_.run_log_cap;
-  spec.limits = limits;
   spec.log_path = LogPath(row.uid, /*build=*/false);
   std::error_code ec;
   fs::create_directories(spec.log_path.parent_path(), ec);
   spec.port = id.port;
+  return spacehub::Status::Ok();
+}
+
+spacehub::Status SpaceEngine::SetEnvironment(const db::RepoRow& row,
+                                             const runtime::SpaceIdentity& id,
+                                             runtime::InstanceSpec& spec,
+                                             std::map<std::string, std::string>& secrets) {
+  std::map<std::string, std::string> variables;
+  SH_ASSIGN_OR_RETURN(auto vars, hub_.db.ListSpaceEntries(row.id, db::SpaceEntryKind::kVariable));
+  for (auto& v : vars) variables[v.key] = v.value;
+  SH_ASSIGN_OR_RETURN(secrets, spaces_.SecretEnvironment(row));
   spec.env = runtime::BuildSpaceEnv(id, variables, secrets);
   if (inside_.add) {
     spec.env.emplace_back("HF_ENDPOINT",
@@ -646,40 +758,44 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
   std::vector<std::string> values;
   for (auto& [k, v] : secrets) values.push_back(v);
   spec.redactor = runtime::Redactor(std::move(values));
+  return spacehub::Status::Ok();
+}
+
+spacehub::Status SpaceEngine::SetCommand(const db::RepoRow& row, const Space& sp,
+                                         const std::map<std::string, std::string>& secrets,
+                                         runtime::InstanceSpec& spec) {
+  const SpaceConfig& config = sp.built.config;
   const std::string python = "/app/.venv/bin/python";
-  if (sp.config.sdk == "docker") {
-    SH_TRY(DockerInstance(row, sp, spec));
-  } else if (sp.config.sdk == "streamlit") {
+  if (config.sdk == "docker") return DockerInstance(row, sp, spec);
+  if (config.sdk == "streamlit") {
     spec.files.emplace_back(runtime::kStreamlitSecretsPath, runtime::StreamlitSecretsToml(secrets));
     spec.argv = {python,
                  "-m",
                  "streamlit",
                  "run",
-                 sp.config.app_file,
+                 config.app_file,
                  "--server.port",
-                 std::to_string(id.port),
+                 std::to_string(spec.port),
                  "--server.address",
                  "0.0.0.0"};
-  } else {
-    spec.argv = {python, sp.config.app_file};
+    return spacehub::Status::Ok();
   }
-  runtime::AppendLine(spec.log_path, std::to_string(NowMillis()) + " spacehub: starting " +
-                                         row.repo.Full() + " (" + sp.config.sdk + ", commit " +
-                                         sp.state.target_sha.substr(0, 12) + ")");
-  SH_TRY(backend_.Start(spec));
-  if (inside_.add) {
-    // The hub inside the Space's own network; a Space that cannot have it still runs.
-    Result<int> fd = backend_.ListenInside(spec.key, HubInsidePort(id.port));
-    Result<int> listener = fd.ok() ? inside_.add(*fd) : fd.status();
-    if (listener.ok()) {
-      inside_listeners_[spec.key] = *listener;
-    } else {
-      runtime::AppendLine(spec.log_path, std::to_string(NowMillis()) +
-                                             " spacehub: HF_ENDPOINT is not reachable inside: " +
-                                             listener.status().message());
-    }
-  }
+  spec.argv = {python, config.app_file};
   return spacehub::Status::Ok();
+}
+
+void SpaceEngine::ConnectHubInside(const runtime::InstanceSpec& spec) {
+  if (!inside_.add) return;
+  // The hub inside the Space's own network; a Space that cannot have it still runs.
+  Result<int> fd = backend_.ListenInside(spec.key, HubInsidePort(spec.port));
+  Result<int> listener = fd.ok() ? inside_.add(*fd) : fd.status();
+  if (listener.ok()) {
+    inside_listeners_[spec.key] = *listener;
+  } else {
+    runtime::AppendLine(spec.log_path, std::to_string(clock_.NowMillis()) +
+                                           " spacehub: HF_ENDPOINT is not reachable inside: " +
+                                           listener.status().message());
+  }
 }
 
 }  // namespace spacehub::service

@@ -11,19 +11,23 @@
 // logs/build.log, logs/run.log, data/ (the /data directory: plain, or the mount point of the
 // tier's volume storage.ext4 — service/space_storage.h). The directory of a deleted Space is
 // removed (after its instance stopped), also when the deletion happened while the hub was down.
+// Time: every decision reads Hub::clock (sleep after inactivity, crash backoff, rollout drain, the
+// startup timeout); only the pacing of the reconcile thread uses real time.
 // Thread-safe; owns the reconcile thread and the build threads, joined by Stop()/the destructor.
+// The per-Space state (spaces_state_) belongs to the loop thread; what other threads read is the
+// published View under mu_.
 #pragma once
 
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <future>
 #include <map>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
+#include "core/mutex.h"
 #include "runtime/builder.h"
 #include "runtime/runtime_backend.h"
 #include "service/gpu_allocator.h"
@@ -73,6 +77,13 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void Start();  // starts the reconcile thread
   void Stop();   // stops the thread, waits for builds, stops every instance
 
+  // One full pass on the caller's thread, instead of the reconcile thread (tests: with a fake
+  // backend and a FakeClock every step is then deterministic). Not while Start()ed.
+  void ReconcileOnce();
+  // Blocks until every build in flight has its outcome (the next pass picks it up). Tests only,
+  // on the thread that calls ReconcileOnce.
+  void AwaitBuilds();
+
   SpaceEngineStatus Status(int64_t repo_id, const std::string& head_sha,
                            int64_t generation) override;
   void Notify(int64_t repo_id) override;
@@ -84,33 +95,48 @@ class SpaceEngine final : public SpaceRuntimeHook {
 
  private:
   struct BuildOutcome {
-    std::string stage;  // "" ok; BUILD_ERROR, CONFIG_ERROR, NO_APP_FILE
+    std::optional<SpaceStage> stage;  // none: built; else kBuildError, kConfigError, kNoAppFile
     std::string error;
     SpaceConfig config;
     std::filesystem::path dir;
   };
+  // What the engine knows of one Space, grouped by what it describes so that each step touches
+  // only its part. Owned and touched by the loop thread only (build threads fill `build.result`).
   struct Space {
-    EngineState state;
-    std::string key;      // the backend key of the current instance ("<repo id>-<n>")
-    int64_t seq = 0;      // numbers the instances, so a rollout's two versions differ
-    std::string old_key;  // while state.has_old: the version that still serves
-    int old_port = 0;
-    std::vector<std::pair<std::string, int64_t>> draining;  // swapped out: key, stop at (millis)
+    db::RepoRow row;    // as of the last full pass (fast passes reuse it)
+    EngineState state;  // the stage machine's view (space_engine_decide.h)
+    // The instances the backend runs for it (space_engine_rollout.cc).
+    struct Instances {
+      std::string key;      // the current instance ("<repo id>-<n>")
+      int64_t seq = 0;      // numbers the instances, so a rollout's two versions differ
+      std::string old_key;  // while state.has_old: the version that still serves
+      int old_port = 0;
+      std::vector<std::pair<std::string, int64_t>> draining;  // swapped out: key, stop at (millis)
+      bool holds_gpus = false;  // the current instance was given GPU devices
+    } instances;
+    // The completed build the current instance runs.
+    struct Built {
+      SpaceConfig config;
+      std::filesystem::path dir;
+      std::string static_head;  // static Spaces: the window.huggingface script of this start
+    } built;
+    // The build in flight, if any.
+    struct PendingBuild {
+      std::future<BuildOutcome> result;
+      std::string sha;
+      int64_t generation = -1;
+      bool factory = false;
+      std::thread thread;  // fulfils `result`, then nudges the loop; joined in FinishBuild
+    } build;
+    // Sleep after inactivity (space_engine_sleep.cc).
+    struct Sleep {
+      bool sleeping = false;  // asleep for inactivity (mirrors space_runtime_state)
+      bool loaded = false;
+      int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
+    } sleep;
+    // What Status() reports besides the stage.
     std::string error;    // errorMessage of BUILD_ERROR / RUNTIME_ERROR / CONFIG_ERROR
     std::string message;  // what happens now
-    SpaceConfig config;   // of the current build
-    std::filesystem::path build_dir;
-    std::future<BuildOutcome> build;
-    std::string build_sha;
-    int64_t build_generation = -1;
-    bool build_factory = false;
-    std::thread build_thread;  // fulfils `build`, then nudges the loop; joined in FinishBuild
-    db::RepoRow row;           // as of the last full pass (fast passes reuse it)
-    bool sleeping = false;     // asleep for inactivity (mirrors space_runtime_state)
-    bool sleeping_loaded = false;
-    int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
-    bool holds_gpus = false;    // its current instance was given GPU devices
-    std::string static_head;    // static Spaces: the window.huggingface script of this start
   };
 
   // What Status() reports: published by the loop thread after each step.
@@ -124,16 +150,30 @@ class SpaceEngine final : public SpaceRuntimeHook {
     std::string instance_key;           // the instance that serves visitors now
   };
 
+  // The reconcile thread: a pass per notification or interval (real time paces the thread; every
+  // decision inside a pass reads hub_.clock).
   void Loop();
-  void Publish(int64_t repo_id, const Space& sp);
+  // One pass: every Space when `full` (and the scheduler first), else only `some`.
+  void Pass(bool full, const std::set<int64_t>& some);
+  // How long the loop waits before the next pass: short while apps start or builds run.
+  std::chrono::milliseconds NextWait() const;
+  void Publish(int64_t repo_id, const Space& sp) EXCLUDES(mu_);
   void ReconcileAll();
+  // Every Space row (paged through the store); nullopt when the store cannot list them.
+  std::optional<std::vector<db::RepoRow>> ListSpaceRows();
+  // Stops what Spaces deleted since the last pass left behind; true when one was forgotten.
+  bool ForgetDeleted(const std::set<int64_t>& seen) EXCLUDES(mu_);
+  // Removes the directories of deleted Spaces (the first pass: also those deleted while down).
+  void SweepDeletedDirs(std::set<std::string> live_uids, bool deleted);
   // Reconciles only these Spaces (ones in motion or just notified): fast passes between full ones.
   void ReconcileSome(const std::set<int64_t>& ids);
-  // Sleep after inactivity and wake (space_engine_sleep.cc): updates sp.sleeping from the visits,
+  // Sleep after inactivity and wake (space_engine_sleep.cc): updates sp.sleep from the visits,
   // commits and restarts seen since the last pass, persisting every change.
   void UpdateSleep(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
-                   const EngineDesired& want);
+                   const EngineDesired& want) EXCLUDES(mu_);
   void SetSleeping(int64_t repo_id, Space& sp, bool sleeping);
+  // The sleep time that applies to a Space's requested flavor; nullopt or <= 0: never sleeps.
+  std::optional<int64_t> SleepSeconds(const db::SpaceSettingsRow& settings) const;
   // Rollouts (space_engine_rollout.cc).
   void StopCurrent(Space& sp);
   void StopOld(Space& sp, bool drain);  // drain: let it finish its requests first
@@ -143,12 +183,47 @@ class SpaceEngine final : public SpaceRuntimeHook {
   // The port the hub listens on inside a Space: its own port, unless the app uses that one.
   int HubInsidePort(int app_port) const;
   void Reconcile(const db::RepoRow& row);
+  // What the owner wants of this Space now (settings and the head of main).
+  EngineDesired Desired(const db::RepoRow& row, const db::SpaceSettingsRow& settings) const;
+  // What the backend reports of the current instance.
+  EngineObserved Observe(const Space& sp);
+  // Takes one step of the stage machine (space_engine_decide.h); one helper per action.
   void Apply(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
              EngineAction action, const EngineDesired& want);
+  void ApplyPause(Space& sp);
+  void ApplySleep(Space& sp, const EngineDesired& want);
+  void ApplyWake(Space& sp);
+  void ApplyNoCommit(Space& sp);
+  void ApplyStart(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp);
+  void ApplyMarkRunning(Space& sp);
+  void ApplyStartupTimeout(Space& sp);
+  void ApplyCrash(Space& sp, bool loop);
+  // kBuild: keeps the running version serving when a rollout is possible, then builds.
+  void BeginBuild(const db::RepoRow& row, const db::SpaceSettingsRow& settings, Space& sp,
+                  const EngineDesired& want);
+  void LaunchBuild(const db::RepoRow& row, Space& sp, const std::string& sha, bool factory);
   void FinishBuild(const db::RepoRow& row, Space& sp);
+  void ClearFactoryRebuild(const db::RepoRow& row, int64_t generation);
   BuildOutcome Build(const db::RepoRow& row, const std::string& sha, bool factory);
+  // Build steps: the build directory handed to the Space's uid, then checkout and SDK build.
+  void PrepareBuildDir(const std::filesystem::path& space_dir);
+  spacehub::Status CheckoutAndBuild(const db::RepoRow& row, const std::string& sha, bool factory,
+                                    const SpaceConfig& config, const std::filesystem::path& dir,
+                                    const std::filesystem::path& log, runtime::HostIds ids);
   spacehub::Status StartInstance(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
                                  Space& sp);
+  // Start steps: the flavor's identity and limits, the environment, the command per SDK, and the
+  // hub's listener inside the instance.
+  spacehub::Status DescribeInstance(const db::RepoRow& row, const db::SpaceSettingsRow& settings,
+                                    Space& sp, runtime::InstanceSpec& spec,
+                                    runtime::SpaceIdentity& id);
+  spacehub::Status SetEnvironment(const db::RepoRow& row, const runtime::SpaceIdentity& id,
+                                  runtime::InstanceSpec& spec,
+                                  std::map<std::string, std::string>& secrets);
+  spacehub::Status SetCommand(const db::RepoRow& row, const Space& sp,
+                              const std::map<std::string, std::string>& secrets,
+                              runtime::InstanceSpec& spec);
+  void ConnectHubInside(const runtime::InstanceSpec& spec);
   // Docker Spaces (space_engine_docker.cc): the image of a checked-out commit, and the container
   // part of an instance spec.
   spacehub::Status BuildDocker(const db::RepoRow& row, const std::string& sha, bool factory,
@@ -160,23 +235,28 @@ class SpaceEngine final : public SpaceRuntimeHook {
   std::filesystem::path SpaceDir(const std::string& uid) const;
 
   Hub& hub_;
+  const Clock& clock_;  // hub_.clock: every time-driven decision (sleep, backoff, drain, startup)
   runtime::RuntimeBackend& backend_;
   SpaceEngineOptions options_;
   RepoService repos_;
   SpaceService spaces_;
 
-  std::mutex mu_;  // guards stop_, notified_, views_
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::set<int64_t> notified_;
-  std::map<int64_t, View> views_;
-  std::map<int64_t, int64_t> last_visit_;  // epoch millis of the last Visit per Space
-  std::set<int64_t> wake_;                 // sleeping Spaces a visit asked to wake
-  std::map<int64_t, std::unique_ptr<Space>> spaces_state_;  // loop thread only
-  bool swept_ = false;  // loop thread only: the first pass removed dirs of Spaces deleted before
-  GpuAllocator gpus_;   // loop thread only
-  HubInside inside_;    // set before Start()
-  std::map<std::string, int> inside_listeners_;  // instance key -> listener id; loop thread only
+  // Shared between the loop thread and the API/proxy threads (Status, Target, Visit, Notify).
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::set<int64_t> notified_ GUARDED_BY(mu_);
+  std::map<int64_t, View> views_ GUARDED_BY(mu_);
+  std::map<int64_t, int64_t> last_visit_ GUARDED_BY(mu_);  // epoch millis of the last Visit
+  std::set<int64_t> wake_ GUARDED_BY(mu_);                 // sleeping Spaces a visit asked to wake
+
+  // The loop thread's own (or the caller of ReconcileOnce, never both).
+  std::map<int64_t, std::unique_ptr<Space>> spaces_state_;
+  bool swept_ = false;  // the first pass removed dirs of Spaces deleted before
+  GpuAllocator gpus_;
+  std::map<std::string, int> inside_listeners_;  // instance key -> listener id
+
+  HubInside inside_;  // set before Start()
   std::thread thread_;
 };
 

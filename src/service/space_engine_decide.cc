@@ -4,33 +4,38 @@
 
 namespace spacehub::service {
 
+using wire::SpaceStage;
+
 EngineAction DecideNext(const EngineDesired& want, const EngineState& s, const EngineObserved& o,
                         int64_t now_ms) {
   if (want.paused) {
-    return (s.has_instance || s.has_old || s.stage != "PAUSED") ? EngineAction::kStop
-                                                                : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != SpaceStage::kPaused) ? EngineAction::kStop
+                                                                           : EngineAction::kNothing;
   }
   if (!want.head_sha) {
-    return (s.has_instance || s.has_old || s.stage != "NO_APP_FILE") ? EngineAction::kNoCommit
-                                                                     : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != SpaceStage::kNoAppFile)
+               ? EngineAction::kNoCommit
+               : EngineAction::kNothing;
   }
   if (s.building) return EngineAction::kNothing;  // its outcome is checked against `want` later
   if (want.sleeping) {
-    return (s.has_instance || s.has_old || s.stage != "SLEEPING") ? EngineAction::kSleep
-                                                                  : EngineAction::kNothing;
+    return (s.has_instance || s.has_old || s.stage != SpaceStage::kSleeping)
+               ? EngineAction::kSleep
+               : EngineAction::kNothing;
   }
   // Waking (SLEEPING, not wanted any more): straight to the start when the build of the same
   // commit and generation is at hand; otherwise (after a hub restart) through the build step,
   // which reuses the completed build.
-  if (s.stage == "SLEEPING" && s.has_build && *want.head_sha == s.target_sha &&
+  if (s.stage == SpaceStage::kSleeping && s.has_build && *want.head_sha == s.target_sha &&
       want.generation == s.target_generation) {
     return EngineAction::kWake;
   }
   if (*want.head_sha != s.target_sha || want.generation != s.target_generation ||
-      s.stage == "PAUSED" || s.stage == "NO_APP_FILE" || s.stage == "SLEEPING" || s.stage.empty()) {
+      s.stage == SpaceStage::kPaused || s.stage == SpaceStage::kNoAppFile ||
+      s.stage == SpaceStage::kSleeping || !s.stage) {
     return EngineAction::kBuild;
   }
-  if (s.stage == "APP_STARTING") {
+  if (s.stage == SpaceStage::kAppStarting) {
     if (!s.has_instance) {
       return now_ms >= s.next_start_at ? EngineAction::kStart : EngineAction::kNothing;
     }
@@ -41,7 +46,7 @@ EngineAction DecideNext(const EngineDesired& want, const EngineState& s, const E
     if (now_ms - s.started_at > s.startup_timeout_ms) return EngineAction::kStartupTimeout;
     return EngineAction::kNothing;
   }
-  if (s.stage == "RUNNING" && s.runs_process && s.has_instance && o.exited) {
+  if (s.stage == SpaceStage::kRunning && s.runs_process && s.has_instance && o.exited) {
     return s.crashes + 1 > kMaxCrashes ? EngineAction::kCrashLoop : EngineAction::kCrashed;
   }
   // BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR stay until a new commit or restart.

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "spacehub/wire/space_stage.h"
+
 namespace spacehub::service {
 
 struct EngineDesired {
@@ -18,11 +20,11 @@ struct EngineDesired {
 };
 
 struct EngineState {
-  std::string stage;               // "" before the first step
-  std::string target_sha;          // the commit the current build/instance is for
-  int64_t target_generation = -1;  // the generation it is for
-  bool building = false;           // a build is in flight
-  bool has_instance = false;       // the backend runs (or ran) an instance for it
+  std::optional<wire::SpaceStage> stage;  // none before the first step
+  std::string target_sha;                 // the commit the current build/instance is for
+  int64_t target_generation = -1;         // the generation it is for
+  bool building = false;                  // a build is in flight
+  bool has_instance = false;              // the backend runs (or ran) an instance for it
   bool has_old = false;      // a rollout: the previous version keeps serving until this one answers
   bool runs_process = true;  // false for static Spaces: nothing to start
   bool has_build = false;    // the build of target_sha is done and known (dir, config)

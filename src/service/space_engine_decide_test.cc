@@ -6,6 +6,8 @@
 namespace spacehub::service {
 namespace {
 
+using wire::SpaceStage;
+
 EngineDesired Want(std::string sha = "aaa", int64_t gen = 1) {
   EngineDesired w;
   w.head_sha = sha;
@@ -15,7 +17,7 @@ EngineDesired Want(std::string sha = "aaa", int64_t gen = 1) {
 
 EngineState Running(std::string sha = "aaa", int64_t gen = 1) {
   EngineState s;
-  s.stage = "RUNNING";
+  s.stage = SpaceStage::kRunning;
   s.target_sha = sha;
   s.target_generation = gen;
   s.has_instance = true;
@@ -37,7 +39,7 @@ TEST(EngineDecideTest, NewCommitOrGenerationRebuilds) {
 
 TEST(EngineDecideTest, WaitsForTheBuildInFlight) {
   EngineState s = Running();
-  s.stage = "BUILDING";
+  s.stage = SpaceStage::kBuilding;
   s.building = true;
   s.has_instance = false;
   EXPECT_EQ(DecideNext(Want("ccc"), s, {}, 0), EngineAction::kNothing);
@@ -48,7 +50,7 @@ TEST(EngineDecideTest, PauseStopsOnceThenStays) {
   w.paused = true;
   EXPECT_EQ(DecideNext(w, Running(), {}, 0), EngineAction::kStop);
   EngineState paused;
-  paused.stage = "PAUSED";
+  paused.stage = SpaceStage::kPaused;
   EXPECT_EQ(DecideNext(w, paused, {}, 0), EngineAction::kNothing);
   // Unpaused (restart): build (or reuse the build) and start again.
   EXPECT_EQ(DecideNext(Want(), paused, {}, 0), EngineAction::kBuild);
@@ -59,7 +61,7 @@ TEST(EngineDecideTest, SleepStopsOnceThenWakesThroughTheBuildStep) {
   w.sleeping = true;
   EXPECT_EQ(DecideNext(w, Running(), {}, 0), EngineAction::kSleep);
   EngineState asleep = Running();
-  asleep.stage = "SLEEPING";
+  asleep.stage = SpaceStage::kSleeping;
   asleep.has_instance = false;
   EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kNothing);
   // After a hub restart the engine knows nothing yet: it stays asleep rather than building.
@@ -77,14 +79,14 @@ TEST(EngineDecideTest, PauseWinsOverSleep) {
   w.sleeping = true;
   w.paused = true;
   EngineState asleep = Running();
-  asleep.stage = "SLEEPING";
+  asleep.stage = SpaceStage::kSleeping;
   asleep.has_instance = false;
   EXPECT_EQ(DecideNext(w, asleep, {}, 0), EngineAction::kStop);
 }
 
 TEST(EngineDecideTest, RolloutsStopTheOldVersionTooWhenPausedOrSleeping) {
   EngineState rolling = Running("aaa");
-  rolling.stage = "BUILDING";
+  rolling.stage = SpaceStage::kBuilding;
   rolling.building = false;
   rolling.has_instance = false;
   rolling.has_old = true;  // v1 serves while v2 builds
@@ -104,7 +106,7 @@ TEST(EngineDecideTest, NoCommit) {
 
 TEST(EngineDecideTest, StartingBecomesRunningWhenHealthy) {
   EngineState s = Running();
-  s.stage = "APP_STARTING";
+  s.stage = SpaceStage::kAppStarting;
   s.started_at = 1000;
   EXPECT_EQ(DecideNext(Want(), s, {}, 2000), EngineAction::kNothing);
   EXPECT_EQ(DecideNext(Want(), s, {.exited = false, .healthy = true}, 2000),
@@ -116,7 +118,7 @@ TEST(EngineDecideTest, StartingBecomesRunningWhenHealthy) {
 TEST(EngineDecideTest, CrashBacksOffThenLoops) {
   EngineState s = Running();
   EXPECT_EQ(DecideNext(Want(), s, {.exited = true}, 0), EngineAction::kCrashed);
-  s.stage = "APP_STARTING";
+  s.stage = SpaceStage::kAppStarting;
   s.has_instance = false;
   s.crashes = 1;
   s.next_start_at = 5000;
@@ -128,12 +130,14 @@ TEST(EngineDecideTest, CrashBacksOffThenLoops) {
 }
 
 TEST(EngineDecideTest, ErrorsStayUntilSomethingChanges) {
-  for (const char* stage : {"BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR"}) {
+  for (SpaceStage stage :
+       {SpaceStage::kBuildError, SpaceStage::kRuntimeError, SpaceStage::kConfigError}) {
     EngineState s = Running();
     s.stage = stage;
     s.has_instance = false;
-    EXPECT_EQ(DecideNext(Want(), s, {}, 0), EngineAction::kNothing) << stage;
-    EXPECT_EQ(DecideNext(Want("new"), s, {}, 0), EngineAction::kBuild) << stage;
+    EXPECT_EQ(DecideNext(Want(), s, {}, 0), EngineAction::kNothing) << wire::SpaceStageName(stage);
+    EXPECT_EQ(DecideNext(Want("new"), s, {}, 0), EngineAction::kBuild)
+        << wire::SpaceStageName(stage);
   }
 }
 

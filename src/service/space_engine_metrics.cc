@@ -8,7 +8,7 @@ namespace spacehub::service {
 runtime::InstanceUsage SpaceEngine::Usage(int64_t repo_id) {
   std::string key;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = views_.find(repo_id);
     if (it == views_.end() || it->second.instance_key.empty()) return {};
     key = it->second.instance_key;

@@ -2,7 +2,6 @@
 // old one keeps serving (RUNNING_BUILDING); once the new one answers, visitors are sent to it and
 // the old one gets `drain` to finish its requests before it is stopped. The engine's instances
 // are therefore keyed "<repo id>-<n>", never reused while one may still run.
-#include "core/time_util.h"
 #include "service/space_engine.h"
 
 namespace spacehub::service {
@@ -17,7 +16,7 @@ void SpaceEngine::StopKey(const std::string& key) {
 }
 
 void SpaceEngine::StopCurrent(Space& sp) {
-  if (sp.state.has_instance) StopKey(sp.key);
+  if (sp.state.has_instance) StopKey(sp.instances.key);
   sp.state.has_instance = false;
 }
 
@@ -25,29 +24,31 @@ void SpaceEngine::StopOld(Space& sp, bool drain) {
   if (!sp.state.has_old) return;
   sp.state.has_old = false;
   if (drain && options_.drain.count() > 0) {
-    sp.draining.emplace_back(sp.old_key, NowMillis() + options_.drain.count());
+    sp.instances.draining.emplace_back(sp.instances.old_key,
+                                       clock_.NowMillis() + options_.drain.count());
   } else {
-    StopKey(sp.old_key);
+    StopKey(sp.instances.old_key);
   }
-  sp.old_key.clear();
+  sp.instances.old_key.clear();
 }
 
 void SpaceEngine::StopEverything(Space& sp) {
   StopCurrent(sp);
   StopOld(sp, /*drain=*/false);
-  for (const auto& [key, at] : sp.draining) StopKey(key);
-  sp.draining.clear();
+  for (const auto& [key, at] : sp.instances.draining) StopKey(key);
+  sp.instances.draining.clear();
 }
 
 void SpaceEngine::StopDrained(Space& sp) {
-  int64_t now = NowMillis();
-  for (auto it = sp.draining.begin(); it != sp.draining.end();) {
+  const int64_t now = clock_.NowMillis();
+  auto& draining = sp.instances.draining;
+  for (auto it = draining.begin(); it != draining.end();) {
     if (it->second > now) {
       ++it;
       continue;
     }
     StopKey(it->first);
-    it = sp.draining.erase(it);
+    it = draining.erase(it);
   }
 }
 

@@ -1,7 +1,6 @@
 // SpaceService: secrets (sealed at rest), variables and the event log.
 #include <spdlog/spdlog.h>
 
-#include "core/time_util.h"
 #include "service/space_rules.h"
 #include "service/space_service.h"
 
@@ -27,13 +26,13 @@ Status SpaceService::PutSecret(const db::RepoRow& row, const SpaceEntryInput& in
   SH_TRY(ValidateEntryKey(in.key));
   auto sealed = hub_.secrets.Seal(in.value, SecretAad(row.id, in.key));
   if (!sealed.ok()) return Status::Internal("Cannot store the secret " + in.key);
-  db::SpaceEntry e{in.key, std::move(*sealed), in.description.value_or(""), NowMillis()};
+  db::SpaceEntry e{in.key, std::move(*sealed), in.description.value_or(""), hub_.clock.NowMillis()};
   return hub_.db.UpsertSpaceEntry(row.id, db::SpaceEntryKind::kSecret, e, !in.description);
 }
 
 Status SpaceService::PutVariable(const db::RepoRow& row, const SpaceEntryInput& in) {
   SH_TRY(ValidateEntryKey(in.key));
-  db::SpaceEntry e{in.key, in.value, in.description.value_or(""), NowMillis()};
+  db::SpaceEntry e{in.key, in.value, in.description.value_or(""), hub_.clock.NowMillis()};
   return hub_.db.UpsertSpaceEntry(row.id, db::SpaceEntryKind::kVariable, e, !in.description);
 }
 

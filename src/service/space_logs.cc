@@ -27,13 +27,14 @@ Result<SpaceLogStream> SpaceService::Logs(const Caller& who, const RepoId& id, b
 
 bool SpaceService::LogIsLive(const RepoId& id, int64_t repo_id, bool build) const {
   if (!hub_.runtime) return false;
-  std::string stage = hub_.runtime->Target(repo_id).stage;
+  const SpaceStage stage = hub_.runtime->Target(repo_id).stage;
   // A restart (or a new commit) passes through BUILDING on its way back to running, even when it
   // reuses the build: a followed run log stays open through it, and ends once the Space stops
   // (paused, sleeping, an error stage) or is deleted.
-  const bool live = build ? stage == "BUILDING" || stage == "RUNNING_BUILDING"
-                          : stage == "BUILDING" || stage == "APP_STARTING" || stage == "RUNNING" ||
-                                stage == "RUNNING_BUILDING";
+  const bool live = build ? stage == SpaceStage::kBuilding || stage == SpaceStage::kRunningBuilding
+                          : stage == SpaceStage::kBuilding || stage == SpaceStage::kAppStarting ||
+                                stage == SpaceStage::kRunning ||
+                                stage == SpaceStage::kRunningBuilding;
   if (!live) return false;
   // The engine reports a Space it has no view of as BUILDING (a Space created a moment ago), and
   // a deleted one has none either: only the database tells them apart (a point lookup per poll).

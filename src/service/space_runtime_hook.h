@@ -12,11 +12,15 @@
 
 #include "core/result.h"
 #include "runtime/runtime_backend.h"
+#include "spacehub/wire/space_stage.h"
 
 namespace spacehub::service {
 
+// The stage vocabulary of the service layer; its wire name appears only where JSON is rendered.
+using wire::SpaceStage;
+
 struct SpaceEngineStatus {
-  std::string stage;                         // BUILDING, APP_STARTING, RUNNING, BUILD_ERROR…
+  SpaceStage stage = SpaceStage::kBuilding;
   std::optional<std::string> error_message;  // BUILD_ERROR / RUNTIME_ERROR: why, secrets redacted
   std::string message;                       // a human sentence about what happens now
 };
@@ -35,7 +39,7 @@ struct SpaceTarget {
   std::string static_head;
   std::string instance_key;
   int port = 0;
-  std::string stage;    // the runtime stage now (RUNNING, SLEEPING, APP_STARTING, PAUSED…)
+  SpaceStage stage = SpaceStage::kBuilding;  // the runtime stage now
   bool waking = false;  // it is being built or started: worth holding the request a moment
 };
 

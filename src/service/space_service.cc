@@ -7,7 +7,6 @@
 
 #include <algorithm>
 
-#include "core/time_util.h"
 #include "service/placement.h"
 #include "service/space_rules.h"
 
@@ -104,7 +103,7 @@ void SpaceService::Record(const db::RepoRow& row, const Caller& who, const std::
                           nlohmann::json details) {
   db::SpaceEvent e;
   e.repo_id = row.id;
-  e.at = NowMillis();
+  e.at = hub_.clock.NowMillis();
   e.actor = who ? who->user.name : "system";
   e.action = action;
   e.details = details.dump();
@@ -146,7 +145,7 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
   ConfigCheck config;
   auto sha = hub_.repos.ResolveRevision(row.repo, "main");
   if (!sha.ok()) {
-    config.stage = "NO_APP_FILE";
+    config.stage = SpaceStage::kNoAppFile;
     config.message = "The Space has no commit on its main branch yet";
   } else {
     SH_ASSIGN_OR_RETURN(config, CheckSpaceConfigAt(hub_.repos, row.repo, *sha, row.sdk));
@@ -156,10 +155,10 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
 
   std::string reason;
   if (s.paused) {
-    v.stage = "PAUSED";
+    v.stage = SpaceStage::kPaused;
     reason = "Paused by its owner; only a restart brings it back";
-  } else if (!config.stage.empty()) {
-    v.stage = config.stage;
+  } else if (config.stage) {
+    v.stage = *config.stage;
     v.error_message = config.message;
     reason = config.message;
   } else if (hub_.runtime) {
@@ -167,9 +166,11 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
     v.stage = es.stage;
     v.error_message = es.error_message;
     reason = es.message;
-    if (v.stage == "RUNNING" || v.stage == "APP_STARTING") v.replicas_current = 1;
+    if (v.stage == SpaceStage::kRunning || v.stage == SpaceStage::kAppStarting) {
+      v.replicas_current = 1;
+    }
   } else {
-    v.stage = "STOPPED";
+    v.stage = SpaceStage::kStopped;
     reason = kNoEngine;
   }
   if (waiting) reason = *waiting + ". " + reason;
@@ -195,7 +196,7 @@ Result<SpaceRuntimeView> SpaceService::RequestHardware(
                           s.sleep_seconds.reset();  // free hardware has the fixed sleep time
                         }
                         if (s.hardware_requested != flavor->name)
-                          s.hardware_requested_at = NowMillis();
+                          s.hardware_requested_at = hub_.clock.NowMillis();
                         s.hardware_requested = flavor->name;
                         return true;
                       }));

@@ -61,7 +61,7 @@ struct DuplicateInput {
 };
 
 struct SpaceRuntimeView {
-  std::string stage;
+  SpaceStage stage = SpaceStage::kStopped;
   std::optional<std::string> hardware_current;
   std::string hardware_requested;
   std::optional<int64_t> gc_timeout;

@@ -5,8 +5,8 @@
 
 #include <mutex>
 
+#include "core/clock.h"
 #include "core/crypto.h"
-#include "core/time_util.h"
 #include "db/metadata_store.h"
 #include "db/sqlite/migrations.h"
 #include "db/sqlite/statement.h"
@@ -56,7 +56,7 @@ Status ChangedOne(sqlite3* db, const Status& run, Status not_found) {
 
 class SqliteStore final : public MetadataStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db), statements_(db) {}
+  SqliteStore(sqlite3* db, const Clock& clock) : db_(db), statements_(db), clock_(clock) {}
   // close_v2 defers the close until statements_ (destroyed after this body) has finalized its own.
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
@@ -135,7 +135,7 @@ class SqliteStore final : public MetadataStore {
   Result<Token> CreateToken(int64_t user_id, std::string_view name, std::string_view hash,
                             Role role) override {
     std::lock_guard lock(mu_);
-    Token t{0, user_id, std::string(name), role, NowMillis()};
+    Token t{0, user_id, std::string(name), role, clock_.NowMillis()};
     Statement s(
         db_, "INSERT INTO tokens (user_id, name, hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
     s.Bind(1, user_id)
@@ -566,11 +566,13 @@ class SqliteStore final : public MetadataStore {
   std::mutex mu_;
   sqlite3* db_;                        // guarded by mu_
   sqlite::StatementCache statements_;  // guarded by mu_
+  const Clock& clock_;                 // dates the tokens it creates
 };
 
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::path& path) {
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::path& path,
+                                                       const Clock& clock) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -578,7 +580,7 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::pa
     sqlite3_close_v2(db);
     return st;
   }
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<SqliteStore>(db, clock);
   sqlite3_busy_timeout(db, 5000);
   // WAL: readers never block the writer; synchronous=FULL so an acknowledged write survives a
   // crash.
