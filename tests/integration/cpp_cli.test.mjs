@@ -17,12 +17,13 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { startHub, makeTempDir, SPACEHUB_BIN, sha256, commit, uniqueName } from "./harness.mjs";
+import { HAVE_BWRAP } from "./runtime_lib.mjs";
 
 const TOUR_BIN = process.env.SPACEHUB_TOUR_BIN
   ? path.resolve(process.env.SPACEHUB_TOUR_BIN)
   : path.join(path.dirname(SPACEHUB_BIN), "..", "..", "examples", "library_tour");
 const HAVE_SCRIPT = spawnSync("script", ["--version"]).status === 0; // util-linux: runs a command on a pty
-const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
+
 let hub;
 let token;
 let hfHome;

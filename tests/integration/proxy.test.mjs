@@ -10,16 +10,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { startHub, commit, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import { startHub, uniqueName, sleep, removeTempDir } from "./harness.mjs";
+import * as lib from "./runtime_lib.mjs";
+import { HAVE_BWRAP, IS_ROOT } from "./runtime_lib.mjs";
 
-const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
-const IS_ROOT = process.getuid?.() === 0;
 const SKIP = (!HAVE_BWRAP && "no bwrap") || (!IS_ROOT && "the local runtime enters Spaces' namespaces: needs root");
 const APP = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "proxy_app.py"), "utf8");
 
@@ -28,26 +28,8 @@ let port;
 const names = {};
 const hostOf = (name) => `admin-${name}.localhost`;
 
-async function createSpace(name, files, extra = {}) {
-  const r = await hub.api("POST", "/api/repos/create", {
-    token: hub.token,
-    json: { type: "space", sdk: extra.sdk ?? "gradio", name, ...extra },
-  });
-  assert.equal(r.status, 200, r.text);
-  await commit(hub, { type: "space", id: `admin/${name}`, token: hub.token, files });
-}
-
-async function waitRunning(name, timeoutMs = 40_000) {
-  const deadline = Date.now() + timeoutMs;
-  let rt;
-  while (Date.now() < deadline) {
-    const r = await hub.api("GET", `/api/spaces/admin/${name}/runtime`, { token: hub.token });
-    rt = r.json;
-    if (rt.stage === "RUNNING") return rt;
-    await sleep(200);
-  }
-  throw new Error(`${name}: stage ${rt?.stage} (${rt?.errorMessage})`);
-}
+const createSpace = (name, files, extra = {}) => lib.createSpace(hub, name, files, extra);
+const waitRunning = (name, timeoutMs = 40_000) => lib.waitStage(hub, name, ["RUNNING"], timeoutMs);
 
 /**
  * One HTTP request to the hub; `chunks` records when each piece of the body arrived; `onFirstData`

@@ -15,11 +15,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import path from "node:path";
 
 import { startHub, commit, uniqueName, sleep, removeTempDir } from "./harness.mjs";
-import { spaceProcesses } from "./runtime_lib.mjs";
+import * as lib from "./runtime_lib.mjs";
+import { HAVE_BWRAP, IS_ROOT, spaceProcesses, waitFor } from "./runtime_lib.mjs";
 
 const SECRET = "sk_live_ISOLATION_SECRET_4471";
-const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
-const IS_ROOT = process.getuid?.() === 0;
 const SKIP = !HAVE_BWRAP ? "no bwrap on this machine" : !IS_ROOT ? "the local runtime's checks need root" : false;
 const HUB_ARGS = [
   "--space-runtime", "local",
@@ -145,50 +144,14 @@ print("connecting with token " + os.environ["API_TOKEN"], flush=True)
 sys.exit(2)
 `;
 
-async function createSpace(name, app, extra = {}) {
-  const r = await hub.api("POST", "/api/repos/create", {
-    token: hub.token,
-    json: { type: "space", sdk: "gradio", name, ...extra },
-  });
-  assert.equal(r.status, 200, r.text);
-  await commit(hub, {
-    type: "space",
-    id: `admin/${name}`,
-    token: hub.token,
-    files: [
-      { path: "README.md", content: "---\nsdk: gradio\nstartup_duration_timeout: 1m\n---\n" },
-      { path: "app.py", content: app },
-    ],
-  });
-}
-
-async function runtime(name) {
-  const r = await hub.api("GET", sp(name, "/runtime"), { token: hub.token });
-  assert.equal(r.status, 200, r.text);
-  assert.ok(!r.text.includes(SECRET), "secret value in the runtime");
-  return r.json;
-}
-
-async function waitStage(name, stages, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let rt;
-  while (Date.now() < deadline) {
-    rt = await runtime(name);
-    if (stages.includes(rt.stage)) return rt;
-    await sleep(250);
-  }
-  throw new Error(`${name}: stage ${rt?.stage} (${rt?.errorMessage ?? rt?.message}), wanted ${stages}`);
-}
-
-async function waitFor(what, fn, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const createSpace = (name, app, extra = {}) =>
+  lib.createSpace(hub, name, [
+    { path: "README.md", content: "---\nsdk: gradio\nstartup_duration_timeout: 1m\n---\n" },
+    { path: "app.py", content: app },
+  ], extra);
+// Every runtime answer is also checked to hold no secret value.
+const runtime = (name) => lib.runtime(hub, name, [SECRET]);
+const waitStage = (name, stages, timeoutMs = 60_000) => lib.waitStage(hub, name, stages, timeoutMs, [SECRET]);
 
 function mountsUnder(dir) {
   return readFileSync("/proc/self/mountinfo", "utf8")

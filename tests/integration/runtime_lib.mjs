@@ -8,6 +8,7 @@ import path from "node:path";
 import { commit, sleep } from "./harness.mjs";
 
 export const HAVE_BWRAP = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].some((p) => existsSync(p));
+export const IS_ROOT = process.getuid?.() === 0;
 export const RUNTIME_ARGS = ["--space-runtime", "local"];
 
 export const spacePath = (id, suffix = "") => `/api/spaces/${id}${suffix}`;
@@ -53,6 +54,19 @@ export async function waitStage(hub, name, stages, timeoutMs = 90_000, forbidden
     await sleep(100);
   }
   throw new Error(`${name}: stage ${rt?.stage} (${rt?.errorMessage ?? rt?.message}), wanted ${stages}`);
+}
+
+// Polls `fn` (sync or async) until it returns something truthy, and returns that; throws naming
+// `what` once `timeoutMs` passed. For conditions the hub reaches on its own (never to prove that
+// something did not happen).
+export async function waitFor(what, fn, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
 }
 
 // Processes (seen from the host) whose environment says they belong to this Space.

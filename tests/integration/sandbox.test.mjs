@@ -12,9 +12,9 @@ import http from "node:http";
 import os from "node:os";
 
 import { startHub, commit, uniqueName, sleep } from "./harness.mjs";
-import { createSpace as createSpaceOn, HAVE_BWRAP, spaceProcesses, waitStage } from "./runtime_lib.mjs";
+import * as lib from "./runtime_lib.mjs";
+import { createSpace as createSpaceOn, HAVE_BWRAP, IS_ROOT, spaceProcesses, waitStage } from "./runtime_lib.mjs";
 
-const IS_ROOT = process.getuid?.() === 0;
 const SKIP = !HAVE_BWRAP ? "no bwrap on this machine" : !IS_ROOT ? "own host uids need a root hub" : false;
 const SECRET = "sk_live_SANDBOX_SECRET_9931";
 const MiB = 1024 * 1024;
@@ -121,15 +121,7 @@ const createSpace = (name, app, extra = {}) =>
     extra,
   );
 
-async function waitFor(what, fn, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const waitFor = (what, fn, timeoutMs = 60_000) => lib.waitFor(what, fn, timeoutMs);
 
 function spaceDirs() {
   const root = path.join(hub.dataDir, "spaces");
