@@ -1,18 +1,11 @@
 #include "repo/git_command.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <thread>
 
 namespace spacehub::repo {
 namespace {
@@ -59,17 +52,6 @@ constexpr std::string_view kEnvNames[] = {
     "GIT_QUARANTINE_PATH", "SPACEHUB_DATA_DIR",    "SPACEHUB_REPO_ID"};
 
 bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
-
-void CloseFd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
-int DecodeWaitStatus(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 255;
-}
 
 }  // namespace
 
@@ -146,114 +128,17 @@ std::vector<std::string> GitCommand::Env() const {
 }
 
 Result<std::unique_ptr<GitProcess>> GitProcess::Start(const GitCommand& command, Io io) {
-  int in[2] = {-1, -1};
-  int out[2] = {-1, -1};
-  if (::pipe2(in, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    ::close(in[0]);
-    ::close(in[1]);
-    return Status::Internal("pipe failed");
-  }
-  int err = ::memfd_create("git-stderr", MFD_CLOEXEC);
-  std::unique_ptr<GitProcess> p(new GitProcess());
-  p->stdin_fd_ = in[1];
-  p->stdout_fd_ = out[0];
-  p->stderr_fd_ = err;
-  int child_in = in[0], child_out = out[1];
-  if (err < 0) {
-    CloseFd(child_in);
-    CloseFd(child_out);
-    return Status::Internal("memfd_create failed");
-  }
-
-  std::vector<std::string> argv_s = command.Argv();
-  std::vector<std::string> env_s = command.Env();
-  std::vector<char*> argv, envp;
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  for (auto& s : env_s) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, child_in, 0);
-  posix_spawn_file_actions_adddup2(&fa, child_out, 1);
-  posix_spawn_file_actions_adddup2(&fa, err, 2);
-  // Nothing else of the hub reaches git (its listening sockets, visitors' connections, Space logs),
-  // whether or not whoever opened it asked for close-on-exec.
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-  // The server blocks SIGTERM/SIGINT in its threads and ignores SIGPIPE; git gets the defaults.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty, defaults;
-  sigemptyset(&empty);
-  sigemptyset(&defaults);
-  for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, "git", &fa, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  CloseFd(child_in);
-  CloseFd(child_out);
-  if (rc != 0) {
-    p->reaped_ = true;
-    return Status::Internal(std::string("cannot run git: ") + std::strerror(rc));
-  }
-  p->pid_ = pid;
-  if (io == Io::kNonBlocking) {
-    for (int fd : {p->stdin_fd_, p->stdout_fd_}) {
-      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    }
-  }
-  return p;
-}
-
-GitProcess::~GitProcess() {
-  CloseStdin();
-  CloseStdout();
-  if (!reaped_ && pid_ > 0) {
-    int status = 0;
-    pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == 0) {
-      ::kill(pid_, SIGTERM);
-      for (int i = 0; i < 50 && r == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        r = ::waitpid(pid_, &status, WNOHANG);
-      }
-      if (r == 0) {
-        ::kill(pid_, SIGKILL);
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-      }
-    }
-    reaped_ = true;
-  }
-  CloseFd(stderr_fd_);
-}
-
-void GitProcess::CloseStdin() { CloseFd(stdin_fd_); }
-void GitProcess::CloseStdout() { CloseFd(stdout_fd_); }
-
-int GitProcess::Wait() {
-  if (reaped_) return exit_code_;
-  int status = 0;
-  pid_t r;
-  do {
-    r = ::waitpid(pid_, &status, 0);
-  } while (r < 0 && errno == EINTR);
-  reaped_ = true;
-  exit_code_ = r == pid_ ? DecodeWaitStatus(status) : 255;
-  return exit_code_;
-}
-
-std::string GitProcess::Stderr(size_t max) const {
-  std::string s(max, '\0');
-  ssize_t n = stderr_fd_ >= 0 ? ::pread(stderr_fd_, s.data(), max, 0) : -1;
-  s.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return s;
+  SubprocessOptions o;
+  o.argv = command.Argv();
+  o.env = command.Env();
+  o.stdin_mode = SubprocessOptions::In::kPipe;
+  o.stdout_mode = SubprocessOptions::Out::kPipe;
+  o.stderr_mode = SubprocessOptions::Err::kMemory;
+  o.non_blocking = io == Io::kNonBlocking;
+  o.kill_grace = std::chrono::seconds(1);  // time for git to remove its quarantine and locks
+  auto proc = Subprocess::Start(std::move(o));
+  if (!proc.ok()) return Status::Internal("cannot run git: " + proc.status().message());
+  return std::unique_ptr<GitProcess>(new GitProcess(std::move(*proc)));
 }
 
 Result<GitOutput> RunGit(const GitCommand& command, std::string_view input) {

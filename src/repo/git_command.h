@@ -4,12 +4,13 @@
 // a positional argument (which may come from a user) that begins with '-' is refused, so no user
 // string can ever become a flag.
 //
-// GitProcess runs a built command with posix_spawn (no shell) in a controlled environment: nothing
-// inherited from the server (no GIT_*), HOME at an empty directory, system and global config off.
-// stdin and stdout are pipes; stderr goes to an anonymous in-memory file read for logs.
+// GitProcess runs a built command as a core/subprocess.h Subprocess (no shell, no descriptor of
+// the hub but its pipes) in a controlled environment: nothing inherited from the server (no GIT_*),
+// HOME at an empty directory, system and global config off. stdin and stdout are pipes; stderr
+// goes to an anonymous in-memory file read for logs.
 //
 // Thread-safety: a GitCommand or GitProcess is used by one thread at a time. Spawning from many
-// threads at once is safe (every descriptor is close-on-exec).
+// threads at once is safe.
 #pragma once
 
 #include <sys/types.h>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/subprocess.h"
 
 namespace spacehub::repo {
 
@@ -67,30 +69,22 @@ class GitProcess final {
   // Spawns `git`; the pipes' parent ends are non-blocking when `non_blocking` is kNonBlocking.
   enum class Io { kBlocking, kNonBlocking };
   static Result<std::unique_ptr<GitProcess>> Start(const GitCommand& command, Io io);
-  // Closes the pipes; a child still running gets SIGTERM (git then removes its quarantine and lock
-  // files), SIGKILL after a grace period, and is always reaped.
-  ~GitProcess();
-  GitProcess(const GitProcess&) = delete;
-  GitProcess& operator=(const GitProcess&) = delete;
+  // Dropping it closes the pipes; a child still running gets SIGTERM (git then removes its
+  // quarantine and lock files), SIGKILL after a grace period, and is always reaped.
 
-  pid_t pid() const { return pid_; }
-  int stdin_fd() const { return stdin_fd_; }
-  int stdout_fd() const { return stdout_fd_; }
-  void CloseStdin();
-  void CloseStdout();
+  pid_t pid() const { return proc_->pid(); }
+  int stdin_fd() const { return proc_->stdin_fd(); }
+  int stdout_fd() const { return proc_->stdout_fd(); }
+  void CloseStdin() { proc_->CloseStdin(); }
+  void CloseStdout() { proc_->CloseStdout(); }
   // Blocks until the child exits; returns its exit code (128 + signal when killed by one).
-  [[nodiscard]] int Wait();
+  [[nodiscard]] int Wait() { return proc_->Wait(); }
   // The first `max` bytes the child wrote to stderr.
-  std::string Stderr(size_t max = 4096) const;
+  std::string Stderr(size_t max = 4096) const { return proc_->Stderr(max); }
 
  private:
-  GitProcess() = default;
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1;
-  int stdout_fd_ = -1;
-  int stderr_fd_ = -1;
-  bool reaped_ = false;
-  int exit_code_ = -1;
+  explicit GitProcess(std::unique_ptr<Subprocess> proc) : proc_(std::move(proc)) {}
+  std::unique_ptr<Subprocess> proc_;
 };
 
 struct GitOutput {

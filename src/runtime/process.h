@@ -1,21 +1,23 @@
-// Spawning host processes without a shell: fork + execve with an explicit argv and environment, a
-// working directory, and stdin from /dev/null. Used by the builder (venv, pip), volumes and the
-// local backend (bwrap, podman). A child inherits exactly fds 0-2 and `extra_fds`: everything else
-// is closed on exec in the child whether or not the hub's code (or a library's, such as Asio's
-// sockets or an ofstream's log file) opened it close-on-exec, so no listening socket, visitor
-// connection or other Space's log reaches a Space (issue #12). Thread-safe.
+// The sandbox's way of starting host processes: core/subprocess.h (fork + execve, no shell, exactly
+// the given environment, stdin from /dev/null, no inherited fds but 0-2 and `extra_fds`, so no
+// listening socket, visitor connection or other Space's log reaches a Space: issue #12) plus the
+// steps only a Space's processes need, run in the child before it executes: joining its cgroups,
+// dropping to its host uid and gid, its umask and its largest file. Used by the builder (venv,
+// pip), volumes and the local backend (bwrap, podman). Thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/result.h"
+#include "core/subprocess.h"
 #include "runtime/space_env.h"
 
 namespace spacehub::runtime {
@@ -23,8 +25,8 @@ namespace spacehub::runtime {
 struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is an absolute path
   EnvList env;
-  std::filesystem::path cwd;                   // empty: the hub's
-  int stdout_fd = -1;                          // also used for stderr; -1: /dev/null
+  std::filesystem::path cwd;  // empty: the hub's
+  bool pipe_output = false;   // stdout+stderr into one pipe (Subprocess::stdout_fd); else /dev/null
   std::vector<std::pair<int, int>> extra_fds;  // {fd in the hub, fd number in the child}
   // cgroup.procs files the child writes "0" into (joining those cgroups) before it executes
   // argv[0], so the program and everything it starts is limited from its first instruction.
@@ -43,7 +45,8 @@ struct DiskBudget {
   int64_t max_bytes = 0;
 };
 
-Result<pid_t> Spawn(const SpawnOptions& o);
+// The child runs until the returned Subprocess is dropped (which kills and reaps it).
+Result<std::unique_ptr<Subprocess>> Spawn(const SpawnOptions& o);
 
 // Runs to completion with stdout+stderr appended to `log_path` (through a pipe: at most
 // `log_cap` bytes are written, then one line saying the rest was dropped; the output is still

@@ -77,6 +77,22 @@ Result<int> ContentPipe(const std::string& content) {
   return p[0];
 }
 
+// Everything a pipe yields until EOF; closes it.
+std::string ReadToEnd(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
 sockaddr_in Loopback(int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -195,7 +211,7 @@ Result<HostIds> LocalBackend::SpaceIds(const std::string& space_uid) {
 LocalBackend::~LocalBackend() {
   std::map<std::string, std::unique_ptr<Instance>> all;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     all.swap(instances_);
   }
   for (auto& [key, inst] : all) Release(key, *inst);
@@ -245,20 +261,7 @@ std::filesystem::path LocalBackend::FindBwrap() {
 
 Status LocalBackend::Start(const InstanceSpec& spec) {
   Stop(spec.key);
-  if (spec.container) {
-    // A container gets its sized /data like a sandbox; the filesystem's root then belongs to the
-    // container's user (uid 1000 unless the image names its own).
-    if (spec.volume && volumes_) {
-      SH_TRY(volumes_->Attach(*spec.volume, spec.log_path));
-      if (spec.container->user == "1000" && ::chown(spec.data_dir.c_str(), 1000, 1000) != 0) {
-        volumes_->Detach(*spec.volume);
-        return Status::Internal("Cannot hand /data to uid 1000");
-      }
-    }
-    Status st = StartContainer(spec);
-    if (!st.ok() && spec.volume && volumes_) volumes_->Detach(*spec.volume);
-    return st;
-  }
+  if (spec.container) return StartContainerWithVolume(spec);
   auto inst = std::make_unique<Instance>();
   // Undoes what was set up when the start fails half-way.
   auto undo = [&](Status st) {
@@ -272,43 +275,80 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   }
   SandboxSpec sb;
   SpawnOptions so;
-  if (spec.ids.set()) {
-    // The app runs as the Space's own unprivileged host uid; what it reads and writes is its own.
-    const uint32_t uid = spec.ids.app_uid();
-    so.uid = so.gid = uid;
-    const std::filesystem::path top = options_.volumes.root.parent_path();
-    Status owned = HandTo(spec.app_dir, uid);
-    if (owned.ok() && !spec.data_dir.empty()) owned = HandTo(spec.data_dir, uid);
-    if (!owned.ok()) return undo(owned);
-    Traversable(spec.app_dir, top);
-    if (!spec.data_dir.empty()) Traversable(spec.data_dir, top);
+  if (Status st = RunAsSpace(spec, so); !st.ok()) return undo(st);
+  if (Status st = LimitInstance(spec, *inst, sb, so); !st.ok()) return undo(st);
+  auto proc = SpawnSandbox(spec, sb, so);
+  if (!proc.ok()) return undo(proc.status());
+  inst->proc = std::move(proc->proc);
+  inst->port = spec.port;
+  inst->started_at = NowMillis();
+  Instance* raw = inst.get();
+  inst->pump = std::thread(&LocalBackend::Pump, raw, proc->info_fd, spec);
+  MutexLock lock(mu_);
+  instances_[spec.key] = std::move(inst);
+  return Status::Ok();
+}
+
+Status LocalBackend::StartContainerWithVolume(const InstanceSpec& spec) {
+  // A container gets its sized /data like a sandbox; the filesystem's root then belongs to the
+  // container's user (uid 1000 unless the image names its own).
+  if (spec.volume && volumes_) {
+    SH_TRY(volumes_->Attach(*spec.volume, spec.log_path));
+    if (spec.container->user == "1000" && ::chown(spec.data_dir.c_str(), 1000, 1000) != 0) {
+      volumes_->Detach(*spec.volume);
+      return Status::Internal("Cannot hand /data to uid 1000");
+    }
   }
-  if (cgroups_ && cgroups_->enabled() && spec.limits.any()) {
-    auto joins = cgroups_->Create(spec.key, spec.limits);
-    inst->has_cgroup = true;
-    inst->cpu_limit_millis = spec.limits.cpu_millis;
-    if (!joins.ok()) return undo(joins.status());
-    so.join_cgroups = *joins;
-    sb.ro_mounts = cgroups_->Views(spec.key);
-    AppendLine(spec.log_path,
-               std::to_string(NowMillis()) + " spacehub: limits " + DescribeLimits(spec.limits));
-    Cgroups* cg = cgroups_.get();
-    std::string key = spec.key;
-    int64_t memory = spec.limits.memory_bytes;
-    int64_t oom_before = cg->Usage(key).oom_kills;
-    inst->exit_note = [cg, key, memory, oom_before]() -> std::string {
-      if (cg->Usage(key).oom_kills <= oom_before) return "";
-      return "spacehub: the app was killed: out of memory at its limit of " +
-             std::to_string(memory >> 20) + " MiB";
-    };
-  }
-  int out[2], info[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return undo(Status::Internal("pipe failed"));
-  if (::pipe2(info, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    return undo(Status::Internal("pipe failed"));
-  }
+  Status st = StartContainer(spec);
+  if (!st.ok() && spec.volume && volumes_) volumes_->Detach(*spec.volume);
+  return st;
+}
+
+Status LocalBackend::RunAsSpace(const InstanceSpec& spec, SpawnOptions& so) {
+  if (!spec.ids.set()) return Status::Ok();
+  // The app runs as the Space's own unprivileged host uid; what it reads and writes is its own.
+  const uint32_t uid = spec.ids.app_uid();
+  so.uid = so.gid = uid;
+  const std::filesystem::path top = options_.volumes.root.parent_path();
+  SH_TRY(HandTo(spec.app_dir, uid));
+  if (!spec.data_dir.empty()) SH_TRY(HandTo(spec.data_dir, uid));
+  Traversable(spec.app_dir, top);
+  if (!spec.data_dir.empty()) Traversable(spec.data_dir, top);
+  return Status::Ok();
+}
+
+Status LocalBackend::LimitInstance(const InstanceSpec& spec, Instance& inst, SandboxSpec& sb,
+                                   SpawnOptions& so) {
+  if (!cgroups_ || !cgroups_->enabled() || !spec.limits.any()) return Status::Ok();
+  auto joins = cgroups_->Create(spec.key, spec.limits);
+  inst.has_cgroup = true;
+  inst.cpu_limit_millis = spec.limits.cpu_millis;
+  if (!joins.ok()) return joins.status();
+  so.join_cgroups = *joins;
+  sb.ro_mounts = cgroups_->Views(spec.key);
+  AppendLine(spec.log_path,
+             std::to_string(NowMillis()) + " spacehub: limits " + DescribeLimits(spec.limits));
+  Cgroups* cg = cgroups_.get();
+  std::string key = spec.key;
+  int64_t memory = spec.limits.memory_bytes;
+  int64_t oom_before = cg->Usage(key).oom_kills;
+  inst.exit_note = [cg, key, memory, oom_before]() -> std::string {
+    if (cg->Usage(key).oom_kills <= oom_before) return "";
+    return "spacehub: the app was killed: out of memory at its limit of " +
+           std::to_string(memory >> 20) + " MiB";
+  };
+  return Status::Ok();
+}
+
+Result<LocalBackend::Sandbox> LocalBackend::SpawnSandbox(const InstanceSpec& spec, SandboxSpec& sb,
+                                                         SpawnOptions& so) {
+  int info[2];
+  if (::pipe2(info, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
+  std::vector<int> child_fds = {info[1]};  // closed here once bwrap has them
+  auto close_all = [&](int read_end) {
+    CloseAll(child_fds);
+    if (read_end >= 0) ::close(read_end);
+  };
   sb.bwrap = options_.bwrap;
   sb.app_dir = spec.app_dir;
   sb.data_dir = spec.data_dir;
@@ -317,110 +357,65 @@ Status LocalBackend::Start(const InstanceSpec& spec) {
   sb.argv = spec.argv;
   sb.env = spec.env;
   sb.tmp_bytes = spec.tmp_bytes;
-  so.stdout_fd = out[1];
+  so.pipe_output = true;
   so.extra_fds = {{info[1], 3}};
   // Instance files go to bwrap through pipes, filled now (they are small) and read before exec.
-  std::vector<int> file_fds;
   for (const auto& [dest, content] : spec.files) {
     Result<int> fd = ContentPipe(content);
     if (!fd.ok()) {
-      for (int f : file_fds) ::close(f);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::close(info[0]);
-      ::close(info[1]);
+      close_all(info[0]);
       return fd.status();
     }
-    int child_fd = 4 + static_cast<int>(file_fds.size());
-    file_fds.push_back(*fd);
+    int child_fd = 4 + static_cast<int>(child_fds.size() - 1);
+    child_fds.push_back(*fd);
     so.extra_fds.emplace_back(*fd, child_fd);
     sb.data_files.emplace_back(child_fd, dest);
   }
   auto prepared = PrepareBwrap(sb, so);
-  auto pid = prepared.ok() ? Spawn(so) : Result<pid_t>(prepared.status());
+  auto proc = prepared.ok() ? Spawn(so) : Result<std::unique_ptr<Subprocess>>(prepared.status());
   if (prepared.ok()) CloseAll(*prepared);
-  ::close(out[1]);
-  ::close(info[1]);
-  for (int f : file_fds) ::close(f);
-  if (!pid.ok()) {
-    ::close(out[0]);
-    ::close(info[0]);
-    return undo(pid.status());
+  if (!proc.ok()) {
+    close_all(info[0]);
+    return proc.status();
   }
-  inst->pid = *pid;
-  inst->port = spec.port;
-  inst->started_at = NowMillis();
-  Instance* raw = inst.get();
-  inst->pump = std::thread(&LocalBackend::Pump, raw, out[0], info[0], spec);
-  std::lock_guard lock(mu_);
-  instances_[spec.key] = std::move(inst);
-  return Status::Ok();
+  close_all(-1);
+  return Sandbox{std::move(*proc), info[0]};
 }
 
-void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec) {
-  std::string info;
-  char buf[8192];
+void LocalBackend::Pump(Instance* inst, int info_fd, InstanceSpec spec) {
   // bwrap writes its info and closes the fd once the namespaces exist (or exits on failure).
   // Containers have no info fd: their pid comes from podman's pidfile while the output flows.
-  while (info_fd >= 0) {
-    ssize_t n = ::read(info_fd, buf, sizeof(buf));
-    if (n > 0) {
-      info.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    ::close(info_fd);
-    inst->child_pid = ParseChildPid(info);
-    break;
-  }
+  if (info_fd >= 0) inst->child_pid = ParseChildPid(ReadToEnd(info_fd));
   bool want_pid = !inst->container.empty();
-
   RotatingLog log(spec.log_path, spec.log_cap);
-  std::string pending;
   auto emit = [&](std::string line) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
     line = spec.redactor.Apply(line);
     log.Append(std::to_string(NowMillis()) + ' ' + line);
-    std::lock_guard lock(inst->mu);
+    MutexLock lock(inst->mu);
     inst->last_lines.push_back(std::move(line));
     if (inst->last_lines.size() > kKeepLines) inst->last_lines.pop_front();
   };
-  for (;;) {
-    if (want_pid) {
-      want_pid = !PollContainerPid(inst);
-      pollfd p{out_fd, POLLIN, 0};
-      if (want_pid && ::poll(&p, 1, 50) == 0) continue;
-    }
-    ssize_t n = ::read(out_fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    pending.append(buf, static_cast<size_t>(n));
-    size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      emit(pending.substr(0, nl));
-      pending.erase(0, nl + 1);
-    }
-    if (pending.size() > kMaxLine) {
-      emit(pending);
-      pending.clear();
-    }
-  }
-  if (!pending.empty()) emit(pending);
-  ::close(out_fd);
+  LineSplitter lines(kMaxLine, emit);
+  Subprocess::Drain d;
+  d.on_data = [&](std::string_view data) { lines.Feed(data); };
+  // A sandbox's output ends with its pid namespace, so its pump only wakes for output; a
+  // container's polls podman's pidfile until the pid is known.
+  d.tick = want_pid ? std::chrono::milliseconds(50) : std::chrono::milliseconds(1000);
+  d.on_tick = [&] {
+    if (want_pid) want_pid = !PollContainerPid(inst);
+  };
+  const int code = inst->proc->DrainOutput(d);
+  lines.Finish();
   if (!inst->private_dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(inst->private_dir, ec);
   }
-  int status = 0;
-  while (::waitpid(inst->pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (inst->exit_note) {
     if (std::string note = inst->exit_note(); !note.empty()) emit(note);
   }
   log.Append(std::to_string(NowMillis()) + " spacehub: the app exited with code " +
              std::to_string(code));
-  std::lock_guard lock(inst->mu);
+  MutexLock lock(inst->mu);
   inst->alive = false;
   inst->exit_code = code;
 }
@@ -428,7 +423,7 @@ void LocalBackend::Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec sp
 void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
   bool alive;
   {
-    std::lock_guard lock(inst.mu);
+    MutexLock lock(inst.mu);
     alive = inst.alive;
   }
   if (alive && !inst.container.empty()) {
@@ -442,14 +437,11 @@ void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
       RemoveContainer(inst.podman, inst.container, secs);
       for (int i = 0; i < 100 && !gone; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        std::lock_guard lock(inst.mu);
+        MutexLock lock(inst.mu);
         gone = !inst.alive;
       }
     }
-    if (!gone) {
-      std::lock_guard lock(inst.mu);
-      if (inst.alive) ::kill(inst.pid, SIGKILL);
-    }
+    if (!gone) inst.proc->Kill(SIGKILL);
     if (!gone) RemoveContainer(inst.podman, inst.container, std::chrono::seconds(0));
   } else if (!inst.container.empty()) {
     // It exited (`--rm` removed it); a `podman run` that died some other way may have left it.
@@ -459,17 +451,16 @@ void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
     // the pid namespace), so TERM goes to the app itself first for a clean shutdown.
     pid_t child = inst.child_pid.load();
     if (child > 0) ::kill(child, SIGTERM);
-    ::kill(inst.pid, SIGTERM);
+    inst.proc->Kill(SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + grace;
     while (std::chrono::steady_clock::now() < deadline) {
       {
-        std::lock_guard lock(inst.mu);
+        MutexLock lock(inst.mu);
         if (!inst.alive) break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    std::lock_guard lock(inst.mu);
-    if (inst.alive) ::kill(inst.pid, SIGKILL);  // not yet reaped, so the pid is still ours
+    inst.proc->Kill(SIGKILL);  // a no-op once the pump has reaped it
   }
   if (inst.pump.joinable()) inst.pump.join();
 }
@@ -477,7 +468,7 @@ void LocalBackend::Terminate(Instance& inst, std::chrono::milliseconds grace) {
 void LocalBackend::Stop(const std::string& key) {
   std::unique_ptr<Instance> inst;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = instances_.find(key);
     if (it == instances_.end()) return;
     inst = std::move(it->second);
@@ -487,12 +478,12 @@ void LocalBackend::Stop(const std::string& key) {
 }
 
 InstanceStatus LocalBackend::Get(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   InstanceStatus st;
   auto it = instances_.find(key);
   if (it == instances_.end()) return st;
   Instance& inst = *it->second;
-  std::lock_guard ilock(inst.mu);
+  MutexLock ilock(inst.mu);
   st.exists = true;
   st.alive = inst.alive;
   st.exit_code = inst.exit_code;
@@ -506,7 +497,7 @@ InstanceUsage LocalBackend::Usage(const std::string& key) {
   std::optional<VolumeSpec> volume;
   bool has_cgroup = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = instances_.find(key);
     if (it == instances_.end()) return u;
     has_cgroup = it->second->has_cgroup;
@@ -518,11 +509,11 @@ InstanceUsage LocalBackend::Usage(const std::string& key) {
   if (volume && volumes_) u.storage = volumes_->Usage(*volume);
   if (u.cgroup.cpu_usage_ns) {
     int64_t now = NowMillis();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = instances_.find(key);
     if (it != instances_.end()) {
       Instance& inst = *it->second;
-      std::lock_guard ilock(inst.mu);
+      MutexLock ilock(inst.mu);
       int64_t since = inst.last_cpu_at > 0 ? inst.last_cpu_at : inst.started_at;
       int64_t base = inst.last_cpu_at > 0 ? inst.last_cpu_ns : 0;
       if (now > since) {
@@ -541,10 +532,10 @@ bool LocalBackend::Probe(const std::string& key) {
   pid_t child;
   int port;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = instances_.find(key);
     if (it == instances_.end()) return false;
-    std::lock_guard ilock(it->second->mu);
+    MutexLock ilock(it->second->mu);
     if (!it->second->alive) return false;
     child = it->second->child_pid.load();
     port = it->second->port;
@@ -560,10 +551,10 @@ Result<pid_t> LocalBackend::NamespacePid(const std::string& key) {
   // Right after Start the sandbox may not have reported its first process yet: wait a little.
   for (int i = 0; i < 1000; ++i) {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       auto it = instances_.find(key);
       if (it == instances_.end()) return Status(Code::kNotFound, "no instance " + key);
-      std::lock_guard ilock(it->second->mu);
+      MutexLock ilock(it->second->mu);
       if (!it->second->alive) return Status(Code::kUnavailable, "the app is not running");
       pid_t child = it->second->child_pid.load();
       if (child > 0) return child;

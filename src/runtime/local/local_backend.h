@@ -28,10 +28,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "core/mutex.h"
+#include "core/subprocess.h"
+#include "runtime/podman/podman.h"
 #include "runtime/runtime_backend.h"
+#include "runtime/sandbox.h"
 
 namespace spacehub::runtime {
 
@@ -82,32 +85,49 @@ class LocalBackend final : public RuntimeBackend {
   std::vector<std::string> RemoveStaleContainers();
 
  private:
+  // Set by Start before the instance is published in instances_, read-only afterwards unless
+  // marked otherwise.
   struct Instance {
-    pid_t pid = -1;                    // bwrap
-    std::atomic<pid_t> child_pid{-1};  // first process inside the namespaces (from --info-fd)
+    std::unique_ptr<Subprocess> proc;  // bwrap or `podman run`; reaped by the pump
+    std::atomic<pid_t> child_pid{-1};  // first process inside the namespaces (written by the pump)
     int port = 7860;
     int64_t started_at = 0;
-    std::mutex mu;  // guards the fields below
-    bool alive = true;
-    std::optional<int> exit_code;
-    std::deque<std::string> last_lines;
     std::thread pump;
     bool has_cgroup = false;
     std::optional<VolumeSpec> volume;
     std::function<std::string()> exit_note;  // why it died, when the hub knows (OOM kill)
     int64_t cpu_limit_millis = 0;
-    int64_t last_cpu_ns = 0;  // the previous Usage reading (guarded by mu), for a rate
-    int64_t last_cpu_at = 0;  // epoch millis; 0: none yet (the rate is then since the start)
     // Containers only: its name, podman, and the private dir of its env file and pidfile (removed
     // once podman has started it).
     std::string container;
     std::filesystem::path podman;
     std::filesystem::path private_dir;
+    Mutex mu;
+    bool alive GUARDED_BY(mu) = true;
+    std::optional<int> exit_code GUARDED_BY(mu);
+    std::deque<std::string> last_lines GUARDED_BY(mu);
+    int64_t last_cpu_ns GUARDED_BY(mu) = 0;  // the previous Usage reading, for a rate
+    int64_t last_cpu_at GUARDED_BY(mu) = 0;  // epoch millis; 0: none yet (rate since the start)
   };
+  // A started bwrap and the read end of its info pipe.
+  struct Sandbox {
+    std::unique_ptr<Subprocess> proc;
+    int info_fd = -1;
+  };
+  // Steps of Start: a container (with its volume), or a sandbox run as the Space's host uid, in
+  // its cgroup, spawned with its instance files.
+  Status StartContainerWithVolume(const InstanceSpec& spec);
   Status StartContainer(const InstanceSpec& spec);
+  ContainerRunSpec ContainerRun(const InstanceSpec& spec, const ContainerEnv& env,
+                                const std::filesystem::path& dir) const;
+  Status RunAsSpace(const InstanceSpec& spec, SpawnOptions& so);
+  Status LimitInstance(const InstanceSpec& spec, Instance& inst, SandboxSpec& sb, SpawnOptions& so);
+  Result<Sandbox> SpawnSandbox(const InstanceSpec& spec, SandboxSpec& sb, SpawnOptions& so);
   // Reads the container's pid from podman's pidfile; true once known (the env file is then gone).
   static bool PollContainerPid(Instance* inst);
-  static void Pump(Instance* inst, int out_fd, int info_fd, InstanceSpec spec);
+  // The instance's thread: its output into the run log and last_lines until it exits, then reaps
+  // it and records the exit code.
+  static void Pump(Instance* inst, int info_fd, InstanceSpec spec);
   // The pid whose network namespace is the instance's (the first process inside the sandbox).
   Result<pid_t> NamespacePid(const std::string& key);
   static void Terminate(Instance& inst, std::chrono::milliseconds grace);
@@ -119,8 +139,8 @@ class LocalBackend final : public RuntimeBackend {
   std::unique_ptr<Volumes> volumes_;      // null: no volume root configured
   std::unique_ptr<HostIdAllocator> ids_;  // null: Spaces run as the hub's uid
   int cgroups_cleaned_ = 0;
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Instance>> instances_;
+  Mutex mu_;
+  std::map<std::string, std::unique_ptr<Instance>> instances_ GUARDED_BY(mu_);
 };
 
 }  // namespace spacehub::runtime

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "core/time_util.h"
 #include "runtime/local/local_backend.h"
@@ -36,26 +37,41 @@ std::vector<std::string> LocalBackend::RemoveStaleContainers() {
   return removed;
 }
 
-Status LocalBackend::StartContainer(const InstanceSpec& spec) {
-  if (options_.podman.empty()) {
-    return Status::Unavailable("Docker Spaces need podman, and this hub has none");
-  }
-  // The env file and the pidfile live in a 0700 directory of their own, removed as soon as
-  // podman has read the one and written the other.
-  SH_ASSIGN_OR_RETURN(std::filesystem::path dir, MakePrivateDir(options_.scratch, "run-"));
-  auto cleanup = [&] {
+namespace {
+
+// Removes the private directory of a container's env file and pidfile unless released.
+class PrivateDirGuard {
+ public:
+  explicit PrivateDirGuard(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ~PrivateDirGuard() {
     std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  };
-  ContainerEnv env = SplitContainerEnv(spec.env);
-  if (Status st = WritePrivateFile(dir / "env", env.file_text); !st.ok()) {
-    cleanup();
-    return st;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
+  PrivateDirGuard(const PrivateDirGuard&) = delete;
+  PrivateDirGuard& operator=(const PrivateDirGuard&) = delete;
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path Release() { return std::exchange(dir_, {}); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Writes the env file of the Space's single-line values into `dir`; a multi-line value podman
+// could be steered by is left out, with a line in the run log saying so.
+Status WriteContainerEnv(const InstanceSpec& spec, const ContainerEnv& env,
+                         const std::filesystem::path& dir) {
+  SH_TRY(WritePrivateFile(dir / "env", env.file_text));
   for (const auto& name : env.dropped) {
     AppendLine(spec.log_path, std::to_string(NowMillis()) + " spacehub: the multi-line value of " +
                                   name + " cannot be passed to the container and is left out");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ContainerRunSpec LocalBackend::ContainerRun(const InstanceSpec& spec, const ContainerEnv& env,
+                                            const std::filesystem::path& dir) const {
   ContainerRunSpec rs;
   rs.podman = options_.podman;
   rs.store = PodmanStore{spec.container->store};
@@ -71,49 +87,48 @@ Status LocalBackend::StartContainer(const InstanceSpec& spec) {
   rs.limits = spec.limits;
   rs.devices = spec.devices;
   for (const auto& [k, v] : env.passthrough) rs.passthrough_env.push_back(k);
-  if (Status st = PrepareStore(rs.store); !st.ok()) {
-    cleanup();
-    return st;
+  return rs;
+}
+
+Status LocalBackend::StartContainer(const InstanceSpec& spec) {
+  if (options_.podman.empty()) {
+    return Status::Unavailable("Docker Spaces need podman, and this hub has none");
   }
+  // The env file and the pidfile live in a 0700 directory of their own, removed as soon as
+  // podman has read the one and written the other.
+  SH_ASSIGN_OR_RETURN(std::filesystem::path made, MakePrivateDir(options_.scratch, "run-"));
+  PrivateDirGuard dir(made);
+  ContainerEnv env = SplitContainerEnv(spec.env);
+  SH_TRY(WriteContainerEnv(spec, env, dir.dir()));
+  ContainerRunSpec rs = ContainerRun(spec, env, dir.dir());
+  SH_TRY(PrepareStore(rs.store));
   // /data (a tier's volume, attached by Start) belongs to the container's uid 1000, which is the
   // Space's host uid when it has its own block.
   if (!spec.data_dir.empty() && rs.ids.set() && rs.user == std::to_string(kSandboxUid) &&
       ::chown(spec.data_dir.c_str(), rs.ids.app_uid(), rs.ids.app_uid()) != 0) {
-    cleanup();
     return Status::Internal("Cannot hand /data to the Space's uid");
   }
   RememberContainerStore(rs.name, rs.store);
   // A container of the same name may outlive a `podman run` that was killed: it goes first.
   RemoveContainer(options_.podman, rs.name, std::chrono::seconds(0));
 
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    cleanup();
-    return Status::Internal("pipe failed");
-  }
   SpawnOptions so;
   so.argv = PodmanRunArgv(rs);
   so.env = PodmanEnv(rs.store);
   so.env.insert(so.env.end(), env.passthrough.begin(), env.passthrough.end());
-  so.stdout_fd = out[1];
-  auto pid = Spawn(so);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(out[0]);
-    cleanup();
-    return pid.status();
-  }
+  so.pipe_output = true;
+  SH_ASSIGN_OR_RETURN(auto proc, Spawn(so));
   auto inst = std::make_unique<Instance>();
-  inst->pid = *pid;
+  inst->proc = std::move(proc);
   inst->port = spec.port;
   inst->started_at = NowMillis();
   inst->container = rs.name;
   inst->podman = options_.podman;
-  inst->private_dir = dir;
+  inst->private_dir = dir.Release();         // the pump removes it
   if (volumes_) inst->volume = spec.volume;  // attached by Start; detached when it stops
   Instance* raw = inst.get();
-  inst->pump = std::thread(&LocalBackend::Pump, raw, out[0], -1, spec);
-  std::lock_guard lock(mu_);
+  inst->pump = std::thread(&LocalBackend::Pump, raw, -1, spec);
+  MutexLock lock(mu_);
   instances_[spec.key] = std::move(inst);
   return Status::Ok();
 }

@@ -1,13 +1,10 @@
 #include "runtime/podman/podman.h"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,10 +12,10 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <sstream>
 
 #include "core/crypto.h"
+#include "core/mutex.h"
 #include "repo/fs_util.h"
 #include "runtime/process.h"
 
@@ -26,56 +23,22 @@ namespace spacehub::runtime {
 namespace fs = std::filesystem;
 namespace {
 
+// podman's lines (a Dockerfile's RUN may print long ones): longer ones reach the log in pieces.
+constexpr size_t kMaxPodmanLine = 64 * 1024;
+
 // Runs argv with stdout+stderr read line by line into `on_line`; SIGKILL after `timeout`.
 // Returns the exit code (128+signal when killed).
 Result<int> RunLines(const std::vector<std::string>& argv, const EnvList& env,
-                     const std::function<void(const std::string&)>& on_line,
+                     const std::function<void(std::string)>& on_line,
                      std::chrono::seconds timeout) {
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Internal("pipe failed");
   SpawnOptions so;
   so.argv = argv;
   so.env = env;
-  so.stdout_fd = out[1];
-  auto pid = Spawn(so);
-  ::close(out[1]);
-  if (!pid.ok()) {
-    ::close(out[0]);
-    return pid.status();
-  }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool killed = false;
-  std::string pending;
-  char buf[8192];
-  for (;;) {
-    pollfd p{out[0], POLLIN, 0};
-    int rc = ::poll(&p, 1, 200);
-    if (rc < 0 && errno != EINTR) break;
-    if (!killed && std::chrono::steady_clock::now() > deadline) {
-      ::kill(*pid, SIGKILL);
-      killed = true;
-      on_line("spacehub: killed after " + std::to_string(timeout.count()) + " s");
-    }
-    if (rc <= 0) continue;
-    ssize_t n = ::read(out[0], buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    pending.append(buf, static_cast<size_t>(n));
-    size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      std::string line = pending.substr(0, nl);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      on_line(line);
-      pending.erase(0, nl + 1);
-    }
-  }
-  if (!pending.empty()) on_line(pending);
-  ::close(out[0]);
-  int status = 0;
-  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
+  so.pipe_output = true;
+  SH_ASSIGN_OR_RETURN(auto proc, Spawn(so));
+  return proc->ReadLines(kMaxPodmanLine, on_line, std::chrono::steady_clock::now() + timeout, [&] {
+    on_line("spacehub: killed after " + std::to_string(timeout.count()) + " s");
+  });
 }
 
 // A private directory removed (with its content) on destruction.
@@ -151,12 +114,13 @@ struct DefaultStore {
   std::string driver = "overlay";
 };
 
+Mutex default_stores_mu;
+std::map<std::string, DefaultStore> default_stores GUARDED_BY(default_stores_mu);
+
 DefaultStore DefaultStoreOf(const fs::path& podman) {
-  static std::mutex mu;
-  static std::map<std::string, DefaultStore> known;
-  std::lock_guard lock(mu);
-  auto it = known.find(podman.string());
-  if (it != known.end()) return it->second;
+  MutexLock lock(default_stores_mu);
+  auto it = default_stores.find(podman.string());
+  if (it != default_stores.end()) return it->second;
   DefaultStore d;
   auto r = RunCapture(
       {podman.string(), "info", "--format", "{{.Store.GraphRoot}}\n{{.Store.GraphDriverName}}"},
@@ -169,12 +133,13 @@ DefaultStore DefaultStoreOf(const fs::path& podman) {
       d.driver = driver;
     }
   }
-  known[podman.string()] = d;
+  default_stores[podman.string()] = d;
   return d;
 }
 
-std::mutex container_stores_mu;
-std::map<std::string, PodmanStore> container_stores;  // container name -> its store
+Mutex container_stores_mu;
+// container name -> its store
+std::map<std::string, PodmanStore> container_stores GUARDED_BY(container_stores_mu);
 
 }  // namespace
 
@@ -221,7 +186,7 @@ Status PrepareStore(const PodmanStore& store) {
 }
 
 void RememberContainerStore(const std::string& name, const PodmanStore& store) {
-  std::lock_guard lock(container_stores_mu);
+  MutexLock lock(container_stores_mu);
   container_stores[name] = store;
 }
 
@@ -359,46 +324,60 @@ std::vector<std::string> PodmanBuildArgv(const DockerBuildSpec& spec, const fs::
   return a;
 }
 
-Status BuildDockerImage(const DockerBuildSpec& spec) {
-  std::vector<std::string> values;
-  for (const auto& [k, v] : spec.secrets) values.push_back(v);
-  Redactor redactor(std::move(values));
-  SH_TRY(PrepareStore(spec.store));
-  const std::vector<std::string> podman = PodmanCommand(spec.podman, spec.store);
-  auto cmd = [&](std::initializer_list<std::string> args) {
-    std::vector<std::string> a = podman;
+namespace {
+
+// `podman <store flags> <args>` on the build's store.
+class StoreCommand {
+ public:
+  StoreCommand(const fs::path& podman, const PodmanStore& store)
+      : base_(PodmanCommand(podman, store)) {}
+  std::vector<std::string> operator()(std::initializer_list<std::string> args) const {
+    std::vector<std::string> a = base_;
     a.insert(a.end(), args);
     return a;
-  };
-  SH_ASSIGN_OR_RETURN(fs::path private_dir, MakePrivateDir(spec.scratch, "build-"));
-  PrivateDir dir(private_dir);
+  }
+
+ private:
+  std::vector<std::string> base_;
+};
+
+// The id of the image `tag` names; empty when none.
+std::string ImageId(const StoreCommand& cmd, const std::string& tag) {
+  auto id =
+      RunCapture(cmd({"image", "inspect", "--format", "{{.Id}}", tag}), std::chrono::seconds(30));
+  return id.ok() && id->code == 0 ? Trim(id->output) : "";
+}
+
+// The secret files (s0, s1...) and the scoped Dockerfile of a build, in its private directory.
+Status WriteBuildInputs(const DockerBuildSpec& spec, const fs::path& dir) {
   int i = 0;
   for (const auto& [k, v] : spec.secrets) {
-    SH_TRY(WritePrivateFile(dir.path() / ("s" + std::to_string(i++)), v));
+    SH_TRY(WritePrivateFile(dir / ("s" + std::to_string(i++)), v));
   }
   std::ifstream in(spec.context / "Dockerfile", std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  SH_TRY(WritePrivateFile(dir.path() / "Dockerfile", ScopeDockerfile(text.str(), spec.space_uid)));
-  // The image this tag names now (a factory rebuild of the same commit): replaced, so removed.
-  std::string previous;
-  if (auto id = RunCapture(cmd({"image", "inspect", "--format", "{{.Id}}", spec.tag}),
-                           std::chrono::seconds(30));
-      id.ok() && id->code == 0) {
-    previous = Trim(id->output);
-  }
-  auto argv = PodmanBuildArgv(spec, dir.path());
-  // The command line shown in the log names the secrets, never their values or files.
+  return WritePrivateFile(dir / "Dockerfile", ScopeDockerfile(text.str(), spec.space_uid));
+}
+
+// The command line shown in the log: it names the secrets, never their values or files.
+std::string ShownBuildCommand(const DockerBuildSpec& spec) {
   std::string shown = "$ podman build";
   if (spec.no_cache) shown += " --no-cache";
   for (const auto& [k, v] : spec.build_args) shown += " --build-arg " + k;
   for (const auto& [k, v] : spec.secrets) shown += " --secret id=" + k;
-  shown += " --tag " + spec.tag + " .";
-  AppendLine(spec.log_path, shown);
+  return shown + " --tag " + spec.tag + " .";
+}
 
+// Runs `podman build` with its output, redacted, appended to the build log; a failure carries
+// the last lines that said something.
+Status RunBuild(const DockerBuildSpec& spec, const std::vector<std::string>& argv) {
+  std::vector<std::string> values;
+  for (const auto& [k, v] : spec.secrets) values.push_back(v);
+  Redactor redactor(std::move(values));
   std::ofstream log(spec.log_path, std::ios::app);
   std::deque<std::string> tail;
-  auto on_line = [&](const std::string& raw) {
+  auto on_line = [&](std::string raw) {
     std::string line = redactor.Apply(raw);
     log << line << '\n';
     log.flush();
@@ -407,37 +386,52 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
     if (tail.size() > 10) tail.pop_front();
   };
   SH_ASSIGN_OR_RETURN(int code, RunLines(argv, PodmanEnv(spec.store), on_line, spec.timeout));
-  log.close();
-  if (code != 0) {
-    std::string msg = "podman build failed (exit code " + std::to_string(code) + "):";
-    for (const auto& l : tail) msg += "\n" + l;
-    return Status::InvalidArgument(msg);
-  }
-  // Older images of this Space are no longer needed (one still used by a container stays).
+  if (code == 0) return Status::Ok();
+  std::string msg = "podman build failed (exit code " + std::to_string(code) + "):";
+  for (const auto& l : tail) msg += "\n" + l;
+  return Status::InvalidArgument(msg);
+}
+
+// Older images of this Space are no longer needed (one still used by a container stays): the
+// image the tag named before a rebuild, and the Space's other tags.
+void RemoveOlderImages(const DockerBuildSpec& spec, const StoreCommand& cmd,
+                       const std::string& previous) {
   if (!previous.empty()) {
-    auto now = RunCapture(cmd({"image", "inspect", "--format", "{{.Id}}", spec.tag}),
-                          std::chrono::seconds(30));
-    if (now.ok() && now->code == 0 && Trim(now->output) != previous) {
+    const std::string now = ImageId(cmd, spec.tag);
+    if (!now.empty() && now != previous) {
       (void)RunCapture(cmd({"rmi", previous}), std::chrono::seconds(60));
     }
   }
+  const std::string repo = DockerImageRepo(spec.space_uid) + ":";
   auto images = RunCapture(
       cmd({"images", "--noheading", "--filter", "reference=" + DockerImageRepo(spec.space_uid),
            "--format", "{{.Repository}}:{{.Tag}}"}),
       std::chrono::seconds(30));
-  if (images.ok() && images->code == 0) {
-    std::stringstream ss(images->output);
-    std::string ref;
-    while (std::getline(ss, ref)) {
-      ref = Trim(ref);
-      // podman lists every name of a matching image: only this Space's other tags go.
-      std::string repo = DockerImageRepo(spec.space_uid) + ":";
-      bool ours = ref.rfind(repo, 0) == 0 || ref.rfind("localhost/" + repo, 0) == 0;
-      if (!ours || ref == spec.tag || ref == "localhost/" + spec.tag) continue;
-      auto rm = RunCapture(cmd({"rmi", ref}), std::chrono::seconds(60));
-      if (rm.ok() && rm->code == 0) AppendLine(spec.log_path, "spacehub: removed the image " + ref);
-    }
+  if (!images.ok() || images->code != 0) return;
+  std::stringstream ss(images->output);
+  for (std::string ref; std::getline(ss, ref);) {
+    ref = Trim(ref);
+    // podman lists every name of a matching image: only this Space's other tags go.
+    bool ours = ref.rfind(repo, 0) == 0 || ref.rfind("localhost/" + repo, 0) == 0;
+    if (!ours || ref == spec.tag || ref == "localhost/" + spec.tag) continue;
+    auto rm = RunCapture(cmd({"rmi", ref}), std::chrono::seconds(60));
+    if (rm.ok() && rm->code == 0) AppendLine(spec.log_path, "spacehub: removed the image " + ref);
   }
+}
+
+}  // namespace
+
+Status BuildDockerImage(const DockerBuildSpec& spec) {
+  SH_TRY(PrepareStore(spec.store));
+  const StoreCommand cmd(spec.podman, spec.store);
+  SH_ASSIGN_OR_RETURN(fs::path private_dir, MakePrivateDir(spec.scratch, "build-"));
+  PrivateDir dir(private_dir);
+  SH_TRY(WriteBuildInputs(spec, dir.path()));
+  // The image this tag names now (a factory rebuild of the same commit): replaced, so removed.
+  const std::string previous = ImageId(cmd, spec.tag);
+  AppendLine(spec.log_path, ShownBuildCommand(spec));
+  SH_TRY(RunBuild(spec, PodmanBuildArgv(spec, dir.path())));
+  RemoveOlderImages(spec, cmd, previous);
   return Status::Ok();
 }
 
@@ -537,7 +531,7 @@ std::vector<std::string> RemoveHubContainers(const fs::path& podman, const Podma
 void RemoveContainer(const fs::path& podman, const std::string& name, std::chrono::seconds grace) {
   PodmanStore store;
   {
-    std::lock_guard lock(container_stores_mu);
+    MutexLock lock(container_stores_mu);
     if (auto it = container_stores.find(name); it != container_stores.end()) store = it->second;
   }
   auto a = PodmanCommand(podman, store);
@@ -549,7 +543,7 @@ Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, std::chro
                                  const EnvList& env) {
   CommandOutput out;
   auto code = RunLines(
-      argv, env, [&](const std::string& line) { out.output.append(line).append("\n"); }, timeout);
+      argv, env, [&](std::string line) { out.output.append(line).append("\n"); }, timeout);
   if (!code.ok()) return code.status();
   out.code = *code;
   return out;
