@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# What CI checks besides the tests, each a step that fails the run:
+#   format  clang-format (Google style, .clang-format) reports no drift in any C++ file;
+#   layers  tools/check_layers.py: no include against the layers declared in src/*/CMakeLists.txt;
+#   tidy    clang-tidy with the checks of .clang-tidy, every finding an error, plus clang's
+#           -Wthread-safety analysis (GUARDED_BY, core/mutex.h), over every translation unit of src/.
+# Needs build/compile_commands.json (scripts/build.sh). LINT_ONLY=format,layers runs a subset;
+# LINT_JOBS sets clang-tidy's parallelism (default: the number of CPUs).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/steps.sh
+source "$ROOT/scripts/steps.sh"
+
+BUILD_DIR="${BUILD_DIR:-build}"
+ONLY="${LINT_ONLY:-format,layers,tidy}"
+wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+cpp_files() { git ls-files -- '*.cc' '*.h' ':!:**/node_modules/**'; }
+
+format() {
+  cpp_files | xargs -r clang-format --dry-run -Werror
+}
+
+tidy() {
+  if [[ ! -f "$BUILD_DIR/compile_commands.json" ]]; then
+    echo "tidy: $BUILD_DIR/compile_commands.json is missing: run scripts/build.sh first" >&2
+    return 1
+  fi
+  local runner
+  runner="$(command -v run-clang-tidy || command -v run-clang-tidy-14 || true)"
+  if [[ -z "$runner" ]]; then
+    echo "tidy: run-clang-tidy is not installed (scripts/install-deps.sh installs clang-tidy)" >&2
+    return 1
+  fi
+  # -Werror=thread-safety: the analysis' findings fail like any check; '*' makes every enabled
+  # check an error (the list of checks, and why some are off, is in .clang-tidy).
+  local out
+  out="$(mktemp)"
+  "$runner" -p "$BUILD_DIR" -j "${LINT_JOBS:-$(nproc)}" -quiet \
+    -extra-arg=-Wthread-safety -extra-arg=-Werror=thread-safety -warnings-as-errors='*' \
+    "$ROOT/src/.*\\.cc\$" >"$out" 2>&1
+  local rc=$?
+  # Only the findings (file:line: warning/error and the lines that explain them), not the progress.
+  grep -E '^(/|src/).*: (warning|error): ' -A3 "$out" | grep -v '^--$' | head -400
+  grep -E '^(/|src/).*: (warning|error): ' "$out" | sed -E 's/.*\[([a-z0-9.,-]+)\]$/\1/' |
+    sort | uniq -c | sort -rn
+  rm -f "$out"
+  return $rc
+}
+
+wanted format && step format format
+wanted layers && step layers python3 tools/check_layers.py
+wanted tidy && step tidy tidy
+summary lint
+exit $failed
