@@ -107,6 +107,85 @@ std::string DefaultHardwareCatalogYaml() {
   return y.str();
 }
 
+namespace {
+
+// The optional `node:` mapping (the administrator's statement of this node's size).
+Status ParseNodeSize(const YAML::Node& node, CatalogData& out) {
+  if (!node || node.IsNull()) return Status::Ok();
+  if (!node.IsMap()) return Status::InvalidArgument("hardware catalog: 'node' must be a mapping");
+  for (auto [key, field] : {std::pair{"cpu", &out.node.cpu},
+                            {"memory_gb", &out.node.memory_gb},
+                            {"gpus", &out.node.gpus}}) {
+    if (!node[key] || node[key].IsNull()) continue;
+    SH_ASSIGN_OR_RETURN(*field, IntKey(node, "node", key, 0));
+  }
+  return Status::Ok();
+}
+
+// The sizes of a flavor: vcpu, memory, GPUs, disk.
+Status ParseFlavorSizes(const YAML::Node& node, Flavor& f) {
+  SH_ASSIGN_OR_RETURN(int64_t vcpu, IntKey(node, f.name, "vcpu", 0));
+  SH_ASSIGN_OR_RETURN(int64_t mem, IntKey(node, f.name, "memory_gb", 0));
+  SH_ASSIGN_OR_RETURN(int64_t gpus, IntKey(node, f.name, "gpu_count", 0));
+  SH_ASSIGN_OR_RETURN(int64_t vram, IntKey(node, f.name, "gpu_memory_gb", 0));
+  SH_ASSIGN_OR_RETURN(int64_t disk, IntKey(node, f.name, "disk_gb", 0));
+  f.vcpu = static_cast<int>(vcpu);
+  f.memory_gb = static_cast<int>(mem);
+  f.gpu_count = static_cast<int>(gpus);
+  f.gpu_memory_gb = static_cast<int>(vram);
+  f.disk_gb = static_cast<int>(disk);
+  if (node["gpu_model"]) f.gpu_model = node["gpu_model"].as<std::string>();
+  if (node["gpu_manufacturer"]) f.gpu_manufacturer = node["gpu_manufacturer"].as<std::string>();
+  return Status::Ok();
+}
+
+// What a flavor costs and how many may run: price_per_hour, free, capacity.
+Status ParseFlavorTerms(const YAML::Node& node, Flavor& f) {
+  if (node["price_per_hour"]) {
+    try {
+      f.price_per_hour = node["price_per_hour"].as<double>();
+    } catch (const YAML::Exception&) {
+      return Status::InvalidArgument("hardware catalog: flavor '" + f.name +
+                                     "': 'price_per_hour' must be a number");
+    }
+  }
+  if (node["free"]) {
+    try {
+      f.free = node["free"].as<bool>();
+    } catch (const YAML::Exception&) {
+      return Status::InvalidArgument("hardware catalog: flavor '" + f.name +
+                                     "': 'free' must be true or false");
+    }
+  }
+  if (node["capacity"] && !node["capacity"].IsNull()) {
+    SH_ASSIGN_OR_RETURN(int64_t cap, IntKey(node, f.name, "capacity", 0));
+    f.capacity = cap;
+  }
+  return Status::Ok();
+}
+
+// Flavor number `index` (1-based, for messages) of the list; its name must be new in `out`.
+Result<Flavor> ParseFlavor(const YAML::Node& node, size_t index, const CatalogData& out) {
+  Flavor f;
+  if (!node.IsMap() || !node["name"] || !node["name"].IsScalar()) {
+    return Status::InvalidArgument("hardware catalog: flavor #" + std::to_string(index) +
+                                   " has no 'name'");
+  }
+  f.name = node["name"].as<std::string>();
+  if (f.name.empty() || f.name.find_first_of(" \t,/") != std::string::npos) {
+    return Status::InvalidArgument("hardware catalog: invalid flavor name '" + f.name + "'");
+  }
+  if (out.Find(f.name)) {
+    return Status::InvalidArgument("hardware catalog: flavor '" + f.name + "' is listed twice");
+  }
+  f.pretty_name = node["pretty_name"] ? node["pretty_name"].as<std::string>() : f.name;
+  SH_TRY(ParseFlavorSizes(node, f));
+  SH_TRY(ParseFlavorTerms(node, f));
+  return f;
+}
+
+}  // namespace
+
 Result<CatalogData> ParseHardwareCatalog(std::string_view text) {
   CatalogData out;
   YAML::Node root;
@@ -120,64 +199,10 @@ Result<CatalogData> ParseHardwareCatalog(std::string_view text) {
   }
   try {
     if (root["default"]) out.default_flavor = root["default"].as<std::string>();
-    if (const YAML::Node node = root["node"]; node && !node.IsNull()) {
-      if (!node.IsMap())
-        return Status::InvalidArgument("hardware catalog: 'node' must be a mapping");
-      for (auto [key, field] : {std::pair{"cpu", &out.node.cpu},
-                                {"memory_gb", &out.node.memory_gb},
-                                {"gpus", &out.node.gpus}}) {
-        if (!node[key] || node[key].IsNull()) continue;
-        SH_ASSIGN_OR_RETURN(*field, IntKey(node, "node", key, 0));
-      }
-    }
+    SH_TRY(ParseNodeSize(root["node"], out));
     size_t index = 0;
     for (const auto& node : root["flavors"]) {
-      ++index;
-      Flavor f;
-      if (!node.IsMap() || !node["name"] || !node["name"].IsScalar()) {
-        return Status::InvalidArgument("hardware catalog: flavor #" + std::to_string(index) +
-                                       " has no 'name'");
-      }
-      f.name = node["name"].as<std::string>();
-      if (f.name.empty() || f.name.find_first_of(" \t,/") != std::string::npos) {
-        return Status::InvalidArgument("hardware catalog: invalid flavor name '" + f.name + "'");
-      }
-      if (out.Find(f.name)) {
-        return Status::InvalidArgument("hardware catalog: flavor '" + f.name + "' is listed twice");
-      }
-      f.pretty_name = node["pretty_name"] ? node["pretty_name"].as<std::string>() : f.name;
-      SH_ASSIGN_OR_RETURN(int64_t vcpu, IntKey(node, f.name, "vcpu", 0));
-      SH_ASSIGN_OR_RETURN(int64_t mem, IntKey(node, f.name, "memory_gb", 0));
-      SH_ASSIGN_OR_RETURN(int64_t gpus, IntKey(node, f.name, "gpu_count", 0));
-      SH_ASSIGN_OR_RETURN(int64_t vram, IntKey(node, f.name, "gpu_memory_gb", 0));
-      SH_ASSIGN_OR_RETURN(int64_t disk, IntKey(node, f.name, "disk_gb", 0));
-      f.vcpu = static_cast<int>(vcpu);
-      f.memory_gb = static_cast<int>(mem);
-      f.gpu_count = static_cast<int>(gpus);
-      f.gpu_memory_gb = static_cast<int>(vram);
-      f.disk_gb = static_cast<int>(disk);
-      if (node["gpu_model"]) f.gpu_model = node["gpu_model"].as<std::string>();
-      if (node["gpu_manufacturer"]) f.gpu_manufacturer = node["gpu_manufacturer"].as<std::string>();
-      if (node["price_per_hour"]) {
-        try {
-          f.price_per_hour = node["price_per_hour"].as<double>();
-        } catch (const YAML::Exception&) {
-          return Status::InvalidArgument("hardware catalog: flavor '" + f.name +
-                                         "': 'price_per_hour' must be a number");
-        }
-      }
-      if (node["free"]) {
-        try {
-          f.free = node["free"].as<bool>();
-        } catch (const YAML::Exception&) {
-          return Status::InvalidArgument("hardware catalog: flavor '" + f.name +
-                                         "': 'free' must be true or false");
-        }
-      }
-      if (node["capacity"] && !node["capacity"].IsNull()) {
-        SH_ASSIGN_OR_RETURN(int64_t cap, IntKey(node, f.name, "capacity", 0));
-        f.capacity = cap;
-      }
+      SH_ASSIGN_OR_RETURN(Flavor f, ParseFlavor(node, ++index, out));
       out.flavors.push_back(std::move(f));
     }
   } catch (const YAML::Exception& e) {

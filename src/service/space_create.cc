@@ -14,6 +14,53 @@ nlohmann::json Keys(const std::vector<SpaceEntryInput>& entries) {
   return out;
 }
 
+// Commits the files at the head of `source`'s main onto `copy`'s main (removing what the new repo
+// had), with the LFS links the source had. A source without a commit copies nothing.
+Status CopyFiles(Hub& hub, const db::RepoRow& source, const db::RepoRow& copy,
+                 const std::string& author) {
+  auto sha = hub.repos.ResolveRevision(source.repo, "main");
+  if (!sha.ok()) return Status::Ok();
+  SH_ASSIGN_OR_RETURN(auto src_files, hub.repos.ListTree(source.repo, *sha, "", true));
+  SH_ASSIGN_OR_RETURN(auto dst_files, hub.repos.ListTree(copy.repo, "main", "", true));
+  std::set<std::string> keep;
+  repo::CommitRequest c;
+  c.ref = "refs/heads/main";
+  c.summary = "Duplicate from " + source.repo.Full();
+  c.author_name = author;
+  c.author_email = author + "@users.noreply.spacehub";
+  for (const auto& f : src_files) {
+    if (f.is_dir) continue;
+    keep.insert(f.path);
+    // The copy gets the LFS objects the source had linked, and no others: a pointer the source
+    // could not serve is copied as it is and serves nothing in the copy either.
+    if (f.lfs) {
+      SH_TRY(CopyLfsLink(hub, source.id, copy.id, f.lfs->oid).status());
+      c.ops.push_back(repo::AddLfsFile{f.path, *f.lfs});
+    } else {
+      SH_ASSIGN_OR_RETURN(std::string content, hub.repos.ReadFile(source.repo, *sha, f.path));
+      if (auto pointer = repo::DetectLfsPointer(content)) {
+        SH_TRY(CopyLfsLink(hub, source.id, copy.id, pointer->oid).status());
+      }
+      c.ops.push_back(repo::AddFile{f.path, std::move(content)});
+    }
+  }
+  for (const auto& f : dst_files) {
+    if (!f.is_dir && !keep.count(f.path)) c.ops.push_back(repo::DeleteFile{f.path});
+  }
+  SH_TRY(hub.repos.Commit(copy.repo, c).status());
+  return hub.db.TouchRepo(copy.id, hub.clock.NowMillis());
+}
+
+// Variables come along; secrets never do (the request passes its own).
+Status CopyVariables(Hub& hub, int64_t from, int64_t to) {
+  SH_ASSIGN_OR_RETURN(auto vars, hub.db.ListSpaceEntries(from, db::SpaceEntryKind::kVariable));
+  for (auto v : vars) {
+    v.updated_at = hub.clock.NowMillis();
+    SH_TRY(hub.db.PutSpaceEntry(to, db::SpaceEntryKind::kVariable, v));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SpaceService::CheckParams(const Caller& who, const std::string& owner,
@@ -99,45 +146,8 @@ Result<db::RepoRow> SpaceService::Duplicate(const Caller& who, const RepoId& fro
   SH_ASSIGN_OR_RETURN(db::RepoRow row, repos_.Create(who, std::move(create), base_url));
 
   auto copy = [&]() -> Status {
-    auto sha = hub_.repos.ResolveRevision(source.repo, "main");
-    if (sha.ok()) {
-      SH_ASSIGN_OR_RETURN(auto src_files, hub_.repos.ListTree(source.repo, *sha, "", true));
-      SH_ASSIGN_OR_RETURN(auto dst_files, hub_.repos.ListTree(row.repo, "main", "", true));
-      std::set<std::string> keep;
-      repo::CommitRequest c;
-      c.ref = "refs/heads/main";
-      c.summary = "Duplicate from " + source.repo.Full();
-      c.author_name = p->user.name;
-      c.author_email = p->user.name + "@users.noreply.spacehub";
-      for (const auto& f : src_files) {
-        if (f.is_dir) continue;
-        keep.insert(f.path);
-        // The copy gets the LFS objects the source had linked, and no others: a pointer the
-        // source could not serve is copied as it is and serves nothing in the copy either.
-        if (f.lfs) {
-          SH_TRY(CopyLfsLink(hub_, source.id, row.id, f.lfs->oid).status());
-          c.ops.push_back(repo::AddLfsFile{f.path, *f.lfs});
-        } else {
-          SH_ASSIGN_OR_RETURN(std::string content, hub_.repos.ReadFile(source.repo, *sha, f.path));
-          if (auto pointer = repo::DetectLfsPointer(content)) {
-            SH_TRY(CopyLfsLink(hub_, source.id, row.id, pointer->oid).status());
-          }
-          c.ops.push_back(repo::AddFile{f.path, std::move(content)});
-        }
-      }
-      for (const auto& f : dst_files) {
-        if (!f.is_dir && !keep.count(f.path)) c.ops.push_back(repo::DeleteFile{f.path});
-      }
-      SH_TRY(hub_.repos.Commit(row.repo, c).status());
-      SH_TRY(hub_.db.TouchRepo(row.id, hub_.clock.NowMillis()));
-    }
-    // Variables come along; secrets never do (the request passes its own).
-    SH_ASSIGN_OR_RETURN(auto vars,
-                        hub_.db.ListSpaceEntries(source.id, db::SpaceEntryKind::kVariable));
-    for (auto v : vars) {
-      v.updated_at = hub_.clock.NowMillis();
-      SH_TRY(hub_.db.PutSpaceEntry(row.id, db::SpaceEntryKind::kVariable, v));
-    }
+    SH_TRY(CopyFiles(hub_, source, row, p->user.name));
+    SH_TRY(CopyVariables(hub_, source.id, row.id));
     SH_TRY(ApplyParams(who, row, input.params, *catalog, "duplicate"));
     Record(row, who, "duplicated.from", {{"source", source.repo.Full()}});
     return Status::Ok();

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "repo/checkout.h"
 #include "runtime/build_files.h"
 #include "runtime/process.h"
 #include "runtime/streamlit_secrets.h"
@@ -631,14 +632,21 @@ SpaceEngine::BuildOutcome SpaceEngine::Build(const db::RepoRow& row, const std::
     return fail(SpaceStage::kBuildError, st.message());
   }
   runtime::AppendLine(log, "spacehub: build complete");
+  RemoveOlderBuilds(space_dir / "builds", dir);
+  return out;
+}
+
+void SpaceEngine::RemoveOlderBuilds(const fs::path& builds, const fs::path& keep) {
   // Older builds of this Space are no longer needed (removed without following any link their
   // build may have left).
-  const std::string keep_marker = runtime::BuildMarkerPath(dir).filename().string();
-  for (const auto& e : fs::directory_iterator(space_dir / "builds", ec)) {
+  const std::string keep_marker = runtime::BuildMarkerPath(keep).filename().string();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(builds, ec)) {
     const std::string name = e.path().filename().string();
-    if (name != sha && name != keep_marker) (void)runtime::RemoveTree(e.path());
+    if (name != keep.filename().string() && name != keep_marker) {
+      (void)runtime::RemoveTree(e.path());
+    }
   }
-  return out;
 }
 
 void SpaceEngine::PrepareBuildDir(const fs::path& space_dir) {
@@ -662,7 +670,7 @@ spacehub::Status SpaceEngine::CheckoutAndBuild(const db::RepoRow& row, const std
   if (spacehub::Status linked = CheckCheckoutLfsLinks(hub_, row, sha); !linked.ok()) {
     return spacehub::Status::Internal("Checkout failed: " + linked.message());
   }
-  auto checkout = runtime::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
+  auto checkout = repo::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
   if (!checkout.ok()) {
     return spacehub::Status::Internal("Checkout failed: " + checkout.status().message());
   }

@@ -207,6 +207,8 @@ class SpaceEngine final : public SpaceRuntimeHook {
   BuildOutcome Build(const db::RepoRow& row, const std::string& sha, bool factory);
   // Build steps: the build directory handed to the Space's uid, then checkout and SDK build.
   void PrepareBuildDir(const std::filesystem::path& space_dir);
+  // Removes every build under `builds` but `keep` (and its marker).
+  void RemoveOlderBuilds(const std::filesystem::path& builds, const std::filesystem::path& keep);
   spacehub::Status CheckoutAndBuild(const db::RepoRow& row, const std::string& sha, bool factory,
                                     const SpaceConfig& config, const std::filesystem::path& dir,
                                     const std::filesystem::path& log, runtime::HostIds ids);

@@ -17,6 +17,33 @@ constexpr const char* kNoEngine =
     "This hub has no Space runtime yet: the settings are saved and take effect when the runtime "
     "starts the Space";
 
+// Sets v.stage (and what goes with it) for a Space with settings `s` and the configuration at
+// `sha`; returns why it is in that stage: paused, an invalid configuration, the engine's view,
+// or no engine.
+std::string SetStage(Hub& hub, const db::RepoRow& row, const db::SpaceSettingsRow& s,
+                     const ConfigCheck& config, const std::string& sha, SpaceRuntimeView& v) {
+  if (s.paused) {
+    v.stage = SpaceStage::kPaused;
+    return "Paused by its owner; only a restart brings it back";
+  }
+  if (config.stage) {
+    v.stage = *config.stage;
+    v.error_message = config.message;
+    return config.message;
+  }
+  if (!hub.runtime) {
+    v.stage = SpaceStage::kStopped;
+    return kNoEngine;
+  }
+  SpaceEngineStatus es = hub.runtime->Status(row.id, sha, s.restart_generation);
+  v.stage = es.stage;
+  v.error_message = es.error_message;
+  if (v.stage == SpaceStage::kRunning || v.stage == SpaceStage::kAppStarting) {
+    v.replicas_current = 1;
+  }
+  return es.message;
+}
+
 }  // namespace
 
 Result<db::RepoRow> SpaceService::RequireManage(const Caller& who, const RepoId& id) {
@@ -153,26 +180,7 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
     v.sdk_version = config.config.sdk_version;
   }
 
-  std::string reason;
-  if (s.paused) {
-    v.stage = SpaceStage::kPaused;
-    reason = "Paused by its owner; only a restart brings it back";
-  } else if (config.stage) {
-    v.stage = *config.stage;
-    v.error_message = config.message;
-    reason = config.message;
-  } else if (hub_.runtime) {
-    SpaceEngineStatus es = hub_.runtime->Status(row.id, *sha, s.restart_generation);
-    v.stage = es.stage;
-    v.error_message = es.error_message;
-    reason = es.message;
-    if (v.stage == SpaceStage::kRunning || v.stage == SpaceStage::kAppStarting) {
-      v.replicas_current = 1;
-    }
-  } else {
-    v.stage = SpaceStage::kStopped;
-    reason = kNoEngine;
-  }
+  std::string reason = SetStage(hub_, row, s, config, sha.ok() ? *sha : "", v);
   if (waiting) reason = *waiting + ". " + reason;
   v.message = reason;
   return v;
