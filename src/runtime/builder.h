@@ -1,10 +1,8 @@
-// Builds one commit of a Space into a directory the sandbox can run (spec/spaces.md, issue #5):
-//  1. CheckoutCommit writes every file of the commit (LFS files with their real content from the
-//     LFS store) into <dest>, through a temporary sibling renamed into place when complete;
-//  2. BuildPython (gradio / streamlit) makes a venv in <dest>/.venv with the system python and
-//     installs requirements.txt with pip from the administrator's index or wheelhouse — offline
-//     (`--no-index`) when neither is configured, so a requirement that needs a download fails
-//     with pip's own error in the build log.
+// Builds one commit of a Space into a directory the sandbox can run (spec/spaces.md, issue #5),
+// once repo/checkout.h has written the commit's files there: BuildPython (gradio / streamlit)
+// makes a venv in <dir>/.venv with the system python and installs requirements.txt with pip from
+// the administrator's index or wheelhouse — offline (`--no-index`) when neither is configured, so
+// a requirement that needs a download fails with pip's own error in the build log.
 // A build runs the owner's code (setup.py, in-tree PEP 517 backends; issue #12 item 8): it runs
 // sandboxed as the Space's own host uid, in a directory handed to that uid only after the hub's
 // last write into it, with no network but the package index (runtime/build_network.h). Nothing
@@ -17,20 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "core/repo_id.h"
 #include "core/result.h"
-#include "repo/lfs_store.h"
-#include "repo/repo_store.h"
 #include "runtime/cgroup.h"
 #include "runtime/host_ids.h"
 
 namespace spacehub::runtime {
-
-// Files of `sha` into `dest` (which must not exist). Returns the list of file paths.
-Result<std::vector<std::string>> CheckoutCommit(const repo::RepoStore& repos,
-                                                const repo::LfsStore& lfs, const RepoId& id,
-                                                const std::string& sha,
-                                                const std::filesystem::path& dest);
 
 struct PythonBuildOptions {
   // When set, venv and pip run in a bubblewrap sandbox (uid 1000, the build dir at /app, no
