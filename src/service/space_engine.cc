@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "repo/checkout.h"
-#include "repo/checkout.h"
 #include "runtime/build_files.h"
 #include "runtime/process.h"
 #include "runtime/streamlit_secrets.h"
