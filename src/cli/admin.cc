@@ -29,6 +29,10 @@ struct AdminOptions {
   std::vector<std::string> flavors;
 };
 
+// What the chosen admin subcommand does once the data directory is open (set by its callback).
+using Action = std::shared_ptr<std::function<int(service::HubInstance&)>>;
+using Options = std::shared_ptr<AdminOptions>;
+
 int Fail(const Status& st) {
   std::fprintf(stderr, "spacehub admin: %s\n", st.message().c_str());
   switch (st.code()) {
@@ -43,17 +47,8 @@ int Fail(const Status& st) {
   }
 }
 
-}  // namespace
-
-Command AddAdminCommand(CLI::App& app) {
-  auto o = std::make_shared<AdminOptions>();
-  auto action = std::make_shared<std::function<int(service::HubInstance&)>>();
-  CLI::App* admin = app.add_subcommand("admin", "Administer users, organizations and tokens");
-  admin->add_option("--data-dir", o->data_dir, "The hub's data directory")
-      ->envname("SPACEHUB_DATA_DIR")
-      ->capture_default_str();
-  admin->require_subcommand(1);
-
+// admin user create NAME [--admin]
+void AddUserCommands(CLI::App* admin, const Options& o, const Action& action) {
   CLI::App* user = admin->add_subcommand("user", "Manage users");
   user->require_subcommand(1);
   CLI::App* user_create = user->add_subcommand("create", "Create a user");
@@ -67,7 +62,10 @@ Command AddAdminCommand(CLI::App& app) {
       return 0;
     };
   });
+}
 
+// admin org create NAME --member USER[:ROLE]... ; admin org add-member ORG USER[:ROLE]
+void AddOrgCommands(CLI::App* admin, const Options& o, const Action& action) {
   CLI::App* org = admin->add_subcommand("org", "Manage organizations");
   org->require_subcommand(1);
   CLI::App* org_create = org->add_subcommand("create", "Create an organization");
@@ -101,7 +99,10 @@ Command AddAdminCommand(CLI::App& app) {
       return 0;
     };
   });
+}
 
+// admin token create USER --role read|write [--name N]
+void AddTokenCommands(CLI::App* admin, const Options& o, const Action& action) {
   CLI::App* token = admin->add_subcommand("token", "Manage access tokens");
   token->require_subcommand(1);
   CLI::App* token_create = token->add_subcommand("create", "Create a token (printed once)");
@@ -120,7 +121,10 @@ Command AddAdminCommand(CLI::App& app) {
       return 0;
     };
   });
+}
 
+// admin hardware grant|revoke ACCOUNT FLAVOR... ; admin hardware grants [ACCOUNT]
+void AddHardwareCommands(CLI::App* admin, const Options& o, const Action& action) {
   CLI::App* hw = admin->add_subcommand("hardware", "Who may use which Space hardware flavor");
   hw->require_subcommand(1);
   for (bool granted : {true, false}) {
@@ -165,7 +169,10 @@ Command AddAdminCommand(CLI::App& app) {
       return 0;
     };
   });
+}
 
+// admin secrets rotate-key
+void AddSecretsCommands(CLI::App* admin, const Action& action) {
   CLI::App* secrets = admin->add_subcommand("secrets", "Space secrets at rest");
   secrets->require_subcommand(1);
   CLI::App* rotate = secrets->add_subcommand(
@@ -183,6 +190,24 @@ Command AddAdminCommand(CLI::App& app) {
       return 0;
     };
   });
+}
+
+}  // namespace
+
+Command AddAdminCommand(CLI::App& app) {
+  auto o = std::make_shared<AdminOptions>();
+  auto action = std::make_shared<std::function<int(service::HubInstance&)>>();
+  CLI::App* admin = app.add_subcommand("admin", "Administer users, organizations and tokens");
+  admin->add_option("--data-dir", o->data_dir, "The hub's data directory")
+      ->envname("SPACEHUB_DATA_DIR")
+      ->capture_default_str();
+  admin->require_subcommand(1);
+
+  AddUserCommands(admin, o, action);
+  AddOrgCommands(admin, o, action);
+  AddTokenCommands(admin, o, action);
+  AddHardwareCommands(admin, o, action);
+  AddSecretsCommands(admin, action);
 
   return [o, action] {
     auto instance = service::HubInstance::Open(o->data_dir, service::HubOptions{});
