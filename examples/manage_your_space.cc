@@ -19,7 +19,7 @@ namespace sc = spacehub::client;
 namespace {
 
 void Show(const char* step, const sc::SpaceRuntime& rt) {
-  std::cout << step << ": stage=" << rt.stage << " hardware=" << rt.hardware.value_or("-")
+  std::cout << step << ": stage=" << rt.stage_name << " hardware=" << rt.hardware.value_or("-")
             << " requested=" << rt.requested_hardware.value_or("-") << "\n";
 }
 

@@ -8,16 +8,23 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "spacehub/wire/repo_type.h"
+#include "spacehub/wire/space_stage.h"
 
 namespace spacehub::client {
 
-enum class RepoType { kModel, kDataset, kSpace };
-
-// "model" / "dataset" / "space".
-const char* RepoTypeName(RepoType type);
+// The server's own RepoType (include/spacehub/wire/): one enum and one set of wire names.
+using RepoType = wire::RepoType;
+using wire::RepoTypeName;       // "model" / "dataset" / "space"
+using wire::RepoTypePlural;     // "models" / "datasets" / "spaces"
+using wire::RepoTypeUrlPrefix;  // "" / "datasets/" / "spaces/"
 // Parses "model"/"dataset"/"space" (and the plural forms); nullopt otherwise.
-std::optional<RepoType> ParseRepoType(const std::string& name);
+inline std::optional<RepoType> ParseRepoType(std::string_view name) {
+  return wire::ParseRepoTypeName(name);
+}
 
 // Hardware flavors known to the Hub (the wire value is any string; these are conveniences).
 namespace hardware {
@@ -84,13 +91,19 @@ struct RepoInfo {
   bool private_repo = false;
   std::string last_modified;
   std::vector<RepoFile> siblings;
-  std::string sdk;            // Spaces
-  std::string runtime_stage;  // Spaces: runtime.stage when present
+  std::string sdk;  // Spaces
+  // Spaces: runtime.stage. nullopt when absent or a stage this build does not know (a newer
+  // server); runtime_stage_name keeps the wire text either way ("" when absent).
+  std::optional<wire::SpaceStage> runtime_stage;
+  std::string runtime_stage_name;
   std::string raw_json;
 };
 
 struct SpaceRuntime {
-  std::string stage;
+  // nullopt when absent or a stage this build does not know (a newer server); stage_name keeps
+  // the wire text either way ("" when absent).
+  std::optional<wire::SpaceStage> stage;
+  std::string stage_name;
   std::optional<std::string> hardware;            // hardware.current
   std::optional<std::string> requested_hardware;  // hardware.requested
   std::optional<int64_t> sleep_time;              // gcTimeout

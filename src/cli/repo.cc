@@ -80,7 +80,7 @@ int Info(const RepoFlags& f) {
             << "\nprivate: " << (info.private_repo ? "yes" : "no") << "\n";
   if (!info.last_modified.empty()) std::cout << "last modified: " << info.last_modified << "\n";
   if (!info.sdk.empty()) std::cout << "sdk: " << info.sdk << "\n";
-  if (!info.runtime_stage.empty()) std::cout << "stage: " << info.runtime_stage << "\n";
+  if (!info.runtime_stage_name.empty()) std::cout << "stage: " << info.runtime_stage_name << "\n";
   std::cout << "files: " << info.siblings.size() << "\n";
   for (const auto& s : info.siblings) {
     std::cout << "  " << s.path;

@@ -22,7 +22,7 @@ void PrintRuntime(const SpaceFlags& f, const SpaceRuntime& rt) {
     PrintJson(RuntimeJson(rt));
     return;
   }
-  std::cout << "stage: " << rt.stage << "\nhardware: " << rt.hardware.value_or("-")
+  std::cout << "stage: " << rt.stage_name << "\nhardware: " << rt.hardware.value_or("-")
             << "\nrequested hardware: " << rt.requested_hardware.value_or("-")
             << "\nsleep time: " << (rt.sleep_time ? std::to_string(*rt.sleep_time) + " s" : "-")
             << "\nstorage: " << rt.storage.value_or("-") << "\n";

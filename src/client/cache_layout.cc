@@ -8,7 +8,7 @@
 namespace spacehub::client::detail {
 
 std::string RepoFolderName(RepoType type, const std::string& repo_id) {
-  std::string out = std::string(RepoTypeName(type)) + "s";
+  std::string out(RepoTypePlural(type));
   std::stringstream parts(repo_id);
   std::string part;
   while (std::getline(parts, part, '/')) out += "--" + part;

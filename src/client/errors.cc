@@ -56,25 +56,6 @@ HttpError::HttpError(ErrorKind kind, int status, std::string error_code, std::st
       request_id_(std::move(request_id)),
       url_(std::move(url)) {}
 
-const char* RepoTypeName(RepoType type) {
-  switch (type) {
-    case RepoType::kModel:
-      return "model";
-    case RepoType::kDataset:
-      return "dataset";
-    case RepoType::kSpace:
-      return "space";
-  }
-  return "model";
-}
-
-std::optional<RepoType> ParseRepoType(const std::string& name) {
-  if (name == "model" || name == "models") return RepoType::kModel;
-  if (name == "dataset" || name == "datasets") return RepoType::kDataset;
-  if (name == "space" || name == "spaces") return RepoType::kSpace;
-  return std::nullopt;
-}
-
 const char* SpaceStorageName(SpaceStorage tier) {
   switch (tier) {
     case SpaceStorage::kSmall:

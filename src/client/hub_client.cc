@@ -168,7 +168,8 @@ RepoInfo ParseRepoInfo(const json& j) {
   info.last_modified = j.value("lastModified", "");
   info.sdk = j.value("sdk", "");
   if (auto it = j.find("runtime"); it != j.end() && it->is_object()) {
-    info.runtime_stage = it->value("stage", "");
+    info.runtime_stage_name = it->value("stage", "");
+    info.runtime_stage = wire::ParseSpaceStage(info.runtime_stage_name);
   }
   if (auto it = j.find("siblings"); it != j.end() && it->is_array()) {
     for (const auto& s : *it) {
@@ -200,7 +201,7 @@ RepoInfo HubClient::SpaceInfo(const std::string& repo_id) const {
 
 std::vector<RepoInfo> HubClient::ListRepos(RepoType type, const std::string& author,
                                            const std::string& search, int limit) const {
-  std::string url = impl_->config().endpoint + "/api/" + detail::RepoTypePlural(type);
+  std::string url = impl_->config().endpoint + "/api/" + std::string(RepoTypePlural(type));
   std::string q;
   auto add = [&q](const std::string& k, const std::string& v) {
     q += (q.empty() ? "?" : "&") + k + "=" + detail::QueryEscape(v);

@@ -47,7 +47,8 @@ json KeyValueBody(const std::string& key, const std::string& value,
 SpaceRuntime ParseSpaceRuntime(const json& j) {
   SpaceRuntime rt;
   if (!j.is_object()) return rt;
-  rt.stage = j.value("stage", "");
+  rt.stage_name = j.value("stage", "");
+  rt.stage = wire::ParseSpaceStage(rt.stage_name);
   if (auto hw = j.find("hardware"); hw != j.end() && hw->is_object()) {
     rt.hardware = OptString(*hw, "current");
     rt.requested_hardware = OptString(*hw, "requested");
@@ -61,8 +62,8 @@ SpaceRuntime ParseSpaceRuntime(const json& j) {
 }
 
 bool IsTransitionalStage(const std::string& stage) {
-  return stage == "BUILDING" || stage == "RUNNING_BUILDING" || stage == "APP_STARTING" ||
-         stage == "RUNNING_APP_STARTING";
+  std::optional<wire::SpaceStage> known = wire::ParseSpaceStage(stage);
+  return known && wire::IsTransitional(*known);
 }
 
 std::string HubClient::DuplicateSpace(const std::string& from_id,
@@ -166,9 +167,10 @@ SpaceRuntime HubClient::WaitForSpace(const std::string& repo_id, std::chrono::mi
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     SpaceRuntime rt = GetSpaceRuntime(repo_id);
-    if (!IsTransitionalStage(rt.stage)) return rt;
+    // A stage this build does not know is not waited through: only the server knows its meaning.
+    if (!rt.stage || !wire::IsTransitional(*rt.stage)) return rt;
     if (std::chrono::steady_clock::now() + interval > deadline) {
-      throw TimeoutError("Space " + repo_id + " still " + rt.stage + " after " +
+      throw TimeoutError("Space " + repo_id + " still " + rt.stage_name + " after " +
                          std::to_string(timeout.count()) + " ms");
     }
     std::this_thread::sleep_for(interval);

@@ -39,20 +39,6 @@ std::string Quote(const std::string& s, bool keep_slash) {
 
 std::string QueryEscape(const std::string& s) { return Quote(s, false); }
 
-std::string RepoTypePlural(RepoType type) { return std::string(RepoTypeName(type)) + "s"; }
-
-std::string WebPrefix(RepoType type) {
-  switch (type) {
-    case RepoType::kModel:
-      return "";
-    case RepoType::kDataset:
-      return "datasets/";
-    case RepoType::kSpace:
-      return "spaces/";
-  }
-  return "";
-}
-
 void ValidateRepoId(const std::string& repo_id) {
   auto slash = repo_id.find('/');
   bool ok = slash == std::string::npos
@@ -74,7 +60,7 @@ std::pair<std::string, std::string> SplitRepoId(const std::string& repo_id) {
 }
 
 std::string ApiRepoUrl(const std::string& endpoint, RepoType type, const std::string& repo_id) {
-  return endpoint + "/api/" + RepoTypePlural(type) + "/" + repo_id;
+  return endpoint + "/api/" + std::string(RepoTypePlural(type)) + "/" + repo_id;
 }
 
 std::string ResolveUrl(const std::string& endpoint, RepoType type, const std::string& repo_id,
@@ -84,7 +70,7 @@ std::string ResolveUrl(const std::string& endpoint, RepoType type, const std::st
 }
 
 std::string RepoWebUrl(const std::string& endpoint, RepoType type, const std::string& repo_id) {
-  return endpoint + "/" + WebPrefix(type) + repo_id;
+  return endpoint + "/" + std::string(RepoTypeUrlPrefix(type)) + repo_id;
 }
 
 std::string JoinLocation(const std::string& request_url, const std::string& location,

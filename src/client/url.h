@@ -13,11 +13,6 @@ namespace spacehub::client::detail {
 std::string Quote(const std::string& s, bool keep_slash);
 std::string QueryEscape(const std::string& s);
 
-// "models" / "datasets" / "spaces".
-std::string RepoTypePlural(RepoType type);
-// The web-route prefix: "" / "datasets/" / "spaces/".
-std::string WebPrefix(RepoType type);
-
 // Throws LocalError(kInvalidArgument) unless id is "name" or "namespace/name" with each part made
 // of letters, digits, '-', '_', '.' (not starting with '-' or '.', no "..", at most 96 chars).
 void ValidateRepoId(const std::string& repo_id);

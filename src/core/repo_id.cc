@@ -48,36 +48,10 @@ Status ValidateName(std::string_view what, std::string_view s, size_t max_len) {
 
 }  // namespace
 
-std::string_view RepoTypeName(RepoType type) {
-  switch (type) {
-    case RepoType::kModel:
-      return "model";
-    case RepoType::kDataset:
-      return "dataset";
-    case RepoType::kSpace:
-      return "space";
-  }
-  return "model";
-}
-
 Result<RepoType> ParseRepoType(std::string_view t) {
-  if (t == "model" || t == "models") return RepoType::kModel;
-  if (t == "dataset" || t == "datasets") return RepoType::kDataset;
-  if (t == "space" || t == "spaces") return RepoType::kSpace;
+  if (std::optional<RepoType> type = wire::ParseRepoTypeName(t)) return *type;
   return Status::InvalidArgument("Invalid repo type '" + std::string(t) +
                                  "': expected model, dataset or space");
-}
-
-std::string_view RepoTypeUrlPrefix(RepoType type) {
-  switch (type) {
-    case RepoType::kModel:
-      return "";
-    case RepoType::kDataset:
-      return "datasets/";
-    case RepoType::kSpace:
-      return "spaces/";
-  }
-  return "";
 }
 
 Status ValidateRepoName(std::string_view name) {

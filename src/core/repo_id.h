@@ -9,17 +9,19 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "spacehub/wire/repo_type.h"
 
 namespace spacehub {
 
-enum class RepoType { kModel, kDataset, kSpace };
+// The one RepoType, shared with the C++ client; its names come from the wire header
+// (RepoTypeName: "model", RepoTypePlural: "models", RepoTypeUrlPrefix: "datasets/").
+using RepoType = wire::RepoType;
+using wire::RepoTypeName;
+using wire::RepoTypePlural;
+using wire::RepoTypeUrlPrefix;
 
-// "model" / "dataset" / "space".
-std::string_view RepoTypeName(RepoType type);
-// Accepts "model", "dataset", "space" and the plural API forms ("models", ...).
+// Accepts "model", "dataset", "space" and the plural API forms ("models", ...); a 400 otherwise.
 Result<RepoType> ParseRepoType(std::string_view text);
-// The URL prefix for web routes: "" for models, "datasets/", "spaces/".
-std::string_view RepoTypeUrlPrefix(RepoType type);
 
 struct RepoId {
   RepoType type = RepoType::kModel;
