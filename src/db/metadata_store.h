@@ -130,9 +130,13 @@ struct RepoQuery {
   bool all_private = false;
 };
 
-class MetadataStore {
+// The store by kind of record: code that needs one kind depends on that interface only (and a
+// test gives it just that). MetadataStore is all of them, as one database implements them.
+
+// Users, organizations and memberships.
+class AccountStore {
  public:
-  virtual ~MetadataStore() = default;
+  virtual ~AccountStore() = default;
 
   // kConflict when the name is taken by any account (users and orgs share one namespace).
   virtual Result<Account> CreateAccount(const Account& account) = 0;
@@ -143,11 +147,23 @@ class MetadataStore {
   virtual Status SetMembership(int64_t org_id, int64_t user_id, Role role) = 0;
   // Organizations the user belongs to.
   virtual Result<std::vector<Membership>> ListMemberships(int64_t user_id) = 0;
+};
+
+// Access tokens (only their hashes).
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
 
   // `hash` is the SHA-256 of the token text; the text itself is never stored.
   virtual Result<Token> CreateToken(int64_t user_id, std::string_view name, std::string_view hash,
                                     Role role) = 0;
   virtual Result<Token> FindTokenByHash(std::string_view hash) = 0;  // kNotFound
+};
+
+// Repository rows: names, visibility, SDK, times (the git data is repo::RepoStore).
+class RepoRowStore {
+ public:
+  virtual ~RepoRowStore() = default;
 
   // kConflict when (type, ns, name) exists (case-insensitive).
   virtual Result<RepoRow> CreateRepo(const RepoRow& row) = 0;
@@ -158,13 +174,25 @@ class MetadataStore {
   virtual Status TouchRepo(int64_t id, int64_t updated_at) = 0;
   virtual Status SetRepoSdk(int64_t id, std::string_view sdk) = 0;
   virtual Result<std::vector<RepoRow>> ListRepos(const RepoQuery& query) = 0;
+};
+
+// Which repo may read which LFS object.
+class LfsLinkStore {
+ public:
+  virtual ~LfsLinkStore() = default;
 
   // LFS objects are stored once by content but readable only through repos that proved they have
   // them (a verified upload), so knowing a hash never grants access to another repo's data.
   virtual Status LinkLfsObject(int64_t repo_id, std::string_view oid, uint64_t size) = 0;
   virtual Result<bool> HasLfsObject(int64_t repo_id, std::string_view oid) = 0;
+};
 
-  // Spaces. Settings rows are created lazily: no row means the defaults.
+// Spaces' desired state, sleep flag and placement counts.
+class SpaceSettingsStore {
+ public:
+  virtual ~SpaceSettingsStore() = default;
+
+  // Settings rows are created lazily: no row means the defaults.
   virtual Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) = 0;
   // Insert or replace the whole row: for tests and imports only. A change to an existing Space
   // goes through UpdateSpaceSettings, or it may overwrite a concurrent change (a lost update).
@@ -186,6 +214,13 @@ class MetadataStore {
   virtual Status SetSpaceSleeping(int64_t repo_id, bool sleeping, int64_t at) = 0;
   // Spaces (other than `except_repo_id`) that hold `flavor` and are not paused.
   virtual Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) = 0;
+};
+
+// Spaces' secrets and variables.
+class SpaceEntryStore {
+ public:
+  virtual ~SpaceEntryStore() = default;
+
   virtual Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id,
                                                            SpaceEntryKind kind) = 0;
   virtual Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& entry) = 0;
@@ -204,13 +239,39 @@ class MetadataStore {
   virtual Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) = 0;
   // Every secret of every Space, for re-sealing after a key rotation: (repo id, entry).
   virtual Result<std::vector<std::pair<int64_t, SpaceEntry>>> ListAllSpaceSecrets() = 0;
+};
+
+// Spaces' event log.
+class SpaceEventStore {
+ public:
+  virtual ~SpaceEventStore() = default;
+
   virtual Result<int64_t> AddSpaceEvent(const SpaceEvent& event) = 0;
   // Oldest first; the last `limit` events.
   virtual Result<std::vector<SpaceEvent>> ListSpaceEvents(int64_t repo_id, size_t limit) = 0;
+};
+
+// Which account may use which non-free flavor.
+class HardwareGrantStore {
+ public:
+  virtual ~HardwareGrantStore() = default;
+
   virtual Status SetHardwareGrant(int64_t account_id, std::string_view flavor, bool granted) = 0;
   // All grants, or one account's when `account_id` is set.
   virtual Result<std::vector<HardwareGrant>> ListHardwareGrants(
       std::optional<int64_t> account_id) = 0;
+};
+
+class MetadataStore : public AccountStore,
+                      public TokenStore,
+                      public RepoRowStore,
+                      public LfsLinkStore,
+                      public SpaceSettingsStore,
+                      public SpaceEntryStore,
+                      public SpaceEventStore,
+                      public HardwareGrantStore {
+ public:
+  ~MetadataStore() override = default;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies migrations.

@@ -1,10 +1,11 @@
 // HardwareScheduler: the one owner of hardware placement and of every change to a Space's settings
 // row. Both the API's SpaceService and the engine's (and admin commands) reach it through
-// Hub::scheduler, and every change is one store transaction (MetadataStore::UpdateSpaceSettings):
-// the row is read, edited, placed if its request fits beside what every other Space holds, and
-// written before any other change can read it. So two deciders never both take the last unit of a
-// flavor, and concurrent changes of different settings (sleep time, hardware, pause, a restart
-// bumping the generation) all land. The transaction is the lock: it also holds across processes.
+// Hub::scheduler, and every change is one store transaction
+// (SpaceSettingsStore::UpdateSpaceSettings): the row is read, edited, placed if its request fits
+// beside what every other Space holds, and written before any other change can read it. So two
+// deciders never both take the last unit of a flavor, and concurrent changes of different settings
+// (sleep time, hardware, pause, a restart bumping the generation) all land. The transaction is the
+// lock: it also holds across processes.
 //
 // Only this class writes hardware_current. The rule itself is placement.h (pure).
 // Thread-safe: any thread may call it; it keeps no state of its own.
@@ -35,7 +36,7 @@ using SettingsEdit = std::function<Result<bool>(db::SpaceSettingsRow& row)>;
 class HardwareScheduler final {
  public:
   // `clock` stamps the rows it changes (updated_at).
-  HardwareScheduler(db::MetadataStore& db, int64_t detected_gpus,
+  HardwareScheduler(db::SpaceSettingsStore& db, int64_t detected_gpus,
                     const Clock& clock = Clock::System())
       : db_(db), detected_gpus_(detected_gpus), clock_(clock) {}
 
@@ -54,7 +55,7 @@ class HardwareScheduler final {
   static db::SpaceSettingsRow Defaults(int64_t repo_id, const CatalogData& catalog);
 
  private:
-  db::MetadataStore& db_;
+  db::SpaceSettingsStore& db_;
   int64_t detected_gpus_;
   const Clock& clock_;
 };

@@ -24,7 +24,7 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 
 // What the Hub gives static Spaces' pages: window.huggingface.variables. The JSON is made safe
 // inside a <script> element ("<" escaped, so no value can close it).
-std::string StaticHead(db::MetadataStore& db, int64_t repo_id) {
+std::string StaticHead(db::SpaceEntryStore& db, int64_t repo_id) {
   nlohmann::json vars = nlohmann::json::object();
   auto entries = db.ListSpaceEntries(repo_id, db::SpaceEntryKind::kVariable);
   if (entries.ok()) {

@@ -78,7 +78,7 @@ runtime::Limits LimitsForFlavor(const Flavor* flavor, int64_t pids_limit) {
   return l;
 }
 
-Result<std::set<std::string>> ListSpaceUids(db::MetadataStore& db) {
+Result<std::set<std::string>> ListSpaceUids(db::RepoRowStore& db) {
   std::set<std::string> uids;
   db::RepoQuery q;
   q.type = RepoType::kSpace;

@@ -46,7 +46,7 @@ Result<SpaceData> PrepareSpaceData(const std::filesystem::path& space_dir, const
 runtime::Limits LimitsForFlavor(const Flavor* flavor, int64_t pids_limit);
 
 // The uids of every Space in the database (a fresh, complete listing).
-Result<std::set<std::string>> ListSpaceUids(db::MetadataStore& db);
+Result<std::set<std::string>> ListSpaceUids(db::RepoRowStore& db);
 
 // Removes the directory (builds, logs, /data and its volume, unmounted first) of every Space under
 // `spaces_root` whose uid is not in `live`. Returns how many were removed. `live` must come from a

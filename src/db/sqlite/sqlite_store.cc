@@ -3,10 +3,9 @@
 // bottleneck on a one-machine hub; a connection pool can replace it behind the same interface.
 #include <sqlite3.h>
 
-#include <mutex>
-
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/mutex.h"
 #include "db/metadata_store.h"
 #include "db/sqlite/migrations.h"
 #include "db/sqlite/statement.h"
@@ -61,7 +60,7 @@ class SqliteStore final : public MetadataStore {
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   Result<Account> CreateAccount(const Account& account) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT INTO accounts (name, kind, fullname, email, is_admin, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)");
@@ -82,7 +81,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<Account> FindAccount(std::string_view name) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 std::string("SELECT ") + kAccountCols + " FROM accounts WHERE name = ?");
     s.Bind(1, name);
@@ -92,7 +91,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<Account> FindAccountById(int64_t id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id = ?");
     s.Bind(1, id);
     if (s.Step()) return ReadAccount(s);
@@ -101,7 +100,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<int64_t> CountAccounts(AccountKind kind) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "SELECT COUNT(*) FROM accounts WHERE kind = ?");
     s.Bind(1, kind == AccountKind::kOrg ? "org" : "user");
     if (s.Step()) return s.Int(0);
@@ -110,7 +109,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status SetMembership(int64_t org_id, int64_t user_id, Role role) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) "
                 "ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role");
@@ -119,7 +118,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<Membership>> ListMemberships(int64_t user_id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT m.org_id, a.name, m.role FROM memberships m JOIN accounts a ON a.id = "
                 "m.org_id WHERE m.user_id = ? ORDER BY a.name");
@@ -134,7 +133,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<Token> CreateToken(int64_t user_id, std::string_view name, std::string_view hash,
                             Role role) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Token t{0, user_id, std::string(name), role, clock_.NowMillis()};
     Statement s(
         db_, "INSERT INTO tokens (user_id, name, hash, role, created_at) VALUES (?, ?, ?, ?, ?)");
@@ -149,7 +148,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<Token> FindTokenByHash(std::string_view hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT id, user_id, name, role, created_at FROM tokens WHERE hash = ?");
     s.Bind(1, hash);
@@ -161,7 +160,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<RepoRow> CreateRepo(const RepoRow& row) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     RepoRow out = row;
     if (out.uid.empty()) out.uid = RandomHex(12);
     Statement s(statements_,
@@ -181,7 +180,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<RepoRow> FindRepo(const RepoId& id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, std::string("SELECT ") + kRepoCols +
                                  " FROM repos WHERE type = ? AND namespace = ? AND name = ?");
     s.Bind(1, RepoTypeName(id.type)).Bind(2, id.ns).Bind(3, id.name);
@@ -191,14 +190,14 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status DeleteRepo(int64_t id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "DELETE FROM repos WHERE id = ?");
     s.Bind(1, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
 
   Status MoveRepo(int64_t id, const RepoId& to) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "UPDATE repos SET namespace = ?, name = ? WHERE id = ?");
     s.Bind(1, to.ns).Bind(2, to.name).Bind(3, id);
     Status st = s.Run();
@@ -217,7 +216,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status SetRepoSdk(int64_t id, std::string_view sdk) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "UPDATE repos SET sdk = ? WHERE id = ?");
     s.Bind(1, sdk).Bind(2, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
@@ -241,7 +240,7 @@ class SqliteStore final : public MetadataStore {
                                                           : "id";
     sql += std::string(" ORDER BY ") + order + (q.descending ? " DESC" : " ASC") +
            ", id ASC LIMIT ? OFFSET ?";
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, sql);
     int i = 1;
     s.Bind(i++, RepoTypeName(q.type));
@@ -258,7 +257,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status LinkLfsObject(int64_t repo_id, std::string_view oid, uint64_t size) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT OR IGNORE INTO repo_lfs_objects (repo_id, oid, size) VALUES (?, ?, ?)");
     s.Bind(1, repo_id).Bind(2, oid).Bind(3, static_cast<int64_t>(size));
@@ -266,7 +265,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<bool> HasLfsObject(int64_t repo_id, std::string_view oid) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "SELECT 1 FROM repo_lfs_objects WHERE repo_id = ? AND oid = ?");
     s.Bind(1, repo_id).Bind(2, oid);
     bool found = s.Step();
@@ -294,7 +293,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
                                  " FROM space_settings WHERE repo_id = ?");
     s.Bind(1, repo_id);
@@ -304,18 +303,18 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<SpaceSettingsRow>> ListSpaceSettings() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return ListSettingsLocked();
   }
 
   Status PutSpaceSettings(const SpaceSettingsRow& r) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return PutSettingsLocked(r);
   }
 
   Result<SpaceSettingsRow> UpdateSpaceSettings(int64_t repo_id, const SpaceSettingsRow& if_missing,
                                                const SpaceSettingsChange& change) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     // IMMEDIATE takes the write lock now, so another process (an admin command) cannot change a
     // row between this read and the write either; mu_ covers this process.
     SH_TRY(Exec("BEGIN IMMEDIATE"));
@@ -334,7 +333,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<bool> IsSpaceSleeping(int64_t repo_id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, "SELECT sleeping FROM space_runtime_state WHERE repo_id = ?");
     s.Bind(1, repo_id);
     if (s.Step()) return s.Int(0) != 0;
@@ -343,7 +342,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status SetSpaceSleeping(int64_t repo_id, bool sleeping, int64_t at) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT INTO space_runtime_state (repo_id, sleeping, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(repo_id) DO UPDATE SET sleeping = excluded.sleeping, "
@@ -353,7 +352,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<int64_t> CountPlacedSpaces(std::string_view flavor, int64_t except_repo_id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT COUNT(*) FROM space_settings WHERE hardware_current = ? AND paused = 0 "
                 "AND repo_id != ?");
@@ -364,7 +363,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<SpaceEntry>> ListSpaceEntries(int64_t repo_id, SpaceEntryKind kind) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT key, value, description, updated_at FROM space_entries WHERE repo_id = ? "
                 "AND kind = ? ORDER BY key");
@@ -376,7 +375,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status PutSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& e) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT OR REPLACE INTO space_entries (repo_id, kind, key, value, description, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -391,7 +390,7 @@ class SqliteStore final : public MetadataStore {
 
   Status UpsertSpaceEntry(int64_t repo_id, SpaceEntryKind kind, const SpaceEntry& e,
                           bool keep_description) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 keep_description
                     ? "INSERT INTO space_entries (repo_id, kind, key, value, description, "
@@ -412,7 +411,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<bool> ReplaceSpaceEntryValue(int64_t repo_id, SpaceEntryKind kind, std::string_view key,
                                       std::string_view expected, std::string_view value) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "UPDATE space_entries SET value = ? WHERE repo_id = ? AND kind = ? AND key = ? "
                 "AND value = ?");
@@ -422,7 +421,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status DeleteSpaceEntry(int64_t repo_id, SpaceEntryKind kind, std::string_view key) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "DELETE FROM space_entries WHERE repo_id = ? AND kind = ? AND key = ?");
     s.Bind(1, repo_id).Bind(2, EntryKindName(kind)).Bind(3, key);
@@ -430,7 +429,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<std::pair<int64_t, SpaceEntry>>> ListAllSpaceSecrets() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT repo_id, key, value, description, updated_at FROM space_entries WHERE "
                 "kind = 'secret' ORDER BY repo_id, key");
@@ -441,7 +440,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<int64_t> AddSpaceEvent(const SpaceEvent& e) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "INSERT INTO space_events (repo_id, at, actor, action, details) VALUES (?, ?, ?, "
                 "?, ?)");
@@ -451,7 +450,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<SpaceEvent>> ListSpaceEvents(int64_t repo_id, size_t limit) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 "SELECT id, at, actor, action, details FROM (SELECT * FROM space_events WHERE "
                 "repo_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC");
@@ -463,7 +462,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status SetHardwareGrant(int64_t account_id, std::string_view flavor, bool granted) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_,
                 granted ? "INSERT OR IGNORE INTO hardware_grants (account_id, flavor) "
                           "VALUES (?, ?)"
@@ -474,7 +473,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::vector<HardwareGrant>> ListHardwareGrants(
       std::optional<int64_t> account_id) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     std::string sql =
         "SELECT a.name, g.flavor FROM hardware_grants g JOIN accounts a ON a.id = g.account_id";
     if (account_id) sql += " WHERE g.account_id = ?";
@@ -492,13 +491,17 @@ class SqliteStore final : public MetadataStore {
   class SettingsTxn final : public SpaceSettingsTxn {
    public:
     explicit SettingsTxn(SqliteStore& store) : store_(store) {}
-    Result<std::vector<SpaceSettingsRow>> ListAll() override { return store_.ListSettingsLocked(); }
+    // Only handed to the change of UpdateSpaceSettings, which holds the store's mu_ around it
+    // (the analysis cannot follow the lock through the callback).
+    Result<std::vector<SpaceSettingsRow>> ListAll() override NO_THREAD_SAFETY_ANALYSIS {
+      return store_.ListSettingsLocked();
+    }
 
    private:
     SqliteStore& store_;
   };
 
-  Result<std::vector<SpaceSettingsRow>> ListSettingsLocked() {
+  Result<std::vector<SpaceSettingsRow>> ListSettingsLocked() REQUIRES(mu_) {
     Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
                                  " FROM space_settings ORDER BY hardware_requested_at, repo_id");
     std::vector<SpaceSettingsRow> out;
@@ -508,7 +511,7 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<SpaceSettingsRow> ChangeSettingsLocked(int64_t repo_id, const SpaceSettingsRow& if_missing,
-                                                const SpaceSettingsChange& change) {
+                                                const SpaceSettingsChange& change) REQUIRES(mu_) {
     SpaceSettingsRow row = if_missing;
     row.repo_id = repo_id;
     {
@@ -529,7 +532,7 @@ class SqliteStore final : public MetadataStore {
     return row;
   }
 
-  Status PutSettingsLocked(const SpaceSettingsRow& r) {
+  Status PutSettingsLocked(const SpaceSettingsRow& r) REQUIRES(mu_) {
     Statement s(statements_, std::string("INSERT OR REPLACE INTO space_settings (") +
                                  kSettingsColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, r.repo_id).Bind(2, r.hardware_current).Bind(3, r.hardware_requested);
@@ -547,7 +550,7 @@ class SqliteStore final : public MetadataStore {
     return s.Run();
   }
 
-  Status Exec(const char* sql) {
+  Status Exec(const char* sql) REQUIRES(mu_) {
     Statement s(statements_, sql);
     return s.Run();
   }
@@ -557,16 +560,16 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status UpdateInt(const char* sql, int64_t value, int64_t id) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Statement s(statements_, sql);
     s.Bind(1, value).Bind(2, id);
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
 
-  std::mutex mu_;
-  sqlite3* db_;                        // guarded by mu_
-  sqlite::StatementCache statements_;  // guarded by mu_
-  const Clock& clock_;                 // dates the tokens it creates
+  Mutex mu_;
+  sqlite3* db_ GUARDED_BY(mu_);
+  sqlite::StatementCache statements_ GUARDED_BY(mu_);
+  const Clock& clock_;  // dates the tokens it creates
 };
 
 }  // namespace
