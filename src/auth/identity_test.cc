@@ -5,32 +5,31 @@
 #include <filesystem>
 
 #include "core/crypto.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::auth {
 namespace {
 
-class IdentityTest : public ::testing::Test {
+class IdentityTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("sh-auth-" + RandomHex(6));
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(db::OpenSqliteStore(dir_ / "hub.db")).value();
-    id_ = std::make_unique<Identity>(*store_);
+    store_ = std::move(db::OpenSqliteStore(dir_ / "hub.db", clock_)).value();
+    id_ = std::make_unique<Identity>(*store_, clock_);
   }
-  void TearDown() override {
-    id_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
+  testing::FakeClock clock_;
   std::unique_ptr<db::MetadataStore> store_;
   std::unique_ptr<Identity> id_;
 };
 
 TEST_F(IdentityTest, TokenRoundTripBearerAndBasic) {
-  ASSERT_TRUE(id_->CreateUser("alice", false).ok());
+  auto alice = id_->CreateUser("alice", false);
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->created_at, clock_.NowMillis());  // dated by the injected clock
+  clock_.AdvanceSeconds(60);
   auto t = id_->CreateToken("alice", db::Role::kWrite, "cli");
   ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->token.created_at, clock_.NowMillis());
   EXPECT_EQ(t->text.rfind("hf_", 0), 0u);
   EXPECT_EQ(t->text.size(), 37u);
   auto p = id_->Authenticate("Bearer " + t->text);

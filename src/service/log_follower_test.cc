@@ -2,25 +2,20 @@
 #include "service/log_follower.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
+
+#include "testing/temp_dir.h"
 
 namespace spacehub::service {
 namespace {
 
 namespace fs = std::filesystem;
 
-class LogFollowerTest : public ::testing::Test {
+class LogFollowerTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("log-follower-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    path_ = dir_ / "run.log";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   void Append(const std::string& text) { std::ofstream(path_, std::ios::app) << text; }
-  fs::path dir_, path_;
+  const fs::path path_ = dir_ / "run.log";
 };
 
 std::vector<std::string> Texts(const std::vector<SpaceLogLine>& lines) {

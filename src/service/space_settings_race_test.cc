@@ -5,18 +5,17 @@
 // barrier; only the final state (and snapshots that can only under-report) is asserted, never a
 // timing.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <barrier>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "service/hub_instance.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::service {
 namespace {
@@ -53,13 +52,10 @@ flavors:
     capacity: 3
 )";
 
-class SpaceSettingsRaceTest : public ::testing::Test {
+class SpaceSettingsRaceTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/spacehub-settings-race-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    std::ofstream(dir_ / "hardware.yaml") << kCatalog;
+    testing::WriteFile(dir_ / "hardware.yaml", kCatalog);
     auto opened = HubInstance::Open(dir_, HubOptions{});
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     instance_ = std::move(*opened);
@@ -84,8 +80,6 @@ class SpaceSettingsRaceTest : public ::testing::Test {
     engine_.reset();
     repos_.reset();
     instance_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   Hub& hub() { return instance_->hub(); }
@@ -132,7 +126,6 @@ class SpaceSettingsRaceTest : public ::testing::Test {
     for (auto& th : pool) th.join();
   }
 
-  fs::path dir_;
   std::unique_ptr<HubInstance> instance_;
   Caller alice_;
   std::unique_ptr<RepoService> repos_;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/crypto.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::service {
 namespace {
@@ -39,14 +40,9 @@ TEST(LimitsForFlavorTest, MemoryCpuAndPids) {
   EXPECT_FALSE(none.any());
 }
 
-class SpaceDirsTest : public ::testing::Test {
+class SpaceDirsTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("spacehub-storage-test-" + RandomHex(6));
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  fs::path root_;
+  const fs::path& root_ = dir_;
 };
 
 TEST_F(SpaceDirsTest, TierGivesAVolumeAndDeletingItDeletesTheData) {

@@ -5,24 +5,20 @@
 
 #include "core/crypto.h"
 #include "db/metadata_store.h"
+#include "testing/fake_clock.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::db {
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("sh-db-" + RandomHex(6));
-    std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteStore(dir_ / "hub.db");
+    auto s = OpenSqliteStore(dir_ / "hub.db", clock_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
+  testing::FakeClock clock_;
   std::unique_ptr<MetadataStore> store_;
 };
 
@@ -52,6 +48,7 @@ TEST_F(SqliteStoreTest, MembershipsAndTokens) {
   auto t = store_->FindTokenByHash("hash1");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->user_id, u->id);
+  EXPECT_EQ(t->created_at, clock_.NowMillis());  // the store dates tokens by its clock
   EXPECT_FALSE(store_->FindTokenByHash("nope").ok());
 }
 
