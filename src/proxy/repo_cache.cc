@@ -15,17 +15,17 @@ std::string KeyOf(const RepoId& id) {
 
 }  // namespace
 
-Result<db::RepoRow> RepoCache::Find(const RepoId& id) {
+Result<service::SpaceListing> RepoCache::Find(const RepoId& id) {
   const std::string key = KeyOf(id);
   const auto now = std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = rows_.find(key);
     if (it != rows_.end() && now - it->second.at < ttl_) return it->second.row;
   }
-  Result<db::RepoRow> row = db_.FindRepo(id);
+  Result<service::SpaceListing> row = spaces_.FindSpace(id);
   if (!row.ok() || row->repo.type != RepoType::kSpace) return row;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (rows_.size() >= kMaxEntries) rows_.clear();
   rows_[key] = Entry{*row, now};
   return row;

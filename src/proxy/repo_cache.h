@@ -1,37 +1,39 @@
-// RepoCache: a Space's repo row (id, visibility) for the proxy, kept for `ttl` so that a stream of
-// visits costs one database lookup per Space per `ttl`, not one per request. The price: a change of
+// RepoCache: a Space's listing (id, visibility; service/space_directory.h) for the proxy, kept for
+// `ttl` so that a stream of visits costs one database lookup per Space per `ttl`, not one per
+// request. The price: a change of
 // visibility or a deletion reaches the proxy up to `ttl` late (1 s by default), which is shorter
 // than any client would notice; a missing repo is not cached, so a new Space is seen at once.
 // Thread-safe.
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "core/mutex.h"
 #include "core/result.h"
-#include "db/metadata_store.h"
+#include "service/space_directory.h"
 
 namespace spacehub::proxy {
 
 class RepoCache final {
  public:
-  RepoCache(db::MetadataStore& db, std::chrono::milliseconds ttl) : db_(db), ttl_(ttl) {}
+  RepoCache(service::SpaceDirectory& spaces, std::chrono::milliseconds ttl)
+      : spaces_(spaces), ttl_(ttl) {}
   RepoCache(const RepoCache&) = delete;
   RepoCache& operator=(const RepoCache&) = delete;
 
-  Result<db::RepoRow> Find(const RepoId& id);
+  Result<service::SpaceListing> Find(const RepoId& id) EXCLUDES(mu_);
 
  private:
   struct Entry {
-    db::RepoRow row;
+    service::SpaceListing row;
     std::chrono::steady_clock::time_point at;
   };
-  db::MetadataStore& db_;
+  service::SpaceDirectory& spaces_;
   const std::chrono::milliseconds ttl_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> rows_;  // guarded by mu_; key: "ns/name", lowercase
+  Mutex mu_;
+  std::unordered_map<std::string, Entry> rows_ GUARDED_BY(mu_);  // key: "ns/name", lowercase
 };
 
 }  // namespace spacehub::proxy

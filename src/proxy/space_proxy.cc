@@ -36,15 +36,25 @@ std::string QueryOf(const http::Request& req) {
   return q == std::string::npos ? std::string() : req.target.substr(q);
 }
 
+// 503: nothing serves the Space and nothing is starting it (no wake: paused, failed or stopped).
+http::Response NotRunningPage(const http::Request& req, const RepoId& id, wire::SpaceStage stage) {
+  const std::string why = stage == wire::SpaceStage::kPaused
+                              ? "The Space " + id.Full() + " is paused by its owner"
+                              : "The Space " + id.Full() + " is not running (" +
+                                    std::string(wire::SpaceStageName(stage)) + ")";
+  return ErrorPage(req, Status::Unavailable(why).WithReason("SpaceNotRunning"));
+}
+
 }  // namespace
 
-SpaceProxy::SpaceProxy(service::Hub& hub, ProxyOptions options,
+SpaceProxy::SpaceProxy(service::Hub& hub, service::SpaceDirectory& spaces, ProxyOptions options,
                        std::unique_ptr<VisitorIdentity> identity)
     : hub_(hub),
+      spaces_(spaces),
       options_(std::move(options)),
       identity_(std::move(identity)),
-      index_(hub.db, options_.index_refresh),
-      repos_(hub.db, options_.repo_ttl),
+      index_(spaces, options_.index_refresh),
+      repos_(spaces, options_.repo_ttl),
       pool_(
           [&hub](const std::string& key, int port) -> Result<int> {
             if (!hub.runtime) return Status::Unavailable("no Space runtime");
@@ -119,19 +129,8 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   http::Request& req = ex.request();
   // Access first, so that a Space the visitor may not see is never woken. A private Space answers
   // exactly like a missing one.
-  Result<db::RepoRow> row = repos_.Find(id);
-  bool allowed = row.ok();
-  if (!row.ok() && !subdomain.empty()) index_.Forget(subdomain);
-  if (allowed && row->is_private) {
-    Result<service::Caller> who = identity_->Identify(req);
-    allowed = who.ok() && auth::CanRead(*who, *row);
-    // The hub token opened the door; it is the visitor's key to the whole hub, not the app's
-    // (whatever its form: hub tokens are also stripped by PrepareAppRequest for every Space).
-    if (allowed && identity_->UsesAuthorizationHeader()) {
-      ex.parser().get().erase(boost::beast::http::field::authorization);
-    }
-  }
-  if (!allowed) {
+  std::optional<service::SpaceListing> space = Admit(ex, id, subdomain);
+  if (!space) {
     http::Response answer = ErrorPage(req, Status::RepoNotFound());
     const bool more = co_await ex.Respond(std::move(answer));
     co_return more;
@@ -143,46 +142,13 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
     const bool more = co_await ex.Respond(std::move(answer));
     co_return more;
   }
-
   // A visit: activity, and a wake when it sleeps. Held while it starts.
-  SpaceTarget t = hub_.runtime->Visit(row->id);
-  const auto start = Clock::now();
-  if (t.kind == SpaceTarget::Kind::kUnavailable && t.waking) {
-    net::steady_timer timer(ex.stream().get_executor());
-    const bool browser = WantsHtml(req);
-    while (t.kind == SpaceTarget::Kind::kUnavailable && t.waking) {
-      const auto waited = Clock::now() - start;
-      if (browser && waited >= options_.browser_wait) {
-        http::Response answer = WakingPage(req, id.Full(), t.stage);
-        const bool more = co_await ex.Respond(std::move(answer));
-        co_return more;
-      }
-      if (waited >= options_.wake_timeout) {
-        http::Response answer =
-            ErrorPage(req, Status::Unavailable("The Space " + id.Full() +
-                                               " did not start in time (" + t.stage + ")")
-                               .WithReason("SpaceWaking"));
-        const bool more = co_await ex.Respond(std::move(answer));
-        co_return more;
-      }
-      timer.expires_after(options_.poll_interval);
-      auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-      if (ec) co_return false;
-      t = hub_.runtime->Target(row->id);
-    }
-    spdlog::info(
-        "proxy: {} ready after {} ms ({})", id.Full(),
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(),
-        t.stage);
-  }
-
+  SpaceTarget t = hub_.runtime->Visit(space->id);
+  const std::optional<bool> held = co_await AwaitWake(ex, *space, t);
+  if (held) co_return *held;
   switch (t.kind) {
     case SpaceTarget::Kind::kUnavailable: {
-      const std::string why = t.stage == "PAUSED"
-                                  ? "The Space " + id.Full() + " is paused by its owner"
-                                  : "The Space " + id.Full() + " is not running (" + t.stage + ")";
-      http::Response answer =
-          ErrorPage(req, Status::Unavailable(why).WithReason("SpaceNotRunning"));
+      http::Response answer = NotRunningPage(req, id, t.stage);
       const bool more = co_await ex.Respond(std::move(answer));
       co_return more;
     }
@@ -193,6 +159,65 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
     case SpaceTarget::Kind::kApp:
       break;
   }
+  const bool more = co_await ServeApp(ex, *space, t, path);
+  co_return more;
+}
+
+std::optional<service::SpaceListing> SpaceProxy::Admit(http::Exchange& ex, const RepoId& id,
+                                                       const std::string& subdomain) {
+  Result<service::SpaceListing> space = repos_.Find(id);
+  if (!space.ok()) {
+    if (!subdomain.empty()) index_.Forget(subdomain);
+    return std::nullopt;
+  }
+  if (!space->is_private) return *space;
+  Result<service::Caller> who = identity_->Identify(ex.request());
+  if (!who.ok() || !spaces_.CanVisit(*who, *space)) return std::nullopt;
+  // The hub token opened the door; it is the visitor's key to the whole hub, not the app's
+  // (whatever its form: hub tokens are also stripped by PrepareAppRequest for every Space).
+  if (identity_->UsesAuthorizationHeader()) {
+    ex.parser().get().erase(boost::beast::http::field::authorization);
+  }
+  return *space;
+}
+
+net::awaitable<std::optional<bool>> SpaceProxy::AwaitWake(http::Exchange& ex,
+                                                          const service::SpaceListing& space,
+                                                          SpaceTarget& t) {
+  if (t.kind != SpaceTarget::Kind::kUnavailable || !t.waking) co_return std::nullopt;
+  const http::Request& req = ex.request();
+  const std::string name = space.repo.Full();
+  const auto start = Clock::now();
+  net::steady_timer timer(ex.stream().get_executor());
+  const bool browser = WantsHtml(req);
+  while (t.kind == SpaceTarget::Kind::kUnavailable && t.waking) {
+    const auto waited = Clock::now() - start;
+    std::optional<http::Response> answer;
+    if (browser && waited >= options_.browser_wait) {
+      answer = WakingPage(req, name, wire::SpaceStageName(t.stage));
+    } else if (waited >= options_.wake_timeout) {
+      answer = ErrorPage(req, Status::Unavailable("The Space " + name + " did not start in time (" +
+                                                  std::string(wire::SpaceStageName(t.stage)) + ")")
+                                  .WithReason("SpaceWaking"));
+    }
+    if (answer) {
+      const bool more = co_await ex.Respond(std::move(*answer));
+      co_return more;
+    }
+    timer.expires_after(options_.poll_interval);
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return false;
+    t = hub_.runtime->Target(space.id);
+  }
+  spdlog::info("proxy: {} ready after {} ms ({})", name,
+               std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count(),
+               wire::SpaceStageName(t.stage));
+  co_return std::nullopt;
+}
+
+net::awaitable<bool> SpaceProxy::ServeApp(http::Exchange& ex, const service::SpaceListing& space,
+                                          const SpaceTarget& t, const std::string& path) {
+  const http::Request& req = ex.request();
   AppRoute route;
   route.instance_key = t.instance_key;
   route.port = t.port;
@@ -200,27 +225,29 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   route.forwarded.client_address = req.remote_address;
   route.forwarded.proto = options_.proto;
   route.forwarded.host = std::string(req.Header("host"));
-  const int64_t repo_id = row->id;
   service::SpaceRuntimeHook* runtime = hub_.runtime;
-  const std::function<void()> visit = [runtime, repo_id] { runtime->Visit(repo_id); };
+  const std::function<void()> visit = [runtime, repo_id = space.id] { runtime->Visit(repo_id); };
   // Later plain requests of this connection to this public Space skip the general path.
   std::optional<Lane> lane;
-  if (!row->is_private) {
-    lane.emplace();
-    lane->host = route.forwarded.host;
-    lane->forwarded = route.forwarded;
-    lane->limits = &forwarder_.limits();
-    lane->check_interval = options_.repo_ttl;
-    lane->check = [this, id, key = t.instance_key, port = t.port] {
-      Result<db::RepoRow> now = repos_.Find(id);
-      if (!now.ok() || now->is_private) return false;
-      SpaceTarget target = hub_.runtime->Visit(now->id);
-      return target.kind == SpaceTarget::Kind::kApp && target.instance_key == key &&
-             target.port == port;
-    };
-  }
+  if (!space.is_private) lane = LaneFor(space.repo, route, t);
   const bool more = co_await forwarder_.Forward(ex, route, visit, lane ? &*lane : nullptr);
   co_return more;
+}
+
+Lane SpaceProxy::LaneFor(const RepoId& id, const AppRoute& route, const SpaceTarget& t) {
+  Lane lane;
+  lane.host = route.forwarded.host;
+  lane.forwarded = route.forwarded;
+  lane.limits = &forwarder_.limits();
+  lane.check_interval = options_.repo_ttl;
+  lane.check = [this, id, key = t.instance_key, port = t.port] {
+    Result<service::SpaceListing> now = repos_.Find(id);
+    if (!now.ok() || now->is_private) return false;
+    SpaceTarget target = hub_.runtime->Visit(now->id);
+    return target.kind == SpaceTarget::Kind::kApp && target.instance_key == key &&
+           target.port == port;
+  };
+  return lane;
 }
 
 net::awaitable<bool> SpaceProxy::ServeStatic(http::Exchange& ex, const std::filesystem::path& root,

@@ -20,16 +20,19 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/exchange.h"
 #include "http/router.h"
+#include "proxy/app_link.h"
 #include "proxy/app_pool.h"
 #include "proxy/forwarder.h"
 #include "proxy/repo_cache.h"
 #include "proxy/space_index.h"
 #include "proxy/visitor_identity.h"
 #include "service/hub.h"
+#include "service/space_directory.h"
 
 namespace spacehub::proxy {
 
@@ -50,7 +53,10 @@ struct ProxyOptions {
 
 class SpaceProxy final {
  public:
-  SpaceProxy(service::Hub& hub, ProxyOptions options, std::unique_ptr<VisitorIdentity> identity);
+  // `hub` gives the Space runtime (hub.runtime); `spaces` everything the proxy reads about Spaces
+  // (it never reads the database itself). Both outlive the proxy.
+  SpaceProxy(service::Hub& hub, service::SpaceDirectory& spaces, ProxyOptions options,
+             std::unique_ptr<VisitorIdentity> identity);
   ~SpaceProxy();
   SpaceProxy(const SpaceProxy&) = delete;
   SpaceProxy& operator=(const SpaceProxy&) = delete;
@@ -69,10 +75,25 @@ class SpaceProxy final {
   // `path` is the raw (percent-encoded) path the Space sees.
   boost::asio::awaitable<bool> ServeSpace(http::Exchange& ex, const RepoId& id,
                                           const std::string& subdomain, std::string path);
+  // The Space when the visitor may see it (then the visitor's hub credentials are taken out of
+  // the request); nullopt for a missing Space and for one it may not see alike.
+  std::optional<service::SpaceListing> Admit(http::Exchange& ex, const RepoId& id,
+                                             const std::string& subdomain);
+  // Holds the request while the Space wakes (`t` follows the runtime). nullopt: go on with `t`;
+  // otherwise the exchange was answered (waking page, timeout) or cut, and whether the connection
+  // may serve another request.
+  boost::asio::awaitable<std::optional<bool>> AwaitWake(http::Exchange& ex,
+                                                        const service::SpaceListing& space,
+                                                        service::SpaceTarget& t);
+  boost::asio::awaitable<bool> ServeApp(http::Exchange& ex, const service::SpaceListing& space,
+                                        const service::SpaceTarget& t, const std::string& path);
+  // The fast lane for a public Space's app (app_link.h).
+  Lane LaneFor(const RepoId& id, const AppRoute& route, const service::SpaceTarget& t);
   boost::asio::awaitable<bool> ServeStatic(http::Exchange& ex, const std::filesystem::path& root,
                                            const std::string& head, const std::string& raw_path);
 
   service::Hub& hub_;
+  service::SpaceDirectory& spaces_;
   const ProxyOptions options_;
   std::string hub_url_;  // set before serving, read-only afterwards
   std::unique_ptr<VisitorIdentity> identity_;

@@ -10,9 +10,16 @@
 // Thread-safe (stateless).
 #pragma once
 
+#include <functional>
+
 #include "service/access.h"
 
 namespace spacehub::service {
+
+// Calls `visit` for every Space, oldest (lowest id) first, in pages; stops at the first error,
+// `visit`'s or the store's, and returns it. The one scan of Spaces by label: this check and the
+// proxy's host index (space_directory.h) both use it.
+Status ForEachSpace(db::MetadataStore& db, const std::function<Status(const db::RepoRow&)>& visit);
 
 // The Conflict for `row` when another Space holds its label: with `only_older`, only Spaces with a
 // lower id count (a new Space yields to those); otherwise any Space but `row` itself. The message
