@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "http/exchange.h"
 #include "http/lazy_deadline.h"
@@ -66,6 +67,23 @@ class AppLink final : public http::ConnectionState {
   boost::asio::awaitable<std::optional<bool>> ServeRaw(http::RawExchange& rx) override;
 
  private:
+  // ServeRaw's steps (fast_lane.cc).
+  struct RawCall;
+  struct Relayed;
+  using Served = std::optional<bool>;  // ServeRaw's answer: nullopt declines
+  bool Accepts(RawCall& call);
+  boost::asio::awaitable<bool> SendRequestHead(RawCall& call);
+  boost::asio::awaitable<std::variant<size_t, Served>> ReadResponseHead(
+      RawCall& call, std::optional<RawResponseParser>& res);
+  boost::asio::awaitable<Relayed> RelayResponse(RawCall& call, RawResponseParser& res,
+                                                size_t head_used, bool close_delimited, bool keep);
+  // Answers the visitor with an error page; the kept app connection is dropped.
+  boost::asio::awaitable<Served> Fail(RawCall& call, Status status, int code);
+  // One read of the app's answer into app_buffer_, within `timeout` (beast::error::timeout).
+  boost::asio::awaitable<boost::beast::error_code> ReadFromApp(std::chrono::milliseconds timeout);
+  // The lane's visit while a long response streams; false when the lane no longer holds.
+  bool VisitWhileStreaming();
+
   void GiveBack();
   // Closes the kept app connection (it cannot carry another exchange).
   void Drop();

@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cerrno>
+#include <variant>
 
 #include "core/log.h"
 #include "http/head_length.h"
@@ -72,6 +73,10 @@ beast::error_code ReadDone(beast::error_code ec, size_t n, beast::flat_buffer& b
   return ec;
 }
 
+Status NoValidResponse(const std::string& why) {
+  return BadGateway("The Space's app sent no valid response: " + why);
+}
+
 std::string_view Front(const beast::flat_buffer& b, size_t n) {
   return {static_cast<const char*>(b.data().data()), n};
 }
@@ -92,73 +97,128 @@ http::Request ErrorRequest(const RawRequestParser& rp, const RawHead& h, std::st
 
 }  // namespace
 
+// One request on the lane, as the steps of ServeRaw see it.
+struct AppLink::RawCall {
+  RawCall(http::RawExchange& rx, RawHead& scratch)
+      : rx(rx), head(rx.head()), h(scratch), rp(scratch) {}
+  std::string RequestId() const { return http::PickRequestId(h.x_request_id, h.x_amzn_trace_id); }
+
+  http::RawExchange& rx;
+  const std::string_view head;  // the visitor's request head, whole
+  const RawHead& h;             // its fields, as `rp` parsed them
+  RawRequestParser rp;
+  bool head_method = false;
+  bool keep_visitor = false;
+};
+
+// The app's answer relayed (step 4 of ServeRaw).
+struct AppLink::Relayed {
+  bool ok = true;  // the whole response went out
+  uint64_t body_bytes = 0;
+  bool lane_stale = false;  // a visit found that the lane no longer holds
+};
+
 net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
-  Lane& lane = *lane_;
-  const ForwardLimits& limits = *lane.limits;
-
-  // 1. A plain HTTP/1.1 request to this lane's Host, or the general path takes it.
-  const std::string_view head = rx.head();
-  RawRequestParser rp(request_head_);
-  rp.header_limit(
-      static_cast<uint32_t>(std::min<size_t>(rx.options().max_header_bytes, UINT32_MAX)));
-  beast::error_code pec;
-  const size_t used = rp.Parse(head, pec);
-  const RawHead& h = request_head_;
-  // Only safe methods: a request the app may have seen before its connection broke is sent again
-  // on the general path, which only HTTP's idempotent methods allow (RFC 9110 §9.2.2).
-  const bool safe = rp.method == bhttp::verb::get || rp.method == bhttp::verb::head ||
-                    rp.method == bhttp::verb::options;
-  if (pec || used != head.size() || !rp.is_done() || !safe || rp.version != 11 || rp.upgrade() ||
-      h.upgrade_field || h.expect || h.hosts != 1 || h.host != lane.host || rp.target.empty() ||
-      rp.target[0] != '/' || HasMalformedEscape(rp.target)) {
-    co_return std::nullopt;
-  }
-  const std::string_view app_target = rp.target;
-  if (rx.start() - lane.checked >= lane.check_interval) {
-    if (!lane.check()) {
-      lane_.reset();
-      co_return std::nullopt;
-    }
-    lane.checked = rx.start();
-  }
-  const bool head_method = rp.method == bhttp::verb::head;
-  const bool keep_visitor = rp.keep_alive() && !rx.stopping();
-  auto request_id = [&] { return http::PickRequestId(h.x_request_id, h.x_amzn_trace_id); };
-  auto fail = [&](Status status, int code) -> net::awaitable<std::optional<bool>> {
-    Drop();
-    http::Request r = ErrorRequest(rp, h, request_id(), rx.remote_address(), keep_visitor);
-    rx.buffer().consume(head.size());
-    http::Response answer = ErrorPage(r, status, code);
-    const bool more = co_await rx.Respond(r, std::move(answer), keep_visitor);
-    co_return more;
-  };
-
+  RawCall call(rx, request_head_);
+  if (!Accepts(call)) co_return std::nullopt;
   if (!deadline_) deadline_.emplace(stream_->get_executor());
-
-  // 2. The request to the app. A kept connection that the app closed meanwhile fails before any
-  //    response byte: declined, so that the general path retries it on a fresh one.
-  out_.clear();
-  AppendAppRequestHead(rp.method_string, app_target, h, lane.forwarded, out_);
-  const ssize_t now = SendNow(stream_->socket().native_handle(), out_, {});
-  bool sent = now == static_cast<ssize_t>(out_.size());
-  if (!sent && now >= 0) {
-    sent = co_await WriteRest(*stream_, out_, {}, static_cast<size_t>(now), limits.io_timeout);
-  }
+  const bool sent = co_await SendRequestHead(call);
   if (!sent) {
     Drop();
     co_return std::nullopt;
   }
-
-  // 3. The response header (1xx other than 101 are interim: skipped).
   std::optional<RawResponseParser> res;
-  size_t head_used = 0;
+  std::variant<size_t, Served> head_used = co_await ReadResponseHead(call, res);
+  if (auto* served = std::get_if<Served>(&head_used)) co_return *served;
+  const bool app_keep = res->keep_alive();
+  const bool close_delimited = !res->is_done() && !res->chunked() && !res->content_length();
+  const bool keep = call.keep_visitor && !close_delimited;
+  const Relayed relayed =
+      co_await RelayResponse(call, *res, std::get<size_t>(head_used), close_delimited, keep);
+  if (spdlog::should_log(spdlog::level::info)) {
+    rx.Log(call.RequestId(), call.rp.method_string, call.rp.target, res->status, relayed.body_bytes,
+           relayed.ok);
+  }
+  rx.buffer().consume(call.head.size());
+  if (relayed.lane_stale) lane_.reset();
+  if (!relayed.ok) {
+    Drop();
+    co_return false;
+  }
+  // 5. The app connection stays for the next request when both ends were clean; not after HEAD
+  //    (an app that wrongly sends a body anyway would corrupt the next exchange).
+  if (!app_keep || call.head_method || app_buffer_.size() > 0) Drop();
+  co_return keep;
+}
+
+// 1. A plain HTTP/1.1 request to this lane's Host, or the general path takes it; the lane is
+//    re-checked every check_interval (and ends when it no longer holds).
+bool AppLink::Accepts(RawCall& call) {
+  Lane& lane = *lane_;
+  RawRequestParser& rp = call.rp;
+  rp.header_limit(
+      static_cast<uint32_t>(std::min<size_t>(call.rx.options().max_header_bytes, UINT32_MAX)));
+  beast::error_code pec;
+  const size_t used = rp.Parse(call.head, pec);
+  const RawHead& h = call.h;
+  // Only safe methods: a request the app may have seen before its connection broke is sent again
+  // on the general path, which only HTTP's idempotent methods allow (RFC 9110 §9.2.2).
+  const bool safe = rp.method == bhttp::verb::get || rp.method == bhttp::verb::head ||
+                    rp.method == bhttp::verb::options;
+  if (pec || used != call.head.size() || !rp.is_done() || !safe || rp.version != 11 ||
+      rp.upgrade() || h.upgrade_field || h.expect || h.hosts != 1 || h.host != lane.host ||
+      rp.target.empty() || rp.target[0] != '/' || HasMalformedEscape(rp.target)) {
+    return false;
+  }
+  if (call.rx.start() - lane.checked >= lane.check_interval) {
+    if (!lane.check()) {
+      lane_.reset();
+      return false;
+    }
+    lane.checked = call.rx.start();
+  }
+  call.head_method = rp.method == bhttp::verb::head;
+  call.keep_visitor = rp.keep_alive() && !call.rx.stopping();
+  return true;
+}
+
+// 2. The request to the app. False when the kept connection failed (the app closed it
+//    meanwhile, before any response byte): ServeRaw declines, the general path retries.
+net::awaitable<bool> AppLink::SendRequestHead(RawCall& call) {
+  out_.clear();
+  AppendAppRequestHead(call.rp.method_string, call.rp.target, call.h, lane_->forwarded, out_);
+  const ssize_t now = SendNow(stream_->socket().native_handle(), out_, {});
+  bool sent = now == static_cast<ssize_t>(out_.size());
+  if (!sent && now >= 0) {
+    sent =
+        co_await WriteRest(*stream_, out_, {}, static_cast<size_t>(now), lane_->limits->io_timeout);
+  }
+  co_return sent;
+}
+
+net::awaitable<AppLink::Served> AppLink::Fail(RawCall& call, Status status, int code) {
+  Drop();
+  http::Request r =
+      ErrorRequest(call.rp, call.h, call.RequestId(), call.rx.remote_address(), call.keep_visitor);
+  call.rx.buffer().consume(call.head.size());
+  http::Response answer = ErrorPage(r, status, code);
+  const bool more = co_await call.rx.Respond(r, std::move(answer), call.keep_visitor);
+  co_return more;
+}
+
+// 3. The response header (1xx other than 101 are interim: skipped): its length in app_buffer_,
+//    or what ServeRaw returns (an error page went out, or declined).
+net::awaitable<std::variant<size_t, AppLink::Served>> AppLink::ReadResponseHead(
+    RawCall& call, std::optional<RawResponseParser>& res) {
+  const ForwardLimits& limits = *lane_->limits;
   bool any_byte = app_buffer_.size() > 0;
-  for (bool final = false; !final;) {
+  for (;;) {
     res.emplace(response_head_);
     res->header_limit(limits.max_response_header_bytes);
     res->body_limit(boost::none);
-    if (head_method) res->skip(true);
+    if (call.head_method) res->skip(true);
     size_t searched = 0;
+    size_t head_used = 0;
     for (;;) {
       // The head is parsed once it is whole (fed in pieces, the parser would keep views into
       // bytes that a later read moves).
@@ -166,10 +226,8 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
       head_used = http::HeadLength(got, searched);
       searched = got.size();
       if (head_used == 0 && got.size() > limits.max_response_header_bytes) {
-        auto r = co_await fail(
-            Status::Unavailable("The Space's app sent no valid response: header too large")
-                .WithReason("BadGateway"),
-            502);
+        Status fault = NoValidResponse("header too large");
+        Served r = co_await Fail(call, std::move(fault), 502);
         co_return r;
       }
       if (head_used > 0) {
@@ -177,126 +235,112 @@ net::awaitable<std::optional<bool>> AppLink::ServeRaw(http::RawExchange& rx) {
         const size_t parsed = res->Parse(got.substr(0, head_used), ec);
         if (!ec && parsed == head_used) break;
         if (!ec) ec = bhttp::error::bad_field;  // a head that ends before the parser's
-        auto r = co_await fail(
-            Status::Unavailable("The Space's app sent no valid response: " + ec.message())
-                .WithReason("BadGateway"),
-            502);
+        Status fault = NoValidResponse(ec.message());
+        Served r = co_await Fail(call, std::move(fault), 502);
         co_return r;
       }
-      deadline_->Start(stream_->socket(), limits.read_timeout);
-      auto [rec, rn] =
-          co_await stream_->socket().async_read_some(app_buffer_.prepare(kAppRead), kTuple);
-      const beast::error_code ec = ReadDone(rec, rn, app_buffer_, *deadline_);
-      if (ec == beast::error::timeout) {
-        auto r = co_await fail(Status::Unavailable("The Space's app did not answer in time")
-                                   .WithReason("GatewayTimeout"),
-                               504);
-        co_return r;
-      }
-      if (ec && !any_byte) {
+      const beast::error_code ec = co_await ReadFromApp(limits.read_timeout);
+      if (ec && !any_byte && ec != beast::error::timeout) {
         Drop();
-        co_return std::nullopt;
+        co_return Served{};
+      }
+      if (ec == beast::error::timeout) {
+        Status fault = AppTooSlow();
+        Served r = co_await Fail(call, std::move(fault), 504);
+        co_return r;
       }
       if (ec) {
-        auto r = co_await fail(
-            Status::Unavailable("The Space's app sent no valid response: " + ec.message())
-                .WithReason("BadGateway"),
-            502);
+        Status fault = NoValidResponse(ec.message());
+        Served r = co_await Fail(call, std::move(fault), 502);
         co_return r;
       }
       any_byte = true;
     }
-    final = res->status < 100 || res->status >= 200 || res->status == 101;
-    if (!final) app_buffer_.consume(head_used);
+    if (res->status == 101) {
+      Status fault = BadGateway("The app switched protocols unasked");
+      Served r = co_await Fail(call, std::move(fault), 502);
+      co_return r;
+    }
+    if (res->status < 100 || res->status >= 200) co_return head_used;
+    app_buffer_.consume(head_used);
   }
-  if (res->status == 101) {
-    auto r = co_await fail(
-        Status::Unavailable("The app switched protocols unasked").WithReason("BadGateway"), 502);
-    co_return r;
-  }
+}
 
-  // 4. The response: the head rewritten, then the body as the app sends it.
-  const bool app_keep = res->keep_alive();
-  const bool close_delimited = !res->is_done() && !res->chunked() && !res->content_length();
-  const bool keep = keep_visitor && !close_delimited;
-  const int status = res->status;
+net::awaitable<beast::error_code> AppLink::ReadFromApp(std::chrono::milliseconds timeout) {
+  deadline_->Start(stream_->socket(), timeout);
+  auto [rec, rn] =
+      co_await stream_->socket().async_read_some(app_buffer_.prepare(kAppRead), kTuple);
+  co_return ReadDone(rec, rn, app_buffer_, *deadline_);
+}
+
+// 4. The response: the head rewritten, then the body as the app sends it, byte for byte (the
+//    parser only follows the framing to find where the message ends).
+net::awaitable<AppLink::Relayed> AppLink::RelayResponse(RawCall& call, RawResponseParser& res,
+                                                        size_t head_used, bool close_delimited,
+                                                        bool keep) {
+  const ForwardLimits& limits = *lane_->limits;
   out_.clear();
-  AppendVisitorResponseHead(status, res->reason, response_head_, !keep, out_);
+  AppendVisitorResponseHead(res.status, res.reason, response_head_, !keep, out_);
   app_buffer_.consume(head_used);
-  res->eager(true);
-  uint64_t body_bytes = 0;
-  bool lane_stale = false;
+  res.eager(true);
+  Relayed relayed;
   bool head_out = false;
-  bool ok = true;
   for (;;) {
     size_t n = 0;
-    if (!res->is_done() && app_buffer_.size() > 0) {
+    if (!res.is_done() && app_buffer_.size() > 0) {
       beast::error_code ec;
-      n = res->put(app_buffer_.data(), ec);
+      n = res.put(app_buffer_.data(), ec);
       if (ec == bhttp::error::need_more) ec = {};
       if (ec) {
         spdlog::info("proxy: app response malformed error={}", ec.message());
-        ok = false;
+        relayed.ok = false;
         break;
       }
     }
     if (!head_out || n > 0) {
-      std::string_view first;
-      if (!head_out) first = out_;
+      // The head goes out with the first body bytes, in one write.
+      const std::string_view first = head_out ? std::string_view() : std::string_view(out_);
       const std::string_view piece = Front(app_buffer_, n);
-      const ssize_t out = SendNow(rx.stream().socket().native_handle(), first, piece);
+      const ssize_t out = SendNow(call.rx.stream().socket().native_handle(), first, piece);
       bool written = out == static_cast<ssize_t>(first.size() + piece.size());
       if (!written && out >= 0) {
-        written = co_await WriteRest(rx.stream(), first, piece, static_cast<size_t>(out),
+        written = co_await WriteRest(call.rx.stream(), first, piece, static_cast<size_t>(out),
                                      limits.io_timeout);
       }
       if (!written) {
-        ok = false;
+        relayed.ok = false;
         break;
       }
       head_out = true;
-      body_bytes += n;
+      relayed.body_bytes += n;
       app_buffer_.consume(n);
     }
-    if (res->is_done()) break;
-    if (Clock::now() - lane.checked >= limits.visit_interval) {
-      // A visit (the Space's sleep timer). A long stream is not cut by a change of the Space,
-      // but the lane ends with it.
-      if (lane.check()) {
-        lane.checked = Clock::now();
-      } else {
-        lane_stale = true;
-      }
-    }
-    deadline_->Start(stream_->socket(), limits.read_timeout);
-    auto [rec, rn] =
-        co_await stream_->socket().async_read_some(app_buffer_.prepare(kAppRead), kTuple);
-    const beast::error_code ec = ReadDone(rec, rn, app_buffer_, *deadline_);
+    if (res.is_done()) break;
+    if (!VisitWhileStreaming()) relayed.lane_stale = true;
+    const beast::error_code ec = co_await ReadFromApp(limits.read_timeout);
     if (ec == net::error::eof && close_delimited) {
       beast::error_code eec;
-      res->put_eof(eec);
+      res.put_eof(eec);
       break;
     }
     if (ec) {
       // The app died or stalled mid-response: cut the visitor's response short.
       spdlog::info("proxy: app response aborted error={}", ec.message());
-      ok = false;
+      relayed.ok = false;
       break;
     }
   }
-  if (spdlog::should_log(spdlog::level::info)) {
-    rx.Log(request_id(), rp.method_string, rp.target, status, body_bytes, ok);
-  }
-  rx.buffer().consume(head.size());
-  if (lane_stale) lane_.reset();
-  if (!ok) {
-    Drop();
-    co_return false;
-  }
-  // 5. The app connection stays for the next request when both ends were clean; not after HEAD
-  //    (an app that wrongly sends a body anyway would corrupt the next exchange).
-  if (!app_keep || head_method || app_buffer_.size() > 0) Drop();
-  co_return keep;
+  co_return relayed;
+}
+
+bool AppLink::VisitWhileStreaming() {
+  Lane& lane = *lane_;
+  if (Clock::now() - lane.checked < lane.limits->visit_interval) return true;
+  // A visit (the Space's sleep timer). A long stream is not cut by a change of the Space, but the
+  // lane ends with it.
+  if (!lane.check()) return false;
+  lane.checked = Clock::now();
+  return true;
 }
 
 }  // namespace spacehub::proxy

@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "core/log.h"
@@ -39,10 +40,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-
-Status BadGateway(std::string message) {
-  return Status::Unavailable(std::move(message)).WithReason("BadGateway");
-}
 
 // Calls `visit` when `interval` passed since the last call.
 struct VisitClock {
@@ -83,226 +80,273 @@ AppLink& LinkOf(http::Exchange& ex, AppPool& pool) {
   return static_cast<AppLink&>(*state);
 }
 
-}  // namespace
+// How an exchange ends early: with an error page (`page`), or cut without an answer.
+struct Stop {
+  std::optional<Status> page;
+  int http_status = 0;  // overrides the page's usual status (502, 504) when non-zero
+};
 
-net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& route,
-                                        const std::function<void()>& visit,
-                                        const Lane* lane) const {
-  http::Request& req = ex.request();
-  auto& hp = ex.parser();
-  const bool head = hp.get().method() == bhttp::verb::head;
-  const bool websocket = IsWebSocketUpgrade(hp.get());
-  if (limits_.max_body_bytes > 0) {
-    auto cl = hp.content_length();
-    if (cl && *cl > limits_.max_body_bytes) {
-      http::Response answer = ErrorPage(req, Status::PayloadTooLarge("Request body too large"));
-      const bool more = co_await ex.Respond(std::move(answer));
-      co_return more;
+Stop Page(Status status, int http_status = 0) { return Stop{std::move(status), http_status}; }
+Stop Cut() { return Stop{}; }
+
+// One relay of a request and its response, as the steps of Forward see it.
+struct Relay {
+  // `websocket`: the visitor asked for an upgrade (read before PrepareAppRequest rewrote it).
+  Relay(http::Exchange& ex, const AppRoute& route, const ForwardLimits& limits, AppPool& pool,
+        const std::function<void()>& visit, bool websocket)
+      : ex(ex),
+        route(route),
+        limits(limits),
+        pool(pool),
+        head(ex.parser().get().method() == bhttp::verb::head),
+        websocket(websocket),
+        bp(std::move(ex.parser())),
+        has_body(!bp.is_done()),
+        visitor(ex.stream()),
+        vbuf(ex.buffer()),
+        link(LinkOf(ex, pool)),
+        buf(link.buffer()),
+        visits{visit, limits.visit_interval} {}
+
+  http::Exchange& ex;
+  const AppRoute& route;
+  const ForwardLimits& limits;
+  AppPool& pool;
+  const bool head;
+  const bool websocket;
+  bhttp::request_parser<bhttp::buffer_body> bp;  // the visitor's request
+  const bool has_body;
+  beast::tcp_stream& visitor;
+  beast::flat_buffer& vbuf;
+  AppLink& link;
+  const net::mutable_buffer buf;  // the relay buffer, both ways
+  VisitClock visits;
+  std::optional<beast::tcp_stream> app;
+  bool reused = false;  // `app` was kept or pooled: the app may have closed it meanwhile
+  beast::flat_buffer abuf;
+  std::optional<bhttp::response_parser<bhttp::buffer_body>> rp;  // the app's response
+};
+
+// An app connection for the attempt: the one the visitor's connection kept, a pooled one, or a
+// fresh one (then connected). A 502 page when there is none.
+net::awaitable<std::optional<Stop>> OpenApp(Relay& r, int attempt) {
+  r.app.reset();
+  if (attempt == 0) r.link.TakeInto(r.route.instance_key, r.route.port, r.app);
+  // A body cannot be sent twice: do not bet it on a kept socket the app may have closed.
+  if (r.app && r.has_body && !SocketLooksIdle(r.app->socket().native_handle())) r.app.reset();
+  r.reused = r.app.has_value();
+  if (r.app) co_return std::nullopt;
+  Result<AppPool::Lease> lease = r.pool.Acquire(r.route.instance_key, r.route.port, attempt > 0);
+  if (!lease.ok()) {
+    co_return Page(
+        BadGateway("The Space's app does not accept connections: " + lease.status().message()),
+        502);
+  }
+  r.reused = lease->reused;
+  tcp::socket sock(r.visitor.get_executor());
+  beast::error_code aec;
+  sock.assign(tcp::v4(), lease->fd, aec);
+  if (aec) {
+    ::close(lease->fd);
+    co_return Page(BadGateway(aec.message()), 502);
+  }
+  sock.set_option(tcp::no_delay(true), aec);  // header and body go out as separate writes
+  if (!lease->reused) {
+    const Status connected = co_await AwaitConnected(sock, r.limits.connect_timeout);
+    if (!connected.ok()) {
+      co_return Page(
+          BadGateway("The Space's app does not accept connections: " + connected.message()), 502);
     }
   }
-  const bool continued = co_await ex.ContinueIfExpected();
-  if (!continued) co_return false;
-  PrepareAppRequest(hp.get().base(), route.forwarded, websocket);
-  hp.get().target(route.target);
+  r.app.emplace(std::move(sock));
+  co_return std::nullopt;
+}
 
-  bhttp::request_parser<bhttp::buffer_body> bp(std::move(hp));
-  const bool has_body = !bp.is_done();
-  beast::tcp_stream& visitor = ex.stream();
-  beast::flat_buffer& vbuf = ex.buffer();
-  AppLink& link = LinkOf(ex, pool_);
-  const net::mutable_buffer buf = link.buffer();
-  VisitClock visits{visit, limits_.visit_interval};
+// The next piece of the visitor's request body into the relay buffer; the bytes read (0 when
+// the parser consumed framing only). A Stop when the visitor went away or sent too much.
+net::awaitable<std::variant<size_t, Stop>> ReadBodyPiece(Relay& r, uint64_t& body_bytes,
+                                                         Clock::time_point body_start) {
+  auto& body = r.bp.get().body();
+  body.data = static_cast<char*>(r.buf.data());
+  body.size = r.buf.size();
+  r.visitor.expires_at(
+      std::min(r.ex.BodyReadDeadline(body_start, body_bytes),
+               Clock::now() + std::chrono::duration_cast<Clock::duration>(r.limits.io_timeout)));
+  auto [rec, rn] = co_await bhttp::async_read_some(r.visitor, r.vbuf, r.bp, kTuple);
+  if (rec == bhttp::error::need_buffer) rec = {};
+  if (rec) {
+    // The visitor went away (or stalled) mid-upload: the app gets a cut connection, not a
+    // short body it could mistake for a whole one.
+    spdlog::info("proxy: visitor aborted the request rid={} error={}", r.ex.request().request_id,
+                 rec.message());
+    r.app->close();
+    co_return Cut();
+  }
+  const size_t got = r.buf.size() - body.size;
+  body_bytes += got;
+  if (r.limits.max_body_bytes > 0 && body_bytes > r.limits.max_body_bytes) {
+    r.app->close();
+    co_return Page(Status::PayloadTooLarge("Request body too large"));
+  }
+  co_return got;
+}
 
-  // 1. A connection to the app, and the request (header, then the body as it arrives). A reused
-  //    socket that the app closed meanwhile fails before any response byte: one retry on a fresh
-  //    one, when no body byte was consumed yet.
-  std::optional<beast::tcp_stream> app;
-  beast::flat_buffer abuf;
-  std::optional<bhttp::response_parser<bhttp::buffer_body>> rp;
-  bool reused = false;
+// The request to the app: the header, then the body as it arrives. Whether the app took it all
+// (false: it closed the connection meanwhile), or a Stop from the visitor's side.
+net::awaitable<std::variant<bool, Stop>> SendRequest(Relay& r) {
+  bhttp::request_serializer<bhttp::buffer_body> sr(r.bp.get());
+  uint64_t body_bytes = 0;
+  // A body relayed to an app has the hub's whole-body deadline too (a slow sender must not
+  // hold a connection to the app, and the hub's memory, for ever).
+  const auto body_start = Clock::now();
+  do {
+    size_t got = 0;
+    if (!r.bp.is_done()) {
+      std::variant<size_t, Stop> piece = co_await ReadBodyPiece(r, body_bytes, body_start);
+      if (auto* stop = std::get_if<Stop>(&piece)) co_return std::move(*stop);
+      got = std::get<size_t>(piece);
+      if (got == 0 && !r.bp.is_done()) continue;
+    }
+    auto& body = r.bp.get().body();
+    body.data = got ? static_cast<char*>(r.buf.data()) : nullptr;
+    body.size = got;
+    body.more = !r.bp.is_done();
+    r.app->expires_after(r.limits.io_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(*r.app, sr, kTuple);
+    if (wec == bhttp::error::need_buffer) wec = {};
+    if (wec) co_return false;
+  } while (!r.bp.is_done() || !sr.is_done());
+  co_return true;
+}
+
+// The app's response header (1xx other than 101 are interim: skipped).
+net::awaitable<beast::error_code> ReadResponseHeader(Relay& r) {
+  for (;;) {
+    r.rp.emplace();
+    r.rp->header_limit(r.limits.max_response_header_bytes);
+    r.rp->body_limit(boost::none);
+    if (r.head) r.rp->skip(true);
+    r.app->expires_after(r.limits.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(*r.app, r.abuf, *r.rp, kTuple);
+    if (ec) co_return ec;
+    const unsigned code = r.rp->get().result_int();
+    if (code < 100 || code >= 200 || code == 101) co_return ec;
+  }
+}
+
+// Steps 1 and 2 of Forward: a connection to the app, the request, the response header. A reused
+// socket that the app closed meanwhile fails before any response byte: one retry on a fresh one,
+// when no body byte was consumed yet.
+net::awaitable<std::optional<Stop>> RequestUntilHeader(Relay& r) {
   for (int attempt = 0;; ++attempt) {
-    app.reset();
-    if (attempt == 0) link.TakeInto(route.instance_key, route.port, app);
-    // A body cannot be sent twice: do not bet it on a kept socket the app may have closed.
-    if (app && has_body && !SocketLooksIdle(app->socket().native_handle())) app.reset();
-    reused = app.has_value();
-    if (!app) {
-      Result<AppPool::Lease> lease = pool_.Acquire(route.instance_key, route.port, attempt > 0);
-      if (!lease.ok()) {
-        http::Response answer = ErrorPage(
-            req,
-            BadGateway("The Space's app does not accept connections: " + lease.status().message()),
-            502);
-        const bool more = co_await ex.Respond(std::move(answer));
-        co_return more;
-      }
-      reused = lease->reused;
-      tcp::socket sock(visitor.get_executor());
-      beast::error_code aec;
-      sock.assign(tcp::v4(), lease->fd, aec);
-      if (aec) {
-        ::close(lease->fd);
-        http::Response answer = ErrorPage(req, BadGateway(aec.message()), 502);
-        const bool more = co_await ex.Respond(std::move(answer));
-        co_return more;
-      }
-      sock.set_option(tcp::no_delay(true), aec);  // header and body go out as separate writes
-      if (!lease->reused) {
-        const Status connected = co_await AwaitConnected(sock, limits_.connect_timeout);
-        if (!connected.ok()) {
-          http::Response answer = ErrorPage(
-              req,
-              BadGateway("The Space's app does not accept connections: " + connected.message()),
-              502);
-          const bool more = co_await ex.Respond(std::move(answer));
-          co_return more;
-        }
-      }
-      app.emplace(std::move(sock));
-    }
-    bhttp::request_serializer<bhttp::buffer_body> sr(bp.get());
-    bool sent = true;
-    uint64_t body_bytes = 0;
-    // A body relayed to an app has the hub's whole-body deadline too (a slow sender must not
-    // hold a connection to the app, and the hub's memory, for ever).
-    const auto body_start = std::chrono::steady_clock::now();
-    do {
-      size_t got = 0;
-      if (!bp.is_done()) {
-        bp.get().body().data = static_cast<char*>(buf.data());
-        bp.get().body().size = buf.size();
-        visitor.expires_at(
-            std::min(ex.BodyReadDeadline(body_start, body_bytes),
-                     std::chrono::steady_clock::now() +
-                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                             limits_.io_timeout)));
-        auto [rec, rn] = co_await bhttp::async_read_some(visitor, vbuf, bp, kTuple);
-        if (rec == bhttp::error::need_buffer) rec = {};
-        if (rec) {
-          // The visitor went away (or stalled) mid-upload: the app gets a cut connection, not a
-          // short body it could mistake for a whole one.
-          spdlog::info("proxy: visitor aborted the request rid={} error={}", req.request_id,
-                       rec.message());
-          app->close();
-          co_return false;
-        }
-        got = buf.size() - bp.get().body().size;
-        body_bytes += got;
-        if (limits_.max_body_bytes > 0 && body_bytes > limits_.max_body_bytes) {
-          app->close();
-          http::Response answer = ErrorPage(req, Status::PayloadTooLarge("Request body too large"));
-          const bool more = co_await ex.Respond(std::move(answer));
-          co_return more;
-        }
-        if (got == 0 && !bp.is_done()) continue;
-      }
-      bp.get().body().data = got ? static_cast<char*>(buf.data()) : nullptr;
-      bp.get().body().size = got;
-      bp.get().body().more = !bp.is_done();
-      app->expires_after(limits_.io_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(*app, sr, kTuple);
-      if (wec == bhttp::error::need_buffer) wec = {};
-      if (wec) {
-        sent = false;
-        break;
-      }
-    } while (!bp.is_done() || !sr.is_done());
-    if (bp.is_done()) ex.BodyRead();
-
-    // 2. The response header (1xx other than 101 are interim: skipped).
+    std::optional<Stop> no_app = co_await OpenApp(r, attempt);
+    if (no_app) co_return no_app;
+    std::variant<bool, Stop> sent_or_stop = co_await SendRequest(r);
+    if (auto* stop = std::get_if<Stop>(&sent_or_stop)) co_return std::move(*stop);
+    const bool sent = std::get<bool>(sent_or_stop);
+    if (r.bp.is_done()) r.ex.BodyRead();
     beast::error_code hec;
-    if (sent) {
-      for (;;) {
-        rp.emplace();
-        rp->header_limit(limits_.max_response_header_bytes);
-        rp->body_limit(boost::none);
-        if (head) rp->skip(true);
-        app->expires_after(limits_.read_timeout);
-        auto [ec, n] = co_await bhttp::async_read_header(*app, abuf, *rp, kTuple);
-        hec = ec;
-        if (ec) break;
-        const unsigned code = rp->get().result_int();
-        if (code < 100 || code >= 200 || code == 101) break;
-      }
-    }
-    if (sent && !hec) break;
-    app->close();
-    const bool stale = reused && !has_body && abuf.size() == 0 && !IsTimeout(hec);
+    if (sent) hec = co_await ReadResponseHeader(r);
+    if (sent && !hec) co_return std::nullopt;
+    r.app->close();
+    const bool stale = r.reused && !r.has_body && r.abuf.size() == 0 && !IsTimeout(hec);
     if (stale && attempt == 0) {
-      abuf.clear();
+      r.abuf.clear();
       continue;
     }
-    if (IsTimeout(hec)) {
-      http::Response answer =
-          ErrorPage(req,
-                    Status::Unavailable("The Space's app did not answer in time")
-                        .WithReason("GatewayTimeout"),
-                    504);
-      const bool more = co_await ex.Respond(std::move(answer));
-      co_return more;
-    }
+    if (IsTimeout(hec)) co_return Page(AppTooSlow(), 504);
     const std::string why =
         !sent ? "the app closed the connection while receiving the request" : hec.message();
+    co_return Page(BadGateway("The Space's app sent no valid response: " + why), 502);
+  }
+}
+
+// Step 3: a websocket the app accepted (101): the visitor gets the app's header, then bytes
+// flow both ways until one side closes. The visitor's connection ends with it.
+net::awaitable<bool> TunnelUpgraded(Relay& r) {
+  auto& res = r.rp->get();
+  const int status = static_cast<int>(res.result_int());
+  if (!r.websocket) {
+    r.app->close();
     http::Response answer =
-        ErrorPage(req, BadGateway("The Space's app sent no valid response: " + why), 502);
-    const bool more = co_await ex.Respond(std::move(answer));
+        ErrorPage(r.ex.request(), BadGateway("The app switched protocols unasked"), 502);
+    const bool more = co_await r.ex.Respond(std::move(answer));
     co_return more;
   }
-
-  // 3. A websocket the app accepted: tunnel until one side closes.
-  auto& res = rp->get();
-  const int status = static_cast<int>(res.result_int());
-  if (status == 101) {
-    if (!websocket) {
-      app->close();
-      const bool more = co_await ex.Respond(
-          ErrorPage(req, BadGateway("The app switched protocols unasked"), 502));
-      co_return more;
-    }
-    PrepareVisitorResponse(res.base(), /*switching=*/true);
-    bhttp::response_serializer<bhttp::buffer_body> rs(res);
-    visitor.expires_after(limits_.io_timeout);
-    auto [wec, wn] = co_await bhttp::async_write_header(visitor, rs, kTuple);
-    if (wec) {
-      app->close();
-      ex.Record(status, 0, false);
-      co_return false;
-    }
-    // Bytes already read past either header belong to the tunnel.
-    bool flushed = true;
-    if (abuf.size() > 0) {
-      auto [ec1, n1] = co_await net::async_write(visitor.socket(), abuf.data(), kTuple);
-      flushed = !ec1;
-      abuf.consume(abuf.size());
-    }
-    if (flushed && vbuf.size() > 0) {
-      auto [ec2, n2] = co_await net::async_write(app->socket(), vbuf.data(), kTuple);
-      flushed = !ec2;
-      vbuf.consume(vbuf.size());
-    }
-    if (!flushed) {
-      app->close();
-      ex.Record(status, 0, false);
-      co_return false;
-    }
-    visitor.expires_never();
-    app->expires_never();
-    TunnelStats st = co_await Tunnel(visitor.socket(), app->socket(), limits_.tunnel_idle_timeout,
-                                     limits_.visit_interval, visit);
-    ex.Record(status, st.to_visitor, true);
+  PrepareVisitorResponse(res.base(), /*switching=*/true);
+  bhttp::response_serializer<bhttp::buffer_body> rs(res);
+  r.visitor.expires_after(r.limits.io_timeout);
+  auto [wec, wn] = co_await bhttp::async_write_header(r.visitor, rs, kTuple);
+  bool flushed = !wec;
+  // Bytes already read past either header belong to the tunnel.
+  if (flushed && r.abuf.size() > 0) {
+    auto [ec1, n1] = co_await net::async_write(r.visitor.socket(), r.abuf.data(), kTuple);
+    flushed = !ec1;
+    r.abuf.consume(r.abuf.size());
+  }
+  if (flushed && r.vbuf.size() > 0) {
+    auto [ec2, n2] = co_await net::async_write(r.app->socket(), r.vbuf.data(), kTuple);
+    flushed = !ec2;
+    r.vbuf.consume(r.vbuf.size());
+  }
+  if (!flushed) {
+    r.app->close();
+    r.ex.Record(status, 0, false);
     co_return false;
   }
+  r.visitor.expires_never();
+  r.app->expires_never();
+  TunnelStats st =
+      co_await Tunnel(r.visitor.socket(), r.app->socket(), r.limits.tunnel_idle_timeout,
+                      r.limits.visit_interval, r.visits.visit);
+  r.ex.Record(status, st.to_visitor, true);
+  co_return false;
+}
 
-  // 4. The response: header, then the body piece by piece as the app sends it.
-  const bool app_keep_alive = rp->keep_alive();
+// The response body, piece by piece as the app sends it, through `rs`. The body bytes sent;
+// false when either side failed (the visitor's response is then cut short).
+net::awaitable<bool> RelayResponseBody(Relay& r, bhttp::response_serializer<bhttp::buffer_body>& rs,
+                                       uint64_t& sent_bytes) {
+  auto& body = r.rp->get().body();
+  do {
+    body.data = static_cast<char*>(r.buf.data());
+    body.size = r.buf.size();
+    r.app->expires_after(r.limits.read_timeout);
+    auto [rec, rn] = co_await bhttp::async_read_some(*r.app, r.abuf, *r.rp, kTuple);
+    if (rec == bhttp::error::need_buffer) rec = {};
+    if (rec) {
+      // The app died or stalled mid-response: cut the visitor's response short.
+      spdlog::info("proxy: app response aborted rid={} error={}", r.ex.request().request_id,
+                   rec.message());
+      co_return false;
+    }
+    const size_t got = r.buf.size() - body.size;
+    if (got == 0 && !r.rp->is_done()) continue;
+    body.data = got ? static_cast<char*>(r.buf.data()) : nullptr;
+    body.size = got;
+    body.more = !r.rp->is_done();
+    r.visitor.expires_after(r.limits.io_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(r.visitor, rs, kTuple);
+    if (wec == bhttp::error::need_buffer) wec = {};
+    if (wec) co_return false;
+    sent_bytes += got;
+    r.visits.Tick();
+  } while (!r.rp->is_done() || !rs.is_done());
+  co_return true;
+}
+
+// Step 4: the response, header then body. Whether the visitor may keep its connection, or
+// nullopt when the response could not go out whole.
+net::awaitable<std::optional<bool>> RelayResponse(Relay& r) {
+  auto& res = r.rp->get();
+  const int status = static_cast<int>(res.result_int());
   PrepareVisitorResponse(res.base(), /*switching=*/false);
-  const bool client_11 = bp.get().version() >= 11;
-  bool keep_visitor = ex.keep_alive();
+  bool keep_visitor = r.ex.keep_alive();
   const bool close_delimited =
-      !head && !rp->is_done() && !rp->chunked() && !rp->content_length().has_value();
+      !r.head && !r.rp->is_done() && !r.rp->chunked() && !r.rp->content_length().has_value();
   if (close_delimited) {
     // The app ends its body by closing; the visitor gets it chunked (or a close as well).
-    if (client_11) {
+    if (r.bp.get().version() >= 11) {
       res.chunked(true);
     } else {
       keep_visitor = false;
@@ -311,60 +355,75 @@ net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& rout
   res.version(11);
   res.keep_alive(keep_visitor);
   bhttp::response_serializer<bhttp::buffer_body> rs(res);
+  bool ok = true;
   uint64_t sent_bytes = 0;
-  visitor.expires_after(limits_.io_timeout);
-  if (head || rp->is_done()) {
-    auto [wec, wn] = co_await bhttp::async_write_header(visitor, rs, kTuple);
-    ex.Record(status, 0, !wec);
-    if (wec) {
-      app->close();
-      co_return false;
-    }
+  r.visitor.expires_after(r.limits.io_timeout);
+  if (r.head || r.rp->is_done()) {
+    auto [wec, wn] = co_await bhttp::async_write_header(r.visitor, rs, kTuple);
+    ok = !wec;
   } else {
-    bool ok = true;
-    do {
-      res.body().data = static_cast<char*>(buf.data());
-      res.body().size = buf.size();
-      app->expires_after(limits_.read_timeout);
-      auto [rec, rn] = co_await bhttp::async_read_some(*app, abuf, *rp, kTuple);
-      if (rec == bhttp::error::need_buffer) rec = {};
-      if (rec) {
-        // The app died or stalled mid-response: cut the visitor's response short.
-        spdlog::info("proxy: app response aborted rid={} error={}", req.request_id, rec.message());
-        ok = false;
-        break;
-      }
-      const size_t got = buf.size() - res.body().size;
-      if (got == 0 && !rp->is_done()) continue;
-      res.body().data = got ? static_cast<char*>(buf.data()) : nullptr;
-      res.body().size = got;
-      res.body().more = !rp->is_done();
-      visitor.expires_after(limits_.io_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(visitor, rs, kTuple);
-      if (wec == bhttp::error::need_buffer) wec = {};
-      if (wec) {
-        ok = false;
-        break;
-      }
-      sent_bytes += got;
-      visits.Tick();
-    } while (!rp->is_done() || !rs.is_done());
-    ex.Record(status, sent_bytes, ok);
-    if (!ok) {
-      app->close();
-      co_return false;
+    ok = co_await RelayResponseBody(r, rs, sent_bytes);
+  }
+  r.ex.Record(status, sent_bytes, ok);
+  if (!ok) {
+    r.app->close();
+    co_return std::nullopt;
+  }
+  co_return keep_visitor;
+}
+
+net::awaitable<bool> End(http::Exchange& ex, const Stop& stop) {
+  if (!stop.page) co_return false;
+  http::Response answer = ErrorPage(ex.request(), *stop.page, stop.http_status);
+  const bool more = co_await ex.Respond(std::move(answer));
+  co_return more;
+}
+
+}  // namespace
+
+net::awaitable<bool> Forwarder::Forward(http::Exchange& ex, const AppRoute& route,
+                                        const std::function<void()>& visit,
+                                        const Lane* lane) const {
+  auto& hp = ex.parser();
+  if (limits_.max_body_bytes > 0) {
+    const auto cl = hp.content_length();
+    if (cl && *cl > limits_.max_body_bytes) {
+      const Stop stop = Page(Status::PayloadTooLarge("Request body too large"));
+      const bool more = co_await End(ex, stop);
+      co_return more;
     }
   }
+  const bool continued = co_await ex.ContinueIfExpected();
+  if (!continued) co_return false;
+  const bool websocket = IsWebSocketUpgrade(hp.get());
+  PrepareAppRequest(hp.get().base(), route.forwarded, websocket);
+  hp.get().target(route.target);
+  Relay r(ex, route, limits_, pool_, visit, websocket);
 
+  // 1, 2. A connection to the app, the request, and the response header.
+  std::optional<Stop> stop = co_await RequestUntilHeader(r);
+  if (stop) {
+    const bool more = co_await End(ex, *stop);
+    co_return more;
+  }
+  // 3. A websocket the app accepted: tunnel until one side closes.
+  if (r.rp->get().result_int() == 101) {
+    const bool more = co_await TunnelUpgraded(r);
+    co_return more;
+  }
+  // 4. The response: header, then the body piece by piece as the app sends it.
+  const bool app_keep_alive = r.rp->keep_alive();
+  std::optional<bool> keep_visitor = co_await RelayResponse(r);
+  if (!keep_visitor) co_return false;
   // 5. The app's connection goes back to the pool when both ends of the exchange were clean. Not
   //    after HEAD: an app that wrongly sends a body anyway would corrupt the next exchange.
-  if (app_keep_alive && !head && rp->is_done() && abuf.size() == 0 && bp.is_done()) {
-    link.Keep(route.instance_key, route.port, std::move(*app));
-    if (lane && keep_visitor && bp.is_done()) link.ArmLane(*lane);
+  if (app_keep_alive && !r.head && r.rp->is_done() && r.abuf.size() == 0 && r.bp.is_done()) {
+    r.link.Keep(route.instance_key, route.port, std::move(*r.app));
+    if (lane && *keep_visitor) r.link.ArmLane(*lane);
   } else {
-    app->close();
+    r.app->close();
   }
-  co_return keep_visitor&& bp.is_done();
+  co_return *keep_visitor&& r.bp.is_done();
 }
 
 }  // namespace spacehub::proxy

@@ -57,6 +57,14 @@ http::Response ErrorPage(const http::Request& req, const Status& status, int htt
   return r;
 }
 
+Status BadGateway(std::string message) {
+  return Status::Unavailable(std::move(message)).WithReason("BadGateway");
+}
+
+Status AppTooSlow() {
+  return Status::Unavailable("The Space's app did not answer in time").WithReason("GatewayTimeout");
+}
+
 http::Response WakingPage(const http::Request& req, std::string_view space,
                           std::string_view stage) {
   const std::string message =
