@@ -29,7 +29,7 @@ Result<AppPool::Lease> AppPool::Acquire(const std::string& key, int port, bool f
     std::vector<int> stale;
     int found = -1;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       // Sockets idle too long anywhere are closed here: the pool has no timer of its own.
       for (auto& [k, list] : idle_) {
         while (!list.empty() && now - list.front().since > max_idle_age_) {
@@ -57,7 +57,7 @@ Result<AppPool::Lease> AppPool::Acquire(const std::string& key, int port, bool f
 
 void AppPool::Release(const std::string& key, int port, int fd) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto& list = idle_[Key(key, port)];
     if (list.size() < max_idle_per_app_) {
       list.push_back({fd, std::chrono::steady_clock::now()});
@@ -68,7 +68,7 @@ void AppPool::Release(const std::string& key, int port, int fd) {
 }
 
 size_t AppPool::idle_count() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   size_t n = 0;
   for (auto& [key, list] : idle_) n += list.size();
   return n;

@@ -10,11 +10,11 @@
 #include <cstddef>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace spacehub::proxy {
@@ -39,10 +39,10 @@ class AppPool final {
     bool reused = false;  // came from the pool: may turn out stale
   };
   // `fresh`: skip the pool (the retry after a stale socket).
-  Result<Lease> Acquire(const std::string& key, int port, bool fresh);
+  Result<Lease> Acquire(const std::string& key, int port, bool fresh) EXCLUDES(mu_);
   // Gives back a socket after a complete exchange that both sides let live; closes it when full.
-  void Release(const std::string& key, int port, int fd);
-  size_t idle_count();
+  void Release(const std::string& key, int port, int fd) EXCLUDES(mu_);
+  size_t idle_count() EXCLUDES(mu_);
 
  private:
   struct Idle {
@@ -54,8 +54,8 @@ class AppPool final {
   Opener opener_;
   const size_t max_idle_per_app_;
   const std::chrono::seconds max_idle_age_;
-  std::mutex mu_;
-  std::map<Key, std::vector<Idle>> idle_;  // guarded by mu_; newest last
+  Mutex mu_;
+  std::map<Key, std::vector<Idle>> idle_ GUARDED_BY(mu_);  // newest last
 };
 
 }  // namespace spacehub::proxy
