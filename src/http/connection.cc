@@ -20,6 +20,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/framing.h"
+#include "http/guarded.h"
 #include "http/head_length.h"
 
 namespace spacehub::http {
@@ -99,48 +100,17 @@ bool ExpectsContinue(const Request& req) {
   return e.size() == 12 && ::strncasecmp(e.data(), "100-continue", 12) == 0;
 }
 
-Response InvokeGuarded(const Router::Route& route, Request& req) {
-  try {
-    return Router::Invoke(route, req);
-  } catch (const std::exception& e) {
-    spdlog::error("handler threw rid={} what={}", req.request_id, e.what());
-  } catch (...) {
-    spdlog::error("handler threw rid={} (unknown exception)", req.request_id);
-  }
-  return Response::Error(Status::Internal("internal error"));
+// The limit of a buffered body on `route`: small unless the route takes large bodies.
+uint64_t BufferedBodyLimit(const ServerOptions& opts, const BodyRules& rules) {
+  return rules.large ? opts.max_body_bytes
+                     : std::min(opts.max_small_body_bytes, opts.max_body_bytes);
 }
 
-Result<std::unique_ptr<BodySink>> InvokeStreamingGuarded(const Router::Route& route, Request& req) {
-  try {
-    return Router::InvokeStreaming(route, req);
-  } catch (const std::exception& e) {
-    spdlog::error("stream handler threw rid={} what={}", req.request_id, e.what());
-  } catch (...) {
-    spdlog::error("stream handler threw rid={} (unknown exception)", req.request_id);
-  }
-  return Status::Internal("internal error");
-}
-
-Status SinkWriteGuarded(BodySink& sink, std::string_view chunk, const Request& req) {
-  try {
-    return sink.Write(chunk);
-  } catch (const std::exception& e) {
-    spdlog::error("body sink threw rid={} what={}", req.request_id, e.what());
-  } catch (...) {
-    spdlog::error("body sink threw rid={}", req.request_id);
-  }
-  return Status::Internal("internal error");
-}
-
-Response SinkFinishGuarded(BodySink& sink, const Request& req) {
-  try {
-    return sink.Finish();
-  } catch (const std::exception& e) {
-    spdlog::error("body sink finish threw rid={} what={}", req.request_id, e.what());
-  } catch (...) {
-    spdlog::error("body sink finish threw rid={}", req.request_id);
-  }
-  return Response::Error(Status::Internal("internal error"));
+Response NoRoute(const Router::Match& match) {
+  if (!match.method_mismatch) return Response::Error(Status::NotFound("Not found"));
+  Response resp = Response::Error(Status::InvalidArgument("Method not allowed"));
+  resp.status = 405;
+  return resp;
 }
 
 // A fresh request id: 16 hex digits from a per-thread generator seeded once from the CSPRNG. Ids
@@ -330,7 +300,6 @@ net::awaitable<std::optional<bool>> Connection::ServeRaw() {
 }
 
 net::awaitable<bool> Connection::ServeOne() {
-  const ServerOptions& opts = host_.options();
   idle_ = true;
   if (host_.stopping()) co_return false;
   if (state_ && state_->WantsRaw()) {
@@ -338,171 +307,187 @@ net::awaitable<bool> Connection::ServeOne() {
     if (served) co_return *served;
     idle_ = false;  // the header is buffered: reading it below is parsing only
   }
-  bhttp::request_parser<bhttp::empty_body> hp;
+  const ServerOptions& opts = host_.options();
+  Exchange::HeaderParser hp;
   hp.header_limit(static_cast<uint32_t>(std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
-  hp.body_limit(boost::none);  // enforced below, per route kind
+  hp.body_limit(boost::none);  // enforced by the route kind's step
   const beast::error_code ec = co_await ReadHead(hp);
   idle_ = false;
   if (ec) {
-    if (ec == bhttp::error::header_limit) {
-      co_await RejectUnreadable(431, Status(Code::kInvalidArgument, "Request header too large")
-                                         .WithReason("RequestHeaderFieldsTooLarge"));
-    } else if (IsFramingError(ec)) {
-      co_await RejectUnreadable(
-          400, Status::InvalidArgument("Ambiguous request framing: " + ec.message())
-                   .WithReason("BadRequestFraming"));
-    } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      co_await RejectUnreadable(400, Status::InvalidArgument("Malformed HTTP request"));
-    }
+    co_await RejectHead(ec);
     co_return false;  // eof, timeout, stop, reset: just close
   }
   const auto start = std::chrono::steady_clock::now();
-
   Request req;
   req.remote_address = remote_address_;
   if (listener_url_) req.listener_url = *listener_url_;
   Status parsed = BuildRequest(hp.get(), req);
   req.request_id = PickRequestId(req);
   const bool body_pending = !hp.is_done();
-  bool close_after = false;
-  Response resp;
 
   // Before routing, so that a proxied request with ambiguous framing never reaches an app either.
   // The connection closes after the 400: where this request ends is exactly what is unknown.
   if (Status framed = CheckFraming(hp.get()); !framed.ok()) {
-    linger_ = true;
-    Outcome out = co_await WriteResponse(req, Response::Error(framed), false);
-    LogAccess(req, out, start);
-    co_return false;
+    Reply reply{Response::Error(framed), true};
+    const bool more = co_await Answer(req, std::move(reply), start);
+    co_return more;
   }
-
   const Router::Match match = parsed.ok() ? router_.Find(req) : Router::Match{};
   if (match.exchange) {
     const bool more = co_await ServeExchange(*match.exchange, req, hp, start);
     co_return more;
   }
+  std::optional<Reply> reply;
   if (!parsed.ok()) {
-    resp = Response::Error(parsed);
-    close_after = body_pending;
+    reply = Reply{Response::Error(parsed), body_pending};
   } else if (!match.route) {
-    if (match.method_mismatch) {
-      resp = Response::Error(Status::InvalidArgument("Method not allowed"));
-      resp.status = 405;
-    } else {
-      resp = Response::Error(Status::NotFound("Not found"));
-    }
-    close_after = body_pending;
+    reply = Reply{NoRoute(match), body_pending};
   } else if (!Router::IsStreaming(*match.route)) {
-    // Everything about the body is decided from the head, before a byte of it is read: who may
-    // send one, how large, and whether memory for it is free.
-    BodyReservation reservation(host_.body_budget());
-    if (body_pending) {
-      const BodyRules& rules = Router::Rules(*match.route);
-      const uint64_t limit = rules.large ? opts.max_body_bytes
-                                         : std::min(opts.max_small_body_bytes, opts.max_body_bytes);
-      const auto cl = hp.content_length();
-      Status refused;
-      if (!rules.anonymous) refused = router_.CheckCredentials(req);
-      if (refused.ok() && cl && *cl > limit) {
-        refused = Status::PayloadTooLarge("Request body too large");
-      } else if (refused.ok() && cl && !reservation.GrowTo(*cl)) {
-        refused = *cl > host_.body_budget().total()
-                      ? Status::PayloadTooLarge("Request body too large")
-                      : BodyMemoryFull();
-      }
-      if (!refused.ok()) {
-        resp = Response::Error(refused);
-        close_after = true;
-      } else {
-        if (ExpectsContinue(req)) {
-          const bool sent = co_await WriteContinue();
-          if (!sent) co_return false;
-        }
-        bhttp::request_parser<bhttp::string_body> bp(std::move(hp));
-        bp.body_limit(limit);
-        // The buffer was sized for headers; Beast reads at most its free capacity (min 512 B), so
-        // without room every body read would be a 512-byte syscall.
-        buffer_.reserve(kStreamChunk);
-        const auto body_start = std::chrono::steady_clock::now();
-        uint64_t received = 0;
-        while (!bp.is_done()) {
-          stream_.expires_at(BodyReadDeadline(body_start, received));
-          auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_, bp, kTuple);
-          received += rn;
-          if (rec == bhttp::error::body_limit) {
-            resp = Response::Error(Status::PayloadTooLarge("Request body too large"));
-            close_after = true;
-            break;
-          }
-          if (rec) {
-            spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
-                         rec.message());
-            co_return false;
-          }
-          // A chunked body grows as it comes (a sized one was reserved whole above): what it
-          // holds in memory is its capacity.
-          if (!reservation.GrowTo(bp.get().body().capacity())) {
-            resp = Response::Error(BodyMemoryFull());
-            close_after = true;
-            break;
-          }
-        }
-        if (!close_after) req.body = std::move(bp.get().body());
-      }
-    }
-    if (!close_after) resp = InvokeGuarded(*match.route, req);
-    std::string().swap(req.body);  // the reservation ends here, so must the memory it stands for
+    reply = co_await ServeBuffered(*match.route, req, hp);
   } else {
-    Result<std::unique_ptr<BodySink>> opened = InvokeStreamingGuarded(*match.route, req);
-    if (!opened.ok()) {
-      resp = Response::Error(opened.status());
-      close_after = body_pending;
-    } else {
-      std::unique_ptr<BodySink> sink = std::move(opened).value();
-      if (body_pending) {
-        if (ExpectsContinue(req)) {
-          const bool sent = co_await WriteContinue();
-          if (!sent) co_return false;
-        }
-        bhttp::request_parser<bhttp::buffer_body> bp(std::move(hp));
-        bp.body_limit(boost::none);
-        buffer_.reserve(kStreamChunk);  // see the buffered path: reads fill free capacity only
-        std::vector<char> chunk(kStreamChunk);
-        const auto body_start = std::chrono::steady_clock::now();
-        uint64_t received = 0;
-        while (!bp.is_done()) {
-          bp.get().body().data = chunk.data();
-          bp.get().body().size = chunk.size();
-          stream_.expires_at(BodyReadDeadline(body_start, received));
-          auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, bp, kTuple);
-          if (rec == bhttp::error::need_buffer) rec = {};
-          if (rec) {
-            spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
-                         rec.message());
-            co_return false;  // `sink` is destroyed without Finish()
-          }
-          size_t got = chunk.size() - bp.get().body().size;
-          received += got;
-          if (got == 0) continue;
-          Status st = SinkWriteGuarded(*sink, std::string_view(chunk.data(), got), req);
-          if (!st.ok()) {
-            sink.reset();
-            resp = Response::Error(st);
-            close_after = !bp.is_done();
-            break;
-          }
-        }
-      }
-      if (sink) resp = SinkFinishGuarded(*sink, req);
-    }
+    reply = co_await ServeStreaming(*match.route, req, hp);
   }
+  if (!reply) co_return false;  // the client went away mid-body
+  const bool more = co_await Answer(req, std::move(*reply), start);
+  co_return more;
+}
 
-  linger_ = close_after;
-  const bool keep_alive = req.keep_alive && !close_after && !host_.stopping();
-  Outcome out = co_await WriteResponse(req, std::move(resp), keep_alive);
+net::awaitable<void> Connection::RejectHead(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) {
+    co_await RejectUnreadable(431, Status(Code::kInvalidArgument, "Request header too large")
+                                       .WithReason("RequestHeaderFieldsTooLarge"));
+  } else if (IsFramingError(ec)) {
+    co_await RejectUnreadable(400,
+                              Status::InvalidArgument("Ambiguous request framing: " + ec.message())
+                                  .WithReason("BadRequestFraming"));
+  } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+             ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    co_await RejectUnreadable(400, Status::InvalidArgument("Malformed HTTP request"));
+  }
+}
+
+net::awaitable<bool> Connection::Answer(const Request& req, Reply reply,
+                                        std::chrono::steady_clock::time_point start) {
+  linger_ = reply.close_after;
+  const bool keep_alive = req.keep_alive && !reply.close_after && !host_.stopping();
+  Outcome out = co_await WriteResponse(req, std::move(reply.resp), keep_alive);
   LogAccess(req, out, start);
   co_return out.ok&& keep_alive;
+}
+
+net::awaitable<std::optional<Connection::Reply>> Connection::ServeBuffered(
+    const Router::Route& route, Request& req, Exchange::HeaderParser& hp) {
+  // Everything about the body is decided from the head, before a byte of it is read: who may
+  // send one, how large, and whether memory for it is free.
+  BodyReservation reservation(host_.body_budget());
+  if (!hp.is_done()) {
+    const BodyRules& rules = Router::Rules(route);
+    const uint64_t limit = BufferedBodyLimit(host_.options(), rules);
+    const auto cl = hp.content_length();
+    Status refused;
+    if (!rules.anonymous) refused = router_.CheckCredentials(req);
+    if (refused.ok() && cl && *cl > limit) {
+      refused = Status::PayloadTooLarge("Request body too large");
+    } else if (refused.ok() && cl && !reservation.GrowTo(*cl)) {
+      refused = *cl > host_.body_budget().total()
+                    ? Status::PayloadTooLarge("Request body too large")
+                    : BodyMemoryFull();
+    }
+    if (!refused.ok()) co_return Reply{Response::Error(refused), true};
+    if (ExpectsContinue(req)) {
+      const bool sent = co_await WriteContinue();
+      if (!sent) co_return std::nullopt;
+    }
+    std::optional<Status> read = co_await ReadWholeBody(req, hp, limit, reservation);
+    if (!read) co_return std::nullopt;
+    if (!read->ok()) co_return Reply{Response::Error(*read), true};
+  }
+  Reply reply{Guarded("handler", req.request_id, [&] { return Router::Invoke(route, req); })};
+  std::string().swap(req.body);  // the reservation ends here, so must the memory it stands for
+  co_return reply;
+}
+
+net::awaitable<std::optional<Status>> Connection::ReadWholeBody(Request& req,
+                                                                Exchange::HeaderParser& hp,
+                                                                uint64_t limit,
+                                                                BodyReservation& reservation) {
+  bhttp::request_parser<bhttp::string_body> bp(std::move(hp));
+  bp.body_limit(limit);
+  // The buffer was sized for headers; Beast reads at most its free capacity (min 512 B), so
+  // without room every body read would be a 512-byte syscall.
+  buffer_.reserve(kStreamChunk);
+  const auto body_start = std::chrono::steady_clock::now();
+  uint64_t received = 0;
+  while (!bp.is_done()) {
+    stream_.expires_at(BodyReadDeadline(body_start, received));
+    auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_, bp, kTuple);
+    received += rn;
+    if (rec == bhttp::error::body_limit)
+      co_return Status::PayloadTooLarge("Request body too large");
+    if (rec) {
+      spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
+                   rec.message());
+      co_return std::nullopt;
+    }
+    // A chunked body grows as it comes (a sized one was reserved whole above): what it holds in
+    // memory is its capacity.
+    if (!reservation.GrowTo(bp.get().body().capacity())) co_return BodyMemoryFull();
+  }
+  req.body = std::move(bp.get().body());
+  co_return Status::Ok();
+}
+
+net::awaitable<std::optional<Connection::Reply>> Connection::ServeStreaming(
+    const Router::Route& route, Request& req, Exchange::HeaderParser& hp) {
+  const bool body_pending = !hp.is_done();
+  Result<std::unique_ptr<BodySink>> opened = Guarded(
+      "stream handler", req.request_id, [&] { return Router::InvokeStreaming(route, req); });
+  if (!opened.ok()) co_return Reply{Response::Error(opened.status()), body_pending};
+  std::unique_ptr<BodySink> sink = std::move(opened).value();
+  if (body_pending) {
+    if (ExpectsContinue(req)) {
+      const bool sent = co_await WriteContinue();
+      if (!sent) co_return std::nullopt;
+    }
+    std::optional<Reply> refused;
+    const bool read = co_await StreamBody(*sink, req, hp, refused);
+    if (!read) co_return std::nullopt;  // `sink` is destroyed without Finish()
+    if (refused) co_return std::move(*refused);
+  }
+  co_return Reply{Guarded("body sink finish", req.request_id, [&] { return sink->Finish(); })};
+}
+
+net::awaitable<bool> Connection::StreamBody(BodySink& sink, Request& req,
+                                            Exchange::HeaderParser& hp,
+                                            std::optional<Reply>& refused) {
+  bhttp::request_parser<bhttp::buffer_body> bp(std::move(hp));
+  bp.body_limit(boost::none);
+  buffer_.reserve(kStreamChunk);  // see ReadWholeBody: reads fill free capacity only
+  std::vector<char> chunk(kStreamChunk);
+  const auto body_start = std::chrono::steady_clock::now();
+  uint64_t received = 0;
+  while (!bp.is_done()) {
+    bp.get().body().data = chunk.data();
+    bp.get().body().size = chunk.size();
+    stream_.expires_at(BodyReadDeadline(body_start, received));
+    auto [rec, rn] = co_await bhttp::async_read(stream_, buffer_, bp, kTuple);
+    if (rec == bhttp::error::need_buffer) rec = {};
+    if (rec) {
+      spdlog::info("request aborted rid={} path={} error={}", req.request_id, req.path,
+                   rec.message());
+      co_return false;
+    }
+    const size_t got = chunk.size() - bp.get().body().size;
+    received += got;
+    if (got == 0) continue;
+    const std::string_view piece(chunk.data(), got);
+    Status st = Guarded("body sink", req.request_id, [&] { return sink.Write(piece); });
+    if (!st.ok()) {
+      refused = Reply{Response::Error(st), !bp.is_done()};
+      co_return true;
+    }
+  }
+  co_return true;
 }
 
 net::awaitable<bool> Connection::ServeExchange(const ExchangeHandler& handler, Request& req,

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -70,6 +71,11 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     int status = 0;
     uint64_t bytes = 0;  // body bytes sent
   };
+  // The answer to a request served by a route (not an exchange).
+  struct Reply {
+    Response resp;
+    bool close_after = false;  // request bytes remain unread: close (after lingering) when sent
+  };
 
   boost::asio::awaitable<void> Serve();
   // A connection over its client's limit: 503, then close.
@@ -83,6 +89,30 @@ class Connection final : public std::enable_shared_from_this<Connection> {
       std::chrono::steady_clock::time_point body_start, uint64_t received) const;
   // Serves one request; returns whether the connection may serve another.
   boost::asio::awaitable<bool> ServeOne();
+  // ServeOne's steps. nullopt from a step: the client went away, the connection just closes.
+  // Answers a head that could not be read, when the client is still there to read the answer.
+  boost::asio::awaitable<void> RejectHead(const boost::beast::error_code& ec);
+  // A buffered route: the body checked from the head (credentials, size, memory), read whole,
+  // then the handler.
+  boost::asio::awaitable<std::optional<Reply>> ServeBuffered(const Router::Route& route,
+                                                             Request& req,
+                                                             Exchange::HeaderParser& hp);
+  // Reads the body into req.body. Ok, or why it was refused midway (413, memory full).
+  boost::asio::awaitable<std::optional<Status>> ReadWholeBody(Request& req,
+                                                              Exchange::HeaderParser& hp,
+                                                              uint64_t limit,
+                                                              BodyReservation& reservation);
+  // A streaming route: its sink takes the body piece by piece as it arrives.
+  boost::asio::awaitable<std::optional<Reply>> ServeStreaming(const Router::Route& route,
+                                                              Request& req,
+                                                              Exchange::HeaderParser& hp);
+  // Hands the body to `sink` as it arrives, until it ends or the sink refuses it (`refused`).
+  // False: the client went away.
+  boost::asio::awaitable<bool> StreamBody(BodySink& sink, Request& req, Exchange::HeaderParser& hp,
+                                          std::optional<Reply>& refused);
+  // Writes the reply and logs the request; whether the connection may serve another.
+  boost::asio::awaitable<bool> Answer(const Request& req, Reply reply,
+                                      std::chrono::steady_clock::time_point start);
   // Reads until a whole request header is buffered and offers it to state_ (ConnectionState::
   // ServeRaw). nullopt: declined (or too large: the general path answers it).
   boost::asio::awaitable<std::optional<bool>> ServeRaw();
@@ -105,6 +135,8 @@ class Connection final : public std::enable_shared_from_this<Connection> {
 
   // Response writing (connection_write.cc).
   boost::asio::awaitable<Outcome> WriteResponse(const Request& req, Response resp, bool keep_alive);
+  // A response header alone (a HEAD, a file or a stream follows it).
+  boost::asio::awaitable<bool> WriteHeader(boost::beast::http::response_header<> header);
   boost::asio::awaitable<bool> SendFile(const FileBody& file, uint64_t& bytes);
   boost::asio::awaitable<bool> SendStream(BodySource& source, uint64_t& bytes);
   boost::asio::awaitable<bool> WaitWritable();

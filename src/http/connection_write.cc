@@ -14,11 +14,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cerrno>
-#include <exception>
 #include <vector>
 
 #include "core/log.h"
 #include "http/connection.h"
+#include "http/guarded.h"
 #include "http/range.h"
 
 namespace spacehub::http {
@@ -83,15 +83,29 @@ void ApplyRange(const Request& req, Response& resp) {
   }
 }
 
-Result<size_t> ReadGuarded(BodySource& source, char* buf, size_t capacity) {
-  try {
-    return source.Read(buf, capacity);
-  } catch (const std::exception& e) {
-    spdlog::error("body source threw what={}", e.what());
-  } catch (...) {
-    spdlog::error("body source threw (unknown exception)");
+// The response header: the handler's headers (never the ones the connection manages, never a
+// CR/LF smuggled in), then the connection's own.
+bhttp::response_header<> BuildHeader(const Request& req, const Response& resp, bool keep_alive) {
+  bhttp::response_header<> h;
+  h.version(11);
+  h.result(static_cast<unsigned>(resp.status));
+  for (const auto& [name, value] : resp.headers) {
+    if (!IsManagedHeader(name)) h.insert(StripCrLf(name), StripCrLf(value));
   }
-  return Status::Internal("internal error");
+  if (resp.ranges_allowed) h.set(bhttp::field::accept_ranges, "bytes");
+  h.set(bhttp::field::server, "spacehub");
+  h.set("X-Request-Id", req.request_id);
+  if (!keep_alive) h.set(bhttp::field::connection, "close");
+  return h;
+}
+
+// The Content-Length of a sized response. An explicit HEAD handler may announce the length of a
+// body it does not produce.
+std::string ContentLength(const Request& req, const Response& resp, uint64_t length) {
+  std::string_view announced = resp.GetHeader("content-length");
+  const bool keep_announced =
+      req.method == Method::kHead && !resp.file && resp.body.empty() && IsDigits(announced);
+  return keep_announced ? std::string(announced) : std::to_string(length);
 }
 
 }  // namespace
@@ -103,38 +117,15 @@ net::awaitable<Connection::Outcome> Connection::WriteResponse(const Request& req
   out.status = resp.status;
   const bool head = req.method == Method::kHead;
   const bool no_body = StatusHasNoBody(resp.status);
-
-  bhttp::response_header<> h;
-  h.version(11);
-  h.result(static_cast<unsigned>(resp.status));
-  for (const auto& [name, value] : resp.headers) {
-    if (!IsManagedHeader(name)) h.insert(StripCrLf(name), StripCrLf(value));
-  }
-  if (resp.ranges_allowed) h.set(bhttp::field::accept_ranges, "bytes");
-  h.set(bhttp::field::server, "spacehub");
-  h.set("X-Request-Id", req.request_id);
-  if (!keep_alive) h.set(bhttp::field::connection, "close");
-
+  bhttp::response_header<> h = BuildHeader(req, resp, keep_alive);
   if (resp.stream && !no_body) {
     h.set(bhttp::field::transfer_encoding, "chunked");
-    bhttp::response<bhttp::empty_body> m(std::move(h));
-    bhttp::response_serializer<bhttp::empty_body> sr(m);
-    stream_.expires_after(kIoTimeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
-    if (ec) co_return out;
-    out.ok = true;
-    if (!head) out.ok = co_await SendStream(*resp.stream, out.bytes);
+    out.ok = co_await WriteHeader(std::move(h));
+    if (out.ok && !head) out.ok = co_await SendStream(*resp.stream, out.bytes);
     co_return out;
   }
-
   const uint64_t length = resp.file ? resp.file->length() : resp.body.size();
-  if (!no_body) {
-    // An explicit HEAD handler may announce the length of a body it does not produce.
-    std::string_view announced = resp.GetHeader("content-length");
-    const bool keep_announced = head && !resp.file && resp.body.empty() && IsDigits(announced);
-    h.set(bhttp::field::content_length,
-          keep_announced ? std::string(announced) : std::to_string(length));
-  }
+  if (!no_body) h.set(bhttp::field::content_length, ContentLength(req, resp, length));
   if (!head && !no_body && !resp.file) {
     bhttp::response<bhttp::string_body> m(std::move(h), std::move(resp.body));
     stream_.expires_after(kIoTimeout);
@@ -143,14 +134,17 @@ net::awaitable<Connection::Outcome> Connection::WriteResponse(const Request& req
     if (out.ok) out.bytes = length;
     co_return out;
   }
-  bhttp::response<bhttp::empty_body> m(std::move(h));
+  out.ok = co_await WriteHeader(std::move(h));
+  if (out.ok && !head && !no_body) out.ok = co_await SendFile(*resp.file, out.bytes);
+  co_return out;
+}
+
+net::awaitable<bool> Connection::WriteHeader(bhttp::response_header<> header) {
+  bhttp::response<bhttp::empty_body> m(std::move(header));
   bhttp::response_serializer<bhttp::empty_body> sr(m);
   stream_.expires_after(kIoTimeout);
   auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
-  if (ec) co_return out;
-  out.ok = true;
-  if (!head && !no_body) out.ok = co_await SendFile(*resp.file, out.bytes);
-  co_return out;
+  co_return !ec;
 }
 
 net::awaitable<bool> Connection::SendFile(const FileBody& file, uint64_t& bytes) {
@@ -197,7 +191,8 @@ net::awaitable<bool> Connection::WaitWritable() {
 net::awaitable<bool> Connection::SendStream(BodySource& source, uint64_t& bytes) {
   std::vector<char> buf(kStreamBuffer);
   while (true) {
-    Result<size_t> r = ReadGuarded(source, buf.data(), buf.size());
+    Result<size_t> r =
+        Guarded("body source", "", [&] { return source.Read(buf.data(), buf.size()); });
     if (!r.ok()) {
       spdlog::warn("stream body aborted: {}", r.status().ToString());
       co_return false;  // no last chunk: the client sees a truncated body
