@@ -23,13 +23,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "core/log.h"
+#include "core/mutex.h"
 #include "http/connection.h"
 
 namespace spacehub::http {
@@ -56,7 +56,7 @@ class Server::Impl final : public ConnectionHost {
 
   ~Impl() override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       destroying_ = true;
       listeners_.clear();
     }
@@ -127,7 +127,7 @@ class Server::Impl final : public ConnectionHost {
     }
     int id = 0;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (stopping_) return Status::Unavailable("the server is stopping");
       id = ++last_listener_id_;
       listeners_[id] = acceptor;
@@ -143,7 +143,7 @@ class Server::Impl final : public ConnectionHost {
   void RemoveListener(int id) {
     std::shared_ptr<tcp::acceptor> acceptor;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       auto it = listeners_.find(id);
       if (it == listeners_.end()) return;
       acceptor = std::move(it->second);
@@ -175,9 +175,10 @@ class Server::Impl final : public ConnectionHost {
       acceptor_->close(ignored);
     });
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& [id, acceptor] : listeners_) {
-        net::post(acceptor->get_executor(), [acceptor] {
+      MutexLock lock(mu_);
+      for (auto& listener : listeners_) {
+        // (Not a structured binding: clang cannot capture one before C++20's P1091 landed.)
+        net::post(listener.second->get_executor(), [acceptor = listener.second] {
           boost::system::error_code ignored;
           acceptor->close(ignored);
         });
@@ -192,7 +193,7 @@ class Server::Impl final : public ConnectionHost {
         ioc_->stop();
         for (auto& w : workers_) w->stop();
       });
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (conns_.empty()) {
         grace_timer_->cancel();
         guards_.clear();  // the worker threads return once their connections are gone
@@ -200,7 +201,7 @@ class Server::Impl final : public ConnectionHost {
     });
     std::vector<std::shared_ptr<Connection>> live;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       for (auto& [ptr, weak] : conns_) {
         if (auto c = weak.lock()) live.push_back(std::move(c));
       }
@@ -214,7 +215,7 @@ class Server::Impl final : public ConnectionHost {
   BodyBudget& body_budget() override { return body_budget_; }
 
   Admission Register(const std::shared_ptr<Connection>& conn) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return Admission::kStopping;
     size_t& open = per_client_[conn->remote_address()];
     if (options_.max_connections_per_client != 0 && open >= options_.max_connections_per_client) {
@@ -227,7 +228,7 @@ class Server::Impl final : public ConnectionHost {
   }
 
   void Unregister(Connection* conn) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (conns_.erase(conn) != 0) {
       auto it = per_client_.find(conn->remote_address());
       if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
@@ -283,17 +284,18 @@ class Server::Impl final : public ConnectionHost {
   const Router& router_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
-  std::mutex mu_;
+  Mutex mu_;
   BodyBudget body_budget_;
-  std::unordered_map<Connection*, std::weak_ptr<Connection>> conns_;  // guarded by mu_
-  std::unordered_map<std::string, size_t> per_client_;                // guarded by mu_
-  bool destroying_ = false;                                           // guarded by mu_
-  std::map<int, std::shared_ptr<tcp::acceptor>> listeners_;           // guarded by mu_
-  int last_listener_id_ = 0;                                          // guarded by mu_
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> conns_ GUARDED_BY(mu_);
+  // Open connections per client address (max_connections_per_client).
+  std::unordered_map<std::string, size_t> per_client_ GUARDED_BY(mu_);
+  bool destroying_ GUARDED_BY(mu_) = false;
+  std::map<int, std::shared_ptr<tcp::acceptor>> listeners_ GUARDED_BY(mu_);
+  int last_listener_id_ GUARDED_BY(mu_) = 0;
   std::unique_ptr<net::io_context> ioc_;
   std::vector<std::unique_ptr<net::io_context>> workers_;  // one per further thread
   // Keep the workers' run() going until the server stops and its last connection ended.
-  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;  // guarded by mu_
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_ GUARDED_BY(mu_);
   std::atomic<size_t> next_context_{0};
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> grace_timer_;
