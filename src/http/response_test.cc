@@ -2,13 +2,12 @@
 #include "http/response.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "http/range.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::http {
 namespace {
@@ -61,8 +60,9 @@ TEST(ResponseTest, JsonAndText) {
 }
 
 TEST(FileBodyTest, OpenAndMissing) {
-  std::string path = ::testing::TempDir() + "/filebody_test." + std::to_string(::getpid()) + ".bin";
-  std::ofstream(path) << "hello";
+  spacehub::testing::TempDir tmp("filebody");
+  const std::string path = (tmp / "file.bin").string();
+  spacehub::testing::WriteFile(path, "hello");
   auto f = FileBody::Open(path);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ((*f)->length(), 5u);

@@ -1,31 +1,26 @@
 #include "proxy/static_site.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <fstream>
+#include "testing/temp_dir.h"
 
 namespace spacehub::proxy {
 namespace {
 namespace fs = std::filesystem;
 
-class StaticSiteTest : public ::testing::Test {
+using spacehub::testing::WriteFile;
+
+class StaticSiteTest : public spacehub::testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("static_site_test." + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(root() / "sub");
-    fs::create_directories(root() / ".venv");
-    std::ofstream(root() / "index.html") << "<h1>hi</h1>";
-    std::ofstream(root() / "sub" / "index.html") << "sub";
-    std::ofstream(root() / "app.js") << "1";
-    std::ofstream(root() / ".venv" / "secret") << "no";
-    std::ofstream(dir_ / "outside.txt") << "no";
+    WriteFile(root() / "index.html", "<h1>hi</h1>");
+    WriteFile(root() / "sub" / "index.html", "sub");
+    WriteFile(root() / "app.js", "1");
+    WriteFile(root() / ".venv" / "secret", "no");
+    WriteFile(dir_ / "outside.txt", "no");
     fs::create_symlink(dir_ / "outside.txt", root() / "link.txt");
   }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path root() const { return dir_ / "root"; }
-  fs::path dir_;
 };
 
 TEST_F(StaticSiteTest, ResolvesInsideTheRootOnly) {
