@@ -93,12 +93,30 @@ TEST(LazyDeadlineTest, AShorterDeadlineAfterALongerOneStillCuts) {
 TEST(LazyDeadlineTest, DestroyedWithTheTimerPendingIsHarmless) {
   net::io_context ioc;
   Pair p(ioc);
+  std::array<char, 16> buf{};
+  bool done = false;
+  boost::system::error_code got;
+  size_t n = 0;
+  // A read outlives the deadline object that was timing it.
+  p.a.async_read_some(net::buffer(buf), [&](boost::system::error_code ec, size_t bytes) {
+    done = true;
+    got = ec;
+    n = bytes;
+  });
   {
     LazyDeadline d(ioc.get_executor());
     d.Start(p.a, milliseconds(10));
   }
-  // run() returns once the (cancelled) timer's handler ran, against a detached state.
+  // The only ready handler is the (cancelled) timer's: it runs against a detached state...
+  EXPECT_EQ(ioc.run_one(), 1u);
+  EXPECT_FALSE(done);
+  // ...and has left the socket alone: the read still completes, with the byte sent now.
+  net::write(p.b, net::buffer("x", 1));
   EXPECT_EQ(ioc.run(), 1u);
+  EXPECT_TRUE(done);
+  EXPECT_FALSE(got);
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(buf[0], 'x');
 }
 
 }  // namespace
