@@ -179,21 +179,20 @@ static void FinishLfsObject(const HubClient::Impl& impl, const LfsPlan& plan) {
   }
 }
 
-CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
-                                   const std::vector<CommitOperation>& operations,
-                                   const std::string& commit_message, const std::string& revision,
-                                   const std::string& commit_description,
-                                   const std::string& parent_commit) const {
-  impl_->RequireToken("create_commit");
-  detail::ValidateRepoId(repo_id);
-  if (commit_message.empty()) {
-    throw LocalError(ErrorKind::kInvalidArgument, "a commit needs a message");
-  }
-  const std::string& ep = impl_->config().endpoint;
-  std::string api = detail::ApiRepoUrl(ep, type, repo_id);
-  std::string rev = revision.empty() ? "main" : revision;
+namespace {
 
-  const int workers = std::max(1, impl_->options().max_workers);
+// Where one CreateCommit call goes and how wide it may run.
+struct CommitTarget {
+  const HubClient::Impl& impl;
+  RepoType type;
+  const std::string& repo_id;
+  std::string api;  // {ep}/api/{type}s/{id}
+  std::string rev;
+  int workers;
+};
+
+// Validates every path (deletes included) before anything is sent; one PreparedAdd per add.
+std::vector<PreparedAdd> CollectAdds(const std::vector<CommitOperation>& operations) {
   std::vector<PreparedAdd> adds;
   for (const auto& op : operations) {
     std::string p = op.path_in_repo;
@@ -204,8 +203,12 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
     a.op = &op;
     adds.push_back(std::move(a));
   }
-  // Hashing reads every byte once; spread it over the workers (the disk is rarely the limit).
-  // Small files keep their bytes for the inline commit (at most kKeepTotal in all).
+  return adds;
+}
+
+// Hashing reads every byte once; spread it over the workers (the disk is rarely the limit).
+// Small files keep their bytes for the inline commit (at most kKeepTotal in all).
+void HashAdds(std::vector<PreparedAdd>& adds, int workers) {
   std::atomic<uint64_t> kept{0};
   detail::ParallelFor(adds.size(), workers, [&](size_t i) {
     PreparedAdd& a = adds[i];
@@ -222,11 +225,24 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
       a.content = std::move(bytes);
     }
   });
+}
 
-  // 1. preupload: the server says regular or LFS, and which files it already has. The chunks of
-  // 256 are independent (each touches only its own files), so they go out in parallel.
+// Reads the preupload answer for one file: LFS or regular, and whether the server has it already.
+void ApplyPreuploadAnswer(const json& f, PreparedAdd& a) {
+  a.lfs = f.value("uploadMode", "regular") == "lfs" && a.digest.size > 0;
+  a.skip = f.value("shouldIgnore", false);
+  std::string remote = f.contains("oid") && f["oid"].is_string() ? f["oid"].get<std::string>() : "";
+  if (!a.lfs && a.digest.git_sha1.empty()) {
+    a.digest.git_sha1 = detail::DigestFile(a.op->local_path).git_sha1;
+  }
+  if (!remote.empty() && remote == (a.lfs ? a.digest.sha256 : a.digest.git_sha1)) a.skip = true;
+}
+
+// Step 1, preupload: the server says regular or LFS, and which files it already has. The chunks
+// of 256 are independent (each touches only its own files), so they go out in parallel.
+void Preupload(const CommitTarget& t, std::vector<PreparedAdd>& adds) {
   const size_t chunks = (adds.size() + kPreuploadChunk - 1) / kPreuploadChunk;
-  detail::ParallelFor(chunks, workers, [&](size_t chunk) {
+  detail::ParallelFor(chunks, t.workers, [&](size_t chunk) {
     size_t start = chunk * kPreuploadChunk;
     size_t end = std::min(adds.size(), start + kPreuploadChunk);
     json files = json::array();
@@ -237,99 +253,113 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
                        {"size", adds[i].digest.size}});
       by_path[adds[i].op->path_in_repo] = &adds[i];
     }
-    json answer = impl_->CallJson("POST", api + "/preupload/" + detail::Quote(rev, false),
+    json answer = t.impl.CallJson("POST", t.api + "/preupload/" + detail::Quote(t.rev, false),
                                   json{{"files", files}}, detail::RetryPolicy::kAll);
     for (const auto& f : answer.value("files", json::array())) {
       auto it = by_path.find(f.value("path", ""));
-      if (it == by_path.end()) continue;
-      PreparedAdd& a = *it->second;
-      a.lfs = f.value("uploadMode", "regular") == "lfs" && a.digest.size > 0;
-      a.skip = f.value("shouldIgnore", false);
-      std::string remote =
-          f.contains("oid") && f["oid"].is_string() ? f["oid"].get<std::string>() : "";
-      if (!a.lfs && a.digest.git_sha1.empty()) {
-        a.digest.git_sha1 = detail::DigestFile(a.op->local_path).git_sha1;
-      }
-      if (!remote.empty() && remote == (a.lfs ? a.digest.sha256 : a.digest.git_sha1)) a.skip = true;
+      if (it != by_path.end()) ApplyPreuploadAnswer(f, *it->second);
     }
   });
+}
 
-  // 2. LFS objects: one batch request per 256, then every object's bytes (each multipart part a
-  // unit of its own) on the worker threads, then completion and verify, also in parallel.
-  // Files with the same content are one LFS object: sent once, never by two workers at a time.
+// Files with the same content are one LFS object: sent once, never by two workers at a time.
+std::vector<const PreparedAdd*> DistinctLfsObjects(const std::vector<PreparedAdd>& adds,
+                                                   uint64_t* total_bytes) {
   std::vector<const PreparedAdd*> lfs;
-  std::set<std::string> lfs_oids;
-  uint64_t lfs_bytes = 0;
+  std::set<std::string> oids;
+  *total_bytes = 0;
   for (const auto& a : adds) {
-    if (a.lfs && !a.skip && lfs_oids.insert(a.digest.sha256).second) {
+    if (a.lfs && !a.skip && oids.insert(a.digest.sha256).second) {
       lfs.push_back(&a);
-      lfs_bytes += a.digest.size;
+      *total_bytes += a.digest.size;
     }
   }
+  return lfs;
+}
+
+// The batch API's answer for `objects` (an upload of up to 256 objects).
+json RequestLfsBatch(const CommitTarget& t, const json& objects) {
+  HttpRequest r =
+      t.impl.Make("POST", detail::RepoWebUrl(t.impl.config().endpoint, t.type, t.repo_id) +
+                              ".git/info/lfs/objects/batch");
+  r.headers.push_back(std::string("Accept: ") + kLfsType);
+  r.headers.push_back(std::string("Content-Type: ") + kLfsType);
+  r.body = json{{"operation", "upload"},
+                {"transfers", {"basic", "multipart"}},
+                {"objects", objects},
+                {"hash_algo", "sha256"},
+                {"ref", {{"name", t.rev}}}}
+               .dump();
+  HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
+  detail::RaiseForStatus(resp);
+  return json::parse(resp.body, nullptr, false);
+}
+
+// One batch of up to 256 objects: the batch request, then every object's bytes (each multipart
+// part a unit of its own) on the worker threads, then completion and verify, also in parallel.
+void UploadLfsChunk(const CommitTarget& t, const std::vector<const PreparedAdd*>& chunk,
+                    detail::ProgressSum* sum) {
+  json objects = json::array();
+  std::map<std::string, const PreparedAdd*> by_oid;
+  for (const PreparedAdd* add : chunk) {
+    objects.push_back({{"oid", add->digest.sha256}, {"size", add->digest.size}});
+    by_oid[add->digest.sha256] = add;
+  }
+  json answer = RequestLfsBatch(t, objects);
+  std::vector<LfsPlan> plans;
+  for (const auto& o : answer.value("objects", json::array())) {
+    auto it = by_oid.find(o.value("oid", ""));
+    if (it == by_oid.end()) continue;
+    const PreparedAdd* add = it->second;
+    by_oid.erase(it);  // an answer naming an object twice is acted on once
+    if (auto plan = PlanLfsObject(*add, o)) {
+      plans.push_back(std::move(*plan));
+    } else if (sum) {
+      sum->Add(static_cast<int64_t>(add->digest.size));  // already stored
+    }
+  }
+  std::vector<LfsUnit> units;
+  for (auto& plan : plans) {
+    if (plan.part_urls.empty()) units.push_back({&plan, 0});
+    for (size_t part = 1; part <= plan.part_urls.size(); ++part) units.push_back({&plan, part});
+  }
+  detail::ParallelFor(units.size(), t.workers, [&](size_t i) { UploadLfsUnit(units[i], sum); });
+  detail::ParallelFor(plans.size(), t.workers,
+                      [&](size_t i) { FinishLfsObject(t.impl, plans[i]); });
+}
+
+// Step 2, the LFS objects, one batch per 256, progress summed over all of them.
+void UploadLfsObjects(const CommitTarget& t, const std::vector<PreparedAdd>& adds) {
+  uint64_t lfs_bytes = 0;
+  std::vector<const PreparedAdd*> lfs = DistinctLfsObjects(adds, &lfs_bytes);
   std::optional<detail::ProgressSum> sum;
-  if (impl_->options().progress && lfs_bytes > 0) {
-    sum.emplace(impl_->options().progress, "upload", lfs_bytes);
+  if (t.impl.options().progress && lfs_bytes > 0) {
+    sum.emplace(t.impl.options().progress, "upload", lfs_bytes);
   }
   for (size_t start = 0; start < lfs.size(); start += kPreuploadChunk) {
     size_t end = std::min(lfs.size(), start + kPreuploadChunk);
-    json objects = json::array();
-    std::map<std::string, const PreparedAdd*> by_oid;
-    for (size_t i = start; i < end; ++i) {
-      objects.push_back({{"oid", lfs[i]->digest.sha256}, {"size", lfs[i]->digest.size}});
-      by_oid[lfs[i]->digest.sha256] = lfs[i];
-    }
-    HttpRequest r =
-        impl_->Make("POST", detail::RepoWebUrl(ep, type, repo_id) + ".git/info/lfs/objects/batch");
-    r.headers.push_back(std::string("Accept: ") + kLfsType);
-    r.headers.push_back(std::string("Content-Type: ") + kLfsType);
-    r.body = json{{"operation", "upload"},
-                  {"transfers", {"basic", "multipart"}},
-                  {"objects", objects},
-                  {"hash_algo", "sha256"},
-                  {"ref", {{"name", rev}}}}
-                 .dump();
-    HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
-    detail::RaiseForStatus(resp);
-    json answer = json::parse(resp.body, nullptr, false);
-    std::vector<LfsPlan> plans;
-    for (const auto& o : answer.value("objects", json::array())) {
-      auto it = by_oid.find(o.value("oid", ""));
-      if (it == by_oid.end()) continue;
-      const PreparedAdd* add = it->second;
-      by_oid.erase(it);  // an answer naming an object twice is acted on once
-      if (auto plan = PlanLfsObject(*add, o)) {
-        plans.push_back(std::move(*plan));
-      } else if (sum) {
-        sum->Add(static_cast<int64_t>(add->digest.size));  // already stored
-      }
-    }
-    std::vector<LfsUnit> units;
-    for (auto& plan : plans) {
-      if (plan.part_urls.empty()) units.push_back({&plan, 0});
-      for (size_t part = 1; part <= plan.part_urls.size(); ++part) units.push_back({&plan, part});
-    }
-    detail::ParallelFor(units.size(), workers,
-                        [&](size_t i) { UploadLfsUnit(units[i], sum ? &*sum : nullptr); });
-    detail::ParallelFor(plans.size(), workers,
-                        [&](size_t i) { FinishLfsObject(*impl_, plans[i]); });
+    std::vector<const PreparedAdd*> chunk(lfs.begin() + start, lfs.begin() + end);
+    UploadLfsChunk(t, chunk, sum ? &*sum : nullptr);
   }
+}
 
-  // 3. the commit itself.
+// Step 3's lines, in the callers' order; unchanged and ignored files are left out.
+std::vector<detail::NdjsonOp> CommitLines(const std::vector<CommitOperation>& operations,
+                                          const std::vector<PreparedAdd>& adds) {
   std::vector<detail::NdjsonOp> lines;
   size_t add_index = 0;
   for (const auto& op : operations) {
     detail::NdjsonOp line;
+    line.path = op.path_in_repo;
     if (op.kind == CommitOperation::Kind::kDelete) {
       bool folder = !op.path_in_repo.empty() && op.path_in_repo.back() == '/';
       line.kind =
           folder ? detail::NdjsonOp::Kind::kDeletedFolder : detail::NdjsonOp::Kind::kDeletedFile;
-      line.path = op.path_in_repo;
       lines.push_back(std::move(line));
       continue;
     }
     const PreparedAdd& a = adds[add_index++];
     if (a.skip) continue;
-    line.path = op.path_in_repo;
     if (a.lfs) {
       line.kind = detail::NdjsonOp::Kind::kLfsFile;
       line.sha256 = a.digest.sha256;
@@ -340,18 +370,11 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
     }
     lines.push_back(std::move(line));
   }
+  return lines;
+}
+
+CommitInfo ParseCommitAnswer(const HttpResponse& resp) {
   CommitInfo info;
-  if (lines.empty()) {
-    info.empty = true;
-    info.commit_oid = GetRepoInfo(repo_id, type, rev).sha;
-    info.commit_url = detail::RepoWebUrl(ep, type, repo_id) + "/commit/" + info.commit_oid;
-    return info;
-  }
-  HttpRequest r = impl_->Make("POST", api + "/commit/" + detail::Quote(rev, false));
-  r.headers.push_back("Content-Type: application/x-ndjson");
-  r.body = detail::BuildCommitNdjson(commit_message, commit_description, parent_commit, lines);
-  HttpResponse resp = detail::Perform(r);
-  detail::RaiseForStatus(resp);
   json j = json::parse(resp.body, nullptr, false);
   if (j.is_object()) {
     info.commit_url = j.value("commitUrl", "");
@@ -361,6 +384,47 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
     }
   }
   return info;
+}
+
+}  // namespace
+
+CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
+                                   const std::vector<CommitOperation>& operations,
+                                   const std::string& commit_message, const std::string& revision,
+                                   const std::string& commit_description,
+                                   const std::string& parent_commit) const {
+  impl_->RequireToken("create_commit");
+  detail::ValidateRepoId(repo_id);
+  if (commit_message.empty()) {
+    throw LocalError(ErrorKind::kInvalidArgument, "a commit needs a message");
+  }
+  const std::string& ep = impl_->config().endpoint;
+  const CommitTarget target{*impl_,
+                            type,
+                            repo_id,
+                            detail::ApiRepoUrl(ep, type, repo_id),
+                            revision.empty() ? "main" : revision,
+                            std::max(1, impl_->options().max_workers)};
+  std::vector<PreparedAdd> adds = CollectAdds(operations);
+  HashAdds(adds, target.workers);
+  Preupload(target, adds);
+  UploadLfsObjects(target, adds);
+
+  // Step 3, the commit itself: one request, so a failure before it changes nothing.
+  std::vector<detail::NdjsonOp> lines = CommitLines(operations, adds);
+  if (lines.empty()) {
+    CommitInfo info;
+    info.empty = true;
+    info.commit_oid = GetRepoInfo(repo_id, type, target.rev).sha;
+    info.commit_url = detail::RepoWebUrl(ep, type, repo_id) + "/commit/" + info.commit_oid;
+    return info;
+  }
+  HttpRequest r = impl_->Make("POST", target.api + "/commit/" + detail::Quote(target.rev, false));
+  r.headers.push_back("Content-Type: application/x-ndjson");
+  r.body = detail::BuildCommitNdjson(commit_message, commit_description, parent_commit, lines);
+  HttpResponse resp = detail::Perform(r);
+  detail::RaiseForStatus(resp);
+  return ParseCommitAnswer(resp);
 }
 
 CommitInfo HubClient::UploadFile(const std::string& repo_id, RepoType type,

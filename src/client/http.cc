@@ -229,25 +229,23 @@ HttpResponse Perform(const HttpRequest& req) {
   return PerformOnce(req);
 }
 
-HttpResponse PerformOnce(const HttpRequest& req) {
-  GlobalInitOnce();
-  HttpResponse resp;
-  Transfer t;
-  t.req = &req;
-  t.resp = &resp;
-  HandleLease lease;
-  CURL* c = lease.get();
-  if (!c) throw NetworkError("libcurl: cannot create a handle");
-  t.curl = c;
+namespace {
 
+using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+using FileGuard = std::unique_ptr<FILE, decltype(&std::fclose)>;
+
+// The caller's headers, plus a fresh request id and no 100-continue round trip.
+HeaderList RequestHeaders(const HttpRequest& req) {
   curl_slist* headers = nullptr;
   for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
   std::string rid = "X-Request-Id: " + RandomRequestId();
   headers = curl_slist_append(headers, rid.c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers,
-                                                                           &curl_slist_free_all);
+  headers = curl_slist_append(headers, "Expect:");
+  return HeaderList(headers, &curl_slist_free_all);
+}
 
+// URL, headers, redirects, timeouts, buffers and the response callbacks.
+void SetTransferOptions(CURL* c, const HttpRequest& req, curl_slist* headers, Transfer& t) {
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
@@ -270,8 +268,12 @@ HttpResponse PerformOnce(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnWrite);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+}
 
-  std::unique_ptr<FILE, decltype(&std::fclose)> in_guard(nullptr, &std::fclose);
+// The method and what it sends: a byte range of a file streamed from disk, or `req.body`.
+// Returns the open upload file, which must outlive curl_easy_perform.
+FileGuard SetRequestBody(CURL* c, const HttpRequest& req, Transfer& t) {
+  FileGuard in_guard(nullptr, &std::fclose);
   if (!req.upload_file.empty()) {
     t.in = std::fopen(req.upload_file.c_str(), "rb");
     if (!t.in) {
@@ -299,8 +301,12 @@ HttpResponse PerformOnce(const HttpRequest& req) {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
     }
   }
+  return in_guard;
+}
 
-  CURLcode rc = curl_easy_perform(c);
+// Closes the download file and turns curl's result into an exception or a normal end: a write
+// the caller stopped, or a stream that went quiet after a 2xx answer began, is not an error.
+void FinishTransfer(CURL* c, const HttpRequest& req, Transfer& t, CURLcode rc) {
   if (t.out) {
     if (std::fclose(t.out) != 0 && !t.write_errno) t.write_errno = errno;
     t.out = nullptr;
@@ -309,8 +315,8 @@ HttpResponse PerformOnce(const HttpRequest& req) {
     throw LocalError(ErrorKind::kLocalIo,
                      "cannot write " + req.download_file + ": " + std::strerror(t.write_errno));
   }
-  if (rc == CURLE_WRITE_ERROR && resp.stopped) rc = CURLE_OK;
-  if (rc == CURLE_ABORTED_BY_CALLBACK && resp.idled) {
+  if (rc == CURLE_WRITE_ERROR && t.resp->stopped) rc = CURLE_OK;
+  if (rc == CURLE_ABORTED_BY_CALLBACK && t.resp->idled) {
     long got = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &got);
     if (got >= 200 && got < 300) {
@@ -324,6 +330,26 @@ HttpResponse PerformOnce(const HttpRequest& req) {
     throw NetworkError(std::string("network error on ") + req.method + " " + req.url + ": " +
                        curl_easy_strerror(rc));
   }
+}
+
+}  // namespace
+
+HttpResponse PerformOnce(const HttpRequest& req) {
+  GlobalInitOnce();
+  HttpResponse resp;
+  Transfer t;
+  t.req = &req;
+  t.resp = &resp;
+  HandleLease lease;
+  CURL* c = lease.get();
+  if (!c) throw NetworkError("libcurl: cannot create a handle");
+  t.curl = c;
+
+  HeaderList headers = RequestHeaders(req);
+  SetTransferOptions(c, req, headers.get(), t);
+  FileGuard upload = SetRequestBody(c, req, t);
+  FinishTransfer(c, req, t, curl_easy_perform(c));
+
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   resp.status = static_cast<int>(code);

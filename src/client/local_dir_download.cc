@@ -95,6 +95,63 @@ void CopyIntoPlace(const std::string& from, const std::string& partial, const Lo
   MoveIntoPlace(partial, p.file);
 }
 
+// Step 2, what the hub has now. When the HEAD fails for a network or server reason, the file as
+// it is answers: nullopt (the caller returns p.file); without one the error is rethrown. Typed
+// answers (no such repo, revision or file) are final.
+std::optional<FileMetadata> HeadMetadata(const HubClient::Impl& impl, const std::string& url,
+                                         const std::string& filename, const LocalDirPaths& p,
+                                         const DownloadOptions& o) {
+  auto local_or_rethrow = [&]() -> std::optional<FileMetadata> {
+    if (!o.force_download && IsRegularFile(p.file)) return std::nullopt;
+    throw;
+  };
+  std::string download_url;
+  HttpResponse head;
+  try {
+    head = HeadResolve(impl, url, &download_url);
+  } catch (const NetworkError&) {
+    return local_or_rethrow();
+  }
+  try {
+    RaiseForStatus(head);
+  } catch (const HttpError& e) {
+    if (e.kind() != ErrorKind::kHttp) throw;
+    return local_or_rethrow();
+  }
+  return ParseFileMetadata(head, download_url, filename);
+}
+
+// Steps 3-5, under the file's lock: unchanged on the hub (nothing to fetch), else a copy from
+// the cache at that commit, else a GET.
+std::string PlaceFile(const HubClient::Impl& impl, const std::string& repo_id,
+                      const std::string& filename, const DownloadOptions& o,
+                      const ProgressFn* progress, const LocalDirPaths& p,
+                      const std::optional<LocalDirMetadata>& local, const FileMetadata& m) {
+  FileLock lock(p.lock);
+  if (!o.force_download && IsRegularFile(p.file)) {
+    bool same = local ? local->etag == m.etag
+                      : IsSha256Hex(m.etag) && DigestFile(p.file, 0).sha256 == m.etag;
+    if (same) {
+      WriteMetadata(p, m);
+      return p.file;
+    }
+  }
+  const std::string partial = p.Incomplete(m.etag);
+  if (!o.force_download) {
+    CachedFile cached = LookupCache(o.cache_dir.value_or(impl.config().cache_dir), o.type, repo_id,
+                                    m.commit, filename);
+    if (cached.state == CachedFile::State::kCached) {
+      CopyIntoPlace(cached.path, partial, p);
+      WriteMetadata(p, m);
+      return p.file;
+    }
+  }
+  FetchToFile(impl, m, partial, o.force_download, filename, progress);
+  MoveIntoPlace(partial, p.file);
+  WriteMetadata(p, m);
+  return p.file;
+}
+
 }  // namespace
 
 std::string DownloadToLocalDir(const HubClient::Impl& impl, const std::string& repo_id,
@@ -114,7 +171,6 @@ std::string DownloadToLocalDir(const HubClient::Impl& impl, const std::string& r
       IsRegularFile(p.file)) {
     return p.file;
   }
-
   // Not allowed to ask: the file as it is, else nothing (Python does not read the cache here).
   if (Offline why = DownloadOffline(impl.config(), o); why != Offline::kNo) {
     if (o.force_download) ThrowForcedOffline(why);
@@ -122,59 +178,16 @@ std::string DownloadToLocalDir(const HubClient::Impl& impl, const std::string& r
     ThrowNotCached(why,
                    repo_id + "/" + filename + " at " + rev + " (local_dir " + *o.local_dir + ")");
   }
-
-  // 2. What the hub has now.
   std::string url = ResolveUrl(impl.config().endpoint, o.type, repo_id, rev, filename);
   FileMetadata m;
   if (known) {
     m = MetadataFromTree(*known, rev, url);
   } else {
-    auto local_or_rethrow = [&] {
-      if (!o.force_download && IsRegularFile(p.file)) return p.file;
-      throw;
-    };
-    std::string download_url;
-    HttpResponse head;
-    try {
-      head = HeadResolve(impl, url, &download_url);
-    } catch (const NetworkError&) {
-      return local_or_rethrow();
-    }
-    try {
-      RaiseForStatus(head);
-    } catch (const HttpError& e) {
-      if (e.kind() != ErrorKind::kHttp) throw;  // no such repo, revision or file: final
-      return local_or_rethrow();
-    }
-    m = ParseFileMetadata(head, download_url, filename);
+    std::optional<FileMetadata> head = HeadMetadata(impl, url, filename, p, o);
+    if (!head) return p.file;
+    m = std::move(*head);
   }
-
-  FileLock lock(p.lock);
-  // 3. Unchanged on the hub.
-  if (!o.force_download && IsRegularFile(p.file)) {
-    bool same = local ? local->etag == m.etag
-                      : IsSha256Hex(m.etag) && DigestFile(p.file, 0).sha256 == m.etag;
-    if (same) {
-      WriteMetadata(p, m);
-      return p.file;
-    }
-  }
-  const std::string partial = p.Incomplete(m.etag);
-  // 4. In the cache at that commit.
-  if (!o.force_download) {
-    CachedFile cached = LookupCache(o.cache_dir.value_or(impl.config().cache_dir), o.type, repo_id,
-                                    m.commit, filename);
-    if (cached.state == CachedFile::State::kCached) {
-      CopyIntoPlace(cached.path, partial, p);
-      WriteMetadata(p, m);
-      return p.file;
-    }
-  }
-  // 5. From the hub.
-  FetchToFile(impl, m, partial, o.force_download, filename, progress);
-  MoveIntoPlace(partial, p.file);
-  WriteMetadata(p, m);
-  return p.file;
+  return PlaceFile(impl, repo_id, filename, o, progress, p, local, m);
 }
 
 }  // namespace spacehub::client::detail

@@ -43,63 +43,53 @@ std::u32string Decode(const std::string& s) {
 // Follows fnmatch.translate step by step, quirks included: the set is cut into chunks at the
 // hyphens that make ranges, a reversed range is deleted together with its two ends (so "[.-*!]"
 // becomes "[!]", which Python reads as "any character"), and only then is a leading '!' a negation.
-bool MatchSet(const std::u32string& pat, size_t open, char32_t c, size_t* end, bool* hit) {
-  const size_t n = pat.size();
-  const size_t i = open + 1;
-  size_t j = i;
-  if (j < n && pat[j] == U'!') ++j;
-  if (j < n && pat[j] == U']') ++j;  // a ']' right after '[' or '[!' is a member
-  while (j < n && pat[j] != U']') ++j;
-  if (j >= n) return false;
-  *end = j + 1;
-
-  // Chunks: consecutive chunks are joined by a range hyphen (last char of one to first of next);
-  // every other character, hyphens inside a chunk included, is literal.
+// The chunks of the set body pat[i, j): consecutive chunks are joined by a range hyphen (last
+// char of one to first of next); every other character, hyphens inside a chunk included, is
+// literal. A reversed range is deleted together with its two ends.
+std::vector<std::u32string> SetChunks(const std::u32string& pat, size_t i, size_t j) {
   std::vector<std::u32string> chunks;
   const std::u32string body = pat.substr(i, j - i);
   if (body.find(U'-') == std::u32string::npos) {
     chunks.push_back(body);
+    return chunks;
+  }
+  size_t from = i;
+  size_t k = pat[i] == U'!' ? i + 2 : i + 1;
+  while (k < j) {
+    size_t dash = k;
+    while (dash < j && pat[dash] != U'-') ++dash;
+    if (dash >= j) break;
+    chunks.push_back(pat.substr(from, dash - from));
+    from = dash + 1;
+    k = dash + 3;
+  }
+  std::u32string last = pat.substr(from, j - from);
+  if (!last.empty()) {
+    chunks.push_back(last);
   } else {
-    size_t from = i;
-    size_t k = pat[i] == U'!' ? i + 2 : i + 1;
-    while (k < j) {
-      size_t dash = k;
-      while (dash < j && pat[dash] != U'-') ++dash;
-      if (dash >= j) break;
-      chunks.push_back(pat.substr(from, dash - from));
-      from = dash + 1;
-      k = dash + 3;
-    }
-    std::u32string last = pat.substr(from, j - from);
-    if (!last.empty()) {
-      chunks.push_back(last);
-    } else {
-      chunks.back() += U'-';
-    }
-    for (size_t k2 = chunks.size() - 1; k2 > 0; --k2) {
-      if (chunks[k2 - 1].back() > chunks[k2][0]) {
-        chunks[k2 - 1] = chunks[k2 - 1].substr(0, chunks[k2 - 1].size() - 1) + chunks[k2].substr(1);
-        chunks.erase(chunks.begin() + static_cast<std::ptrdiff_t>(k2));
-      }
+    chunks.back() += U'-';
+  }
+  for (size_t k2 = chunks.size() - 1; k2 > 0; --k2) {
+    if (chunks[k2 - 1].back() > chunks[k2][0]) {
+      chunks[k2 - 1] = chunks[k2 - 1].substr(0, chunks[k2 - 1].size() - 1) + chunks[k2].substr(1);
+      chunks.erase(chunks.begin() + static_cast<std::ptrdiff_t>(k2));
     }
   }
-  // As a regex class body: (character, is_range_hyphen) items.
-  std::vector<std::pair<char32_t, bool>> items;
+  return chunks;
+}
+
+// Whether `c` is in the class the chunks make, read as Python's re reads a class body: a range
+// hyphen after an item makes a range with the next one (a trailing or leading one is literal),
+// and only then is a leading '!' a negation.
+bool InSetChunks(const std::vector<std::u32string>& chunks, char32_t c) {
+  std::vector<std::pair<char32_t, bool>> items;  // (character, is_range_hyphen)
   for (size_t k = 0; k < chunks.size(); ++k) {
     if (k > 0) items.emplace_back(U'-', true);
     for (char32_t ch : chunks[k]) items.emplace_back(ch, false);
   }
-  if (items.empty()) {  // empty set: never matches
-    *hit = false;
-    return true;
-  }
-  if (items.size() == 1 && items[0].first == U'!') {  // "negated empty set": any character
-    *hit = true;
-    return true;
-  }
+  if (items.empty()) return false;                               // empty set: never matches
+  if (items.size() == 1 && items[0].first == U'!') return true;  // "negated empty set": any
   bool negate = !items[0].second && items[0].first == U'!';
-  // How Python's re reads the class: a range hyphen after an item makes a range with the next one
-  // (a trailing or leading one is literal).
   bool in = false;
   for (size_t k = negate ? 1 : 0; k < items.size(); ++k) {
     char32_t lo = items[k].first;
@@ -110,7 +100,24 @@ bool MatchSet(const std::u32string& pat, size_t open, char32_t c, size_t* end, b
       in = true;
     }
   }
-  *hit = in != negate;
+  return in != negate;
+}
+
+// A `[...]` set starting at pat[open]. Returns false when the bracket is not closed (then '[' is
+// an ordinary character); otherwise sets *end past the ']' and *hit to whether `c` is in the set.
+// Follows fnmatch.translate step by step, quirks included: the set is cut into chunks at the
+// hyphens that make ranges, a reversed range is deleted together with its two ends (so "[.-*!]"
+// becomes "[!]", which Python reads as "any character"), and only then is a leading '!' a negation.
+bool MatchSet(const std::u32string& pat, size_t open, char32_t c, size_t* end, bool* hit) {
+  const size_t n = pat.size();
+  const size_t i = open + 1;
+  size_t j = i;
+  if (j < n && pat[j] == U'!') ++j;
+  if (j < n && pat[j] == U']') ++j;  // a ']' right after '[' or '[!' is a member
+  while (j < n && pat[j] != U']') ++j;
+  if (j >= n) return false;
+  *end = j + 1;
+  *hit = InSetChunks(SetChunks(pat, i, j), c);
   return true;
 }
 
