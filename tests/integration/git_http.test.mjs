@@ -11,6 +11,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as hf from "@huggingface/hub";
 import { startHub, uniqueName, makeTempDir, createRepo, commit, repoSha, rawHttp, lfsUpload, TYPES } from "./harness.mjs";
+import { gitEnv, runGit, remoteUrl as gitRemoteUrl, bareDir as gitBareDir } from "./git_lib.mjs";
 
 const T = { timeout: 180_000 };
 
@@ -18,45 +19,12 @@ let hub;
 let home; // temp HOME for every git run
 let work; // temp dir for working copies
 
-function gitEnv(extra = {}) {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "Tester",
-    GIT_AUTHOR_EMAIL: "tester@example.com",
-    GIT_COMMITTER_NAME: "Tester",
-    GIT_COMMITTER_EMAIL: "tester@example.com",
-    GIT_LFS_SKIP_PUSH_LOCKS: "0",
-    ...extra,
-  };
-}
-
-/** Runs git; resolves {code, stdout, stderr}. Throws unless code 0, unless allowFail. */
-function git(args, { cwd = work, allowFail = false, env = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, env: gitEnv(env), maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      const r = { code, stdout, stderr };
-      if (code !== 0 && !allowFail) reject(new Error(`git ${args.join(" ")} → ${code}\n${stderr}`));
-      else resolve(r);
-    });
-  });
-}
-
-/** http://user:TOKEN@127.0.0.1:PORT/<prefix><id><suffix> */
-function remoteUrl(id, { type = "model", token = hub.token, suffix = "" } = {}) {
-  const u = new URL(hub.endpoint);
-  if (token) {
-    u.username = "user";
-    u.password = token;
-  }
-  u.pathname = `/${type === "model" ? "" : `${type}s/`}${id}${suffix}`;
-  return u.toString();
-}
-
-const bareDir = (id, type = "model") => path.join(hub.dataDir, "repos", TYPES[type], ...id.split("/")) + ".git";
+// Lock verification stays on, as for a user's push (the hub answers the locks API).
+const git = (args, { cwd = work, allowFail = false, env = {} } = {}) =>
+  runGit(args, { cwd, home, allowFail, env: { GIT_LFS_SKIP_PUSH_LOCKS: "0", ...env } });
+const remoteUrl = (id, { type = "model", token = hub.token, suffix = "" } = {}) =>
+  gitRemoteUrl(hub.endpoint, id, { type, token, suffix });
+const bareDir = (id, type = "model") => gitBareDir(hub.dataDir, id, type);
 
 async function fsckClean(id, type = "model") {
   const r = await git(["--git-dir", bareDir(id, type), "fsck", "--strict"], { allowFail: true });
@@ -371,7 +339,7 @@ describe("git over HTTP", () => {
     await git(["commit", "-m", "to be cut"], { cwd: a });
     const head = (await git(["rev-parse", "HEAD"], { cwd: a })).stdout.trim();
     const pack = await new Promise((resolve, reject) => {
-      const child = execFile("git", ["pack-objects", "--revs", "--stdout"], { cwd: a, env: gitEnv(), encoding: "buffer", maxBuffer: 64 << 20 }, (e, out) => (e ? reject(e) : resolve(out)));
+      const child = execFile("git", ["pack-objects", "--revs", "--stdout"], { cwd: a, env: gitEnv(home), encoding: "buffer", maxBuffer: 64 << 20 }, (e, out) => (e ? reject(e) : resolve(out)));
       child.stdin.end(`${head}\n^${sha}\n`);
     });
     const body = Buffer.concat([pkt(`${sha} ${head} refs/heads/main\0report-status\n`), FLUSH, pack]);

@@ -9,12 +9,12 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { startHub, uniqueName, makeTempDir, createRepo, commit, commitRaw, repoSha, lfsUpload, sha256, TYPES } from "./harness.mjs";
+import { startHub, uniqueName, makeTempDir, createRepo, commit, commitRaw, repoSha, lfsUpload, sha256 } from "./harness.mjs";
+import { runGit, remoteUrl as gitRemoteUrl, bareDir as gitBareDir } from "./git_lib.mjs";
 
 const T = { timeout: 180_000 };
 const VERSIONS = {
@@ -34,36 +34,9 @@ let aliceRepo; // alice/<private model>
 const pointer = (oid, size, version = VERSIONS.current, eol = "\n") =>
   `version ${version}${eol}oid sha256:${oid}${eol}size ${size}${eol}`;
 
-function git(args, { cwd = work, allowFail = false, env = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const fullEnv = {
-      PATH: process.env.PATH,
-      HOME: home,
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_CONFIG_NOSYSTEM: "1",
-      GIT_AUTHOR_NAME: "Tester",
-      GIT_AUTHOR_EMAIL: "tester@example.com",
-      GIT_COMMITTER_NAME: "Tester",
-      GIT_COMMITTER_EMAIL: "tester@example.com",
-      ...env,
-    };
-    execFile("git", args, { cwd, env: fullEnv, maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      if (code !== 0 && !allowFail) reject(new Error(`git ${args.join(" ")} → ${code}\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function remoteUrl(id, token, type = "model") {
-  const u = new URL(hub.endpoint);
-  u.username = "user";
-  u.password = token;
-  u.pathname = `/${type === "model" ? "" : `${type}s/`}${id}`;
-  return u.toString();
-}
-
-const bareDir = (id, type = "model") => path.join(hub.dataDir, "repos", TYPES[type], ...id.split("/")) + ".git";
+const git = (args, { cwd = work, allowFail = false, env = {} } = {}) => runGit(args, { cwd, home, allowFail, env });
+const remoteUrl = (id, token, type = "model") => gitRemoteUrl(hub.endpoint, id, { type, token });
+const bareDir = (id, type = "model") => gitBareDir(hub.dataDir, id, type);
 
 async function newRepo(user, { type = "model", visibility } = {}) {
   const name = uniqueName("ll");
