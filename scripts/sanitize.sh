@@ -54,18 +54,6 @@ no_reports() { # DIR
   return 1
 }
 
-# The integration tests (as scripts/test.sh runs them) against BIN.
-integration() { # BIN
-  local files=()
-  local f
-  for f in tests/integration/*.test.mjs; do
-    [[ -n "${IT_FILTER:-}" && "$f" != *"$IT_FILTER"* ]] && continue
-    files+=("$f")
-  done
-  SPACEHUB_BIN="$1" node --test --test-reporter=spec --test-concurrency="${IT_CONCURRENCY:-2}" \
-    --test-timeout=300000 "${files[@]}"
-}
-
 asan() {
   local dir="$ROOT/build-asan" logs="$ROOT/build-asan/sanitizer-logs"
   step asan-build configure_and_build "$dir" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: install dependencies, build, run the unit tests (ctest) and the integration tests
 # (node --test against the real binary). Exits non-zero if anything fails.
-#   SKIP_INSTALL=1 / SKIP_BUILD=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files;
+#   SKIP_INSTALL=1 / SKIP_BUILD=1 / SKIP_LINT=1 skip those steps; IT_FILTER=<substring> runs only matching integration test files;
 #   FUZZ_RUNS=<n> executions per fuzz target in the fuzz smoke (default 20000, fixed seed; 0 skips it).
 set -uo pipefail
 
@@ -20,29 +20,14 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   if ((failed)); then summary test; exit 1; fi
 fi
 
+# Format drift, includes against the layers, clang-tidy and -Wthread-safety (scripts/lint.sh).
+if [[ "${SKIP_LINT:-0}" != 1 ]]; then
+  step lint scripts/lint.sh
+fi
+
 step unit-tests ctest --test-dir build --output-on-failure -j2
 
-integration() {
-  local bin="${SPACEHUB_BIN:-$ROOT/build/src/cli/spacehub}"
-  if [[ ! -x "$bin" ]]; then
-    echo "integration: server binary not found at $bin" >&2
-    return 1
-  fi
-  export SPACEHUB_BIN="$bin"
-  local files=()
-  local f
-  for f in tests/integration/*.test.mjs; do
-    [[ -n "${IT_FILTER:-}" && "$f" != *"$IT_FILTER"* ]] && continue
-    files+=("$f")
-  done
-  if ((${#files[@]} == 0)); then
-    echo "integration: no test files" >&2
-    return 1
-  fi
-  # Every test file starts its own hub (own temp data dir, port 0), so files can run in parallel.
-  node --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${files[@]}"
-}
-step integration-tests integration
+step integration-tests integration "${SPACEHUB_BIN:-$ROOT/build/src/cli/spacehub}"
 
 # A short libFuzzer run of each parser harness (fuzz/, scripts/fuzz.sh): FUZZ_RUNS executions per
 # target (default 20000; 0 skips) from the seeds and every past finding, with a fixed seed: the
