@@ -26,8 +26,6 @@ SMALL_BYTES=${SMALL_BYTES:-1024}
 BIG_MIB=${BIG_MIB:-1024}
 RUNS=${RUNS:-3}
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f\n", b - a}'; }
 
 # time_cmd CMD...: runs it, prints wall seconds; fails the bench when it fails. Dirty pages of the
 # previous step are flushed first (untimed), so neither side pays for the other's writeback.

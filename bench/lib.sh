@@ -70,6 +70,9 @@ median() {
 }
 
 # ratio A B  -> A/B with 3 decimals
+# now: wall-clock seconds with nanoseconds; elapsed T0: seconds since T0, three decimals.
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f\n", b - a}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "inf"; else printf "%.3f\n", a / b}'; }
 
 # ---------------------------------------------------------------------------------------------

@@ -16,8 +16,6 @@ SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
 MULTIPART=${MULTIPART:-1}
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f\n", b - a}'; }
 
 time_openssl() {
   local t0
