@@ -196,7 +196,7 @@ IndexRelay::~IndexRelay() {
   if (acceptor_.joinable()) acceptor_.join();
   std::vector<std::thread> relays;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
     relays.swap(relays_);
   }
@@ -225,7 +225,7 @@ void IndexRelay::AcceptLoop() {
     if (!WaitFor(listener_, POLLIN, stop_[0], -1)) return;
     int c = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c < 0) continue;
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (live_ >= max_connections_) {
       ::close(c);
       continue;
@@ -237,72 +237,74 @@ void IndexRelay::AcceptLoop() {
   }
 }
 
-void IndexRelay::Relay(int client) {
-  int up = -1;
+int IndexRelay::ConnectUpstream() {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   if (index_.ip_literal) hints.ai_flags = AI_NUMERICHOST;
   addrinfo* res = nullptr;
   const std::string port = std::to_string(index_.port);
-  if (::getaddrinfo(index_.host.c_str(), port.c_str(), &hints, &res) == 0) {
-    for (addrinfo* a = res; a && up < 0; a = a->ai_next) {
-      int s = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-      if (s < 0) continue;
-      {
-        std::lock_guard lock(mu_);
-        open_fds_.push_back(s);
-      }
-      int rc = ::connect(s, a->ai_addr, a->ai_addrlen);
-      int err = rc == 0 ? 0 : errno;
-      if (err == EINPROGRESS) {
-        err = ETIMEDOUT;
-        if (WaitFor(s, POLLOUT, stop_[0], kConnectTimeoutMs)) {
-          socklen_t len = sizeof(err);
-          ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
-        }
-      }
-      if (err == 0) {
-        up = s;
-      } else {
-        std::lock_guard lock(mu_);
-        std::erase(open_fds_, s);
-        ::close(s);
+  if (::getaddrinfo(index_.host.c_str(), port.c_str(), &hints, &res) != 0) return -1;
+  int up = -1;
+  for (addrinfo* a = res; a && up < 0; a = a->ai_next) {
+    int s = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+    if (s < 0) continue;
+    {
+      MutexLock lock(mu_);
+      open_fds_.push_back(s);
+    }
+    int rc = ::connect(s, a->ai_addr, a->ai_addrlen);
+    int err = rc == 0 ? 0 : errno;
+    if (err == EINPROGRESS) {
+      err = ETIMEDOUT;
+      if (WaitFor(s, POLLOUT, stop_[0], kConnectTimeoutMs)) {
+        socklen_t len = sizeof(err);
+        ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
       }
     }
-    ::freeaddrinfo(res);
-  }
-  // Both directions until each side has closed its half (or the relay stops).
-  if (up >= 0) {
-    bool open_in = true, open_out = true;  // client→index, index→client
-    char buf[64 * 1024];
-    while (open_in || open_out) {
-      // A finished direction's socket is left out (-1): its hang-up would wake poll for ever.
-      pollfd p[3] = {{open_in ? client : -1, POLLIN, 0},
-                     {open_out ? up : -1, POLLIN, 0},
-                     {stop_[0], POLLIN, 0}};
-      int rc = ::poll(p, 3, -1);
-      if (rc < 0 && errno == EINTR) continue;
-      if (rc < 0 || p[2].revents) break;
-      bool broken = false;
-      for (int i = 0; i < 2 && !broken; ++i) {
-        if (!p[i].revents) continue;
-        int from = i == 0 ? client : up;
-        int to = i == 0 ? up : client;
-        ssize_t n = ::recv(from, buf, sizeof(buf), 0);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-        if (n <= 0) {
-          ::shutdown(to, SHUT_WR);
-          (i == 0 ? open_in : open_out) = false;
-          if (n < 0) broken = true;
-          continue;
-        }
-        if (!WriteAll(to, buf, static_cast<size_t>(n), stop_[0])) broken = true;
-      }
-      if (broken) break;
+    if (err == 0) {
+      up = s;
+    } else {
+      MutexLock lock(mu_);
+      std::erase(open_fds_, s);
+      ::close(s);
     }
   }
-  std::lock_guard lock(mu_);
+  ::freeaddrinfo(res);
+  return up;
+}
+
+void IndexRelay::Splice(int client, int up) {
+  bool open_in = true, open_out = true;  // client→index, index→client
+  char buf[64 * 1024];
+  while (open_in || open_out) {
+    // A finished direction's socket is left out (-1): its hang-up would wake poll for ever.
+    pollfd p[3] = {
+        {open_in ? client : -1, POLLIN, 0}, {open_out ? up : -1, POLLIN, 0}, {stop_[0], POLLIN, 0}};
+    int rc = ::poll(p, 3, -1);
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0 || p[2].revents) return;
+    for (int i = 0; i < 2; ++i) {
+      if (!p[i].revents) continue;
+      int from = i == 0 ? client : up;
+      int to = i == 0 ? up : client;
+      ssize_t n = ::recv(from, buf, sizeof(buf), 0);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      if (n <= 0) {
+        ::shutdown(to, SHUT_WR);
+        (i == 0 ? open_in : open_out) = false;
+        if (n < 0) return;
+        continue;
+      }
+      if (!WriteAll(to, buf, static_cast<size_t>(n), stop_[0])) return;
+    }
+  }
+}
+
+void IndexRelay::Relay(int client) {
+  const int up = ConnectUpstream();
+  if (up >= 0) Splice(client, up);
+  MutexLock lock(mu_);
   for (int fd : {client, up}) {
     if (fd < 0) continue;
     std::erase(open_fds_, fd);

@@ -22,11 +22,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace spacehub::runtime {
@@ -68,7 +68,12 @@ class IndexRelay {
  private:
   IndexRelay() = default;
   void AcceptLoop();
+  // One client's connection: to the index, then both directions until each side closed.
   void Relay(int client);
+  // A connection to the index (-1: none), registered in open_fds_ so the destructor can stop it.
+  int ConnectUpstream();
+  // Copies both directions until each side has closed its half (or the relay stops).
+  void Splice(int client, int up);
 
   IndexEndpoint index_;
   int max_connections_ = 32;
@@ -77,10 +82,11 @@ class IndexRelay {
   int stop_[2] = {-1, -1};  // written once by the destructor: every thread's poll wakes up
   std::atomic<int64_t> accepted_{0};
   std::thread acceptor_;
-  std::mutex mu_;  // guards the fields below
-  std::vector<std::thread> relays_;
-  std::vector<int> open_fds_;  // sockets of live relays (shut down by the destructor)
-  int live_ = 0;
+  Mutex mu_;
+  std::vector<std::thread> relays_ GUARDED_BY(mu_);
+  std::vector<int> open_fds_
+      GUARDED_BY(mu_);  // sockets of live relays (shut down by the destructor)
+  int live_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace spacehub::runtime

@@ -157,6 +157,26 @@ std::string CpuMaxLine(int64_t millis, int64_t period_us) {
   return std::to_string(millis * period_us / 1000) + " " + std::to_string(period_us);
 }
 
+namespace {
+
+fs::path Relative(const std::string& p) { return fs::path(p).relative_path(); }
+
+// The controllers the hub limits with that `base` offers, in a fixed order.
+std::vector<std::string> WantedControllers(const fs::path& base) {
+  std::string available = ReadText(base / "cgroup.controllers").value_or("");
+  std::vector<std::string> wanted;
+  for (const char* c : {"memory", "cpu", "pids"}) {
+    std::istringstream in(available);
+    std::string w;
+    while (in >> w) {
+      if (w == c) wanted.emplace_back(c);
+    }
+  }
+  return wanted;
+}
+
+}  // namespace
+
 std::unique_ptr<Cgroups> Cgroups::Open(const CgroupOptions& o) {
   std::unique_ptr<Cgroups> cg(new Cgroups());
   auto text = ReadText(o.proc_self_cgroup);
@@ -165,72 +185,68 @@ std::unique_ptr<Cgroups> Cgroups::Open(const CgroupOptions& o) {
     return cg;
   }
   auto own = ParseProcCgroup(*text);
-  auto rel = [](const std::string& p) { return fs::path(p).relative_path(); };
-
   if (fs::exists(o.fs_root / "cgroup.controllers") && own.count("")) {
-    // v2: one directory per cgroup.
-    fs::path base = o.fs_root / rel(own[""]);
-    std::string available = ReadText(base / "cgroup.controllers").value_or("");
-    std::vector<std::string> wanted;
-    for (const char* c : {"memory", "cpu", "pids"}) {
-      std::istringstream in(available);
-      std::string w;
-      while (in >> w) {
-        if (w == c) wanted.emplace_back(c);
-      }
-    }
-    if (wanted.empty()) {
-      cg->describe_ =
-          "no limits: cgroup v2 without the memory, cpu or pids controller at " + base.string();
-      return cg;
-    }
-    std::string enable;
-    for (const auto& c : wanted) enable += (enable.empty() ? "+" : " +") + c;
-    Status st = MakeTree(base, o.tree, enable);
-    if (!st.ok()) {
-      // "No internal processes": the hub's own cgroup (unless it is the real root; a container's
-      // cgroup namespace root is not) cannot delegate controllers while the hub is in it. Move
-      // the hub into a leaf beside its Spaces and try again (fails again if others are there).
-      fs::path leaf = base / "spacehub-hub";
-      MakeDir(leaf);
-      if (WriteText(leaf / "cgroup.procs", "0").ok()) st = MakeTree(base, o.tree, enable);
-    }
-    if (!st.ok()) {
-      cg->describe_ = "no limits: cgroup v2 is not writable here (" + st.message() + ")";
-      return cg;
-    }
-    cg->version_ = Version::kV2;
-    cg->trees_[""] = base / o.tree;
-    cg->describe_ = "cgroup v2 (" + Join(wanted) + ") under " + cg->trees_[""].string();
-    return cg;
+    cg->OpenV2(o, o.fs_root / Relative(own[""]));
+  } else {
+    cg->OpenV1(o, own);
   }
+  return cg;
+}
 
-  // v1: one hierarchy per controller (cpu and cpuacct may share one).
+void Cgroups::OpenV2(const CgroupOptions& o, const fs::path& base) {
+  std::vector<std::string> wanted = WantedControllers(base);
+  if (wanted.empty()) {
+    describe_ =
+        "no limits: cgroup v2 without the memory, cpu or pids controller at " + base.string();
+    return;
+  }
+  std::string enable;
+  for (const auto& c : wanted) enable += (enable.empty() ? "+" : " +") + c;
+  Status st = MakeTree(base, o.tree, enable);
+  if (!st.ok()) {
+    // "No internal processes": the hub's own cgroup (unless it is the real root; a container's
+    // cgroup namespace root is not) cannot delegate controllers while the hub is in it. Move
+    // the hub into a leaf beside its Spaces and try again (fails again if others are there).
+    fs::path leaf = base / "spacehub-hub";
+    MakeDir(leaf);
+    if (WriteText(leaf / "cgroup.procs", "0").ok()) st = MakeTree(base, o.tree, enable);
+  }
+  if (!st.ok()) {
+    describe_ = "no limits: cgroup v2 is not writable here (" + st.message() + ")";
+    return;
+  }
+  version_ = Version::kV2;
+  trees_[""] = base / o.tree;
+  describe_ = "cgroup v2 (" + Join(wanted) + ") under " + trees_[""].string();
+}
+
+void Cgroups::OpenV1(const CgroupOptions& o, const std::map<std::string, std::string>& own) {
+  // One hierarchy per controller (cpu and cpuacct may share one).
   std::vector<std::string> usable;
   std::string why;
   for (const char* c : {"memory", "cpu", "pids", "cpuacct"}) {
     auto it = own.find(c);
     if (it == own.end() || !fs::is_directory(o.fs_root / c)) continue;
-    fs::path base = o.fs_root / c / rel(it->second);
+    fs::path base = o.fs_root / c / Relative(it->second);
     Status st = MakeTree(base, o.tree, "");
     if (!st.ok()) {
       if (why.empty()) why = st.message();
       continue;
     }
-    cg->trees_[c] = base / o.tree;
+    trees_[c] = base / o.tree;
     usable.emplace_back(c);
   }
-  if (!cg->trees_.count("memory") && !cg->trees_.count("cpu") && !cg->trees_.count("pids")) {
-    cg->trees_.clear();
-    cg->describe_ = "no limits: no writable cgroup (v1 or v2) for this hub" +
-                    (why.empty() ? std::string() : " (" + why + ")");
-    return cg;
+  if (!trees_.count("memory") && !trees_.count("cpu") && !trees_.count("pids")) {
+    trees_.clear();
+    describe_ = "no limits: no writable cgroup (v1 or v2) for this hub" +
+                (why.empty() ? std::string() : " (" + why + ")");
+    return;
   }
-  cg->version_ = Version::kV1;
-  cg->describe_ = "cgroup v1 (" + Join(usable) + ") under <controller>" +
-                  ("/" + rel(own.count("memory") ? own["memory"] : "/").string() + "/") + o.tree;
-  if (!why.empty()) cg->describe_ += "; some controllers unusable: " + why;
-  return cg;
+  version_ = Version::kV1;
+  auto memory = own.find("memory");
+  describe_ = "cgroup v1 (" + Join(usable) + ") under <controller>" +
+              ("/" + Relative(memory != own.end() ? memory->second : "/").string() + "/") + o.tree;
+  if (!why.empty()) describe_ += "; some controllers unusable: " + why;
 }
 
 Cgroups::~Cgroups() {

@@ -88,6 +88,10 @@ class Cgroups final {
 
  private:
   Cgroups() = default;
+  // Steps of Open, on the hub's own cgroups (`own`, from /proc/self/cgroup): v2, one directory
+  // per cgroup with the controllers delegated to the tree; v1, one tree per controller.
+  void OpenV2(const CgroupOptions& o, const std::filesystem::path& base);
+  void OpenV1(const CgroupOptions& o, const std::map<std::string, std::string>& own);
   std::filesystem::path Dir(const std::string& controller, const std::string& key) const;
   void KillAll(const std::string& key) const;
 

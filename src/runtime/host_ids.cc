@@ -53,7 +53,7 @@ Result<HostIds> HostIdAllocator::ForSpace(const std::string& space_uid) {
       space_uid == "..") {
     return Status::InvalidArgument("bad Space directory name '" + space_uid + "'");
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const fs::path record = RecordPath(space_uid);
   {
     std::ifstream in(record);
@@ -89,7 +89,7 @@ Result<HostIds> HostIdAllocator::ForSpace(const std::string& space_uid) {
 }
 
 void HostIdAllocator::Release(const std::string& space_uid) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::ifstream in(RecordPath(space_uid));
   std::stringstream ss;
   ss << in.rdbuf();

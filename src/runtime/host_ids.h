@@ -11,10 +11,10 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace spacehub::runtime {
@@ -54,8 +54,8 @@ class HostIdAllocator final {
   std::filesystem::path RecordPath(const std::string& space_uid) const;
 
   HostIdOptions options_;
-  std::mutex mu_;
-  std::set<uint32_t> used_;  // bases in use
+  Mutex mu_;
+  std::set<uint32_t> used_ GUARDED_BY(mu_);  // bases in use
 };
 
 }  // namespace spacehub::runtime

@@ -236,6 +236,61 @@ Status Volumes::Attach(const VolumeSpec& spec, const fs::path& log) const {
   return Status::Ok();
 }
 
+namespace {
+
+// A new, formatted image of spec.size_bytes at spec.image. Made under another name and renamed
+// once formatted: a crash in between leaves no image that would never mount.
+Status MakeImage(const VolumeSpec& spec, const fs::path& log) {
+  std::error_code ec;
+  fs::create_directories(spec.image.parent_path(), ec);
+  fs::path tmp = spec.image.string() + ".tmp";
+  fs::remove(tmp, ec);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Unavailable("cannot create " + tmp.string() + ": " + std::strerror(errno));
+  }
+  int rc = ::ftruncate(fd, spec.size_bytes);  // sparse: no block used yet
+  ::close(fd);
+  if (rc != 0) return Status::Unavailable("cannot size " + tmp.string());
+  // Lazy inode tables and journal: mkfs writes only a few MiB, even for a 1 TiB tier. The root
+  // belongs to the hub's uid, which the sandbox maps to uid 1000.
+  std::string root_owner =
+      "root_owner=" + std::to_string(::geteuid()) + ":" + std::to_string(::getegid());
+  Status st = Run({"mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+                   "lazy_itable_init=1,lazy_journal_init=1," + root_owner, tmp.string()},
+                  log);
+  if (st.ok()) fs::rename(tmp, spec.image, ec);
+  if (!st.ok() || ec) {
+    fs::remove(tmp, ec);
+    return st.ok() ? Status::Unavailable("cannot rename " + tmp.string()) : st;
+  }
+  return Status::Ok();
+}
+
+// noinit_itable: the kernel does not zero the lazy inode tables behind the Space's back.
+Status MountImage(const VolumeSpec& spec, const fs::path& mp, const fs::path& log) {
+  return Run({"mount", "-t", "ext4", "-o", "loop,noinit_itable,nosuid,nodev", spec.image.string(),
+              mp.string()},
+             log);
+}
+
+// The loop device was set up with the new size: the mounted file system grows into it. That
+// takes CAP_SYS_RESOURCE; without it (some containers) the Space is not running anyway, so the
+// image is checked and grown unmounted instead.
+Status GrowMounted(const VolumeSpec& spec, const fs::path& mp, const fs::path& log) {
+  auto m = MountAt(mp);
+  Status st = m ? Run({"resize2fs", m->source}, log)
+                : Status::Unavailable("the mount of " + mp.string() + " vanished");
+  if (st.ok()) return st;
+  Volumes::UnmountUnder(mp);
+  AppendLine(log, "spacehub: growing the mounted /data failed; growing it unmounted");
+  SH_TRY(Run({"e2fsck", "-f", "-p", spec.image.string()}, log, /*ok_up_to=*/1));
+  SH_TRY(Run({"resize2fs", spec.image.string()}, log));
+  return MountImage(spec, mp, log);
+}
+
+}  // namespace
+
 Status Volumes::AttachLoop(const VolumeSpec& spec, const fs::path& log) {
   fs::path mp = Canonical(spec.mount_point);
   std::error_code ec;
@@ -246,56 +301,14 @@ Status Volumes::AttachLoop(const VolumeSpec& spec, const fs::path& log) {
   if (fresh) {
     // The directory held the ephemeral /data of a Space without a tier: it would only be hidden.
     EmptyDir(mp);
-    fs::create_directories(spec.image.parent_path(), ec);
-    // Made under another name and renamed once formatted: a crash in between leaves no image
-    // that would never mount.
-    fs::path tmp = spec.image.string() + ".tmp";
-    fs::remove(tmp, ec);
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      return Status::Unavailable("cannot create " + tmp.string() + ": " + std::strerror(errno));
-    }
-    int rc = ::ftruncate(fd, spec.size_bytes);  // sparse: no block used yet
-    ::close(fd);
-    if (rc != 0) return Status::Unavailable("cannot size " + tmp.string());
-    // Lazy inode tables and journal: mkfs writes only a few MiB, even for a 1 TiB tier. The root
-    // belongs to the hub's uid, which the sandbox maps to uid 1000.
-    std::string root_owner =
-        "root_owner=" + std::to_string(::geteuid()) + ":" + std::to_string(::getegid());
-    Status st = Run({"mkfs.ext4", "-q", "-F", "-m", "0", "-E",
-                     "lazy_itable_init=1,lazy_journal_init=1," + root_owner, tmp.string()},
-                    log);
-    if (st.ok()) fs::rename(tmp, spec.image, ec);
-    if (!st.ok() || ec) {
-      fs::remove(tmp, ec);
-      return st.ok() ? Status::Unavailable("cannot rename " + tmp.string()) : st;
-    }
+    SH_TRY(MakeImage(spec, log));
   }
   bool grow = !fresh && have < spec.size_bytes;
   if (grow && ::truncate(spec.image.c_str(), spec.size_bytes) != 0) {
     return Status::Unavailable("cannot grow " + spec.image.string() + ": " + std::strerror(errno));
   }
-  // noinit_itable: the kernel does not zero the lazy inode tables behind the Space's back.
-  SH_TRY(Run({"mount", "-t", "ext4", "-o", "loop,noinit_itable,nosuid,nodev", spec.image.string(),
-              mp.string()},
-             log));
-  if (grow) {
-    // The loop device was set up with the new size: the mounted file system grows into it. That
-    // takes CAP_SYS_RESOURCE; without it (some containers) the Space is not running anyway, so
-    // the image is checked and grown unmounted instead.
-    auto m = MountAt(mp);
-    Status st = m ? Run({"resize2fs", m->source}, log)
-                  : Status::Unavailable("the mount of " + mp.string() + " vanished");
-    if (!st.ok()) {
-      UnmountUnder(mp);
-      AppendLine(log, "spacehub: growing the mounted /data failed; growing it unmounted");
-      SH_TRY(Run({"e2fsck", "-f", "-p", spec.image.string()}, log, /*ok_up_to=*/1));
-      SH_TRY(Run({"resize2fs", spec.image.string()}, log));
-      SH_TRY(Run({"mount", "-t", "ext4", "-o", "loop,noinit_itable,nosuid,nodev",
-                  spec.image.string(), mp.string()},
-                 log));
-    }
-  }
+  SH_TRY(MountImage(spec, mp, log));
+  if (grow) SH_TRY(GrowMounted(spec, mp, log));
   return Status::Ok();
 }
 
