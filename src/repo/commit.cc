@@ -6,11 +6,11 @@
 #include <array>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
 
+#include "core/mutex.h"
 #include "repo/git_util.h"
 #include "repo/pack_writer.h"
 #include "repo/repo_store.h"
@@ -23,9 +23,8 @@ namespace {
 constexpr int kMaxAttempts = 64;
 constexpr size_t kLockStripes = 64;
 
-std::mutex& RefLock(const void* store, const std::filesystem::path& git_dir,
-                    const std::string& ref) {
-  static std::array<std::mutex, kLockStripes> stripes;
+Mutex& RefLock(const void* store, const std::filesystem::path& git_dir, const std::string& ref) {
+  static std::array<Mutex, kLockStripes> stripes;
   size_t h = std::hash<std::string>{}(git_dir.string() + '\0' + ref);
   h ^= std::hash<const void*>{}(store) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return stripes[h % kLockStripes];
@@ -91,7 +90,7 @@ Result<CommitResult> RepoStore::Commit(const RepoId& id, const CommitRequest& re
     return Status::InvalidArgument("Invalid ref '" + req.ref + "'");
   }
   std::filesystem::path git_dir = GitDir(id);
-  std::lock_guard<std::mutex> lock(RefLock(this, git_dir, req.ref));
+  MutexLock lock(RefLock(this, git_dir, req.ref));
   SH_ASSIGN_OR_RETURN(git::RepoPtr repo, git::Open(git_dir));
   SH_ASSIGN_OR_RETURN(git::SignaturePtr sig, git::SignatureNow(req.author_name, req.author_email));
   std::string message = req.summary;

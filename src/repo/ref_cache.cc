@@ -4,7 +4,7 @@ namespace spacehub::repo {
 
 std::optional<std::string> RefCache::Find(const std::string& repo, const std::string& revision,
                                           Ticket* ticket) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = repos_.find(repo);
   if (it == repos_.end()) {
     if (repos_.size() >= kMaxRepos) repos_.clear();
@@ -18,7 +18,7 @@ std::optional<std::string> RefCache::Find(const std::string& repo, const std::st
 
 void RefCache::Store(const std::string& repo, const std::string& revision,
                      const std::string& commit, Ticket ticket) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = repos_.find(repo);
   if (it == repos_.end() || it->second.generation != ticket.generation) return;
   if (it->second.revisions.size() >= kMaxRevisionsPerRepo) it->second.revisions.clear();
@@ -26,7 +26,7 @@ void RefCache::Store(const std::string& repo, const std::string& revision,
 }
 
 void RefCache::Invalidate(const std::string& repo) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = repos_.find(repo);
   if (it == repos_.end()) return;
   it->second.generation = next_generation_++;

@@ -9,10 +9,11 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+
+#include "core/mutex.h"
 
 namespace spacehub::repo {
 
@@ -38,9 +39,9 @@ class RefCache final {
   static constexpr size_t kMaxRepos = 100000;
   static constexpr size_t kMaxRevisionsPerRepo = 64;
 
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> repos_;  // guarded by mu_
-  uint64_t next_generation_ = 1;                  // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Entry> repos_ GUARDED_BY(mu_);
+  uint64_t next_generation_ GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace spacehub::repo

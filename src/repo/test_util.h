@@ -1,9 +1,8 @@
-// Test helpers for the repo layer: a temp-dir fixture and shorthands for commits. Tests only.
+// Test helpers for the repo layer: the temp-dir fixture and shorthands for commits. Tests only.
 // Thread-safety: the fixture is per test; helpers are stateless.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,22 +10,12 @@
 
 #include "core/repo_id.h"
 #include "repo/repo_store.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::repo::testing {
 
-class TempDirTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "spacehub-repo-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::filesystem::path dir_;
-};
+// The shared fixture (testing/temp_dir.h), under the name the repo tests use.
+using TempDirTest = ::spacehub::testing::TempDirTest;
 
 inline RepoId Model(std::string ns, std::string name) {
   return RepoId{RepoType::kModel, std::move(ns), std::move(name)};

@@ -6,29 +6,27 @@
 
 #include <fstream>
 
+#include "testing/temp_dir.h"
+
 namespace spacehub::runtime {
 namespace {
 namespace fs = std::filesystem;
 
-class BuildFiles : public ::testing::Test {
+class BuildFiles : public spacehub::testing::TempDirTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "spacehub-build-files-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
     fs::create_directories(root_ / "builds" / "abc" / "sub");
     fs::create_directories(root_ / "outside" / "dir");
     Write(root_ / "outside" / "victim", "precious");
     Write(root_ / "outside" / "dir" / "kept", "kept");
     Write(root_ / "builds" / "abc" / "sub" / "file", "x");
   }
-  void TearDown() override { fs::remove_all(root_); }
   static void Write(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
   static std::string Read(const fs::path& p) {
     std::ifstream in(p);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  fs::path root_;
+  const fs::path& root_ = dir_;
 };
 
 // What a build's own code may leave: links to host files and directories, at every level.

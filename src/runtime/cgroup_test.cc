@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/crypto.h"
 #include "runtime/sandbox.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::runtime {
 namespace {
@@ -28,14 +28,8 @@ void Write(const fs::path& p, const std::string& text) {
   std::ofstream(p) << text;
 }
 
-class FakeCgroupRoot : public ::testing::Test {
+class FakeCgroupRoot : public spacehub::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("spacehub-cgroup-test-" + RandomHex(6));
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   CgroupOptions Options(const std::string& proc_self_cgroup) {
     Write(root_ / "proc-self-cgroup", proc_self_cgroup);
     CgroupOptions o;
@@ -45,7 +39,7 @@ class FakeCgroupRoot : public ::testing::Test {
     return o;
   }
 
-  fs::path root_;
+  const fs::path& root_ = dir_;
 };
 
 TEST(ParseProcCgroupTest, V1AndV2Lines) {

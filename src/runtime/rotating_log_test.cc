@@ -6,15 +6,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/crypto.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::runtime {
 namespace {
 namespace fs = std::filesystem;
 
-TEST(RotatingLogTest, StaysWithinTwiceTheCapAndKeepsTheNewestLines) {
-  fs::path dir = fs::temp_directory_path() / ("spacehub-rotlog-" + RandomHex(6));
-  fs::create_directories(dir);
+class RotatingLogTest : public spacehub::testing::TempDirTest {};
+
+TEST_F(RotatingLogTest, StaysWithinTwiceTheCapAndKeepsTheNewestLines) {
+  const fs::path& dir = dir_;
   {
     RotatingLog log(dir / "run.log", 1000);
     for (int i = 0; i < 10000; ++i) log.Append("line " + std::to_string(i));
@@ -28,12 +29,10 @@ TEST(RotatingLogTest, StaysWithinTwiceTheCapAndKeepsTheNewestLines) {
   ss << in.rdbuf();
   EXPECT_NE(ss.str().find("line 9999\n"), std::string::npos);
   EXPECT_EQ(fs::status(dir / "run.log").permissions() & fs::perms::others_all, fs::perms::none);
-  fs::remove_all(dir);
 }
 
-TEST(RotatingLogTest, DoesNotFollowALinkPlantedAtItsPath) {
-  fs::path dir = fs::temp_directory_path() / ("spacehub-rotlog-" + RandomHex(6));
-  fs::create_directories(dir);
+TEST_F(RotatingLogTest, DoesNotFollowALinkPlantedAtItsPath) {
+  const fs::path& dir = dir_;
   std::ofstream(dir / "victim") << "keep\n";
   fs::create_symlink(dir / "victim", dir / "run.log");
   {
@@ -44,7 +43,6 @@ TEST(RotatingLogTest, DoesNotFollowALinkPlantedAtItsPath) {
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), "keep\n");
-  fs::remove_all(dir);
 }
 
 }  // namespace

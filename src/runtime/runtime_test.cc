@@ -10,6 +10,7 @@
 #include "runtime/redactor.h"
 #include "runtime/sandbox.h"
 #include "runtime/space_env.h"
+#include "testing/temp_dir.h"
 
 namespace spacehub::runtime {
 namespace {
@@ -166,8 +167,8 @@ namespace {
 // memfds, and the program inside sees exactly its environment.
 TEST(SandboxRunTest, RunsWithTheEnvironmentFromTheArgsFd) {
   if (::access("/usr/bin/bwrap", X_OK) != 0) GTEST_SKIP() << "no bwrap";
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("spacehub-sbrun-" + std::to_string(::getpid()));
+  spacehub::testing::TempDir tmp("sbrun");
+  const std::filesystem::path& dir = tmp.path();
   std::filesystem::create_directories(dir / "app");
   SandboxSpec s;
   s.app_dir = dir / "app";
@@ -184,7 +185,6 @@ TEST(SandboxRunTest, RunsWithTheEnvironmentFromTheArgsFd) {
   std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(*code, 0) << log;
   EXPECT_NE(log.find("hello sandbox 1000 "), std::string::npos) << log;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
