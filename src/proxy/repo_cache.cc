@@ -17,11 +17,11 @@ std::string KeyOf(const RepoId& id) {
 
 Result<service::SpaceListing> RepoCache::Find(const RepoId& id) {
   const std::string key = KeyOf(id);
-  const auto now = std::chrono::steady_clock::now();
+  const int64_t now = clock_.SteadyMillis();
   {
     MutexLock lock(mu_);
     auto it = rows_.find(key);
-    if (it != rows_.end() && now - it->second.at < ttl_) return it->second.row;
+    if (it != rows_.end() && now - it->second.at < ttl_.count()) return it->second.row;
   }
   Result<service::SpaceListing> row = spaces_.FindSpace(id);
   if (!row.ok() || row->repo.type != RepoType::kSpace) return row;

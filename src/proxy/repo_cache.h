@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/clock.h"
 #include "core/mutex.h"
 #include "core/result.h"
 #include "service/space_directory.h"
@@ -18,8 +19,10 @@ namespace spacehub::proxy {
 
 class RepoCache final {
  public:
-  RepoCache(service::SpaceDirectory& spaces, std::chrono::milliseconds ttl)
-      : spaces_(spaces), ttl_(ttl) {}
+  // `clock` (its steady time) ages the entries; it outlives the cache.
+  RepoCache(service::SpaceDirectory& spaces, std::chrono::milliseconds ttl,
+            const Clock& clock = Clock::System())
+      : spaces_(spaces), ttl_(ttl), clock_(clock) {}
   RepoCache(const RepoCache&) = delete;
   RepoCache& operator=(const RepoCache&) = delete;
 
@@ -28,10 +31,11 @@ class RepoCache final {
  private:
   struct Entry {
     service::SpaceListing row;
-    std::chrono::steady_clock::time_point at;
+    int64_t at;  // Clock::SteadyMillis
   };
   service::SpaceDirectory& spaces_;
   const std::chrono::milliseconds ttl_;
+  const Clock& clock_;
   Mutex mu_;
   std::unordered_map<std::string, Entry> rows_ GUARDED_BY(mu_);  // key: "ns/name", lowercase
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/clock.h"
 #include "core/mutex.h"
 #include "core/repo_id.h"
 #include "service/space_directory.h"
@@ -19,7 +20,9 @@ namespace spacehub::proxy {
 
 class SpaceIndex final {
  public:
-  SpaceIndex(service::SpaceDirectory& spaces, std::chrono::milliseconds min_refresh);
+  // `clock` (its steady time) paces the rebuilds; it outlives the index.
+  SpaceIndex(service::SpaceDirectory& spaces, std::chrono::milliseconds min_refresh,
+             const Clock& clock = Clock::System());
   SpaceIndex(const SpaceIndex&) = delete;
   SpaceIndex& operator=(const SpaceIndex&) = delete;
 
@@ -35,9 +38,10 @@ class SpaceIndex final {
 
   service::SpaceDirectory& spaces_;
   const std::chrono::milliseconds min_refresh_;
+  const Clock& clock_;
   Mutex mu_;
   std::unordered_map<std::string, RepoId> by_subdomain_ GUARDED_BY(mu_);
-  std::optional<std::chrono::steady_clock::time_point> built_at_ GUARDED_BY(mu_);
+  std::optional<int64_t> built_at_ GUARDED_BY(mu_);  // Clock::SteadyMillis
 };
 
 }  // namespace spacehub::proxy
