@@ -18,13 +18,19 @@ Result<RepoId> LfsRepoId(const http::Request& req, RepoType type) {
   return id;
 }
 
+// git-lfs wants its own media type on every JSON answer.
+http::Response AsLfsJson(http::Response r) {
+  for (auto& [k, v] : r.headers) {
+    if (k == "Content-Type") v = kLfsJson;
+  }
+  return r;
+}
+
 // git-lfs asks for credentials only when a 401 carries LFS-Authenticate.
 http::Response LfsError(const Status& st) {
   http::Response r = http::Response::Error(st);
   if (st.code() == Code::kUnauthenticated) r.Header("LFS-Authenticate", "Basic realm=\"spacehub\"");
-  for (auto& [k, v] : r.headers) {
-    if (k == "Content-Type") v = kLfsJson;
-  }
+  r = AsLfsJson(std::move(r));
   if (st.code() != Code::kOk) {
     nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
     if (body.is_object()) {
@@ -73,10 +79,7 @@ Result<http::Response> Batch(ApiContext& ctx, http::Request& req, RepoType type)
   // Never "xet": clients that offer it fall back to basic/multipart LFS.
   http::Response resp = http::Response::Json(
       {{"transfer", multipart ? "multipart" : "basic"}, {"objects", std::move(out)}});
-  for (auto& [k, v] : resp.headers) {
-    if (k == "Content-Type") v = kLfsJson;
-  }
-  return resp;
+  return AsLfsJson(std::move(resp));
 }
 
 Result<http::Response> Verify(ApiContext& ctx, http::Request& req, RepoType type) {
@@ -102,10 +105,7 @@ Result<http::Response> NoLocks(ApiContext& ctx, http::Request& req, RepoType typ
                                                 {"theirs", nlohmann::json::array()}}
                                : nlohmann::json{{"locks", nlohmann::json::array()}};
   http::Response resp = http::Response::Json(body);
-  for (auto& [k, v] : resp.headers) {
-    if (k == "Content-Type") v = kLfsJson;
-  }
-  return resp;
+  return AsLfsJson(std::move(resp));
 }
 
 Result<service::LfsGrant> GrantFrom(ApiContext& ctx, const http::Request& req,
@@ -161,9 +161,9 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req) {
   return r;
 }
 
-}  // namespace
-
-void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
+// The signed transfer URLs batch hands out: PUT (whole or one part), verify, complete, GET.
+// Grant URLs carry their authority in their signature, not in credentials (BodyRules).
+void RegisterGrantRoutes(http::Router& router, ApiContext& ctx) {
   using http::Method;
   const std::string grant = "/api/lfs-transfer/{op}/{repo}/{oid}/{size}/{exp}/{sig}";
   router.AddStreaming(
@@ -184,7 +184,6 @@ void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
       });
   // git-lfs sends only an action's own headers to verify, so the verify URL is signed like the
   // transfers instead of echoing the caller's token back in the batch response.
-  // Grant URLs carry their authority in their signature, not in credentials (BodyRules).
   router.Add(Method::kPost, grant, Handle([&ctx](http::Request& r) -> Result<http::Response> {
                if (r.Param("op") != "verify") return Status::NotFound("Not found");
                SH_ASSIGN_OR_RETURN(service::LfsGrant g, GrantFrom(ctx, r, "verify"));
@@ -196,38 +195,41 @@ void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
              Handle([&ctx](http::Request& r) { return Complete(ctx, r); }),
              http::BodyRules::Anonymous());
   router.Add(Method::kGet, grant, Handle([&ctx](http::Request& r) { return Download(ctx, r); }));
+}
 
+// A git-lfs endpoint's handler: its errors are rendered the way git-lfs reads them (LfsError).
+template <typename Fn>
+http::Handler LfsHandle(Fn fn) {
+  return [fn = std::move(fn)](http::Request& r) -> http::Response {
+    auto res = fn(r);
+    return res.ok() ? std::move(res).value() : LfsError(res.status());
+  };
+}
+
+}  // namespace
+
+void RegisterLfsRoutes(http::Router& router, ApiContext& ctx) {
+  using http::Method;
+  RegisterGrantRoutes(router, ctx);
   for (const auto& p : kWebPrefixes) {
     RepoType type = p.type;
     std::string base = std::string(p.web) + "{ns}/{name}/info/lfs/objects";
+    std::string locks = std::string(p.web) + "{ns}/{name}/info/lfs/locks";
     // Anonymous bodies: batch downloads of public repos; and git-lfs needs the handlers' 401s,
     // which carry LFS-Authenticate.
-    router.Add(
-        Method::kPost, base + "/batch",
-        [&ctx, type](http::Request& r) {
-          auto res = Batch(ctx, r, type);
-          return res.ok() ? std::move(res).value() : LfsError(res.status());
-        },
-        http::BodyRules::Anonymous());
-    router.Add(
-        Method::kPost, base + "/verify",
-        [&ctx, type](http::Request& r) {
-          auto res = Verify(ctx, r, type);
-          return res.ok() ? std::move(res).value() : LfsError(res.status());
-        },
-        http::BodyRules::Anonymous());
-    std::string locks = std::string(p.web) + "{ns}/{name}/info/lfs/locks";
-    router.Add(
-        Method::kPost, locks + "/verify",
-        [&ctx, type](http::Request& r) {
-          auto res = NoLocks(ctx, r, type, /*verify=*/true);
-          return res.ok() ? std::move(res).value() : LfsError(res.status());
-        },
-        http::BodyRules::Anonymous());
-    router.Add(Method::kGet, locks, [&ctx, type](http::Request& r) {
-      auto res = NoLocks(ctx, r, type, /*verify=*/false);
-      return res.ok() ? std::move(res).value() : LfsError(res.status());
-    });
+    router.Add(Method::kPost, base + "/batch",
+               LfsHandle([&ctx, type](http::Request& r) { return Batch(ctx, r, type); }),
+               http::BodyRules::Anonymous());
+    router.Add(Method::kPost, base + "/verify",
+               LfsHandle([&ctx, type](http::Request& r) { return Verify(ctx, r, type); }),
+               http::BodyRules::Anonymous());
+    router.Add(Method::kPost, locks + "/verify", LfsHandle([&ctx, type](http::Request& r) {
+                 return NoLocks(ctx, r, type, /*verify=*/true);
+               }),
+               http::BodyRules::Anonymous());
+    router.Add(Method::kGet, locks, LfsHandle([&ctx, type](http::Request& r) {
+                 return NoLocks(ctx, r, type, /*verify=*/false);
+               }));
   }
 }
 

@@ -26,6 +26,75 @@ Status ValidateOpPath(std::string_view path) {
   return Status::Ok();
 }
 
+// An lfsFile operation may name only an object uploaded to this repository, at its stored size.
+Result<repo::CommitOp> CheckLfsOp(Hub& hub, int64_t repo_row_id, const CommitLfsFile& lfs) {
+  SH_TRY(ValidateOpPath(lfs.path));
+  if (!IsHex(lfs.oid, 64)) {
+    return Status::InvalidArgument("Invalid LFS oid for " + lfs.path +
+                                   ": expected 64 lowercase hex digits");
+  }
+  SH_ASSIGN_OR_RETURN(bool linked, hub.db.HasLfsObject(repo_row_id, lfs.oid));
+  auto stored_size = hub.lfs.Size(lfs.oid);
+  if (!linked || !stored_size.ok()) {
+    return Status::InvalidArgument("LFS object " + lfs.oid + " for " + lfs.path +
+                                   " was not uploaded to this repository; upload it first");
+  }
+  if (lfs.size && *lfs.size != *stored_size) {
+    return Status::InvalidArgument("LFS object " + lfs.oid + " has size " +
+                                   std::to_string(*stored_size) + ", not " +
+                                   std::to_string(*lfs.size));
+  }
+  return repo::CommitOp{repo::AddLfsFile{lfs.path, {lfs.oid, *stored_size}}};
+}
+
+// One operation as the repository store takes it, after its path and (for LFS) its proof of
+// upload are checked.
+Result<repo::CommitOp> CheckOp(Hub& hub, int64_t repo_row_id, CommitInputOp& op) {
+  if (auto* add = std::get_if<repo::AddFile>(&op)) {
+    SH_TRY(ValidateOpPath(add->path));
+    // A plain file whose content is a pointer is an LFS file to every client: it needs the same
+    // proof of upload as an lfsFile operation, or it would read another repo's object by hash.
+    if (auto pointer = repo::DetectLfsPointer(add->content)) {
+      SH_TRY(RequireLfsLinked(hub, repo_row_id, add->path, *pointer));
+    }
+    return repo::CommitOp{std::move(*add)};
+  }
+  if (auto* lfs = std::get_if<CommitLfsFile>(&op)) return CheckLfsOp(hub, repo_row_id, *lfs);
+  if (auto* del = std::get_if<repo::DeleteFile>(&op)) {
+    SH_TRY(ValidateOpPath(del->path));
+    return repo::CommitOp{std::move(*del)};
+  }
+  auto& dir = std::get<repo::DeleteFolder>(op);
+  while (!dir.path.empty() && dir.path.back() == '/') dir.path.pop_back();
+  SH_TRY(ValidateOpPath(dir.path));
+  return repo::CommitOp{std::move(dir)};
+}
+
+// The ref the commit moves: a new pull request (created from the revision), or an existing
+// branch or PR; only an empty repo's main may be born here.
+Status ChooseTargetRef(Hub& hub, const db::RepoRow& row, const CommitInput& in,
+                       repo::CommitRequest& req, CommitOutput& out) {
+  if (in.create_pr) {
+    SH_ASSIGN_OR_RETURN(std::string base, hub.repos.ResolveRevision(row.repo, in.revision));
+    SH_ASSIGN_OR_RETURN(int n, hub.repos.NextPullRequestNumber(row.repo));
+    out.pr_number = n;
+    req.ref = "refs/pr/" + std::to_string(n);
+    req.base_commit = std::move(base);
+    return Status::Ok();
+  }
+  if (in.revision.rfind("refs/", 0) == 0 && in.revision.rfind("refs/pr/", 0) != 0) {
+    return Status::InvalidArgument("Commits go to a branch or a pull request (refs/pr/N)");
+  }
+  req.ref = RefFor(in.revision);
+  auto head = hub.repos.ResolveRevision(row.repo, req.ref);
+  if (!head.ok()) {
+    auto refs = hub.repos.ListRefs(row.repo);
+    bool empty_repo = refs.ok() && refs->branches.empty();
+    if (!(empty_repo && in.revision == "main")) return Status::RevisionNotFound(in.revision);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<PreuploadAnswer>> CommitService::Preupload(const Caller& who, const RepoId& id,
@@ -74,7 +143,6 @@ Result<CommitOutput> CommitService::Commit(const Caller& who, const RepoId& id, 
   if (in.parent_commit && !IsHex(*in.parent_commit, 40)) {
     return Status::InvalidArgument("parentCommit must be a 40-character commit id");
   }
-
   repo::CommitRequest req;
   req.summary = in.summary;
   req.description = in.description;
@@ -84,64 +152,11 @@ Result<CommitOutput> CommitService::Commit(const Caller& who, const RepoId& id, 
   req.expected_parent = in.parent_commit;
   req.ops.reserve(in.ops.size());
   for (auto& op : in.ops) {
-    if (auto* add = std::get_if<repo::AddFile>(&op)) {
-      SH_TRY(ValidateOpPath(add->path));
-      // A plain file whose content is a pointer is an LFS file to every client: it needs the same
-      // proof of upload as an lfsFile operation, or it would read another repo's object by hash.
-      if (auto pointer = repo::DetectLfsPointer(add->content)) {
-        SH_TRY(RequireLfsLinked(hub_, row.id, add->path, *pointer));
-      }
-      req.ops.push_back(std::move(*add));
-    } else if (auto* lfs = std::get_if<CommitLfsFile>(&op)) {
-      SH_TRY(ValidateOpPath(lfs->path));
-      if (!IsHex(lfs->oid, 64)) {
-        return Status::InvalidArgument("Invalid LFS oid for " + lfs->path +
-                                       ": expected 64 lowercase hex digits");
-      }
-      SH_ASSIGN_OR_RETURN(bool linked, hub_.db.HasLfsObject(row.id, lfs->oid));
-      auto stored_size = hub_.lfs.Size(lfs->oid);
-      if (!linked || !stored_size.ok()) {
-        return Status::InvalidArgument("LFS object " + lfs->oid + " for " + lfs->path +
-                                       " was not uploaded to this repository; upload it first");
-      }
-      if (lfs->size && *lfs->size != *stored_size) {
-        return Status::InvalidArgument("LFS object " + lfs->oid + " has size " +
-                                       std::to_string(*stored_size) + ", not " +
-                                       std::to_string(*lfs->size));
-      }
-      req.ops.push_back(repo::AddLfsFile{lfs->path, {lfs->oid, *stored_size}});
-    } else if (auto* del = std::get_if<repo::DeleteFile>(&op)) {
-      SH_TRY(ValidateOpPath(del->path));
-      req.ops.push_back(std::move(*del));
-    } else if (auto* dir = std::get_if<repo::DeleteFolder>(&op)) {
-      while (!dir->path.empty() && dir->path.back() == '/') dir->path.pop_back();
-      SH_TRY(ValidateOpPath(dir->path));
-      req.ops.push_back(std::move(*dir));
-    }
+    SH_ASSIGN_OR_RETURN(repo::CommitOp checked, CheckOp(hub_, row.id, op));
+    req.ops.push_back(std::move(checked));
   }
-
   CommitOutput out;
-  if (in.create_pr) {
-    SH_ASSIGN_OR_RETURN(std::string base, hub_.repos.ResolveRevision(row.repo, in.revision));
-    SH_ASSIGN_OR_RETURN(int n, hub_.repos.NextPullRequestNumber(row.repo));
-    out.pr_number = n;
-    req.ref = "refs/pr/" + std::to_string(n);
-    req.base_commit = std::move(base);
-  } else {
-    if (in.revision.rfind("refs/", 0) == 0 && in.revision.rfind("refs/pr/", 0) != 0) {
-      return Status::InvalidArgument("Commits go to a branch or a pull request (refs/pr/N)");
-    }
-    req.ref = RefFor(in.revision);
-    // The target must be an existing branch (or PR); only an empty repo's main may be born here.
-    auto head = hub_.repos.ResolveRevision(row.repo, req.ref);
-    if (!head.ok()) {
-      auto refs = hub_.repos.ListRefs(row.repo);
-      bool empty_repo = refs.ok() && refs->branches.empty();
-      if (!(empty_repo && in.revision == "main")) {
-        return Status::RevisionNotFound(in.revision);
-      }
-    }
-  }
+  SH_TRY(ChooseTargetRef(hub_, row, in, req, out));
   SH_ASSIGN_OR_RETURN(repo::CommitResult result, hub_.repos.Commit(row.repo, req));
   OnRefsUpdated(hub_, row, {req.ref});
   out.commit_id = result.commit_id;

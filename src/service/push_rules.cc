@@ -32,34 +32,31 @@ struct Blob {
   std::string path;
 };
 
-}  // namespace
+std::string TooLargeMessage(const Blob& b) {
+  return "\"" + b.path + "\" is " + Megabytes(b.size) +
+         ": files over 10 MB must be stored with git-lfs. Track it with `git lfs track \"" +
+         b.path + "\"`, amend the commit and push again (see https://git-lfs.com).";
+}
 
-Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushContext& ctx,
-                                           const std::vector<RefUpdate>& updates) {
-  std::vector<std::string> errors;
-  std::string tips;
-  for (const auto& u : updates) {
-    if (std::string why = CheckPushedRefName(u.ref); !why.empty()) errors.push_back(why);
-    if (!IsZeroId(u.new_id)) tips += u.new_id + "\n";
-  }
-  if (!errors.empty() || tips.empty()) return errors;
-
-  // The objects this push brings: reachable from the new tips, not from any existing ref.
+// The objects this push brings (`git rev-list --objects` lines): reachable from the new tips,
+// not from any existing ref.
+Result<std::string> PushedObjects(const PushContext& ctx, const std::string& tips) {
   repo::GitCommand rev_list(repo::GitSubcommand::kRevList);
   SH_TRY(ApplyEnv(rev_list, ctx));
   for (const char* o : {"--objects", "--stdin", "--not", "--all"}) SH_TRY(rev_list.AddOption(o));
   SH_ASSIGN_OR_RETURN(repo::GitOutput objects, repo::RunGit(rev_list, tips));
   if (objects.exit_code != 0) return Status::Internal("git rev-list failed: " + objects.err);
-  if (objects.out.empty()) return errors;
+  return std::move(objects.out);
+}
 
+// The blobs among `objects`, with their sizes and the paths they were pushed at.
+Result<std::vector<Blob>> PushedBlobs(const PushContext& ctx, const std::string& objects) {
   repo::GitCommand check(repo::GitSubcommand::kCatFile);
   SH_TRY(ApplyEnv(check, ctx));
   SH_TRY(check.AddOption("--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"));
-  SH_ASSIGN_OR_RETURN(repo::GitOutput types, repo::RunGit(check, objects.out));
+  SH_ASSIGN_OR_RETURN(repo::GitOutput types, repo::RunGit(check, objects));
   if (types.exit_code != 0) return Status::Internal("git cat-file failed: " + types.err);
-
-  std::vector<Blob> small;
-  std::string small_ids;
+  std::vector<Blob> blobs;
   std::istringstream lines(types.out);
   std::string line;
   while (std::getline(lines, line)) {
@@ -68,21 +65,18 @@ Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushCont
     std::string type;
     if (!(ls >> b.id >> type >> b.size) || type != "blob") continue;
     std::getline(ls >> std::ws, b.path);
-    if (b.size > ctx.max_plain_file_bytes) {
-      errors.push_back("\"" + b.path + "\" is " + Megabytes(b.size) +
-                       ": files over 10 MB must be stored with git-lfs. Track it with `git lfs "
-                       "track \"" +
-                       b.path +
-                       "\"`, amend the commit and push again "
-                       "(see https://git-lfs.com).");
-    } else if (b.size <= kMaxPointerBytes) {
-      small_ids += b.id + "\n";
-      small.push_back(std::move(b));
-    }
+    blobs.push_back(std::move(b));
   }
-  if (small.empty()) return errors;
+  return blobs;
+}
 
-  // Small blobs may be LFS pointers: read them and check the objects they name.
+// Small blobs may be LFS pointers: read them and check the objects they name, as git-lfs reads
+// them (every version line it accepts, lenient layout): whatever a client would fetch an object
+// for must name one this repo has.
+Status CheckPointers(db::MetadataStore& db, const PushContext& ctx, const std::vector<Blob>& small,
+                     std::vector<std::string>& errors) {
+  std::string small_ids;
+  for (const auto& b : small) small_ids += b.id + "\n";
   repo::GitCommand cat(repo::GitSubcommand::kCatFile);
   SH_TRY(ApplyEnv(cat, ctx));
   SH_TRY(cat.AddOption("--batch"));
@@ -96,8 +90,6 @@ Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushCont
     if (rest.size() < b.size + 1) break;
     std::string_view body = rest.substr(0, b.size);
     rest.remove_prefix(b.size + 1);
-    // Read as git-lfs reads it (every version line it accepts, lenient layout): whatever a client
-    // would fetch an object for must name one this repo has.
     auto pointer = repo::DetectLfsPointer(body);
     if (!pointer) continue;
     SH_ASSIGN_OR_RETURN(bool present, db.HasLfsObject(ctx.repo_id, pointer->oid));
@@ -107,6 +99,34 @@ Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushCont
                        "`git lfs push --all origin`.");
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> CheckPush(db::MetadataStore& db, const PushContext& ctx,
+                                           const std::vector<RefUpdate>& updates) {
+  std::vector<std::string> errors;
+  std::string tips;
+  for (const auto& u : updates) {
+    if (std::string why = CheckPushedRefName(u.ref); !why.empty()) errors.push_back(why);
+    if (!IsZeroId(u.new_id)) tips += u.new_id + "\n";
+  }
+  if (!errors.empty() || tips.empty()) return errors;
+
+  SH_ASSIGN_OR_RETURN(std::string objects, PushedObjects(ctx, tips));
+  if (objects.empty()) return errors;
+  SH_ASSIGN_OR_RETURN(std::vector<Blob> blobs, PushedBlobs(ctx, objects));
+  std::vector<Blob> small;
+  for (auto& b : blobs) {
+    if (b.size > ctx.max_plain_file_bytes) {
+      errors.push_back(TooLargeMessage(b));
+    } else if (b.size <= kMaxPointerBytes) {
+      small.push_back(std::move(b));
+    }
+  }
+  if (small.empty()) return errors;
+  SH_TRY(CheckPointers(db, ctx, small, errors));
   return errors;
 }
 
