@@ -8,37 +8,37 @@ namespace spacehub::api {
 
 std::string ObjectId(int64_t id) { return fmt::format("{:024x}", id); }
 
-nlohmann::json RepoSummaryJson(const db::RepoRow& row) {
+nlohmann::json RepoSummaryJson(const service::RepoView& repo) {
   nlohmann::json j = {
-      {"_id", row.uid},
-      {"id", row.repo.Full()},
-      {"author", row.repo.ns},
-      {"private", row.is_private},
+      {"_id", repo.uid},
+      {"id", repo.id.Full()},
+      {"author", repo.id.ns},
+      {"private", repo.is_private},
       {"gated", false},
       {"disabled", false},
       {"likes", 0},
       {"tags", nlohmann::json::array()},
-      {"lastModified", FormatIsoMillis(row.updated_at)},
-      {"createdAt", FormatIsoMillis(row.created_at)},
+      {"lastModified", FormatIsoMillis(repo.updated_at)},
+      {"createdAt", FormatIsoMillis(repo.created_at)},
   };
-  switch (row.repo.type) {
+  switch (repo.id.type) {
     case RepoType::kModel:
-      j["modelId"] = row.repo.Full();
+      j["modelId"] = repo.id.Full();
       j["downloads"] = 0;
       break;
     case RepoType::kDataset:
       j["downloads"] = 0;
       break;
     case RepoType::kSpace:
-      j["sdk"] = row.sdk;
-      j["subdomain"] = row.repo.ns + "-" + row.repo.name;
+      j["sdk"] = repo.sdk;
+      j["subdomain"] = repo.id.ns + "-" + repo.id.name;
       break;
   }
   return j;
 }
 
 nlohmann::json RepoInfoJson(const service::RepoInfo& info, bool with_blobs) {
-  nlohmann::json j = RepoSummaryJson(info.row);
+  nlohmann::json j = RepoSummaryJson(info.repo);
   if (!info.sha.empty()) j["sha"] = info.sha;
   j["lastModified"] = FormatIsoMillis(info.last_modified);
   // Xet is never offered: clients stay on plain LFS against this hub.
@@ -64,7 +64,7 @@ nlohmann::json RepoInfoJson(const service::RepoInfo& info, bool with_blobs) {
   if (info.snapshot && !info.snapshot->card_data.is_null()) {
     const nlohmann::json& card = info.snapshot->card_data;
     j["cardData"] = card;
-    if (info.row.repo.type == RepoType::kModel) {
+    if (info.repo.id.type == RepoType::kModel) {
       for (const char* key : {"library_name", "pipeline_tag"}) {
         if (card.contains(key)) j[key] = card[key];
       }

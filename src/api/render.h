@@ -8,12 +8,13 @@
 #include "repo/types.h"
 #include "service/file_service.h"
 #include "service/repo_service.h"
+#include "service/repo_view.h"
 #include "service/space_service.h"
 
 namespace spacehub::api {
 
 // A repo as listed (no files): id, author, dates, visibility, sdk for Spaces.
-nlohmann::json RepoSummaryJson(const db::RepoRow& row);
+nlohmann::json RepoSummaryJson(const service::RepoView& repo);
 // Full info: summary plus sha, siblings, cardData, usedStorage.
 nlohmann::json RepoInfoJson(const service::RepoInfo& info, bool with_blobs);
 nlohmann::json TreeEntryJson(const service::TreeEntryWithCommit& e);

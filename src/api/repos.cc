@@ -120,7 +120,7 @@ Result<http::Response> ListRepos(ApiContext& ctx, http::Request& req, RepoType t
   in.descending = req.Query("direction").value_or("-1") != "1";
   in.offset = page.offset;
   in.limit = page.limit;
-  SH_ASSIGN_OR_RETURN(std::vector<db::RepoRow> rows, ctx.repos.List(who, in));
+  SH_ASSIGN_OR_RETURN(std::vector<service::RepoView> rows, ctx.repos.List(who, in));
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& r : rows) arr.push_back(RepoSummaryJson(r));
   http::Response resp = http::Response::Json(arr);

@@ -184,6 +184,7 @@ Result<RepoInfo> RepoService::Info(const Caller& who, const RepoId& id,
                                    const std::string& revision) {
   SH_ASSIGN_OR_RETURN(db::RepoRow row, RequireReadable(hub_, who, id));
   RepoInfo info;
+  info.repo = ViewOf(row);
   info.row = row;
   info.last_modified = row.updated_at;
   auto sha = hub_.repos.ResolveRevision(row.repo, revision);
@@ -222,7 +223,7 @@ Result<std::shared_ptr<const CommitSnapshot>> RepoService::Snapshot(const RepoId
   return out;
 }
 
-Result<std::vector<db::RepoRow>> RepoService::List(const Caller& who, const ListReposInput& in) {
+Result<std::vector<RepoView>> RepoService::List(const Caller& who, const ListReposInput& in) {
   db::RepoQuery q;
   q.type = in.type;
   q.author = in.author;
@@ -233,7 +234,11 @@ Result<std::vector<db::RepoRow>> RepoService::List(const Caller& who, const List
   q.limit = in.limit;
   q.visible_namespaces = auth::VisibleNamespaces(who);
   q.all_private = who && who->user.is_admin;
-  return hub_.db.ListRepos(q);
+  SH_ASSIGN_OR_RETURN(std::vector<db::RepoRow> rows, hub_.db.ListRepos(q));
+  std::vector<RepoView> views;
+  views.reserve(rows.size());
+  for (const auto& row : rows) views.push_back(ViewOf(row));
+  return views;
 }
 
 }  // namespace spacehub::service

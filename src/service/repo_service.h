@@ -11,6 +11,7 @@
 
 #include "repo/types.h"
 #include "service/access.h"
+#include "service/repo_view.h"
 #include "service/snapshot_cache.h"
 
 namespace spacehub::service {
@@ -24,7 +25,8 @@ struct CreateRepoInput {
 };
 
 struct RepoInfo {
-  db::RepoRow row;
+  RepoView repo;    // what the API renders
+  db::RepoRow row;  // the same repo, for SpaceService::RuntimeOf (access already checked)
   std::string sha;  // head of the revision; empty for a repo without commits
   int64_t last_modified = 0;
   // Files (siblings) and README front matter at `sha`; null for a repo without commits.
@@ -51,7 +53,7 @@ class RepoService final {
   Status Move(const Caller& who, const RepoId& from, const RepoId& to);
   Status SetPrivate(const Caller& who, const RepoId& id, bool is_private);
   Result<RepoInfo> Info(const Caller& who, const RepoId& id, const std::string& revision);
-  Result<std::vector<db::RepoRow>> List(const Caller& who, const ListReposInput& input);
+  Result<std::vector<RepoView>> List(const Caller& who, const ListReposInput& input);
 
  private:
   Result<std::shared_ptr<const CommitSnapshot>> Snapshot(const RepoId& id, const std::string& sha);

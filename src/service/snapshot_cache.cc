@@ -3,13 +3,13 @@
 namespace spacehub::service {
 
 std::shared_ptr<const CommitSnapshot> SnapshotCache::Find(const std::string& commit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = entries_.find(commit);
   return it == entries_.end() ? nullptr : it->second;
 }
 
 void SnapshotCache::Put(const std::string& commit, std::shared_ptr<const CommitSnapshot> snapshot) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (entries_.size() >= capacity_) entries_.clear();
   entries_[commit] = std::move(snapshot);
 }

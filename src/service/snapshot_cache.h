@@ -5,12 +5,13 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.h"
+#include "core/thread_annotations.h"
 #include "repo/types.h"
 
 namespace spacehub::service {
@@ -25,14 +26,14 @@ class SnapshotCache final {
  public:
   explicit SnapshotCache(size_t capacity = 4096) : capacity_(capacity) {}
 
-  std::shared_ptr<const CommitSnapshot> Find(const std::string& commit);
-  void Put(const std::string& commit, std::shared_ptr<const CommitSnapshot> snapshot);
+  std::shared_ptr<const CommitSnapshot> Find(const std::string& commit) EXCLUDES(mu_);
+  void Put(const std::string& commit, std::shared_ptr<const CommitSnapshot> snapshot) EXCLUDES(mu_);
 
  private:
   size_t capacity_;
-  std::mutex mu_;
-  // guarded by mu_; dropped wholesale when full (simple, and a refill costs one tree walk each)
-  std::unordered_map<std::string, std::shared_ptr<const CommitSnapshot>> entries_;
+  Mutex mu_;
+  // Dropped wholesale when full (simple, and a refill costs one tree walk each).
+  std::unordered_map<std::string, std::shared_ptr<const CommitSnapshot>> entries_ GUARDED_BY(mu_);
 };
 
 }  // namespace spacehub::service
