@@ -17,13 +17,6 @@ namespace spacehub::runtime {
 namespace fs = std::filesystem;
 namespace {
 
-Status WriteFile(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!out) return Status::Internal("Cannot write " + path.string());
-  return Status::Ok();
-}
-
 bool HasRequirements(const fs::path& file) {
   std::ifstream in(file);
   std::string line;
@@ -130,7 +123,9 @@ class PythonBuild {
     fs::create_directories(tmpl, ec);
     // The hub's own step (python's venv module, no owner code): run as the hub.
     SH_TRY(RunIn(tmpl, make, std::chrono::seconds(120), /*owner_code=*/false, false));
-    return WriteFile(marker, identity);
+    std::ofstream out(marker, std::ios::trunc);
+    out << identity;
+    return out ? Status::Ok() : Status::Internal("Cannot write " + marker.string());
   }
 
   std::vector<std::string> PipCommand() const {
