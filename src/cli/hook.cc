@@ -4,8 +4,7 @@
 // pushed objects and what the hub added (SPACEHUB_DATA_DIR, SPACEHUB_REPO_ID). Every reason to
 // refuse is printed as an "error: ..." line, which git shows the pusher as "remote: error: ...";
 // a non-zero exit refuses the whole push before any ref moves.
-#include <signal.h>
-
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>

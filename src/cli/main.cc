@@ -1,10 +1,15 @@
 // spacehub: the hub server (`serve`), its administration on a data directory (`admin`), and later
 // the client subcommands (whoami, repo, upload, download, space).
+#include <cstdio>
+#include <exception>
+
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 #include "core/log.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{"spacehub: a self-hosted hub for models, datasets and Spaces"};
   app.require_subcommand(1);
   auto serve = spacehub::cli::AddServeCommand(app);
@@ -33,4 +38,19 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(name)) return command();
   }
   return admin();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A command reports its own failures; what still escapes is a bug, said once instead of an
+  // abort with no message.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spacehub: unexpected error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "spacehub: unexpected error\n");
+  }
+  return 1;
 }

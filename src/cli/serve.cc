@@ -1,10 +1,10 @@
 // `spacehub serve`: opens the data directory, creates the administrator on first start, and runs
 // the HTTP server until SIGTERM or SIGINT (graceful: in-flight requests finish).
-#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -246,7 +246,9 @@ int Serve(const ServeOptions& o) {
   });
   server.Run();
   // Run() also returns if the server stops for another reason: wake the waiter so it can exit.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  // SIGTERM is blocked in every thread (above, before any thread starts) and the waiter takes it
+  // with sigwait: it only wakes that thread, it terminates nothing.
+  pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
   waiter.join();
   if (engine) {
     engine->Stop();

@@ -22,8 +22,8 @@ class SystemClock final : public Clock {
 }  // namespace
 
 const Clock& Clock::System() {
-  static const SystemClock clock;
-  return clock;
+  static const SystemClock kClock;
+  return kClock;
 }
 
 }  // namespace spacehub

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -11,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <sstream>
 #include <thread>
@@ -130,7 +130,7 @@ Result<std::string> ResolveProgram(const std::string& name, const std::vector<st
   std::stringstream dirs(path);
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (dir.empty()) continue;
-    std::string candidate = dir + "/" + name;
+    std::string candidate = dir.append("/").append(name);
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return Status::Unavailable("Cannot execute " + name + ": not found in PATH");

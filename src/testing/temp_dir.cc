@@ -1,8 +1,7 @@
 #include "testing/temp_dir.h"
 
-#include <stdlib.h>
-
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
