@@ -45,7 +45,7 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& obj, const char
     const std::string& s = it->get_ref<const std::string&>();
     char* end = nullptr;
     errno = 0;
-    long long v = std::strtoll(s.c_str(), &end, 10);
+    int64_t v = std::strtoll(s.c_str(), &end, 10);
     if (!s.empty() && end == s.c_str() + s.size() && errno == 0) return std::optional<int64_t>(v);
   }
   return Status::InvalidArgument(std::string("'") + key + "' must be an integer");

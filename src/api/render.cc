@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/time_util.h"
 
 namespace spacehub::api {
@@ -155,7 +157,7 @@ nlohmann::json FlavorJson(const service::Flavor& f) {
       {"ram", Gigabytes(f.memory_gb)},
       {"accelerator", accelerator},
       {"ephemeralDisk", Gigabytes(f.disk_gb)},
-      {"unitCostMicroUSD", static_cast<int64_t>(price * 1e6 / 60 + 0.5)},  // per minute
+      {"unitCostMicroUSD", static_cast<int64_t>(std::llround(price * 1e6 / 60))},  // per minute
       {"unitCostUSD", price / 60},
       {"unitLabel", "minute"},
       {"pricePerHourUSD", OrNull(f.price_per_hour)},

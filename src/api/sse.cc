@@ -59,11 +59,11 @@ Result<size_t> TailParam(const http::Request& req, size_t max) {
   auto tail = req.Query("tail");
   if (!tail) return std::min<size_t>(1000, max);
   char* end = nullptr;
-  long long n = std::strtoll(tail->c_str(), &end, 10);
+  int64_t n = std::strtoll(tail->c_str(), &end, 10);
   if (tail->empty() || *end != '\0' || n < 1) {
     return Status::InvalidArgument("'tail' must be a positive integer");
   }
-  return static_cast<size_t>(std::min<long long>(n, static_cast<long long>(max)));
+  return static_cast<size_t>(std::min<int64_t>(n, static_cast<int64_t>(max)));
 }
 
 Result<bool> FollowParam(const http::Request& req, bool dflt) {

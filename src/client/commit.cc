@@ -447,6 +447,7 @@ CommitInfo HubClient::UploadFolder(const std::string& repo_id, RepoType type,
   }
   std::string prefix = path_in_repo;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty()) prefix += '/';
   std::vector<std::pair<std::string, std::string>> files;  // (path in repo, local path)
   for (auto it = fs::recursive_directory_iterator(folder_path,
                                                   fs::directory_options::follow_directory_symlink);
@@ -457,10 +458,11 @@ CommitInfo HubClient::UploadFolder(const std::string& repo_id, RepoType type,
       continue;
     }
     if (!it->is_regular_file()) continue;
-    files.emplace_back(prefix.empty() ? rel : prefix + "/" + rel, it->path().string());
+    files.emplace_back(prefix + rel, it->path().string());
   }
   std::sort(files.begin(), files.end());
   std::vector<CommitOperation> ops;
+  ops.reserve(files.size());
   for (auto& [repo_path, local] : files) ops.push_back(CommitOperation::AddFile(repo_path, local));
   std::string msg = commit_message.empty() ? "Upload folder using spacehub" : commit_message;
   return CreateCommit(repo_id, type, ops, msg, revision);

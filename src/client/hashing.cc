@@ -18,7 +18,7 @@ namespace {
 using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 std::string Hex(const unsigned char* d, unsigned n) {
-  static const char* kHex = "0123456789abcdef";
+  static const char* const kHex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < n; ++i) {
     out.push_back(kHex[d[i] >> 4]);

@@ -28,7 +28,7 @@ void GlobalInitOnce() {
 
 std::string RandomRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* kHex = "0123456789abcdef";
+  static const char* const kHex = "0123456789abcdef";
   std::string id(16, '0');
   uint64_t v = rng();
   for (char& c : id) {
@@ -36,6 +36,13 @@ std::string RandomRequestId() {
     v >>= 4;
   }
   return id;
+}
+
+// The HTTP status of the transfer so far (0 before the status line).
+int ResponseCode(CURL* curl) {
+  long code = 0;  // NOLINT(google-runtime-int): CURLINFO_RESPONSE_CODE writes a long, by its API
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  return static_cast<int>(code);
 }
 
 struct Transfer {
@@ -98,8 +105,7 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
   t->last_byte = std::chrono::steady_clock::now();
-  long code = 0;
-  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  int code = ResponseCode(t->curl);
   if (t->req->on_data && code >= 200 && code < 300) {
     if (t->req->on_data(data, len)) return len;
     t->resp->stopped = true;
@@ -197,11 +203,11 @@ namespace {
 // SPACEHUB_CLIENT_DEBUG=1: one line per request on stderr (method, URL, status or error, time),
 // for finding where a slow or failing call spends its time. Read once.
 bool DebugLog() {
-  static const bool on = [] {
+  static const bool kOn = [] {
     const char* v = std::getenv("SPACEHUB_CLIENT_DEBUG");
     return v && *v && std::string(v) != "0";
   }();
-  return on;
+  return kOn;
 }
 
 void LogRequest(const HttpRequest& req, const std::string& outcome,
@@ -317,8 +323,7 @@ void FinishTransfer(CURL* c, const HttpRequest& req, Transfer& t, CURLcode rc) {
   }
   if (rc == CURLE_WRITE_ERROR && t.resp->stopped) rc = CURLE_OK;
   if (rc == CURLE_ABORTED_BY_CALLBACK && t.resp->idled) {
-    long got = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &got);
+    int got = ResponseCode(c);
     if (got >= 200 && got < 300) {
       rc = CURLE_OK;  // a stream that went quiet after its answer began: a normal end
     } else {
@@ -350,9 +355,7 @@ HttpResponse PerformOnce(const HttpRequest& req) {
   FileGuard upload = SetRequestBody(c, req, t);
   FinishTransfer(c, req, t, curl_easy_perform(c));
 
-  long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  resp.status = static_cast<int>(code);
+  resp.status = ResponseCode(c);
   char* effective = nullptr;
   curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
   resp.url = effective ? effective : req.url;
@@ -375,7 +378,7 @@ bool ShouldRetryStatus(int status, RetryPolicy policy) {
 std::chrono::milliseconds RetryDelay(int retry, const std::string& retry_after) {
   if (!retry_after.empty()) {
     char* end = nullptr;
-    long s = std::strtol(retry_after.c_str(), &end, 10);
+    int64_t s = std::strtoll(retry_after.c_str(), &end, 10);
     if (end && *end == '\0' && s >= 0 && s <= 300) return std::chrono::seconds(s);
   }
   int64_t ms = 1000LL << std::min(retry, 3);
@@ -393,12 +396,12 @@ std::chrono::milliseconds RetryDelay(int retry, const HttpResponse& response) {
 }
 
 double RetryScale() {
-  static const double scale = [] {
+  static const double kScale = [] {
     const char* v = std::getenv("SPACEHUB_CLIENT_RETRY_SCALE");
     double d = v ? std::strtod(v, nullptr) : 1.0;
     return d >= 0 && d <= 1.0 ? d : 1.0;
   }();
-  return scale;
+  return kScale;
 }
 
 namespace {

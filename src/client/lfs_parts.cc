@@ -3,12 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <utility>
 
 namespace spacehub::client::detail {
 
 std::vector<std::string> SortedPartUrls(const nlohmann::json& header) {
-  std::vector<std::pair<unsigned long long, std::string>> parts;
+  std::vector<std::pair<uint64_t, std::string>> parts;
   if (!header.is_object()) return {};
   for (const auto& [key, value] : header.items()) {
     if (key.empty() || key.size() > 18 || !value.is_string()) continue;
@@ -19,6 +20,7 @@ std::vector<std::string> SortedPartUrls(const nlohmann::json& header) {
   }
   std::sort(parts.begin(), parts.end());
   std::vector<std::string> out;
+  out.reserve(parts.size());
   for (auto& [n, url] : parts) out.push_back(std::move(url));
   return out;
 }

@@ -22,7 +22,7 @@ bool ValidPart(const std::string& p) {
 }  // namespace
 
 std::string Quote(const std::string& s, bool keep_slash) {
-  static const char* kHex = "0123456789ABCDEF";
+  static const char* const kHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
