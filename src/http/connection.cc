@@ -183,7 +183,7 @@ void Connection::Start(const std::shared_ptr<Connection>& conn) {
   net::co_spawn(
       conn->executor(),
       [conn, busy]() -> net::awaitable<void> { return busy ? conn->RefuseBusy() : conn->Serve(); },
-      [](std::exception_ptr e) {
+      [](const std::exception_ptr& e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);

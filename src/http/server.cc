@@ -94,7 +94,7 @@ class Server::Impl final : public ConnectionHost {
     }
     port_ = acceptor_->local_endpoint(ec).port();
     net::co_spawn(acceptor_->get_executor(), AcceptLoop(*acceptor_, router_),
-                  [](std::exception_ptr e) {
+                  [](const std::exception_ptr& e) {
                     if (e) spdlog::error("accept loop failed");
                   });
     spdlog::info("http listening host={} port={}", options_.host, port_.load());
@@ -134,7 +134,7 @@ class Server::Impl final : public ConnectionHost {
     }
     net::co_spawn(acceptor->get_executor(),
                   AcceptLoop(*acceptor, router ? *router : router_, std::move(base_url)),
-                  [acceptor](std::exception_ptr e) {
+                  [acceptor](const std::exception_ptr& e) {
                     if (e) spdlog::error("accept loop failed");
                   });
     return id;

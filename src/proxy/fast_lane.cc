@@ -299,7 +299,7 @@ net::awaitable<AppLink::Relayed> AppLink::RelayResponse(RawCall& call, RawRespon
     }
     if (!head_out || n > 0) {
       // The head goes out with the first body bytes, in one write.
-      const std::string_view first = head_out ? std::string_view() : std::string_view(out_);
+      const std::string_view first = head_out ? std::string_view() : std::string_view{out_};
       const std::string_view piece = Front(app_buffer_, n);
       const ssize_t out = SendNow(call.rx.stream().socket().native_handle(), first, piece);
       bool written = out == static_cast<ssize_t>(first.size() + piece.size());

@@ -69,7 +69,7 @@ void RewriteFields(Fields& f, bhttp::field name, Fn rewrite) {
   bool changed = false;
   for (const auto& field : f) {
     if (field.name() != name) continue;
-    std::optional<std::string> v = rewrite(std::string_view(field.value()));
+    std::optional<std::string> v = rewrite(std::string_view{field.value()});
     changed = changed || v.has_value();
     std::string next = v ? std::move(*v) : std::string(field.value());
     if (!next.empty()) kept.push_back(std::move(next));

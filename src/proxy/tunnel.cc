@@ -54,7 +54,7 @@ net::awaitable<TunnelStats> Tunnel(tcp::socket& visitor, tcp::socket& app,
                                    std::chrono::milliseconds idle_timeout,
                                    std::chrono::milliseconds visit_interval,
                                    const std::function<void()>& visit) {
-  using namespace net::experimental::awaitable_operators;
+  using net::experimental::awaitable_operators::operator||;
   TunnelStats stats;
   Clock::time_point last = Clock::now();
   co_await (Pump(visitor, app, last, stats.to_app) || Pump(app, visitor, last, stats.to_visitor) ||
