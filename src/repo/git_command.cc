@@ -1,9 +1,9 @@
 #include "repo/git_command.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 
@@ -19,7 +19,7 @@ struct SubcommandSpec {
 // Only what the hub itself uses. Anything else (--upload-pack=<cmd>, --exec, --output...) is out
 // by construction.
 const std::vector<SubcommandSpec>& Specs() {
-  static const std::vector<SubcommandSpec> specs = {
+  static const std::vector<SubcommandSpec> kSpecs = {
       {GitSubcommand::kUploadPack,
        "upload-pack",
        {"--stateless-rpc", "--advertise-refs", "--strict"}},
@@ -29,7 +29,7 @@ const std::vector<SubcommandSpec>& Specs() {
       {GitSubcommand::kRevList, "rev-list", {"--objects", "--stdin", "--not", "--all"}},
       {GitSubcommand::kCatFile, "cat-file", {"--batch-check=", "--batch"}},
   };
-  return specs;
+  return kSpecs;
 }
 
 const SubcommandSpec& SpecFor(GitSubcommand id) {
@@ -123,7 +123,7 @@ std::vector<std::string> GitCommand::Env() const {
       "GIT_TERMINAL_PROMPT=0",
       "LC_ALL=C",
   };
-  for (const auto& [k, v] : env_) env.push_back(k + "=" + v);
+  for (const auto& [k, v] : env_) env.push_back(std::string(k).append("=").append(v));
   return env;
 }
 

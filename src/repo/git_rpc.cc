@@ -1,11 +1,11 @@
 #include "repo/git_rpc.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 
 namespace spacehub::repo {

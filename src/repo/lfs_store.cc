@@ -28,7 +28,7 @@ Status BadOid(std::string_view oid) {
 // A temp file that counts and hashes what is written and refuses bytes beyond `expected`.
 class HashingFile {
  public:
-  HashingFile(uint64_t expected) : expected_(expected) {}
+  explicit HashingFile(uint64_t expected) : expected_(expected) {}
 
   Status Open(std::filesystem::path temp) { return file_.Create(std::move(temp)); }
 

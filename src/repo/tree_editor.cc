@@ -34,8 +34,11 @@ Status TreeEditor::AddBlob(std::string_view path, std::string_view content) {
   for (size_t slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) {
     std::string parent = p.substr(0, slash);
     if (git_index_get_bypath(index_.get(), parent.c_str(), 0) != nullptr) {
-      return Status::InvalidArgument("Cannot add '" + p + "': '" + parent +
-                                     "' is a file, not a folder");
+      return Status::InvalidArgument(std::string("Cannot add '")
+                                         .append(p)
+                                         .append("': '")
+                                         .append(parent)
+                                         .append("' is a file, not a folder"));
     }
   }
   size_t pos = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace spacehub::runtime {
@@ -46,7 +47,7 @@ bool PlainHostName(const std::string& h) {
 }
 
 // Waits until `fd` is ready for `events` or the stop pipe fires; false on stop or timeout.
-bool WaitFor(int fd, short events, int stop_fd, int timeout_ms) {
+bool WaitFor(int fd, int16_t events, int stop_fd, int timeout_ms) {
   pollfd p[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
   for (;;) {
     int rc = ::poll(p, 2, timeout_ms);
@@ -166,7 +167,7 @@ Result<std::unique_ptr<IndexRelay>> IndexRelay::Open(const IndexEndpoint& index,
     ifreq ifr{};
     std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
     bool up = ::ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+    ifr.ifr_flags = static_cast<decltype(ifr.ifr_flags)>(ifr.ifr_flags | IFF_UP);
     up = up && ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
     ::close(s);
     if (!up) return fail("lo up");

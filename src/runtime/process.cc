@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -67,7 +67,7 @@ std::string Describe(int step, const SpawnOptions& o) {
 Result<std::unique_ptr<Subprocess>> Spawn(const SpawnOptions& o) {
   SubprocessOptions so;
   so.argv = o.argv;
-  for (const auto& [k, v] : o.env) so.env.push_back(k + "=" + v);
+  for (const auto& [k, v] : o.env) so.env.push_back(std::string(k).append("=").append(v));
   so.cwd = o.cwd;
   so.stdout_mode = o.pipe_output ? SubprocessOptions::Out::kPipe : SubprocessOptions::Out::kNull;
   so.stderr_mode = SubprocessOptions::Err::kStdout;

@@ -159,10 +159,10 @@ Result<int64_t> ParseSize(const std::string& text) {
   std::string unit = text.substr(digits);
   if (!unit.empty() && unit.back() == 'B') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
-  static const std::map<std::string, int> shifts = {{"", 0},   {"K", 10}, {"k", 10},
-                                                    {"M", 20}, {"G", 30}, {"T", 40}};
-  auto unit_it = shifts.find(unit);
-  if (unit_it == shifts.end()) {
+  static const std::map<std::string, int> kShifts = {{"", 0},   {"K", 10}, {"k", 10},
+                                                     {"M", 20}, {"G", 30}, {"T", 40}};
+  auto unit_it = kShifts.find(unit);
+  if (unit_it == kShifts.end()) {
     return Status::InvalidArgument("invalid size unit in '" + text + "'");
   }
   int shift = unit_it->second;

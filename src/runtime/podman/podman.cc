@@ -377,7 +377,7 @@ Status RunBuild(const DockerBuildSpec& spec, const std::vector<std::string>& arg
   Redactor redactor(std::move(values));
   std::ofstream log(spec.log_path, std::ios::app);
   std::deque<std::string> tail;
-  auto on_line = [&](std::string raw) {
+  auto on_line = [&](const std::string& raw) {
     std::string line = redactor.Apply(raw);
     log << line << '\n';
     log.flush();
@@ -543,7 +543,7 @@ Result<CommandOutput> RunCapture(const std::vector<std::string>& argv, std::chro
                                  const EnvList& env) {
   CommandOutput out;
   auto code = RunLines(
-      argv, env, [&](std::string line) { out.output.append(line).append("\n"); }, timeout);
+      argv, env, [&](const std::string& line) { out.output.append(line).append("\n"); }, timeout);
   if (!code.ok()) return code.status();
   out.code = *code;
   return out;
