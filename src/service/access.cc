@@ -25,7 +25,7 @@ Result<db::RepoRow> RequireWritable(Hub& hub, const Caller& who, const RepoId& i
   return row;
 }
 
-Status RequireNamespaceWrite(Hub& hub, const Caller& who, std::string_view ns) {
+Status RequireNamespaceWrite(Hub& /*hub*/, const Caller& who, std::string_view ns) {
   if (!who) return Status::Unauthenticated("You must be authenticated: pass a token");
   if (!auth::CanWrite(who, ns)) {
     return Status::PermissionDenied(

@@ -26,10 +26,10 @@ bool OneOf(std::string_view v, const auto& list) {
 std::optional<int64_t> ParseDuration(const nlohmann::json& v) {
   if (v.is_number_integer() && v.get<int64_t>() > 0) return v.get<int64_t>();
   if (!v.is_string()) return std::nullopt;
-  static const std::regex re("^([0-9]{1,9})\\s*([smhd]?)$");
+  static const std::regex kDuration("^([0-9]{1,9})\\s*([smhd]?)$");
   std::smatch m;
   const std::string& s = v.get_ref<const std::string&>();
-  if (!std::regex_match(s, m, re)) return std::nullopt;
+  if (!std::regex_match(s, m, kDuration)) return std::nullopt;
   int64_t n = std::stoll(m[1].str());
   char unit = m[2].length() ? m[2].str()[0] : 's';
   int64_t mult = unit == 'd' ? 86400 : unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;

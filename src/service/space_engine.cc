@@ -764,6 +764,7 @@ spacehub::Status SpaceEngine::SetEnvironment(const db::RepoRow& row,
                           "http://127.0.0.1:" + std::to_string(HubInsidePort(id.port)));
   }
   std::vector<std::string> values;
+  values.reserve(secrets.size());
   for (auto& [k, v] : secrets) values.push_back(v);
   spec.redactor = runtime::Redactor(std::move(values));
   return spacehub::Status::Ok();

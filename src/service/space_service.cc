@@ -127,7 +127,7 @@ Result<SettingsOutcome> SpaceService::ChangeSettings(const db::RepoRow& row,
 }
 
 void SpaceService::Record(const db::RepoRow& row, const Caller& who, const std::string& action,
-                          nlohmann::json details) {
+                          const nlohmann::json& details) {
   db::SpaceEvent e;
   e.repo_id = row.id;
   e.at = hub_.clock.NowMillis();
@@ -211,7 +211,7 @@ Result<SpaceRuntimeView> SpaceService::RequestHardware(
   const db::SpaceSettingsRow& s = out.row;
   nlohmann::json details = {{"flavor", flavor->name}, {"placed", !out.waiting.has_value()}};
   if (sleep_seconds) details["sleepTimeSeconds"] = s.sleep_seconds ? *s.sleep_seconds : -1;
-  Record(row, who, "hardware.request", std::move(details));
+  Record(row, who, "hardware.request", details);
   return RuntimeOf(row);
 }
 

@@ -159,7 +159,7 @@ class SpaceService final {
   Status PutSecret(const db::RepoRow& row, const SpaceEntryInput& in);
   Status PutVariable(const db::RepoRow& row, const SpaceEntryInput& in);
   void Record(const db::RepoRow& row, const Caller& who, const std::string& action,
-              nlohmann::json details);
+              const nlohmann::json& details);
 
   Hub& hub_;
   RepoService& repos_;

@@ -13,7 +13,6 @@
 namespace spacehub::db {
 namespace {
 
-using sqlite::SqliteError;
 using sqlite::Statement;
 
 constexpr const char* kAccountCols = "id, name, kind, fullname, email, is_admin, created_at";
