@@ -107,7 +107,7 @@ Status SpaceService::ApplyParams(const Caller& who, const db::RepoRow& row,
   if (params.sleep_seconds) details["sleepTimeSeconds"] = *params.sleep_seconds;
   if (!params.secrets.empty()) details["secrets"] = Keys(params.secrets);
   if (!params.variables.empty()) details["variables"] = Keys(params.variables);
-  Record(row, who, action, std::move(details));
+  Record(row, who, action, details);
   return Status::Ok();
 }
 
