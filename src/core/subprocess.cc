@@ -373,12 +373,13 @@ int Subprocess::DrainOutput(const Drain& d) {
     // Short polls while the child runs, so that its exit, the deadline and the ticks are seen
     // even when a descendant keeps the pipe open and silent.
     pollfd pf{stdout_fd_, POLLIN, 0};
-    const int ready = ::poll(&pf, 1, exited ? 0 : static_cast<int>(d.tick.count()));
+    const int wait_ms = !exited ? static_cast<int>(d.tick.count()) : d.until_eof ? -1 : 0;
+    const int ready = ::poll(&pf, 1, wait_ms);
     if (ready > 0) {
       ssize_t n = ::read(stdout_fd_, buf, sizeof(buf));
       if (n > 0 && d.on_data) d.on_data(std::string_view(buf, static_cast<size_t>(n)));
       if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
-    } else if (exited || (ready < 0 && errno != EINTR)) {
+    } else if ((exited && !d.until_eof) || (ready < 0 && errno != EINTR)) {
       break;  // exited, and whatever still holds the pipe has nothing to say
     }
     if (!exited) exited = Reap(false);

@@ -104,9 +104,12 @@ class Subprocess final {
     // Called about every `tick` while the child runs (budgets, polls); it may Kill.
     std::function<void()> on_tick;
     std::chrono::milliseconds tick{100};
+    // Keep reading after the child exited until every holder of the pipe closed it (`podman
+    // run`'s output outlives it until the container is cleaned up).
+    bool until_eof = false;
   };
-  // Reads stdout until EOF, or until the child has exited and the pipe is quiet (a descendant it
-  // left behind may hold the pipe open), reaps it and returns its exit code.
+  // Reads stdout until EOF, or (unless until_eof) until the child has exited and the pipe is quiet
+  // (a descendant it left behind may hold the pipe open), reaps it and returns its exit code.
   int DrainOutput(const Drain& d);
   // DrainOutput split into lines (LineSplitter with `max_line`).
   int ReadLines(

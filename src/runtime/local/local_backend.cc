@@ -404,6 +404,7 @@ void LocalBackend::Pump(Instance* inst, int info_fd, InstanceSpec spec) {
   d.on_tick = [&] {
     if (want_pid) want_pid = !PollContainerPid(inst);
   };
+  d.until_eof = true;  // the app's exit is reported once its output has ended
   const int code = inst->proc->DrainOutput(d);
   lines.Finish();
   if (!inst->private_dir.empty()) {
