@@ -1,6 +1,6 @@
-// Hub: the components every use case works with, wired once at start-up and borrowed by the
-// services. Owns nothing; whoever builds it (serve, admin, tests) keeps the parts alive.
-// Thread-safety: the referenced components are all safe for concurrent use.
+// Hub: the components every use case works with, wired once at start-up (never changed after) and
+// borrowed by the services. Owns nothing; whoever builds it (serve, admin, tests) keeps the parts
+// alive. Thread-safety: the referenced components are all safe for concurrent use.
 #pragma once
 
 #include <cstdint>
@@ -39,9 +39,16 @@ struct Hub {
   // The one owner of placement and of Space settings changes, shared by every SpaceService.
   HardwareScheduler& scheduler;
   HubOptions options;
-  SpaceRuntimeHook* runtime = nullptr;  // the Space engine when one runs (serve), else null
+  // The Space engine when one runs (serve), else null. Fixed when the Hub is made: `serve` builds
+  // the engine over a Hub without one, then hands WithRuntime(engine) to the API and the proxy.
+  SpaceRuntimeHook* const runtime = nullptr;
   // "Now" for every time-driven decision of the services and the engine (tests: a FakeClock).
   const Clock& clock = Clock::System();
+
+  // The same parts with `engine` attached.
+  Hub WithRuntime(SpaceRuntimeHook* engine) const {
+    return Hub{db, repos, lfs, identity, secrets, hardware, scheduler, options, engine, clock};
+  }
 };
 
 }  // namespace spacehub::service

@@ -133,21 +133,22 @@ class SpaceEngineTest : public testing::TempDirTest {
     p.token.user_id = alice->id;
     p.token.role = db::Role::kWrite;
     alice_ = p;
-    repos_ = std::make_unique<RepoService>(hub());
-    spaces_ = std::make_unique<SpaceService>(hub(), *repos_);
     SpaceEngineOptions options;
     options.data_dir = dir_;
     options.python.python = "/usr/bin/true";
     options.drain = std::chrono::milliseconds(kDrainMs);
     engine_ = std::make_unique<SpaceEngine>(hub(), backend_, options);
-    hub().runtime = engine_.get();
+    // As `serve` wires it: the engine works on the plain hub, the services see it attached.
+    served_ = std::make_unique<Hub>(hub().WithRuntime(engine_.get()));
+    repos_ = std::make_unique<RepoService>(*served_);
+    spaces_ = std::make_unique<SpaceService>(*served_, *repos_);
   }
 
   void TearDown() override {
-    if (instance_) hub().runtime = nullptr;
-    engine_.reset();
     spaces_.reset();
     repos_.reset();
+    served_.reset();
+    engine_.reset();
     instance_.reset();
   }
 
@@ -174,7 +175,7 @@ class SpaceEngineTest : public testing::TempDirTest {
     c.ops.push_back(repo::AddFile{"app.py", app});
     auto done = hub().repos.Commit(row.repo, c);
     ASSERT_TRUE(done.ok()) << done.status().message();
-    OnRefsUpdated(hub(), row, {"refs/heads/main"});
+    OnRefsUpdated(*served_, row, {"refs/heads/main"});
   }
 
   // The passes a build takes: it starts, ends on its thread, and the next pass starts the app.
@@ -202,6 +203,7 @@ class SpaceEngineTest : public testing::TempDirTest {
   FakeBackend backend_;
   std::unique_ptr<HubInstance> instance_;
   Caller alice_;
+  std::unique_ptr<Hub> served_;
   std::unique_ptr<RepoService> repos_;
   std::unique_ptr<SpaceService> spaces_;
   std::unique_ptr<SpaceEngine> engine_;

@@ -1,0 +1,28 @@
+// The Space runtime of `spacehub serve`: the local backend (bubblewrap sandboxes, podman for Docker
+// Spaces when installed) and the engine over it, built from serve's options before the hub
+// listens. Spaces are off (an empty SpaceRuntime) with --space-runtime none, without bwrap, or when
+// the data directory is out of reach of sandboxed users; each reason is said once on stderr.
+// Called from serve's thread only.
+#pragma once
+
+#include <memory>
+
+#include "cli/serve_options.h"
+#include "core/result.h"
+#include "runtime/local/local_backend.h"
+#include "service/hub.h"
+#include "service/space_engine.h"
+
+namespace spacehub::cli {
+
+struct SpaceRuntime {
+  std::unique_ptr<runtime::LocalBackend> backend;
+  std::unique_ptr<service::SpaceEngine> engine;  // null: Spaces are off
+  bool have_podman = false;
+};
+
+// Builds the runtime over `hub` (which must outlive it); InvalidArgument naming the option for a
+// value that does not parse.
+Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub);
+
+}  // namespace spacehub::cli
