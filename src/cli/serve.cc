@@ -149,8 +149,8 @@ void RunUntilSignal(http::Server& server, const sigset_t& signals) {
   });
   server.Run();
   // Run() also returns if the server stops for another reason: wake the waiter so it can exit.
-  // SIGTERM is blocked in every thread (above, before any thread starts) and the waiter takes it
-  // with sigwait: it only wakes that thread, it terminates nothing.
+  // SIGTERM is blocked in every thread (BlockSignals, before any thread starts) and the waiter
+  // takes it with sigwait: it only wakes that thread, it terminates nothing.
   pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
   waiter.join();
 }
