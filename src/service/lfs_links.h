@@ -10,7 +10,7 @@
 //  - Every way bytes leave checks it again, so a pointer that got in some other way (a bare repo
 //    edited on disk, data from before these checks) serves nothing: resolve and the tree listings
 //    (FileService), the git-lfs batch download (LfsService), Space checkouts
-//    (CheckCheckoutLfsLinks, before runtime::CheckoutCommit copies objects into a build).
+//    (CheckCheckoutLfsLinks, before repo::CheckoutCommit copies objects into a build).
 // Pointers are recognised as git-lfs recognises them (repo::DetectLfsPointer: all three version
 // lines, lenient layout), so no blob that a client would fetch an object for slips past.
 //
@@ -43,7 +43,7 @@ Result<bool> CopyLfsLink(Hub& hub, int64_t from_repo, int64_t to_repo, std::stri
 Status HideUnlinkedLfs(Hub& hub, int64_t repo_id, std::vector<repo::TreeEntry*>& entries);
 
 // Space builds: kPermissionDenied naming the first file of commit `sha` whose LFS object is not
-// linked to the Space. Call before runtime::CheckoutCommit, which copies LFS objects by oid.
+// linked to the Space. Call before repo::CheckoutCommit, which copies LFS objects by oid.
 Status CheckCheckoutLfsLinks(Hub& hub, const db::RepoRow& row, const std::string& sha);
 
 }  // namespace spacehub::service

@@ -62,7 +62,8 @@ std::string LfsService::SignedPath(std::string_view operation, int64_t repo_id,
                                    std::string_view oid, uint64_t size) const {
   std::string repo = std::to_string(repo_id);
   std::string sz = std::to_string(size);
-  std::string exp = std::to_string(NowMillis() / 1000 + hub_.options.lfs_url_ttl_seconds);
+  std::string exp =
+      std::to_string(hub_.clock.NowMillis() / 1000 + hub_.options.lfs_url_ttl_seconds);
   std::string sig =
       HmacSha256Hex(hub_.options.lfs_signing_key, SignedMessage(operation, repo, oid, sz, exp));
   return std::string(kTransferPrefix) + std::string(operation) + "/" + repo + "/" +
@@ -82,7 +83,7 @@ Result<LfsGrant> LfsService::CheckGrant(std::string_view operation, std::string_
   auto id = ParseNumber<int64_t>(repo_id);
   auto sz = ParseNumber<uint64_t>(size);
   if (!exp || !id || !sz) return Status::InvalidArgument("Malformed LFS transfer URL");
-  if (*exp < NowMillis() / 1000) {
+  if (*exp < hub_.clock.NowMillis() / 1000) {
     return Status::PermissionDenied("This LFS transfer URL has expired; request a new batch");
   }
   return LfsGrant{*id, std::string(oid), *sz};

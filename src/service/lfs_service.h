@@ -63,6 +63,10 @@ class LfsService final {
                                             const std::vector<LfsObjectRef>& objects,
                                             const std::string& base_url);
 
+  // "/api/lfs-transfer/<operation>/<repo>/<oid>/<size>/<expires>/<signature>": grants that one
+  // object of that repo for lfs_url_ttl_seconds from now (the hub's clock).
+  std::string SignedPath(std::string_view operation, int64_t repo_id, std::string_view oid,
+                         uint64_t size) const;
   // Checks a transfer URL's signature and expiry (kPermissionDenied otherwise).
   Result<LfsGrant> CheckGrant(std::string_view operation, std::string_view repo_id,
                               std::string_view oid, std::string_view size, std::string_view expires,
@@ -80,8 +84,6 @@ class LfsService final {
 
  private:
   Status CheckLinked(int64_t repo_id, const LfsObjectRef& object);
-  std::string SignedPath(std::string_view operation, int64_t repo_id, std::string_view oid,
-                         uint64_t size) const;
   Hub& hub_;
 };
 

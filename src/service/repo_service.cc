@@ -104,7 +104,7 @@ Result<db::RepoRow> RepoService::Create(const Caller& who, CreateRepoInput input
   SH_ASSIGN_OR_RETURN(db::Account owner, hub_.db.FindAccount(id.ns));
   id.ns = owner.name;
 
-  int64_t now = NowMillis();
+  int64_t now = hub_.clock.NowMillis();
   db::RepoRow row;
   row.repo = id;
   row.is_private = input.is_private;
