@@ -10,7 +10,7 @@ core. Rules beyond the CMake graph:
   - cli is the composition root (`serve` wires every layer): it may use any of them;
   - include/spacehub/wire/* (wire types) may be used by every layer;
   - the rest of include/spacehub/ is the client's public API: client, cli and examples only;
-  - src/testing/ is for *_test.cc files only.
+  - src/testing/ is for tests only (*_test.cc, test_*.h, *_test_*.h, fake_*.h).
 Usage: tools/check_layers.py [repo root]   (exit 1 and one line per violation)
 """
 import pathlib
@@ -64,7 +64,9 @@ def main():
             continue
         rel = path.relative_to(SRC)
         layer = rel.parts[0]
-        is_test = path.name.endswith("_test.cc") or path.name == "test_util.h"
+        stem = path.stem
+        is_test = (stem.endswith("_test") or stem.startswith(("test_", "fake_")) or
+                   "_test_" in stem)
         for inc in INCLUDE_RE.findall(path.read_text(errors="replace")):
             top = inc.split("/")[0]
             if inc.startswith("spacehub/wire/"):

@@ -18,33 +18,10 @@
 #include "core/mutex.h"
 #include "service/hub_instance.h"
 #include "service/refs_updated.h"
-#include "testing/fake_clock.h"
-#include "testing/temp_dir.h"
+#include "service/test_util.h"
 
 namespace spacehub::service {
 namespace {
-
-// cpu-basic is free (sleeps after 48 h); cpu-upgrade is not; t4-small has one unit.
-constexpr const char* kCatalog = R"(default: cpu-basic
-flavors:
-  - name: cpu-basic
-    vcpu: 2
-    memory_gb: 16
-    free: true
-  - name: cpu-upgrade
-    vcpu: 8
-    memory_gb: 32
-    price_per_hour: 0.03
-  - name: t4-small
-    vcpu: 4
-    memory_gb: 15
-    gpu_count: 1
-    gpu_model: T4
-    gpu_manufacturer: Nvidia
-    gpu_memory_gb: 16
-    price_per_hour: 0.4
-    capacity: 1
-)";
 
 constexpr int64_t kDrainMs = 5000;
 
@@ -118,21 +95,11 @@ class FakeBackend final : public runtime::RuntimeBackend {
   std::map<std::string, Instance> instances_ GUARDED_BY(mu_);
 };
 
-class SpaceEngineTest : public testing::TempDirTest {
+class SpaceEngineTest : public HubTest {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_ / "hardware.yaml", kCatalog);
-    auto opened = HubInstance::Open(dir_, HubOptions{}, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    instance_ = std::move(*opened);
-    auto alice = hub().identity.CreateUser("alice", /*is_admin=*/false);
-    ASSERT_TRUE(alice.ok()) << alice.status().message();
-    ASSERT_TRUE(hub().db.SetHardwareGrant(alice->id, "*", true).ok());
-    auth::Principal p;
-    p.user = *alice;
-    p.token.user_id = alice->id;
-    p.token.role = db::Role::kWrite;
-    alice_ = p;
+    OpenHub();
+    alice_ = User("alice", /*all_flavors=*/true);
     SpaceEngineOptions options;
     options.data_dir = dir_;
     options.python.python = "/usr/bin/true";
@@ -151,8 +118,6 @@ class SpaceEngineTest : public testing::TempDirTest {
     engine_.reset();
     instance_.reset();
   }
-
-  Hub& hub() { return instance_->hub(); }
 
   db::RepoRow CreateSpace(const std::string& name) {
     CreateRepoInput in;
@@ -199,9 +164,7 @@ class SpaceEngineTest : public testing::TempDirTest {
     return row;
   }
 
-  testing::FakeClock clock_;
   FakeBackend backend_;
-  std::unique_ptr<HubInstance> instance_;
   Caller alice_;
   std::unique_ptr<Hub> served_;
   std::unique_ptr<RepoService> repos_;

@@ -8,47 +8,19 @@
 
 #include "service/hub_instance.h"
 #include "service/refs_updated.h"
-#include "testing/fake_clock.h"
-#include "testing/temp_dir.h"
+#include "service/test_util.h"
 
 namespace spacehub::service {
 namespace {
 
-constexpr const char* kCatalog = R"(default: cpu-basic
-flavors:
-  - name: cpu-basic
-    vcpu: 2
-    memory_gb: 16
-    free: true
-  - name: cpu-upgrade
-    vcpu: 8
-    memory_gb: 32
-    price_per_hour: 0.03
-)";
-
-class SpaceServiceTest : public testing::TempDirTest {
+class SpaceServiceTest : public HubTest {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_ / "hardware.yaml", kCatalog);
-    auto opened = HubInstance::Open(dir_, HubOptions{}, clock_);
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    instance_ = std::move(*opened);
+    OpenHub();
     alice_ = User("alice");
     bob_ = User("bob");
     repos_ = std::make_unique<RepoService>(hub());
     spaces_ = std::make_unique<SpaceService>(hub(), *repos_);
-  }
-
-  Hub& hub() { return instance_->hub(); }
-
-  Caller User(const std::string& name) {
-    auto account = hub().identity.CreateUser(name, /*is_admin=*/false);
-    EXPECT_TRUE(account.ok()) << account.status().message();
-    auth::Principal p;
-    p.user = account.ok() ? *account : db::Account{};
-    p.token.user_id = p.user.id;
-    p.token.role = db::Role::kWrite;
-    return p;
   }
 
   db::RepoRow CreateSpace(const std::string& name, bool is_private = false) {
@@ -74,8 +46,6 @@ class SpaceServiceTest : public testing::TempDirTest {
     OnRefsUpdated(hub(), row, {"refs/heads/main"});
   }
 
-  testing::FakeClock clock_;
-  std::unique_ptr<HubInstance> instance_;
   Caller alice_, bob_;
   std::unique_ptr<RepoService> repos_;
   std::unique_ptr<SpaceService> spaces_;

@@ -15,60 +15,19 @@
 #include "service/hub_instance.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
-#include "testing/temp_dir.h"
+#include "service/test_util.h"
 
 namespace spacehub::service {
 namespace {
 namespace fs = std::filesystem;
 
-// cpu-upgrade: non-free, no limit; t4-small: one unit (the "last GPU"); a10g-small: three.
-constexpr const char* kCatalog = R"(default: cpu-basic
-flavors:
-  - name: cpu-basic
-    vcpu: 2
-    memory_gb: 16
-    free: true
-  - name: cpu-upgrade
-    vcpu: 8
-    memory_gb: 32
-    price_per_hour: 0.03
-  - name: t4-small
-    vcpu: 4
-    memory_gb: 15
-    gpu_count: 1
-    gpu_model: T4
-    gpu_manufacturer: Nvidia
-    gpu_memory_gb: 16
-    price_per_hour: 0.4
-    capacity: 1
-  - name: a10g-small
-    vcpu: 4
-    memory_gb: 15
-    gpu_count: 1
-    gpu_model: A10G
-    gpu_manufacturer: Nvidia
-    gpu_memory_gb: 24
-    price_per_hour: 1.0
-    capacity: 3
-)";
-
-class SpaceSettingsRaceTest : public testing::TempDirTest {
+class SpaceSettingsRaceTest : public HubTest {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_ / "hardware.yaml", kCatalog);
-    auto opened = HubInstance::Open(dir_, HubOptions{});
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    instance_ = std::move(*opened);
+    OpenHub();
     Hub& hub = instance_->hub();
-    auto alice = hub.identity.CreateUser("alice", /*is_admin=*/false);
-    ASSERT_TRUE(alice.ok()) << alice.status().message();
     // The legitimate way to upgraded hardware: an administrator's grant to the owner.
-    ASSERT_TRUE(hub.db.SetHardwareGrant(alice->id, "*", true).ok());
-    auth::Principal p;
-    p.user = *alice;
-    p.token.user_id = alice->id;
-    p.token.role = db::Role::kWrite;
-    alice_ = p;
+    alice_ = User("alice", /*all_flavors=*/true);
     repos_ = std::make_unique<RepoService>(hub);
     // Two instances, as `serve` has (the API's and the engine's): they must not race each other.
     api_ = std::make_unique<SpaceService>(hub, *repos_);
@@ -82,7 +41,6 @@ class SpaceSettingsRaceTest : public testing::TempDirTest {
     instance_.reset();
   }
 
-  Hub& hub() { return instance_->hub(); }
   SpaceService& service(int i) { return i % 2 ? *engine_ : *api_; }
 
   db::RepoRow CreateSpace(const std::string& name) {
@@ -126,7 +84,6 @@ class SpaceSettingsRaceTest : public testing::TempDirTest {
     for (auto& th : pool) th.join();
   }
 
-  std::unique_ptr<HubInstance> instance_;
   Caller alice_;
   std::unique_ptr<RepoService> repos_;
   std::unique_ptr<SpaceService> api_;
