@@ -35,8 +35,8 @@ tidy() {
     echo "tidy: run-clang-tidy is not installed (scripts/install-deps.sh installs clang-tidy)" >&2
     return 1
   fi
-  # -Werror=thread-safety: the analysis' findings fail like any check; '*' makes every enabled
-  # check an error (the list of checks, and why some are off, is in .clang-tidy).
+  # -Werror=thread-safety: the analysis' findings fail like any check; .clang-tidy's
+  # WarningsAsErrors '*' makes every enabled check an error (it also lists what is off, and why).
   local out
   out="$(mktemp)"
   "$runner" -p "$BUILD_DIR" -j "${LINT_JOBS:-$(nproc)}" -quiet \
