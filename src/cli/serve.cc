@@ -164,6 +164,10 @@ int Serve(const ServeOptions& o) {
 
   auto instance = service::HubInstance::Open(o.data_dir, HubOptionsFrom(o));
   if (!instance.ok()) return Fail(instance.status());
+  // A writer killed mid-update leaves its ref lock behind; nothing else writes yet.
+  if (int n = (*instance)->hub().repos.RemoveStaleLocks(); n > 0) {
+    spdlog::warn("removed {} git lock file(s) left by a crash", n);
+  }
   auto admin_token = (*instance)->BootstrapAdmin();
   if (!admin_token.ok()) return Fail(admin_token.status());
   auto git = PrepareGit(o);

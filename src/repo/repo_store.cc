@@ -133,4 +133,28 @@ Result<std::string> RepoStore::ResolveRevision(const RepoId& id, std::string_vie
 
 void RepoStore::InvalidateRefs(const RepoId& id) { ref_cache_.Invalidate(GitDir(id).string()); }
 
+int RepoStore::RemoveStaleLocks() {
+  namespace fs = std::filesystem;
+  int removed = 0;
+  std::error_code ec;
+  auto remove_lock = [&](const fs::path& p) {
+    if (fs::is_regular_file(fs::symlink_status(p, ec)) && fs::remove(p, ec)) ++removed;
+  };
+  for (auto it = fs::recursive_directory_iterator(root_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_directory(ec) || it->path().extension() != ".git") continue;
+    it.disable_recursion_pending();  // a bare repo: only its ref files are of interest
+    const fs::path& git_dir = it->path();
+    for (const char* name : {"packed-refs.lock", "HEAD.lock", "config.lock"}) {
+      remove_lock(git_dir / name);
+    }
+    for (auto r = fs::recursive_directory_iterator(git_dir / "refs", ec);
+         !ec && r != fs::recursive_directory_iterator(); r.increment(ec)) {
+      if (r->path().extension() == ".lock") remove_lock(r->path());
+    }
+    ec.clear();
+  }
+  return removed;
+}
+
 }  // namespace spacehub::repo

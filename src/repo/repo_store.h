@@ -35,6 +35,12 @@ class RepoStore final {
 
   // Creates an empty bare repository whose HEAD points at refs/heads/main. kConflict if it exists.
   Status Create(const RepoId& id);
+  // Removes the lock files a killed writer leaves in every repository (refs/**/*.lock,
+  // packed-refs.lock, HEAD.lock, config.lock): git never takes them back by itself, so a branch
+  // whose update was cut by a crash would refuse every later commit. Only while nothing writes:
+  // `serve` calls it before it listens (git processes are its children and died with it).
+  // Returns how many were removed.
+  int RemoveStaleLocks();
   // Removes the repository directory (renamed aside first, so a crash never leaves half a repo).
   Status Delete(const RepoId& id);
   // Renames the directory; kConflict if the target exists.

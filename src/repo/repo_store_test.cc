@@ -170,3 +170,28 @@ TEST_F(RepoStoreTest, BranchAndTagLifecycle) {
 
 }  // namespace
 }  // namespace spacehub::repo
+
+namespace spacehub::repo {
+namespace {
+
+// A writer killed while it held a ref lock (kill -9 of the hub mid-commit) leaves
+// refs/heads/main.lock; git never removes it, so every later commit to main would fail. The
+// cleanup `serve` runs at start brings the branch back, and touches nothing else.
+TEST_F(RepoStoreTest, StaleRefLocksFromACrashAreRemovedAtStart) {
+  ASSERT_TRUE(store_->Commit(id_, Request("first", {AddFile{"a.txt", "1"}})).ok());
+  const auto git_dir = store_->GitDir(id_);
+  spacehub::testing::WriteFile(git_dir / "refs" / "heads" / "main.lock", "");
+  spacehub::testing::WriteFile(git_dir / "packed-refs.lock", "");
+  auto blocked = store_->Commit(id_, Request("second", {AddFile{"b.txt", "2"}}));
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.status().code(), Code::kUnavailable);
+
+  EXPECT_EQ(store_->RemoveStaleLocks(), 2);
+  EXPECT_FALSE(std::filesystem::exists(git_dir / "refs" / "heads" / "main.lock"));
+  EXPECT_TRUE(std::filesystem::exists(git_dir / "HEAD"));
+  EXPECT_TRUE(store_->Commit(id_, Request("second", {AddFile{"b.txt", "2"}})).ok());
+  EXPECT_EQ(store_->RemoveStaleLocks(), 0);
+}
+
+}  // namespace
+}  // namespace spacehub::repo
