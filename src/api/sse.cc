@@ -15,9 +15,12 @@ class SseFollowBody final : public http::BodySource {
       : f_(std::move(f)), pending_(std::move(f_.first)), last_sent_(Clock::now()) {}
 
   Result<size_t> Read(char* buf, size_t capacity) override {
-    if (sent_ == pending_.size() && !ended_) {
+    // Poll at most once per interval: a source that always has something (metrics) would
+    // otherwise be sampled as fast as the client reads, costing the hub a core per follower.
+    if (sent_ == pending_.size() && !ended_ && Clock::now() - last_poll_ >= f_.interval) {
       pending_.clear();  // sent whole: start the next batch at the front
       sent_ = 0;
+      last_poll_ = Clock::now();
       Refill();
     }
     if (sent_ == pending_.size()) return ended_ ? size_t{0} : kNotYet;
@@ -51,6 +54,7 @@ class SseFollowBody final : public http::BodySource {
   size_t sent_ = 0;
   bool ended_ = false;
   Clock::time_point last_sent_;
+  Clock::time_point last_poll_;  // epoch: the first Read polls at once
 };
 
 }  // namespace
