@@ -43,6 +43,7 @@ struct Membership {
   int64_t org_id = 0;
   std::string org_name;
   int64_t user_id = 0;
+  std::string user_name;  // filled by ListMembers
   Role role = Role::kRead;
 };
 
@@ -52,6 +53,17 @@ struct Token {
   std::string name;
   Role role = Role::kRead;
   int64_t created_at = 0;
+  int64_t last_used_at = 0;  // epoch millis, 0 = never; updated at most once a minute
+};
+
+// A browser session of the web UI (auth/sessions.h); the cookie secret itself is never stored.
+struct Session {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  int64_t created_at = 0;    // epoch millis
+  int64_t last_seen_at = 0;  // epoch millis
+  int64_t expires_at = 0;    // epoch millis
+  std::string user_agent;
 };
 
 struct RepoRow {
@@ -147,6 +159,13 @@ class AccountStore {
   virtual Status SetMembership(int64_t org_id, int64_t user_id, Role role) = 0;
   // Organizations the user belongs to.
   virtual Result<std::vector<Membership>> ListMemberships(int64_t user_id) = 0;
+  // An organization's members (user_name filled), by name.
+  virtual Result<std::vector<Membership>> ListMembers(int64_t org_id) = 0;
+  virtual Status RemoveMembership(int64_t org_id, int64_t user_id) = 0;
+  // Accounts by name, of one kind or all.
+  virtual Result<std::vector<Account>> ListAccounts(std::optional<AccountKind> kind, size_t offset,
+                                                    size_t limit) = 0;
+  virtual Status SetAccountAdmin(int64_t user_id, bool is_admin) = 0;
 };
 
 // Access tokens (only their hashes).
@@ -158,6 +177,32 @@ class TokenStore {
   virtual Result<Token> CreateToken(int64_t user_id, std::string_view name, std::string_view hash,
                                     Role role) = 0;
   virtual Result<Token> FindTokenByHash(std::string_view hash) = 0;  // kNotFound
+  // A user's tokens, newest first; every user's when `user_id` is nullopt (the admin page).
+  virtual Result<std::vector<Token>> ListTokens(std::optional<int64_t> user_id) = 0;
+  // kNotFound unless the token exists and belongs to `user_id` (nullopt: any owner; admins).
+  virtual Status DeleteToken(std::optional<int64_t> user_id, int64_t token_id) = 0;
+  virtual Status TouchToken(int64_t token_id, int64_t last_used_at) = 0;
+};
+
+// Passwords (argon2id PHC strings), web sessions (hashes of their secrets) and sign-up
+// invitations (hashes of their codes).
+class CredentialStore {
+ public:
+  virtual ~CredentialStore() = default;
+  virtual Status SetPasswordHash(int64_t user_id, std::string_view phc) = 0;
+  virtual Result<std::string> FindPasswordHash(int64_t user_id) = 0;  // "" when none is set
+  virtual Result<Session> CreateSession(int64_t user_id, std::string_view hash,
+                                        int64_t created_at, int64_t expires_at,
+                                        std::string_view user_agent) = 0;
+  virtual Result<Session> FindSessionByHash(std::string_view hash) = 0;  // kNotFound
+  virtual Status TouchSession(int64_t session_id, int64_t last_seen_at, int64_t expires_at) = 0;
+  virtual Status DeleteSession(int64_t session_id) = 0;
+  // Every session of the user except `except_session_id` (0: all).
+  virtual Status DeleteUserSessions(int64_t user_id, int64_t except_session_id) = 0;
+  virtual Status CreateInvitation(std::string_view hash, int64_t created_by, int64_t created_at,
+                                  int64_t expires_at) = 0;
+  // Marks the invitation used: true exactly once, while it exists and has not expired at `at`.
+  virtual Result<bool> UseInvitation(std::string_view hash, int64_t at) = 0;
 };
 
 // Repository rows: names, visibility, SDK, times (the git data is repo::RepoStore).
@@ -264,6 +309,7 @@ class HardwareGrantStore {
 
 class MetadataStore : public AccountStore,
                       public TokenStore,
+                      public CredentialStore,
                       public RepoRowStore,
                       public LfsLinkStore,
                       public SpaceSettingsStore,

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -104,6 +104,29 @@ CREATE TABLE space_runtime_state (
     // 4: when the current hardware request was made (the scheduler places in request order).
     R"sql(
 ALTER TABLE space_settings ADD COLUMN hardware_requested_at INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 5: the web UI's sign-in: password hashes, browser sessions, sign-up invitations, and when
+    // each token was last used (the tokens page shows it).
+    R"sql(
+ALTER TABLE accounts ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  user_agent TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE invitations (
+  hash TEXT PRIMARY KEY,
+  created_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
 )sql",
 };
 

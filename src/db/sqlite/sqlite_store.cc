@@ -31,6 +31,12 @@ Account ReadAccount(const Statement& s) {
   return a;
 }
 
+constexpr const char* kTokenCols = "id, user_id, name, role, created_at, last_used_at";
+
+Token ReadToken(const Statement& s) {
+  return Token{s.Int(0), s.Int(1), s.Text(2), static_cast<Role>(s.Int(3)), s.Int(4), s.Int(5)};
+}
+
 RepoRow ReadRepo(const Statement& s) {
   RepoRow r;
   r.id = s.Int(0);
@@ -124,10 +130,55 @@ class SqliteStore final : public MetadataStore {
     s.Bind(1, user_id);
     std::vector<Membership> out;
     while (s.Step()) {
-      out.push_back({s.Int(0), s.Text(1), user_id, static_cast<Role>(s.Int(2))});
+      out.push_back({s.Int(0), s.Text(1), user_id, "", static_cast<Role>(s.Int(2))});
     }
     SH_TRY(s.status());
     return out;
+  }
+
+  Result<std::vector<Membership>> ListMembers(int64_t org_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "SELECT a.id, a.name, m.role, o.name FROM memberships m JOIN accounts a ON a.id = "
+                "m.user_id JOIN accounts o ON o.id = m.org_id WHERE m.org_id = ? ORDER BY a.name");
+    s.Bind(1, org_id);
+    std::vector<Membership> out;
+    while (s.Step()) {
+      out.push_back({org_id, s.Text(3), s.Int(0), s.Text(1), static_cast<Role>(s.Int(2))});
+    }
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Status RemoveMembership(int64_t org_id, int64_t user_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "DELETE FROM memberships WHERE org_id = ? AND user_id = ?");
+    s.Bind(1, org_id).Bind(2, user_id);
+    return ChangedOne(db_, s.Run(), Status::NotFound("Not a member of this organization"));
+  }
+
+  Result<std::vector<Account>> ListAccounts(std::optional<AccountKind> kind, size_t offset,
+                                            size_t limit) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, std::string("SELECT ") + kAccountCols +
+                                 " FROM accounts WHERE (? = '' OR kind = ?) ORDER BY name "
+                                 "LIMIT ? OFFSET ?");
+    std::string_view k = !kind ? "" : *kind == AccountKind::kOrg ? "org" : "user";
+    s.Bind(1, k)
+        .Bind(2, k)
+        .Bind(3, static_cast<int64_t>(limit))
+        .Bind(4, static_cast<int64_t>(offset));
+    std::vector<Account> out;
+    while (s.Step()) out.push_back(ReadAccount(s));
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Status SetAccountAdmin(int64_t user_id, bool is_admin) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "UPDATE accounts SET is_admin = ? WHERE id = ? AND kind = 'user'");
+    s.Bind(1, int64_t{is_admin ? 1 : 0}).Bind(2, user_id);
+    return ChangedOne(db_, s.Run(), Status::NotFound("No user with id " + std::to_string(user_id)));
   }
 
   Result<Token> CreateToken(int64_t user_id, std::string_view name, std::string_view hash,
@@ -148,14 +199,128 @@ class SqliteStore final : public MetadataStore {
 
   Result<Token> FindTokenByHash(std::string_view hash) override {
     MutexLock lock(mu_);
-    Statement s(statements_,
-                "SELECT id, user_id, name, role, created_at FROM tokens WHERE hash = ?");
+    Statement s(statements_, std::string("SELECT ") + kTokenCols + " FROM tokens WHERE hash = ?");
     s.Bind(1, hash);
-    if (s.Step()) {
-      return Token{s.Int(0), s.Int(1), s.Text(2), static_cast<Role>(s.Int(3)), s.Int(4)};
-    }
+    if (s.Step()) return ReadToken(s);
     SH_TRY(s.status());
     return Status::NotFound("unknown token");
+  }
+
+  Result<std::vector<Token>> ListTokens(std::optional<int64_t> user_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, std::string("SELECT ") + kTokenCols +
+                                 " FROM tokens WHERE (? OR user_id = ?) ORDER BY id DESC");
+    s.Bind(1, int64_t{user_id ? 0 : 1}).Bind(2, user_id.value_or(0));
+    std::vector<Token> out;
+    while (s.Step()) out.push_back(ReadToken(s));
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Status DeleteToken(std::optional<int64_t> user_id, int64_t token_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "DELETE FROM tokens WHERE id = ? AND (? OR user_id = ?)");
+    s.Bind(1, token_id).Bind(2, int64_t{user_id ? 0 : 1}).Bind(3, user_id.value_or(0));
+    return ChangedOne(db_, s.Run(), Status::NotFound("No such token"));
+  }
+
+  Status TouchToken(int64_t token_id, int64_t last_used_at) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
+    s.Bind(1, last_used_at).Bind(2, token_id);
+    return ChangedOne(db_, s.Run(), Status::NotFound("No such token"));
+  }
+
+  Status SetPasswordHash(int64_t user_id, std::string_view phc) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "UPDATE accounts SET password_hash = ? WHERE id = ? AND kind = 'user'");
+    s.Bind(1, phc).Bind(2, user_id);
+    return ChangedOne(db_, s.Run(), Status::NotFound("No user with id " + std::to_string(user_id)));
+  }
+
+  Result<std::string> FindPasswordHash(int64_t user_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "SELECT password_hash FROM accounts WHERE id = ? AND kind = 'user'");
+    s.Bind(1, user_id);
+    if (s.Step()) return s.Text(0);
+    SH_TRY(s.status());
+    return Status::NotFound("No user with id " + std::to_string(user_id));
+  }
+
+  Result<Session> CreateSession(int64_t user_id, std::string_view hash, int64_t created_at,
+                                int64_t expires_at, std::string_view user_agent) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "INSERT INTO sessions (hash, user_id, created_at, last_seen_at, expires_at, "
+                "user_agent) VALUES (?, ?, ?, ?, ?, ?)");
+    s.Bind(1, hash)
+        .Bind(2, user_id)
+        .Bind(3, created_at)
+        .Bind(4, created_at)
+        .Bind(5, expires_at)
+        .Bind(6, user_agent);
+    SH_TRY(s.Run());
+    return Session{sqlite3_last_insert_rowid(db_), user_id, created_at, created_at, expires_at,
+                   std::string(user_agent)};
+  }
+
+  Result<Session> FindSessionByHash(std::string_view hash) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "SELECT id, user_id, created_at, last_seen_at, expires_at, user_agent FROM "
+                "sessions WHERE hash = ?");
+    s.Bind(1, hash);
+    if (s.Step()) return Session{s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Text(5)};
+    SH_TRY(s.status());
+    return Status::NotFound("unknown session");
+  }
+
+  Status TouchSession(int64_t session_id, int64_t last_seen_at, int64_t expires_at) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?");
+    s.Bind(1, last_seen_at).Bind(2, expires_at).Bind(3, session_id);
+    return ChangedOne(db_, s.Run(), Status::NotFound("unknown session"));
+  }
+
+  Status DeleteSession(int64_t session_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "DELETE FROM sessions WHERE id = ?");
+    s.Bind(1, session_id);
+    return s.Run();
+  }
+
+  Status DeleteUserSessions(int64_t user_id, int64_t except_session_id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "DELETE FROM sessions WHERE user_id = ? AND id != ?");
+    s.Bind(1, user_id).Bind(2, except_session_id);
+    return s.Run();
+  }
+
+  Status CreateInvitation(std::string_view hash, int64_t created_by, int64_t created_at,
+                          int64_t expires_at) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "INSERT INTO invitations (hash, created_by, created_at, expires_at) VALUES (?, ?, "
+                "?, ?)");
+    s.Bind(1, hash).Bind(3, created_at).Bind(4, expires_at);
+    if (created_by > 0) {
+      s.Bind(2, created_by);
+    } else {
+      s.BindNull(2);  // made from the admin CLI, by no account
+    }
+    return s.Run();
+  }
+
+  Result<bool> UseInvitation(std::string_view hash, int64_t at) override {
+    MutexLock lock(mu_);
+    // One conditional UPDATE: two sign-ups racing for one code cannot both see it unused.
+    Statement s(statements_,
+                "UPDATE invitations SET used_at = ? WHERE hash = ? AND used_at IS NULL AND "
+                "expires_at > ?");
+    s.Bind(1, at).Bind(2, hash).Bind(3, at);
+    SH_TRY(s.Run());
+    return sqlite3_changes(db_) > 0;
   }
 
   Result<RepoRow> CreateRepo(const RepoRow& row) override {

@@ -177,5 +177,117 @@ TEST_F(SqliteStoreTest, SpaceEntryUpsertAndCompareAndSwap) {
   EXPECT_EQ((*after)[0].updated_at, 3);
 }
 
+TEST_F(SqliteStoreTest, MembersAndAccountsListing) {
+  auto alice = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  auto bob = store_->CreateAccount({0, "bob", AccountKind::kUser});
+  auto acme = store_->CreateAccount({0, "acme", AccountKind::kOrg});
+  ASSERT_TRUE(alice.ok() && bob.ok() && acme.ok());
+  ASSERT_TRUE(store_->SetMembership(acme->id, bob->id, Role::kAdmin).ok());
+  ASSERT_TRUE(store_->SetMembership(acme->id, alice->id, Role::kRead).ok());
+  auto members = store_->ListMembers(acme->id);
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->size(), 2u);
+  EXPECT_EQ((*members)[0].user_name, "alice");
+  EXPECT_EQ((*members)[0].org_name, "acme");
+  EXPECT_EQ((*members)[1].role, Role::kAdmin);
+  ASSERT_TRUE(store_->RemoveMembership(acme->id, alice->id).ok());
+  EXPECT_EQ(store_->RemoveMembership(acme->id, alice->id).code(), Code::kNotFound);
+  EXPECT_EQ(store_->ListMembers(acme->id)->size(), 1u);
+
+  auto users = store_->ListAccounts(AccountKind::kUser, 0, 10);
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].name, "alice");
+  EXPECT_EQ(store_->ListAccounts(std::nullopt, 0, 10)->size(), 3u);
+  auto page = store_->ListAccounts(std::nullopt, 1, 1);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].name, "alice");  // acme, alice, bob
+
+  ASSERT_TRUE(store_->SetAccountAdmin(bob->id, true).ok());
+  EXPECT_TRUE(store_->FindAccount("bob")->is_admin);
+  EXPECT_EQ(store_->SetAccountAdmin(acme->id, true).code(), Code::kNotFound);  // orgs never
+}
+
+TEST_F(SqliteStoreTest, TokensAreListedTouchedAndDeletedByTheirOwnerOnly) {
+  auto alice = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  auto bob = store_->CreateAccount({0, "bob", AccountKind::kUser});
+  ASSERT_TRUE(alice.ok() && bob.ok());
+  auto a1 = store_->CreateToken(alice->id, "a1", "h1", Role::kRead);
+  auto a2 = store_->CreateToken(alice->id, "a2", "h2", Role::kWrite);
+  auto b1 = store_->CreateToken(bob->id, "b1", "h3", Role::kRead);
+  ASSERT_TRUE(a1.ok() && a2.ok() && b1.ok());
+  auto mine = store_->ListTokens(alice->id);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].name, "a2");  // newest first
+  EXPECT_EQ((*mine)[0].last_used_at, 0);
+  EXPECT_EQ(store_->ListTokens(std::nullopt)->size(), 3u);
+
+  ASSERT_TRUE(store_->TouchToken(a1->id, 12345).ok());
+  EXPECT_EQ(store_->FindTokenByHash("h1")->last_used_at, 12345);
+
+  EXPECT_EQ(store_->DeleteToken(alice->id, b1->id).code(), Code::kNotFound);
+  EXPECT_TRUE(store_->FindTokenByHash("h3").ok());
+  ASSERT_TRUE(store_->DeleteToken(alice->id, a1->id).ok());
+  EXPECT_FALSE(store_->FindTokenByHash("h1").ok());
+  ASSERT_TRUE(store_->DeleteToken(std::nullopt, b1->id).ok());  // an admin deletes any
+  EXPECT_EQ(store_->DeleteToken(std::nullopt, b1->id).code(), Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, PasswordHashesAreKeptForUsersOnly) {
+  auto alice = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  auto acme = store_->CreateAccount({0, "acme", AccountKind::kOrg});
+  ASSERT_TRUE(alice.ok() && acme.ok());
+  EXPECT_EQ(*store_->FindPasswordHash(alice->id), "");
+  ASSERT_TRUE(store_->SetPasswordHash(alice->id, "$argon2id$x").ok());
+  EXPECT_EQ(*store_->FindPasswordHash(alice->id), "$argon2id$x");
+  EXPECT_EQ(store_->SetPasswordHash(acme->id, "$argon2id$x").code(), Code::kNotFound);
+  EXPECT_EQ(store_->FindPasswordHash(999).status().code(), Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, SessionsAreFoundByHashTouchedAndEnded) {
+  auto alice = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  ASSERT_TRUE(alice.ok());
+  auto s1 = store_->CreateSession(alice->id, "sh1", 100, 200, "firefox");
+  auto s2 = store_->CreateSession(alice->id, "sh2", 100, 200, "curl");
+  auto s3 = store_->CreateSession(alice->id, "sh3", 100, 200, "");
+  ASSERT_TRUE(s1.ok() && s2.ok() && s3.ok());
+  EXPECT_EQ(store_->CreateSession(alice->id, "sh1", 1, 2, "").status().code(), Code::kConflict);
+  auto found = store_->FindSessionByHash("sh1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, s1->id);
+  EXPECT_EQ(found->user_agent, "firefox");
+  EXPECT_EQ(found->last_seen_at, 100);
+  ASSERT_TRUE(store_->TouchSession(s1->id, 150, 250).ok());
+  found = store_->FindSessionByHash("sh1");
+  EXPECT_EQ(found->last_seen_at, 150);
+  EXPECT_EQ(found->expires_at, 250);
+  EXPECT_EQ(store_->FindSessionByHash("nope").status().code(), Code::kNotFound);
+
+  ASSERT_TRUE(store_->DeleteUserSessions(alice->id, s2->id).ok());
+  EXPECT_FALSE(store_->FindSessionByHash("sh1").ok());
+  EXPECT_TRUE(store_->FindSessionByHash("sh2").ok());
+  EXPECT_FALSE(store_->FindSessionByHash("sh3").ok());
+  ASSERT_TRUE(store_->DeleteSession(s2->id).ok());
+  EXPECT_FALSE(store_->FindSessionByHash("sh2").ok());
+
+  ASSERT_TRUE(store_->CreateSession(alice->id, "sh4", 100, 200, "").ok());
+  ASSERT_TRUE(store_->DeleteUserSessions(alice->id, 0).ok());
+  EXPECT_FALSE(store_->FindSessionByHash("sh4").ok());
+}
+
+TEST_F(SqliteStoreTest, InvitationIsUsedOnceAndNotAfterItExpires) {
+  auto alice = store_->CreateAccount({0, "alice", AccountKind::kUser});
+  ASSERT_TRUE(alice.ok());
+  ASSERT_TRUE(store_->CreateInvitation("inv1", alice->id, 100, 200).ok());
+  ASSERT_TRUE(store_->CreateInvitation("inv2", 0, 100, 200).ok());  // from the admin CLI
+  EXPECT_EQ(store_->CreateInvitation("inv1", alice->id, 100, 200).code(), Code::kConflict);
+  EXPECT_TRUE(*store_->UseInvitation("inv1", 150));
+  EXPECT_FALSE(*store_->UseInvitation("inv1", 160));
+  EXPECT_FALSE(*store_->UseInvitation("inv2", 200));  // expired at its expiry time
+  EXPECT_FALSE(*store_->UseInvitation("unknown", 150));
+  EXPECT_TRUE(*store_->UseInvitation("inv2", 199));
+}
+
 }  // namespace
 }  // namespace spacehub::db
