@@ -15,6 +15,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   bubblewrap python3-venv
   podman runc
+  chromium fonts-dejavu-core wrk
 )
 
 is_installed() {
@@ -48,20 +49,26 @@ fi
 # git-lfs hooks for the current user (harmless if already done).
 git lfs install --skip-repo >/dev/null 2>&1 || true
 
-# JavaScript dependencies of the integration tests (@huggingface/hub).
-IT="$ROOT/tests/integration"
-if [[ -f "$IT/package.json" ]]; then
-  stamp="$IT/node_modules/.spacehub-installed"
-  lock="$IT/package-lock.json"
-  if [[ -f "$stamp" && -f "$lock" && "$stamp" -nt "$lock" && "$stamp" -nt "$IT/package.json" ]]; then
-    echo "install-deps: tests/integration/node_modules up to date"
-  else
-    echo "install-deps: installing npm packages in tests/integration"
-    if [[ -f "$lock" ]]; then
-      (cd "$IT" && npm ci --no-audit --no-fund)
-    else
-      (cd "$IT" && npm install --no-audit --no-fund)
-    fi
-    touch "$stamp"
+# npm_install DIR: install DIR's npm packages exactly as its lock says (npm ci), or resolve and write
+# the lock when there is none yet. A stamp newer than package.json and the lock skips the work.
+npm_install() {
+  local dir="$1" rel="${1#"$ROOT"/}"
+  [[ -f "$dir/package.json" ]] || return 0
+  local stamp="$dir/node_modules/.spacehub-installed" lock="$dir/package-lock.json"
+  if [[ -f "$stamp" && -f "$lock" && "$stamp" -nt "$lock" && "$stamp" -nt "$dir/package.json" ]]; then
+    echo "install-deps: $rel/node_modules up to date"
+    return 0
   fi
-fi
+  echo "install-deps: installing npm packages in $rel"
+  if [[ -f "$lock" ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  else
+    (cd "$dir" && npm install --no-audit --no-fund)
+  fi
+  touch "$stamp"
+}
+
+# Integration test clients and the browser driver (@huggingface/hub, playwright-core, axe-core).
+npm_install "$ROOT/tests/integration"
+# Browser assets (Pico CSS, highlight.js) that the build embeds into the binary: before any build.
+npm_install "$ROOT/web"
