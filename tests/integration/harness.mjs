@@ -4,7 +4,7 @@
 // HF_ENDPOINT / HF_TOKEN from its stdout and offers small helpers to talk to it over HTTP.
 // Only loopback traffic: every URL used here comes from the hub's own HF_ENDPOINT line.
 //
-//   const hub = await startHub();            // { endpoint, token, dataDir, api, admin, stop, kill9, ... }
+//   const hub = await startHub();            // { endpoint, token, adminPassword, dataDir, api, admin, stop, kill9, ... }
 //   const r = await hub.api("GET", "/api/whoami-v2", { token: hub.token });
 //   r.status, r.headers, r.text, r.json, r.bytes
 //   await hub.stop();                         // SIGTERM + wait; removes the temp data dir
@@ -140,6 +140,10 @@ export async function startHub(opts = {}) {
         const tok = /^HF_TOKEN=(hf_\S+)\s*$/m.exec(hub.stdout);
         if (ep) hub.endpoint = ep[1].replace(/\/+$/, "");
         if (tok) hub.token = tok[1];
+        // The web UI's first password for admin (fresh data dir). serve.cc's Announce must write it
+        // with the other lines, before their one fflush, so that it is here when startHub resolves.
+        const pw = /^ADMIN_PASSWORD=(\S+)\s*$/m.exec(hub.stdout);
+        if (pw) hub.adminPassword = pw[1];
         if (hub.endpoint && (!expectToken || tok)) {
           clearTimeout(timer);
           resolve();
