@@ -20,6 +20,8 @@ std::string_view CodeName(Code code) {
       return "PayloadTooLarge";
     case Code::kRangeNotSatisfiable:
       return "RangeNotSatisfiable";
+    case Code::kResourceExhausted:
+      return "ResourceExhausted";
     case Code::kUnavailable:
       return "Unavailable";
     case Code::kInternal:

@@ -26,6 +26,7 @@ enum class Code {
   kConflict,             // 409 (exists already, stale parent commit, ...)
   kPayloadTooLarge,      // 413
   kRangeNotSatisfiable,  // 416
+  kResourceExhausted,    // 429 (too many attempts; retry_after_seconds says when)
   kUnavailable,          // 503
   kInternal,             // 500
 };
@@ -44,6 +45,9 @@ class [[nodiscard]] Status {
   static Status PayloadTooLarge(std::string m) { return {Code::kPayloadTooLarge, std::move(m)}; }
   static Status RangeNotSatisfiable(std::string m) {
     return {Code::kRangeNotSatisfiable, std::move(m)};
+  }
+  static Status ResourceExhausted(std::string m) {
+    return {Code::kResourceExhausted, std::move(m)};
   }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }

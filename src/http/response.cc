@@ -108,6 +108,8 @@ int HttpStatusFor(Code code) {
       return 413;
     case Code::kRangeNotSatisfiable:
       return 416;
+    case Code::kResourceExhausted:
+      return 429;
     case Code::kUnavailable:
       return 503;
     case Code::kInternal:

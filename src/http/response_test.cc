@@ -20,6 +20,7 @@ TEST(HttpStatusForTest, AllCodes) {
   EXPECT_EQ(HttpStatusFor(Code::kConflict), 409);
   EXPECT_EQ(HttpStatusFor(Code::kPayloadTooLarge), 413);
   EXPECT_EQ(HttpStatusFor(Code::kRangeNotSatisfiable), 416);
+  EXPECT_EQ(HttpStatusFor(Code::kResourceExhausted), 429);
   EXPECT_EQ(HttpStatusFor(Code::kUnavailable), 503);
   EXPECT_EQ(HttpStatusFor(Code::kInternal), 500);
 }
