@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "hf_";
 constexpr size_t kTokenRandomChars = 34;
+constexpr int64_t kTouchTokenEveryMs = 60 * 1000;
 
 Status InvalidCredentials() {
   return Status::Unauthenticated("Invalid credentials in Authorization header");
@@ -116,6 +117,13 @@ Result<std::optional<Principal>> Identity::Authenticate(std::string_view authori
   if (!token.ok()) {
     if (token.status().code() == Code::kNotFound) return InvalidCredentials();
     return std::move(token).take_status();
+  }
+  // At most one write a minute per token: "last used" is for people reading the tokens page, and
+  // a write per request would serialise every API call on the database.
+  const int64_t now = clock_.NowMillis();
+  if (now - token->last_used_at >= kTouchTokenEveryMs) {
+    SH_TRY(store_.TouchToken(token->id, now));
+    token->last_used_at = now;
   }
   SH_ASSIGN_OR_RETURN(db::Account user, store_.FindAccountById(token->user_id));
   SH_ASSIGN_OR_RETURN(std::vector<db::Membership> orgs, store_.ListMemberships(user.id));

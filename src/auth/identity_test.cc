@@ -40,6 +40,23 @@ TEST_F(IdentityTest, TokenRoundTripBearerAndBasic) {
   ASSERT_TRUE(basic.ok() && basic->has_value());
 }
 
+TEST_F(IdentityTest, TokenUseIsRecordedAtMostOnceAMinute) {
+  ASSERT_TRUE(id_->CreateUser("alice", false).ok());
+  auto t = id_->CreateToken("alice", db::Role::kRead, "cli");
+  ASSERT_TRUE(t.ok());
+  const int64_t first = clock_.NowMillis();
+  ASSERT_TRUE(id_->Authenticate("Bearer " + t->text).ok());
+  EXPECT_EQ((*store_->ListTokens(std::nullopt))[0].last_used_at, first);
+  clock_.AdvanceSeconds(59);
+  auto p = id_->Authenticate("Bearer " + t->text);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->token.last_used_at, first);  // not written again within the minute
+  EXPECT_EQ((*store_->ListTokens(std::nullopt))[0].last_used_at, first);
+  clock_.AdvanceSeconds(1);
+  ASSERT_TRUE(id_->Authenticate("Bearer " + t->text).ok());
+  EXPECT_EQ((*store_->ListTokens(std::nullopt))[0].last_used_at, clock_.NowMillis());
+}
+
 TEST_F(IdentityTest, BadCredentials) {
   auto anon = id_->Authenticate("");
   ASSERT_TRUE(anon.ok());

@@ -15,6 +15,7 @@ struct Principal {
   db::Account user;
   db::Token token;                   // the token used (its role caps what it may do)
   std::vector<db::Membership> orgs;  // organizations the user belongs to
+  int64_t session_id = 0;            // the web session when signed in with a cookie, else 0
 };
 
 // Reading a repo: public ones for everyone; private ones for their namespace's owner, members of
