@@ -18,6 +18,7 @@
 
 #include "core/repo_id.h"
 #include "core/result.h"
+#include "repo/diff.h"
 #include "repo/ref_cache.h"
 #include "repo/types.h"
 
@@ -70,6 +71,10 @@ class RepoStore final {
   Result<CommitInfo> LastCommitFor(const RepoId& id, std::string_view commit,
                                    std::string_view path) const;
   Result<CommitInfo> GetCommit(const RepoId& id, std::string_view commit) const;
+  // What `commit` changed against its first parent (all of it for a root commit), cut to `limits`
+  // (repo/diff.h).
+  Result<CommitDiff> DiffCommit(const RepoId& id, std::string_view commit,
+                                const DiffLimits& limits) const;
 
   Result<Refs> ListRefs(const RepoId& id) const;
   // kConflict if the branch/tag exists; names are validated with git_reference_name_is_valid.
