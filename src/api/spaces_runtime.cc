@@ -2,6 +2,7 @@
 // restart, storage, the event log and metrics as server-sent events (logs: spaces_logs.cc).
 // (Visitors reach a Space's app, static files included, through src/proxy.)
 #include <cstring>
+#include <memory>
 
 #include "api/render.h"
 #include "api/routes.h"
@@ -72,16 +73,41 @@ Result<service::SpaceRuntimeView> DeleteStorage(ApiContext& ctx, http::Request&,
   return ctx.spaces.DeleteStorage(who, id);
 }
 
-// The recorded events as SSE (`data: {json}` per event), then the response ends.
+// The recorded events as SSE (`data: {json}` per event), then the response ends. With
+// `?follow=true` the stream stays open and sends the Space's runtime (`event: runtime`, the shape
+// of GET .../runtime) now and whenever it changes: the web UI's live stage.
 Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
   SH_ASSIGN_OR_RETURN(size_t limit, TailParam(req, 10000));
+  SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, false));
   SH_ASSIGN_OR_RETURN(auto events, ctx.spaces.Events(who, id, limit));
   std::vector<nlohmann::json> out;
   out.reserve(events.size());
   for (const auto& e : events) out.push_back(SpaceEventJson(e));
-  return SseResponse(out);
+  if (!follow) return SseResponse(out);
+  SH_ASSIGN_OR_RETURN(service::SpaceRuntimeView now, ctx.spaces.Runtime(who, id));
+  SseFollow f;
+  f.event = "runtime";
+  for (const auto& e : out) f.first += SseEvent(e);
+  nlohmann::json first = SpaceRuntimeJson(now);
+  f.first += SseEvent(first, "runtime");
+  f.interval = std::chrono::milliseconds(500);
+  // Shared by the two callbacks, which the response calls from one thread at a time.
+  auto last = std::make_shared<std::string>(first.dump());
+  auto exists = std::make_shared<bool>(true);
+  f.poll = [&spaces = ctx.spaces, who, id, last, exists] {
+    auto rt = spaces.Runtime(who, id);
+    *exists = rt.ok();
+    if (!rt.ok()) return std::vector<nlohmann::json>{};
+    nlohmann::json j = SpaceRuntimeJson(*rt);
+    std::string text = j.dump();
+    if (text == *last) return std::vector<nlohmann::json>{};
+    *last = std::move(text);
+    return std::vector<nlohmann::json>{std::move(j)};
+  };
+  f.live = [exists] { return *exists; };
+  return SseFollowResponse(std::move(f));
 }
 
 // One metric in the shape of the job metrics (jobs-webhooks-oauth.md 1.3) plus processes and
