@@ -1,6 +1,9 @@
 // `spacehub admin`: administration straight on a data directory (works while the server runs:
 // SQLite in WAL mode takes concurrent writers safely).
 //   admin --data-dir D user create NAME [--admin]
+//   admin --data-dir D user set-password NAME [--random]   (the password: stdin's first line, or
+//                                                          generated and printed; ends sessions)
+//   admin --data-dir D invite [--days N]   (prints a sign-up invitation code, used once)
 //   admin --data-dir D org create NAME --member USER[:ROLE]...
 //   admin --data-dir D org add-member ORG USER[:ROLE]
 //   admin --data-dir D token create USER --role read|write [--name N]   (prints only the token)
@@ -9,8 +12,11 @@
 //   admin --data-dir D hardware grants [ACCOUNT]
 //   admin --data-dir D secrets rotate-key   (new master key, then re-seals every Space secret)
 #include <cstdio>
+#include <iostream>
+#include <string>
 
 #include "cli/commands.h"
+#include "core/crypto.h"
 #include "service/hub_instance.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
@@ -27,6 +33,8 @@ struct AdminOptions {
   std::string role = "write";
   std::string token_name = "cli";
   std::vector<std::string> flavors;
+  bool random_password = false;
+  int64_t invite_days = 7;
 };
 
 // What the chosen admin subcommand does once the data directory is open (set by its callback).
@@ -47,6 +55,60 @@ int Fail(const Status& st) {
   }
 }
 
+// The new password: generated (and printed) with --random, else the first line of stdin, so it
+// never appears on a command line (visible to every user in `ps`) or in the shell's history.
+Result<std::string> PasswordFromInput(bool random) {
+  if (random) {
+    std::string pw = RandomAlnum(20);
+    std::printf("%s\n", pw.c_str());
+    return pw;
+  }
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    return Status::InvalidArgument("Expected the new password on standard input (or --random)");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// admin user set-password NAME [--random]
+void AddSetPasswordCommand(CLI::App* user, const Options& o, const Action& action) {
+  CLI::App* set = user->add_subcommand(
+      "set-password", "Set a user's web password (read from stdin) and end their sessions");
+  set->add_option("name", o->name, "User name")->required();
+  set->add_flag("--random", o->random_password, "Generate a password and print it");
+  set->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      // The user must exist before a generated password is printed for them.
+      auto account = h.hub().db.FindAccount(o->name);
+      if (!account.ok()) return Fail(account.status());
+      auto pw = PasswordFromInput(o->random_password);
+      if (!pw.ok()) return Fail(pw.status());
+      Status st = h.hub().sessions.SetPassword(o->name, *pw);
+      if (!st.ok()) return Fail(st);
+      if (!o->random_password) std::printf("password of %s set\n", account->name.c_str());
+      return 0;
+    };
+  });
+}
+
+// admin invite [--days N]
+void AddInviteCommand(CLI::App* admin, const Options& o, const Action& action) {
+  CLI::App* invite = admin->add_subcommand(
+      "invite", "Print an invitation code for the sign-up page (serve --signup invitation)");
+  invite->add_option("--days", o->invite_days, "Days the code stays valid")
+      ->check(CLI::Range(1, 365))
+      ->capture_default_str();
+  invite->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      auto code = h.hub().sessions.CreateInvitation(db::Account{}, o->invite_days * 86400000);
+      if (!code.ok()) return Fail(code.status());
+      std::printf("%s\n", code->c_str());
+      return 0;
+    };
+  });
+}
+
 // admin user create NAME [--admin]
 void AddUserCommands(CLI::App* admin, const Options& o, const Action& action) {
   CLI::App* user = admin->add_subcommand("user", "Manage users");
@@ -62,6 +124,7 @@ void AddUserCommands(CLI::App* admin, const Options& o, const Action& action) {
       return 0;
     };
   });
+  AddSetPasswordCommand(user, o, action);
 }
 
 // admin org create NAME --member USER[:ROLE]... ; admin org add-member ORG USER[:ROLE]
@@ -208,6 +271,7 @@ Command AddAdminCommand(CLI::App& app) {
   AddTokenCommands(admin, o, action);
   AddHardwareCommands(admin, o, action);
   AddSecretsCommands(admin, action);
+  AddInviteCommand(admin, o, action);
 
   return [o, action] {
     auto instance = service::HubInstance::Open(o->data_dir, service::HubOptions{});

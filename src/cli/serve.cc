@@ -11,6 +11,7 @@
 
 #include "api/public_url.h"
 #include "api/routes.h"
+#include "auth/sessions.h"
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 #include "cli/serve_runtime.h"
@@ -42,6 +43,8 @@ service::HubOptions HubOptionsFrom(const ServeOptions& o) {
   h.multipart_chunk_bytes = std::max<uint64_t>(1, o.lfs_chunk_mb) * 1024 * 1024;
   h.space_min_sleep_seconds = o.space_min_sleep_seconds;
   h.detected_gpus = service::DetectGpus();
+  auto signup = auth::ParseSignupPolicy(o.signup);  // the flag's check allows only valid names
+  if (signup.ok()) h.signup = *signup;
   return h;
 }
 
@@ -113,15 +116,19 @@ std::string PublicEndpoint(const ServeOptions& o, const http::Server& server) {
   return endpoint;
 }
 
-// What the quick start reads: the endpoint, and the administrator's token the first time.
+// What the quick start reads: the endpoint, and the administrator's token and password the first
+// time.
 void Announce(const ServeOptions& o, const http::Server& server, const std::string& endpoint,
-              const std::optional<std::string>& admin_token) {
+              const std::optional<service::BootstrapCredentials>& admin) {
   std::printf("spacehub listening on http://%s:%u (data: %s)\n", o.host.c_str(), server.port(),
               o.data_dir.c_str());
   std::printf("HF_ENDPOINT=%s\n", endpoint.c_str());
-  if (admin_token) {
-    std::printf("HF_TOKEN=%s\n", admin_token->c_str());
-    std::printf("# administrator 'admin' created; the token above is shown only once\n");
+  if (admin) {
+    std::printf("HF_TOKEN=%s\n", admin->token.c_str());
+    std::printf("ADMIN_PASSWORD=%s\n", admin->password.c_str());
+    std::printf(
+        "# administrator 'admin' created; the token and the web password above are shown only "
+        "once\n");
   }
   std::fflush(stdout);
 }
@@ -168,8 +175,8 @@ int Serve(const ServeOptions& o) {
   if (int n = (*instance)->hub().repos.RemoveStaleLocks(); n > 0) {
     spdlog::warn("removed {} git lock file(s) left by a crash", n);
   }
-  auto admin_token = (*instance)->BootstrapAdmin();
-  if (!admin_token.ok()) return Fail(admin_token.status());
+  auto admin = (*instance)->BootstrapAdmin();
+  if (!admin.ok()) return Fail(admin.status());
   auto git = PrepareGit(o);
   if (!git.ok()) return Fail(git.status());
   // The Space runtime: built before listening, stopped (every Space with it) after the server.
@@ -196,7 +203,7 @@ int Serve(const ServeOptions& o) {
   const std::string endpoint = PublicEndpoint(o, server);
   ctx.SetPublicUrl(endpoint);
   space_proxy.SetHubUrl(endpoint);
-  Announce(o, server, endpoint, *admin_token);
+  Announce(o, server, endpoint, *admin);
   if (engine) StartEngine(*engine, server, space_runtime->have_podman);
   RunUntilSignal(server, signals);
   if (engine) engine->Stop();

@@ -42,6 +42,14 @@ void AddListenOptions(CLI::App* cmd, ServeOptions* o) {
        "the connections of its thread)");
 }
 
+void AddWebOptions(CLI::App* cmd, ServeOptions* o) {
+  Opt(cmd, "--signup", o->signup,
+      "Who may create an account on the web UI's sign-up page: 'closed' (administrators create "
+      "accounts), 'open' (anyone who reaches the hub) or 'invitation' (a code from `spacehub "
+      "admin invite`)")
+      ->check(CLI::IsMember({"closed", "open", "invitation"}));
+}
+
 void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--max-body-mb", o->max_body_mb, "Largest buffered request body, in MiB");
   Opt(cmd, "--max-json-body-mb", o->max_json_body_mb,
@@ -133,6 +141,7 @@ std::string Cell(const std::string& text) {
 
 void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
   AddListenOptions(cmd, o);
+  AddWebOptions(cmd, o);
   AddHttpEdgeOptions(cmd, o);
   AddSpaceOptions(cmd, o);
   AddSpaceProxyOptions(cmd, o);

@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string log_level = "info";
   int threads = 0;
   bool io_context_per_thread = false;
+  std::string signup = "closed";  // closed | open | invitation (auth/sessions.h SignupPolicy)
   uint64_t max_body_mb = 512;
   // The HTTP edge (src/http/server.h says what each limit guards against).
   uint64_t max_json_body_mb = 10;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "auth/identity.h"
+#include "auth/sessions.h"
 #include "core/clock.h"
 #include "core/secret_box.h"
 #include "db/metadata_store.h"
@@ -27,6 +28,7 @@ struct HubOptions {
   std::string lfs_signing_key;  // HMAC key for the self-authenticating LFS transfer URLs
   int64_t space_min_sleep_seconds = 5 * 60;  // shortest custom sleep time on upgraded hardware
   int64_t detected_gpus = 0;  // GPUs on this node (placement.h DetectGpus), set by `serve`
+  auth::SignupPolicy signup = auth::SignupPolicy::kClosed;  // who may sign up on the web UI
 };
 
 struct Hub {
@@ -34,6 +36,7 @@ struct Hub {
   repo::RepoStore& repos;
   repo::LfsStore& lfs;
   auth::Identity& identity;
+  auth::Sessions& sessions;   // web UI sign-in and browser sessions
   SecretBox& secrets;         // Space secrets at rest
   HardwareCatalog& hardware;  // Space hardware flavors
   // The one owner of placement and of Space settings changes, shared by every SpaceService.
@@ -47,7 +50,8 @@ struct Hub {
 
   // The same parts with `engine` attached.
   Hub WithRuntime(SpaceRuntimeHook* engine) const {
-    return Hub{db, repos, lfs, identity, secrets, hardware, scheduler, options, engine, clock};
+    return Hub{db,       repos,     lfs,     identity, sessions, secrets,
+               hardware, scheduler, options, engine,   clock};
   }
 };
 

@@ -89,21 +89,28 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
   h->repos_ = std::make_unique<repo::RepoStore>(data_dir / "repos");
   h->lfs_ = std::make_unique<repo::LfsStore>(data_dir / "lfs");
   h->identity_ = std::make_unique<auth::Identity>(*h->db_, clock);
+  h->throttle_ = std::make_unique<auth::LoginThrottle>(clock);
+  h->sessions_ = std::make_unique<auth::Sessions>(*h->db_, *h->throttle_, clock);
   SH_ASSIGN_OR_RETURN(h->secrets_, SecretBox::OpenDir(data_dir / "keys" / "secrets"));
   SH_ASSIGN_OR_RETURN(h->hardware_, HardwareCatalog::Open(data_dir / "hardware.yaml"));
   h->scheduler_ = std::make_unique<HardwareScheduler>(*h->db_, options.detected_gpus, clock);
-  h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->secrets_,
-                                      *h->hardware_, *h->scheduler_, options, nullptr, clock});
+  h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->sessions_,
+                                      *h->secrets_, *h->hardware_, *h->scheduler_, options, nullptr,
+                                      clock});
   return h;
 }
 
-Result<std::optional<std::string>> HubInstance::BootstrapAdmin() {
+Result<std::optional<BootstrapCredentials>> HubInstance::BootstrapAdmin() {
   SH_ASSIGN_OR_RETURN(int64_t users, db_->CountAccounts(db::AccountKind::kUser));
-  if (users > 0) return std::optional<std::string>();
+  if (users > 0) return std::optional<BootstrapCredentials>();
   SH_ASSIGN_OR_RETURN(db::Account admin, identity_->CreateUser("admin", /*is_admin=*/true));
   SH_ASSIGN_OR_RETURN(auth::IssuedToken token,
                       identity_->CreateToken(admin.name, db::Role::kWrite, "bootstrap"));
-  return std::optional<std::string>(std::move(token.text));
+  // 20 alphanumerics: ~119 bits, and no character a shell or a form would mangle.
+  std::string password = RandomAlnum(20);
+  SH_TRY(sessions_->SetPassword(admin.name, password));
+  return std::optional<BootstrapCredentials>(
+      BootstrapCredentials{std::move(token.text), std::move(password)});
 }
 
 }  // namespace spacehub::service

@@ -16,6 +16,11 @@
 
 namespace spacehub::service {
 
+struct BootstrapCredentials {
+  std::string token;     // the administrator's write token
+  std::string password;  // the administrator's password for the web UI
+};
+
 class HubInstance final {
  public:
   // `clock` is the hub's one "now" (services, scheduler, identity, store); tests pass a FakeClock.
@@ -27,9 +32,9 @@ class HubInstance final {
   HubInstance& operator=(const HubInstance&) = delete;
 
   Hub& hub() { return *hub_; }
-  // On a hub without users: creates the administrator "admin" and a write token for it, and
-  // returns the token text (shown once). Otherwise nullopt.
-  Result<std::optional<std::string>> BootstrapAdmin();
+  // On a hub without users: creates the administrator "admin" with a write token and a random
+  // password (for the web UI), and returns both (shown once). Otherwise nullopt.
+  Result<std::optional<BootstrapCredentials>> BootstrapAdmin();
 
  private:
   HubInstance() = default;
@@ -37,6 +42,8 @@ class HubInstance final {
   std::unique_ptr<repo::RepoStore> repos_;
   std::unique_ptr<repo::LfsStore> lfs_;
   std::unique_ptr<auth::Identity> identity_;
+  std::unique_ptr<auth::LoginThrottle> throttle_;
+  std::unique_ptr<auth::Sessions> sessions_;
   std::unique_ptr<SecretBox> secrets_;
   std::unique_ptr<HardwareCatalog> hardware_;
   std::unique_ptr<HardwareScheduler> scheduler_;
