@@ -44,8 +44,12 @@ class ApiContext final {
         git(hub, options_.git),
         spaces(hub, repos) {}
 
-  // The caller behind the Authorization header; an invalid token is a 401 even on public reads.
+  // The caller behind the Authorization header (an invalid token is a 401 even on public reads) or,
+  // without one, behind the web UI's session cookie (an unknown or expired cookie is anonymous). A
+  // state-changing request made with a cookie needs the session's X-CSRF-Token (else 403).
   Result<service::Caller> Caller(const http::Request& req) const;
+  // Caller without the CSRF check: who the credentials name (the router's check before a body).
+  Result<service::Caller> Authenticated(const http::Request& req) const;
   // The public URL (ApiOptions::public_url), or for a request through a listener with its own
   // address (a Space's HF_ENDPOINT) that address. The request's Host is never consulted: it is the
   // client's say (a Host of evil.example must not turn signed LFS URLs toward evil.example).

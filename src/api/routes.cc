@@ -6,7 +6,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   // A request with a body to a route that needs a caller (every write; http::BodyRules) is refused
   // before its body is read when its credentials are missing or invalid.
   router.SetCredentialCheck([&ctx](const http::Request& req) -> Status {
-    SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+    SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Authenticated(req));
     if (!who) return Status::Unauthenticated("You must be authenticated: pass a token");
     return Status::Ok();
   });

@@ -75,7 +75,8 @@ Result<http::Response> SettingsTab(const WebContext& ctx, const http::Request& r
   SH_ASSIGN_OR_RETURN(auto variables, ctx.services().spaces.Variables(visitor.caller, id));
   nlohmann::json data = h.data;
   data["flavors"] = FlavorItems(ctx, h.runtime);
-  data["waiting"] = h.runtime.message.value_or("");
+  // Why a hardware request waits (capacity, grants); other stage messages are in the header.
+  data["waiting"] = h.data["hardware_pending"].get<bool>() ? h.runtime.message.value_or("") : "";
   nlohmann::json sleep = nlohmann::json::array();
   const int64_t current_sleep = h.runtime.gc_timeout.value_or(-1);
   for (const auto& [seconds, label] : kSleepChoices) {

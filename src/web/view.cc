@@ -28,6 +28,10 @@ mustache::data ToData(const nlohmann::json& j) {
       return d;
     }
     case nlohmann::json::value_t::string:
+      // An empty string is false in a section (`{{#storage}}`), as in the other Mustache
+      // implementations; as a value it renders the same nothing.
+      if (j.get_ref<const std::string&>().empty())
+        return mustache::data{mustache::data::type::bool_false};
       return mustache::data{j.get<std::string>()};
     case nlohmann::json::value_t::boolean:
       return mustache::data{j.get<bool>() ? mustache::data::type::bool_true
