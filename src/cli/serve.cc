@@ -17,10 +17,12 @@
 #include "cli/serve_runtime.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "proxy/space_host.h"
 #include "proxy/space_proxy.h"
 #include "service/hub_instance.h"
 #include "service/placement.h"
 #include "service/space_engine.h"
+#include "web/routes.h"
 
 namespace spacehub::cli {
 namespace {
@@ -192,9 +194,14 @@ int Serve(const ServeOptions& o) {
   service::HubSpaceDirectory space_directory(hub);
   proxy::SpaceProxy space_proxy(hub, space_directory, ProxyOptionsFrom(o),
                                 std::make_unique<proxy::TokenVisitorIdentity>(hub.identity));
+  // The pages call the API's own service instances: one set of rules, one cache.
+  web::WebContext web_ctx(hub,
+                          web::WebServices{ctx.repos, ctx.commits, ctx.files, ctx.refs, ctx.spaces},
+                          web::WebOptions{});
   http::Router router;
   space_proxy.Register(router);
   api::RegisterRoutes(router, ctx);
+  web::RegisterWebRoutes(router, web_ctx);
   http::Router proxy_router;  // the proxy's own port, when it has one
   space_proxy.RegisterOwnPort(proxy_router);
   http::Server server(ServerOptionsFrom(o), router);
@@ -202,6 +209,8 @@ int Serve(const ServeOptions& o) {
 
   const std::string endpoint = PublicEndpoint(o, server);
   ctx.SetPublicUrl(endpoint);
+  web_ctx.SetPublicUrl(endpoint);
+  web_ctx.SetSpaceFrameSrc(proxy::SpaceOrigin(endpoint, "*", ProxyOptionsFrom(o).host_domain));
   space_proxy.SetHubUrl(endpoint);
   Announce(o, server, endpoint, *admin);
   if (engine) StartEngine(*engine, server, space_runtime->have_podman);
