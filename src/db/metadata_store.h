@@ -127,7 +127,8 @@ struct HardwareGrant {
   std::string flavor;   // a flavor name, or "*" for every flavor
 };
 
-enum class RepoSort { kLastModified, kCreatedAt, kId };
+// kName: by namespace, then name, case-insensitive.
+enum class RepoSort { kLastModified, kCreatedAt, kId, kName };
 
 struct RepoQuery {
   RepoType type = RepoType::kModel;
@@ -219,6 +220,8 @@ class RepoRowStore {
   virtual Status TouchRepo(int64_t id, int64_t updated_at) = 0;
   virtual Status SetRepoSdk(int64_t id, std::string_view sdk) = 0;
   virtual Result<std::vector<RepoRow>> ListRepos(const RepoQuery& query) = 0;
+  // How many repos ListRepos would return without paging (offset, limit and sort ignored).
+  virtual Result<int64_t> CountRepos(const RepoQuery& query) = 0;
 };
 
 // Which repo may read which LFS object.

@@ -61,6 +61,7 @@ Status ValidateSdk(RepoType type, const std::string& sdk) {
 db::RepoSort ParseSort(const std::string& sort) {
   if (sort == "lastModified" || sort == "last_modified") return db::RepoSort::kLastModified;
   if (sort == "createdAt" || sort == "created_at") return db::RepoSort::kCreatedAt;
+  if (sort == "name") return db::RepoSort::kName;
   // likes/downloads/trendingScore are all zero on a fresh hub: fall back to recency.
   if (sort.empty() || sort == "id") return db::RepoSort::kId;
   return db::RepoSort::kLastModified;

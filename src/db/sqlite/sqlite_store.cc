@@ -387,7 +387,39 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<RepoRow>> ListRepos(const RepoQuery& q) override {
-    std::string sql = std::string("SELECT ") + kRepoCols + " FROM repos WHERE type = ?";
+    std::string sql = std::string("SELECT ") + kRepoCols + " FROM repos" + RepoFilterSql(q);
+    // namespace and name are COLLATE NOCASE: the (type, namespace, name) index serves kName.
+    const char* order = q.sort == RepoSort::kLastModified ? "updated_at"
+                        : q.sort == RepoSort::kCreatedAt  ? "created_at"
+                        : q.sort == RepoSort::kName       ? nullptr
+                                                          : "id";
+    const char* dir = q.descending ? " DESC" : " ASC";
+    sql += order != nullptr ? std::string(" ORDER BY ") + order + dir
+                            : std::string(" ORDER BY namespace") + dir + ", name" + dir;
+    sql += ", id ASC LIMIT ? OFFSET ?";
+    MutexLock lock(mu_);
+    Statement s(statements_, sql);
+    int i = BindRepoFilter(s, q);
+    s.Bind(i++, static_cast<int64_t>(q.limit)).Bind(i++, static_cast<int64_t>(q.offset));
+    std::vector<RepoRow> out;
+    while (s.Step()) out.push_back(ReadRepo(s));
+    SH_TRY(s.status());
+    return out;
+  }
+
+  Result<int64_t> CountRepos(const RepoQuery& q) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "SELECT COUNT(*) FROM repos" + RepoFilterSql(q));
+    BindRepoFilter(s, q);
+    if (s.Step()) return s.Int(0);
+    SH_TRY(s.status());
+    return int64_t{0};
+  }
+
+  // The WHERE clause of a RepoQuery (every filter, no order or paging), for ListRepos and
+  // CountRepos alike so that a page count always matches the pages.
+  static std::string RepoFilterSql(const RepoQuery& q) {
+    std::string sql = " WHERE type = ?";
     if (q.author) sql += " AND namespace = ?";
     if (q.search) sql += " AND instr(lower(namespace || '/' || name), lower(?)) > 0";
     if (!q.all_private) {
@@ -399,13 +431,11 @@ class SqliteStore final : public MetadataStore {
       }
       sql += ")";
     }
-    const char* order = q.sort == RepoSort::kLastModified ? "updated_at"
-                        : q.sort == RepoSort::kCreatedAt  ? "created_at"
-                                                          : "id";
-    sql += std::string(" ORDER BY ") + order + (q.descending ? " DESC" : " ASC") +
-           ", id ASC LIMIT ? OFFSET ?";
-    MutexLock lock(mu_);
-    Statement s(statements_, sql);
+    return sql;
+  }
+
+  // Binds RepoFilterSql's parameters; returns the index of the next one.
+  static int BindRepoFilter(Statement& s, const RepoQuery& q) {
     int i = 1;
     s.Bind(i++, RepoTypeName(q.type));
     if (q.author) s.Bind(i++, *q.author);
@@ -413,11 +443,7 @@ class SqliteStore final : public MetadataStore {
     if (!q.all_private) {
       for (const auto& ns : q.visible_namespaces) s.Bind(i++, ns);
     }
-    s.Bind(i++, static_cast<int64_t>(q.limit)).Bind(i++, static_cast<int64_t>(q.offset));
-    std::vector<RepoRow> out;
-    while (s.Step()) out.push_back(ReadRepo(s));
-    SH_TRY(s.status());
-    return out;
+    return i;
   }
 
   Status LinkLfsObject(int64_t repo_id, std::string_view oid, uint64_t size) override {

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "core/crypto.h"
 #include "db/metadata_store.h"
@@ -72,6 +75,81 @@ TEST_F(SqliteStoreTest, ReposListingHonoursVisibility) {
   EXPECT_EQ((*owner)[0].repo.name, "priv");
   q.search = "PU";
   EXPECT_EQ(store_->ListRepos(q)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, ReposSortByNameCaseInsensitive) {
+  int64_t t = 1;
+  for (const auto& [ns, name] :
+       std::vector<std::pair<std::string, std::string>>{{"bob", "zeta"},
+                                                        {"Alice", "beta"},
+                                                        {"alice2", "a"},
+                                                        {"bob", "Alpha"},
+                                                        {"alice", "Gamma"}}) {
+    ASSERT_TRUE(store_->CreateRepo({0, "", {RepoType::kModel, ns, name}, false, t, t, ""}).ok());
+    ++t;
+  }
+  RepoQuery q;
+  q.sort = RepoSort::kName;
+  auto names = [&] {
+    std::vector<std::string> out;
+    auto rows = store_->ListRepos(q);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (rows.ok()) {
+      for (const auto& r : *rows) out.push_back(r.repo.ns + "/" + r.repo.name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"Alice/beta", "alice/Gamma", "alice2/a", "bob/Alpha",
+                                               "bob/zeta"}));
+  q.descending = true;
+  EXPECT_EQ(names(), (std::vector<std::string>{"bob/zeta", "bob/Alpha", "alice2/a", "alice/Gamma",
+                                               "Alice/beta"}));
+  q.descending = false;
+  q.offset = 1;
+  q.limit = 2;
+  EXPECT_EQ(names(), (std::vector<std::string>{"alice/Gamma", "alice2/a"}));
+}
+
+TEST_F(SqliteStoreTest, CountReposMatchesTheListFilters) {
+  int64_t t = 1;
+  for (const auto& [ns, name, priv] :
+       std::vector<std::tuple<std::string, std::string, bool>>{{"alice", "pub1", false},
+                                                               {"alice", "pub2", false},
+                                                               {"alice", "secret", true},
+                                                               {"bob", "pub3", false},
+                                                               {"bob", "hidden", true}}) {
+    ASSERT_TRUE(store_->CreateRepo({0, "", {RepoType::kModel, ns, name}, priv, t, t, ""}).ok());
+    ++t;
+  }
+  ASSERT_TRUE(
+      store_->CreateRepo({0, "", {RepoType::kSpace, "alice", "pub1"}, false, t, t, ""}).ok());
+  RepoQuery q;
+  q.limit = 1;
+  q.offset = 3;  // paging is ignored by the count
+  EXPECT_EQ(*store_->CountRepos(q), 3);
+  q.visible_namespaces = {"alice"};
+  EXPECT_EQ(*store_->CountRepos(q), 4);
+  q.all_private = true;
+  EXPECT_EQ(*store_->CountRepos(q), 5);
+  q.author = "bob";
+  EXPECT_EQ(*store_->CountRepos(q), 2);
+  q.author.reset();
+  q.search = "PUB";
+  EXPECT_EQ(*store_->CountRepos(q), 3);
+  q.search = "%";  // not a LIKE pattern
+  EXPECT_EQ(*store_->CountRepos(q), 0);
+  q.search.reset();
+  q.type = RepoType::kSpace;
+  EXPECT_EQ(*store_->CountRepos(q), 1);
+  q.type = RepoType::kDataset;
+  EXPECT_EQ(*store_->CountRepos(q), 0);
+  // The same filters list as many rows as they count.
+  q.type = RepoType::kModel;
+  q.all_private = false;
+  q.visible_namespaces = {"bob"};
+  q.offset = 0;
+  q.limit = 100;
+  EXPECT_EQ(static_cast<int64_t>(store_->ListRepos(q)->size()), *store_->CountRepos(q));
 }
 
 TEST_F(SqliteStoreTest, MoveAndDelete) {
