@@ -84,21 +84,25 @@ Status ValidatePassword(std::string_view password) {
 }
 
 std::string_view SessionCookieFrom(std::string_view header) {
-  // The __Host- cookie wins: a plain one may have been planted over http.
+  // __Host- wins, then __Secure-: a plain one may have been planted by a sibling subdomain or a
+  // plain-http page, which the prefixes rule out.
+  auto rank = [](std::string_view name) {
+    if (name == kSessionCookieNames[1]) return 3;
+    if (name == kSessionCookieNames[2]) return 2;
+    return name == kSessionCookieNames[0] ? 1 : 0;
+  };
   std::string_view found;
-  size_t found_rank = 0;
+  int found_rank = 0;
   while (!header.empty()) {
     size_t semi = header.find(';');
     std::string_view pair = Trim(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view name = Trim(pair.substr(0, eq));
-    for (size_t i = 0; i < kSessionCookieNames.size(); ++i) {
-      if (name == kSessionCookieNames[i] && (found.empty() || i + 1 > found_rank)) {
-        found = Trim(pair.substr(eq + 1));
-        found_rank = i + 1;
-      }
+    int r = rank(Trim(pair.substr(0, eq)));
+    if (r > found_rank) {
+      found = Trim(pair.substr(eq + 1));
+      found_rank = r;
     }
   }
   return found;

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/hub_credentials.h"
 #include "auth/login_throttle.h"
 #include "auth/principal.h"
 #include "core/clock.h"
@@ -95,13 +96,6 @@ class Sessions final {
 
 // Passwords: at least 8 and at most 1024 bytes (NIST SP 800-63B: length, no composition rules).
 Status ValidatePassword(std::string_view password);
-
-// The session cookie's name: plain over http, and with the __Host- prefix over https (the browser
-// then accepts it only Secure, host-only and for the whole site, so a sibling subdomain or a
-// plain-http page cannot plant one).
-inline constexpr std::string_view kSessionCookie = "spacehub_session";
-inline constexpr std::array<std::string_view, 2> kSessionCookieNames = {kSessionCookie,
-                                                                        "__Host-spacehub_session"};
 
 // The value of the session cookie in a `Cookie` request header (any of kSessionCookieNames), or "".
 std::string_view SessionCookieFrom(std::string_view cookie_header);

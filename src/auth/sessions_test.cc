@@ -267,6 +267,8 @@ TEST(SessionCookieTest, FoundAmongOtherCookies) {
   EXPECT_EQ(SessionCookieFrom("spacehub_session=plain; __Host-spacehub_session=host"), "host");
   EXPECT_EQ(SessionCookieFrom("__Host-spacehub_session=host; spacehub_session=plain"), "host");
   EXPECT_EQ(SessionCookieFrom(";;=;spacehub_session"), "");
+  EXPECT_EQ(SessionCookieFrom("__Host-spacehub_session=h; __Secure-spacehub_session=s"), "h");
+  EXPECT_EQ(SessionCookieFrom("spacehub_session=p; __Secure-spacehub_session=s"), "s");
 }
 
 TEST(SignupPolicyTest, ParsesItsNames) {
