@@ -5,21 +5,12 @@
 // https.
 #include "web/page.h"
 #include "web/routes.h"
+#include "web/safe_next.h"
 
 namespace spacehub::web {
 namespace {
 
 constexpr int64_t kCookieMaxAgeSeconds = 30LL * 24 * 3600;  // the session's absolute lifetime
-
-// Where to go after signing in: a path on this hub only ("/x", never "//evil" or "https://evil").
-std::string SafeNext(std::string_view next) {
-  if (next.size() < 1 || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
-    return "/";
-  for (char c : next) {
-    if (static_cast<unsigned char>(c) < 0x20) return "/";
-  }
-  return std::string(next);
-}
 
 std::string SessionCookie(const WebContext& ctx, std::string_view value, int64_t max_age) {
   std::string c = std::string(ctx.CookieName()) + "=" + std::string(value) +
