@@ -37,7 +37,7 @@ TEST(MultipartBoundary, QuotedOrNot) {
 }
 
 TEST(MultipartBoundary, Refused) {
-  for (std::string bad : std::vector<std::string>{
+  for (const std::string& bad : std::vector<std::string>{
            "application/json",
            "multipart/mixed; boundary=abc",
            "multipart/form-data",

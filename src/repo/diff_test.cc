@@ -171,6 +171,7 @@ TEST_F(DiffTest, BlobOverLimitIsNotRead) {
 
 TEST_F(DiffTest, TotalPatchLimit) {
   std::vector<CommitOp> ops;
+  ops.reserve(5);
   for (int i = 0; i < 5; ++i) ops.push_back(AddFile{"f" + std::to_string(i), Lines(1, 100)});
   CommitDiff d = Diff(Commit(std::move(ops)), {.max_total_patch_bytes = 3000});
   ASSERT_EQ(d.files.size(), 5u);
@@ -187,6 +188,7 @@ TEST_F(DiffTest, TotalPatchLimit) {
 
 TEST_F(DiffTest, MaxFiles) {
   std::vector<CommitOp> ops;
+  ops.reserve(50);
   for (int i = 0; i < 50; ++i) ops.push_back(AddFile{"f" + std::to_string(100 + i), "x\n"});
   CommitDiff d = Diff(Commit(std::move(ops)), {.max_files = 10});
   EXPECT_EQ(d.total_files, 50u);

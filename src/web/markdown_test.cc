@@ -329,9 +329,10 @@ TEST(RenderMarkdown, ConcurrentCallsAgree) {
   const std::string expected = RenderMarkdown(in);
   std::vector<std::thread> threads;
   std::vector<std::string> got(8);
-  for (size_t i = 0; i < got.size(); ++i) {
-    threads.emplace_back([&, i] {
-      for (int j = 0; j < 50; ++j) got[i] = RenderMarkdown(in);
+  threads.reserve(got.size());
+  for (std::string& slot : got) {
+    threads.emplace_back([&in, &slot] {
+      for (int j = 0; j < 50; ++j) slot = RenderMarkdown(in);
     });
   }
   for (auto& t : threads) t.join();
