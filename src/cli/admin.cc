@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "core/crypto.h"
+#include "service/hardware_grants.h"
 #include "service/hub_instance.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
@@ -199,16 +200,9 @@ void AddHardwareCommands(CLI::App* admin, const Options& o, const Action& action
         ->required();
     cmd->callback([o, action, granted] {
       *action = [o, granted](service::HubInstance& h) {
-        auto account = h.hub().db.FindAccount(o->name);
+        auto account = service::SetHardwareGrants(h.hub(), o->name, o->flavors, granted);
         if (!account.ok()) return Fail(account.status());
-        auto catalog = h.hub().hardware.Get();
         for (const auto& f : o->flavors) {
-          if (f != "*" && granted && !catalog->Find(f)) {
-            return Fail(Status::InvalidArgument("Unknown flavor '" + f +
-                                                "'; hardware.yaml lists: " + catalog->Names()));
-          }
-          Status st = h.hub().db.SetHardwareGrant(account->id, f, granted);
-          if (!st.ok()) return Fail(st);
           std::printf("%s %s %s\n", granted ? "granted" : "revoked", f.c_str(),
                       account->name.c_str());
         }
