@@ -30,7 +30,9 @@ nlohmann::json FlavorRow(const WebContext& ctx, const service::Flavor& f) {
                     : f.price_per_hour ? Price(*f.price_per_hour) + "/h"
                                        : std::string("—")},
           {"free", f.free},
-          {"capacity", f.capacity ? std::to_string(*f.capacity) : std::string("no limit")},
+          {"capacity", !f.capacity        ? std::string("no limit")
+                       : *f.capacity == 0 ? std::string("0 (none now)")
+                                          : std::to_string(*f.capacity)},
           {"placed", placed.ok() ? std::to_string(*placed) : std::string("?")}};
 }
 

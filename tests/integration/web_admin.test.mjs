@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startHub } from "./harness.mjs";
+import { startHub, uniqueName } from "./harness.mjs";
+import { HAVE_BWRAP, HELLO_APP, createSpace, waitStage } from "./runtime_lib.mjs";
 
 let hub;
 
@@ -29,10 +30,10 @@ function cookieOf(res) {
   return "";
 }
 
-async function signIn(username, password) {
-  const res = await fetch(`${hub.endpoint}/login`, {
+async function signIn(username, password, on = hub) {
+  const res = await fetch(`${on.endpoint}/login`, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: hub.endpoint },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: on.endpoint },
     body: new URLSearchParams({ username, password }),
     redirect: "manual",
   });
@@ -40,15 +41,15 @@ async function signIn(username, password) {
   return { status: res.status, cookie: cookieOf(res) };
 }
 
-async function mustSignIn(username, password) {
-  const r = await signIn(username, password);
+async function mustSignIn(username, password, on = hub) {
+  const r = await signIn(username, password, on);
   assert.equal(r.status, 303, `sign-in of ${username} answered ${r.status}`);
   assert.ok(r.cookie, `no session cookie for ${username}`);
   return r.cookie;
 }
 
-async function get(path, cookie) {
-  const res = await fetch(`${hub.endpoint}${path}`, {
+async function get(path, cookie, on = hub) {
+  const res = await fetch(`${on.endpoint}${path}`, {
     headers: cookie ? { Cookie: cookie } : {},
     redirect: "manual",
   });
@@ -309,4 +310,22 @@ test("hardware: the catalog, and a grant lets the account request the flavor", a
   assert.equal((await post("/-/admin/hardware/revoke", cookie, { account: "carol", flavor: "cpu-upgrade" }, csrf)).status, 303);
   assert.ok(!(await get("/-/admin/hardware", cookie)).text.includes('data-grant="carol:cpu-upgrade"'));
   assert.equal(await hub.admin(["hardware", "grants", "carol"]), "");
+});
+
+test("the Spaces page samples a running Space's usage", { skip: !HAVE_BWRAP && "no bwrap" }, async () => {
+  const local = await startHub({ args: ["--space-runtime", "local"] });
+  try {
+    const name = uniqueName("usage");
+    await createSpace(local, name, [{ path: "app.py", content: HELLO_APP }]);
+    await waitStage(local, name, ["RUNNING"]);
+    const cookie = await mustSignIn("admin", local.adminPassword, local);
+    const page = await get("/-/admin/spaces", cookie, local);
+    assert.equal(page.status, 200);
+    const row = new RegExp(`<tr data-space="admin/${name}" data-sampled="true">[\\s\\S]*?</tr>`).exec(page.text);
+    assert.ok(row, "the running Space was not sampled");
+    assert.match(row[0], /stage-RUNNING/);
+    assert.match(row[0], /cpu-basic/);
+  } finally {
+    await local.stop();
+  }
 });
