@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/multipart.h"
 #include "web/view.h"
 
 namespace spacehub::web {
@@ -20,7 +21,8 @@ nlohmann::json LayoutData(const Visitor& visitor, const PageView& page, std::str
   nlohmann::json d = {{"title", page.title},
                       {"content", std::move(content)},
                       {"csrf", visitor.csrf},
-                      {"signed_in", visitor.caller.has_value()}};
+                      {"signed_in", visitor.caller.has_value()},
+                      {"highlight", page.highlight}};
   if (const auth::Principal* p = visitor.user()) {
     d["user"] = {{"name", p->user.name}, {"is_admin", p->user.is_admin}};
   }
@@ -45,14 +47,29 @@ Status CheckSameOrigin(const WebContext& ctx, const http::Request& req) {
   return Status::PermissionDenied("This form was sent from another site");
 }
 
+Result<Form> ParseMultipartForm(std::string_view type, const http::Request& req) {
+  SH_ASSIGN_OR_RETURN(std::vector<http::FormPart> parts,
+                      http::ParseMultipart(type, req.body, http::MultipartLimits{}));
+  Form form;
+  for (auto& part : parts) {
+    if (!part.filename) {
+      form.fields.emplace_back(std::move(part.name), std::string(part.data));
+    } else if (!part.filename->empty() || !part.data.empty()) {
+      form.files.push_back({std::move(part.name), std::move(*part.filename), part.data});
+    }
+  }
+  return form;
+}
+
 Result<Form> ParseForm(const http::Request& req) {
   std::string_view type = req.Header("content-type");
+  if (type.rfind("multipart/form-data", 0) == 0) return ParseMultipartForm(type, req);
   if (!type.empty() && type.rfind("application/x-www-form-urlencoded", 0) != 0) {
     return Status::InvalidArgument("Expected a form (application/x-www-form-urlencoded)");
   }
   auto fields = http::ParseFormEncoded(req.body);
   if (!fields) return Status::InvalidArgument("Malformed form data");
-  return Form{std::move(*fields)};
+  return Form{std::move(*fields), {}};
 }
 
 // The error as a page, with the status and error headers the JSON API would give.

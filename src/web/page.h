@@ -26,7 +26,8 @@ struct PageView {
   std::string view;     // templates/<view>.mustache
   nlohmann::json data;  // the view's data (an object)
   int status = 200;
-  std::string section;  // which top navigation entry is current: "spaces", "models", ...
+  std::string section;     // which top navigation entry is current: "spaces", "models", ...
+  bool highlight = false;  // loads highlight.js and its style (file views with code)
 };
 
 // The view inside the layout, with the visitor's name and CSRF token for the sign-out form.
@@ -36,9 +37,18 @@ http::Response Redirect(std::string_view location);
 // Adds the headers every hub page carries.
 void AddPageHeaders(const WebContext& ctx, http::Response& resp);
 
-// A submitted form: url-encoded fields (multipart bodies: see http/multipart.h where used).
+// A file sent with a multipart/form-data form.
+struct FormFile {
+  std::string name;       // the input's name
+  std::string filename;   // as the browser sent it: not a safe path (see web/file_paths.h)
+  std::string_view data;  // points into the request body: valid while the handler runs
+};
+
+// A submitted form: application/x-www-form-urlencoded, or multipart/form-data (its text parts are
+// fields, its file parts files; a file input left empty sends nothing).
 struct Form {
   std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<FormFile> files;
   // The first value of `name`, or "".
   std::string Get(std::string_view name) const;
   bool Has(std::string_view name) const;
