@@ -3,6 +3,8 @@
 //   GET /{prefix}{ns}/{name}/commit/{sha}    one commit: what it changed, with the diffs of text
 //                                            files (cut to limits: a huge commit stays a list)
 //   GET /{prefix}{ns}/{name}/refs            branches, tags and pull-request refs
+#include <algorithm>
+
 #include "service/commit_view.h"
 #include "web/diff_lines.h"
 #include "web/file_paths.h"
