@@ -44,7 +44,11 @@ Result<http::Response> CardPage(const WebContext& ctx, const http::Request& req,
     data["sha"] = readme->commit;
     data["sha_short"] = readme->commit.substr(0, 7);
   }
-  const bool highlight = data.contains("card_yaml");
+  // Code blocks in the README (cmark-gfm marks their language) and the metadata get highlighted.
+  const bool highlight =
+      data.contains("card_yaml") ||
+      (data.contains("readme_html") && data["readme_html"].get_ref<const std::string&>().find(
+                                           "class=\"language-") != std::string::npos);
   return RenderPage(ctx, visitor,
                     PageView{.title = id.Full(),
                              .view = "repo_card",
