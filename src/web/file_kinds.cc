@@ -97,7 +97,7 @@ std::string_view HighlightLanguage(std::string_view path) {
   }
   size_t dot = name.rfind('.');
   if (dot == std::string::npos || dot + 1 == name.size()) return "";
-  const std::string_view ext = std::string_view(name).substr(dot + 1);
+  const std::string_view ext = std::string_view{name}.substr(dot + 1);
   for (const auto& m : kByExtension) {
     if (ext == m.key) return m.language;
   }
@@ -108,7 +108,7 @@ bool IsMarkdownPath(std::string_view path) {
   const std::string lower = Lower(path);
   auto ends = [&](std::string_view suffix) {
     return lower.size() > suffix.size() &&
-           std::string_view(lower).substr(lower.size() - suffix.size()) == suffix;
+           std::string_view{lower}.substr(lower.size() - suffix.size()) == suffix;
   };
   return ends(".md") || ends(".markdown");
 }

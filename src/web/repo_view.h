@@ -17,7 +17,9 @@ namespace spacehub::web {
 // The repo named by the route's {ns} and {name}; a malformed name is a 404 like an unknown one.
 Result<RepoId> RouteRepoId(const http::Request& req, RepoType type);
 
-struct RepoHeader {
+// nlohmann::json's default constructor holds a throw for a case a null json never takes (as for
+// service::CommitSnapshot).
+struct RepoHeader {  // NOLINT(bugprone-exception-escape)
   db::RepoRow row;
   bool can_write = false;  // shows the upload, edit and settings links; the services decide
   nlohmann::json data;     // the repo_top partial's data, merged into the page's data
