@@ -43,7 +43,7 @@ bool IsSessionCookieName(std::string_view name) {
   for (std::string_view n : kSessionCookieNames) {
     if (name == n) return true;
   }
-  return false;
+  return name == kSpaceVisitCookie;
 }
 
 }  // namespace spacehub::auth

@@ -18,6 +18,10 @@ inline constexpr std::string_view kSessionCookie = "spacehub_session";
 inline constexpr std::array<std::string_view, 3> kSessionCookieNames = {
     kSessionCookie, "__Host-spacehub_session", "__Secure-spacehub_session"};
 
+// The cookie a browser keeps on a private Space's origin: the visit grant the hub's Space page gave
+// it (service/space_visits.h). Never forwarded to the app.
+inline constexpr std::string_view kSpaceVisitCookie = "spacehub_space_visit";
+
 // The prefix of every hub token.
 inline constexpr std::string_view kTokenPrefix = "hf_";
 
@@ -26,7 +30,8 @@ inline constexpr std::string_view kTokenPrefix = "hf_";
 // purpose: a token in a form the hub refuses is still the visitor's token. Case-insensitive.
 bool CarriesHubToken(std::string_view authorization);
 
-// A cookie name the hub's session uses (exact, as browsers compare cookie names).
+// A cookie name the hub's session uses, or the Space visit grant's (exact, as browsers compare
+// cookie names): neither may reach an app, nor be set by one.
 bool IsSessionCookieName(std::string_view name);
 
 }  // namespace spacehub::auth

@@ -192,8 +192,10 @@ int Serve(const ServeOptions& o) {
   // Visitors of Spaces: by Host ({ns}-{name}.{domain}), ahead of the API's routes; the path route
   // only redirects there (apps never run on the hub's origin).
   service::HubSpaceDirectory space_directory(hub);
-  proxy::SpaceProxy space_proxy(hub, space_directory, ProxyOptionsFrom(o),
-                                std::make_unique<proxy::TokenVisitorIdentity>(hub.identity));
+  const service::SpaceVisits visits(hub);  // how browsers get into private Spaces' apps
+  proxy::SpaceProxy space_proxy(
+      hub, space_directory, ProxyOptionsFrom(o),
+      std::make_unique<proxy::TokenVisitorIdentity>(hub.identity, &visits));
   // The pages call the API's own service instances: one set of rules, one cache.
   web::WebContext web_ctx(hub,
                           web::WebServices{ctx.repos, ctx.commits, ctx.files, ctx.refs, ctx.spaces},

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "auth/hub_credentials.h"
 #include "auth/principal.h"
 #include "core/log.h"
 #include "proxy/app_link.h"
@@ -20,6 +21,8 @@ using service::SpaceTarget;
 namespace {
 
 constexpr std::string_view kPathRoute = "/spaces/{ns}/{name}/app";
+// The query parameter that carries a visit grant to a private Space's origin (the Hub's name).
+constexpr std::string_view kVisitGrantParam = "__sign";
 
 // The raw path after the first `segments` segments of `path` ("/a/b/c/d/rest" -> "/rest").
 std::string_view PathAfterSegments(std::string_view path, int segments) {
@@ -53,6 +56,7 @@ SpaceProxy::SpaceProxy(service::Hub& hub, service::SpaceDirectory& spaces, Proxy
       spaces_(spaces),
       options_(std::move(options)),
       identity_(std::move(identity)),
+      visits_(hub),
       index_(spaces, options_.index_refresh),
       repos_(spaces, options_.repo_ttl),
       pool_(
@@ -127,6 +131,10 @@ net::awaitable<bool> SpaceProxy::RedirectToOrigin(http::Exchange& ex) {
 net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id,
                                             const std::string& subdomain, std::string path) {
   http::Request& req = ex.request();
+  if (std::optional<http::Response> kept = KeepVisitGrant(req, id)) {
+    const bool more = co_await ex.Respond(std::move(*kept));
+    co_return more;
+  }
   // Access first, so that a Space the visitor may not see is never woken. A private Space answers
   // exactly like a missing one.
   std::optional<service::SpaceListing> space = Admit(ex, id, subdomain);
@@ -163,6 +171,37 @@ net::awaitable<bool> SpaceProxy::ServeSpace(http::Exchange& ex, const RepoId& id
   co_return more;
 }
 
+std::optional<http::Response> SpaceProxy::KeepVisitGrant(const http::Request& req,
+                                                         const RepoId& id) {
+  std::optional<std::string> grant = req.Query(kVisitGrantParam);
+  if (!grant) return std::nullopt;
+  // The same URL without the grant, so it is not left in the address bar, history or logs.
+  std::string query;
+  for (const auto& [k, v] : req.query) {
+    if (k == kVisitGrantParam) continue;
+    query += (query.empty() ? "?" : "&") + http::PercentEncode(k, false) + "=" +
+             http::PercentEncode(v, false);
+  }
+  http::Response r = http::Response::Text("", 303);
+  r.Header("Location", req.path + query);
+  r.Header("Cache-Control", "no-store");
+  Result<service::SpaceListing> space = repos_.Find(id);
+  // Kept only when it is valid for this Space: an invalid one is dropped like any other garbage.
+  if (space.ok() && space->is_private) {
+    Result<service::Caller> who = visits_.Redeem(*grant, space->id);
+    if (who.ok() && *who && spaces_.CanVisit(*who, *space)) {
+      // The app runs in a frame of the hub's page, maybe another site: SameSite=None, which needs
+      // Secure (browsers accept it on https and on localhost origins), and Partitioned (CHIPS):
+      // kept for frames under the hub's page only, and accepted where third-party cookies are not.
+      r.Header("Set-Cookie",
+               std::string(auth::kSpaceVisitCookie) + "=" + *grant +
+                   "; Path=/; HttpOnly; Secure; SameSite=None; Partitioned; Max-Age=" +
+                   std::to_string(service::kSpaceVisitTtlMs / 1000));
+    }
+  }
+  return r;
+}
+
 std::optional<service::SpaceListing> SpaceProxy::Admit(http::Exchange& ex, const RepoId& id,
                                                        const std::string& subdomain) {
   Result<service::SpaceListing> space = repos_.Find(id);
@@ -171,7 +210,7 @@ std::optional<service::SpaceListing> SpaceProxy::Admit(http::Exchange& ex, const
     return std::nullopt;
   }
   if (!space->is_private) return *space;
-  Result<service::Caller> who = identity_->Identify(ex.request());
+  Result<service::Caller> who = identity_->Identify(ex.request(), *space);
   if (!who.ok() || !spaces_.CanVisit(*who, *space)) return std::nullopt;
   // The hub token opened the door; it is the visitor's key to the whole hub, not the app's
   // (whatever its form: hub tokens are also stripped by PrepareAppRequest for every Space).

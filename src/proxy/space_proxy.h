@@ -33,6 +33,7 @@
 #include "proxy/visitor_identity.h"
 #include "service/hub.h"
 #include "service/space_directory.h"
+#include "service/space_visits.h"
 
 namespace spacehub::proxy {
 
@@ -77,6 +78,9 @@ class SpaceProxy final {
                                           const std::string& subdomain, std::string path);
   // The Space when the visitor may see it (then the visitor's hub credentials are taken out of
   // the request); nullopt for a missing Space and for one it may not see alike.
+  // A request that brings a visit grant (`?__sign=`, from the hub's Space page) is answered with a
+  // redirect to the same URL without it, keeping a valid grant as a cookie on this origin.
+  std::optional<http::Response> KeepVisitGrant(const http::Request& req, const RepoId& id);
   std::optional<service::SpaceListing> Admit(http::Exchange& ex, const RepoId& id,
                                              const std::string& subdomain);
   // Holds the request while the Space wakes (`t` follows the runtime). nullopt: go on with `t`;
@@ -97,6 +101,7 @@ class SpaceProxy final {
   const ProxyOptions options_;
   std::string hub_url_;  // set before serving, read-only afterwards
   std::unique_ptr<VisitorIdentity> identity_;
+  service::SpaceVisits visits_;
   SpaceIndex index_;
   RepoCache repos_;
   AppPool pool_;

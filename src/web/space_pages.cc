@@ -4,6 +4,7 @@
 // The app frame loads /spaces/{ns}/{name}/app/, which the proxy redirects to the Space's own
 // origin ({ns}-{name}.{domain}): the app never runs on the hub's origin and gets no hub cookie.
 // A visit wakes a sleeping Space, as on the Hub: loading the frame is the visit.
+#include "service/space_visits.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/space_view.h"
@@ -40,6 +41,12 @@ Result<http::Response> AppTab(const WebContext& ctx, const http::Request& req,
   const bool show = wire::IsServing(stage) || stage == wire::SpaceStage::kSleeping ||
                     stage == wire::SpaceStage::kAppStarting;
   data["frame_src"] = "/spaces/" + id.Full() + "/app/";
+  // The app's origin never gets the hub's cookie: a private Space's frame carries a visit grant for
+  // this visitor and this Space only (service/space_visits.h), which the proxy keeps as its cookie.
+  if (h.row.is_private && visitor.user()) {
+    data["frame_src"] = data["frame_src"].get<std::string>() + "?__sign=" +
+                        service::SpaceVisits(ctx.hub()).Grant(*visitor.user(), h.row.id);
+  }
   data["show_frame"] = show;
   data["paused"] = stage == wire::SpaceStage::kPaused;
   data["building"] = stage == wire::SpaceStage::kBuilding;
