@@ -175,7 +175,7 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
     config.stage = SpaceStage::kNoAppFile;
     config.message = "The Space has no commit on its main branch yet";
   } else {
-    SH_ASSIGN_OR_RETURN(config, CheckSpaceConfigAt(hub_.repos, row.repo, *sha, row.sdk));
+    SH_ASSIGN_OR_RETURN(config, ConfigAt(row, *sha));
     if (!config.config.sdk.empty()) v.sdk = config.config.sdk;
     v.sdk_version = config.config.sdk_version;
   }
@@ -184,6 +184,20 @@ Result<SpaceRuntimeView> SpaceService::RuntimeOf(const db::RepoRow& row) {
   if (waiting) reason = *waiting + ". " + reason;
   v.message = reason;
   return v;
+}
+
+Result<ConfigCheck> SpaceService::ConfigAt(const db::RepoRow& row, const std::string& sha) {
+  constexpr size_t kMaxCached = 4096;
+  const std::string key = sha + "\n" + row.sdk;
+  {
+    MutexLock lock(config_mu_);
+    if (auto it = configs_.find(key); it != configs_.end()) return it->second;
+  }
+  SH_ASSIGN_OR_RETURN(ConfigCheck config, CheckSpaceConfigAt(hub_.repos, row.repo, sha, row.sdk));
+  MutexLock lock(config_mu_);
+  if (configs_.size() >= kMaxCached) configs_.clear();
+  configs_.emplace(key, config);
+  return config;
 }
 
 Result<SpaceRuntimeView> SpaceService::RequestHardware(

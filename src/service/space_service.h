@@ -22,8 +22,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "core/mutex.h"
 #include "service/access.h"
 #include "service/hardware_scheduler.h"
 #include "service/log_follower.h"
@@ -161,8 +163,15 @@ class SpaceService final {
   void Record(const db::RepoRow& row, const Caller& who, const std::string& action,
               const nlohmann::json& details);
 
+  // The config check of a commit (README front matter, app file) by commit and SDK: a commit never
+  // changes, and the check reads the tree and parses YAML, which lists of Spaces would otherwise
+  // repeat for every row on every view. Bounded; cleared when full.
+  Result<ConfigCheck> ConfigAt(const db::RepoRow& row, const std::string& sha);
+
   Hub& hub_;
   RepoService& repos_;
+  Mutex config_mu_;
+  std::unordered_map<std::string, ConfigCheck> configs_ GUARDED_BY(config_mu_);
 };
 
 }  // namespace spacehub::service
