@@ -107,6 +107,10 @@ test("a Space's life from the browser", { skip: !HAVE_BWRAP && "bubblewrap is no
   assert.equal(await page.evaluate(() => window.__noReload), true, "the page reloaded");
   await screenshot(page, "space-running");
   await assertAccessible(page, "Space page");
+  await page.goto(url("/spaces"));
+  await page.locator(".repo-list").filter({ hasText: id }).waitFor();
+  await screenshot(page, "spaces-list");
+  await page.goto(url(`/spaces/${id}`));
 
   // The app, inside the page, from its own origin.
   const app = page.frameLocator("#app-frame");
