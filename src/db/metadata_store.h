@@ -192,9 +192,8 @@ class CredentialStore {
   virtual ~CredentialStore() = default;
   virtual Status SetPasswordHash(int64_t user_id, std::string_view phc) = 0;
   virtual Result<std::string> FindPasswordHash(int64_t user_id) = 0;  // "" when none is set
-  virtual Result<Session> CreateSession(int64_t user_id, std::string_view hash,
-                                        int64_t created_at, int64_t expires_at,
-                                        std::string_view user_agent) = 0;
+  virtual Result<Session> CreateSession(int64_t user_id, std::string_view hash, int64_t created_at,
+                                        int64_t expires_at, std::string_view user_agent) = 0;
   virtual Result<Session> FindSessionByHash(std::string_view hash) = 0;  // kNotFound
   virtual Status TouchSession(int64_t session_id, int64_t last_seen_at, int64_t expires_at) = 0;
   virtual Status DeleteSession(int64_t session_id) = 0;
