@@ -2,38 +2,17 @@
 
 #include <string>
 
+#include "core/html_escape.h"
+
 namespace spacehub::proxy {
 namespace {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string Page(std::string_view title, std::string_view text, std::string_view head_extra) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + Escape(title) + "</title>" +
-         std::string(head_extra) +
+  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + EscapeHtml(title) +
+         "</title>" + std::string(head_extra) +
          "<style>body{font-family:system-ui,sans-serif;margin:4em auto;max-width:36em;color:#333}"
          "</style></head><body><h1>" +
-         Escape(title) + "</h1><p>" + Escape(text) + "</p></body></html>\n";
+         EscapeHtml(title) + "</h1><p>" + EscapeHtml(text) + "</p></body></html>\n";
 }
 
 }  // namespace

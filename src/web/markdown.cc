@@ -9,6 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "core/html_escape.h"
+
 namespace spacehub::web {
 namespace {
 
@@ -27,33 +29,6 @@ std::string_view LineAt(std::string_view text, size_t pos, size_t* next) {
   std::string_view line = text.substr(pos, end == std::string_view::npos ? end : end - pos);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
-}
-
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The URL's scheme, lowercased, as a browser would read it (it ignores ASCII tabs and newlines

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startHub, uniqueName } from "./harness.mjs";
 import { HAVE_BWRAP, HELLO_APP, createSpace, waitStage } from "./runtime_lib.mjs";
+import { csrfOf, getPage, mustSignIn as webMustSignIn, postForm, signIn as webSignIn } from "./web_lib.mjs";
 
 let hub;
 
@@ -21,46 +22,9 @@ after(async () => {
 
 // --- a tiny browser -------------------------------------------------------------------------
 
-function cookieOf(res) {
-  const all = res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""];
-  for (const c of all) {
-    const m = /^((?:__Host-)?spacehub_session=[^;]+)/.exec(c);
-    if (m) return m[1];
-  }
-  return "";
-}
-
-async function signIn(username, password, on = hub) {
-  const res = await fetch(`${on.endpoint}/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: on.endpoint },
-    body: new URLSearchParams({ username, password }),
-    redirect: "manual",
-  });
-  await res.arrayBuffer();
-  return { status: res.status, cookie: cookieOf(res) };
-}
-
-async function mustSignIn(username, password, on = hub) {
-  const r = await signIn(username, password, on);
-  assert.equal(r.status, 303, `sign-in of ${username} answered ${r.status}`);
-  assert.ok(r.cookie, `no session cookie for ${username}`);
-  return r.cookie;
-}
-
-async function get(path, cookie, on = hub) {
-  const res = await fetch(`${on.endpoint}${path}`, {
-    headers: cookie ? { Cookie: cookie } : {},
-    redirect: "manual",
-  });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text() };
-}
-
-function csrfOf(html) {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, "no _csrf field on the page");
-  return m[1];
-}
+const signIn = (username, password, on = hub) => webSignIn(on, username, password);
+const mustSignIn = (username, password, on = hub) => webMustSignIn(on, username, password);
+const get = (path, cookie, on = hub) => getPage(on, path, cookie);
 
 async function csrfFor(cookie, path = "/-/admin/users") {
   const page = await get(path, cookie);
@@ -72,17 +36,7 @@ async function csrfFor(cookie, path = "/-/admin/users") {
 async function post(path, cookie, fields, csrf) {
   const body = new URLSearchParams(fields);
   if (csrf !== undefined) body.set("_csrf", csrf);
-  const res = await fetch(`${hub.endpoint}${path}`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: hub.endpoint,
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body,
-    redirect: "manual",
-  });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text() };
+  return postForm(hub, path, cookie, body);
 }
 
 const unescape = (s) => s.replace(/&amp;/g, "&").replace(/&#x3D;|&#61;/g, "=").replace(/&quot;/g, '"');

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { commit, createRepo, lfsUpload, repoSha, startHub } from "./harness.mjs";
+import { csrfOf, getPage, mustSignIn as webMustSignIn, postForm } from "./web_lib.mjs";
 
 let hub;
 let adminCookie;
@@ -23,28 +24,7 @@ after(async () => {
 
 // --- a tiny browser -------------------------------------------------------------------------
 
-function cookieOf(res) {
-  const all = res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""];
-  for (const c of all) {
-    const m = /^((?:__Host-)?spacehub_session=[^;]+)/.exec(c);
-    if (m) return m[1];
-  }
-  return "";
-}
-
-async function mustSignIn(username, password) {
-  const res = await fetch(`${hub.endpoint}/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: hub.endpoint },
-    body: new URLSearchParams({ username, password }),
-    redirect: "manual",
-  });
-  await res.arrayBuffer();
-  assert.equal(res.status, 303, `sign-in of ${username} answered ${res.status}`);
-  const cookie = cookieOf(res);
-  assert.ok(cookie, `no session cookie for ${username}`);
-  return cookie;
-}
+const mustSignIn = (username, password) => webMustSignIn(hub, username, password);
 
 async function newUser(name) {
   const token = await hub.createUser(name);
@@ -52,24 +32,12 @@ async function newUser(name) {
   return { token, cookie: await mustSignIn(name, password) };
 }
 
-async function get(path, cookie) {
-  const res = await fetch(`${hub.endpoint}${path}`, {
-    headers: cookie ? { Cookie: cookie } : {},
-    redirect: "manual",
-  });
-  return { status: res.status, location: res.headers.get("location"), headers: res.headers, text: await res.text() };
-}
+const get = (path, cookie) => getPage(hub, path, cookie);
 
 async function page(path, cookie) {
   const r = await get(path, cookie);
   assert.equal(r.status, 200, `GET ${path}: ${r.status} ${r.headers.get("x-error-message") ?? ""}`);
   return r.text;
-}
-
-function csrfOf(html) {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, "no _csrf field on the page");
-  return m[1];
 }
 
 function fieldOf(html, name) {
@@ -78,16 +46,7 @@ function fieldOf(html, name) {
   return m[1];
 }
 
-// Posts a body (URLSearchParams or FormData) the way a browser does: same origin, the cookie.
-async function post(path, cookie, body) {
-  const res = await fetch(`${hub.endpoint}${path}`, {
-    method: "POST",
-    headers: { Origin: hub.endpoint, ...(cookie ? { Cookie: cookie } : {}) },
-    body,
-    redirect: "manual",
-  });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text() };
-}
+const post = (path, cookie, body) => postForm(hub, path, cookie, body);
 
 function uploadForm(csrf, files, { folder = "", summary = "" } = {}) {
   const form = new FormData();
