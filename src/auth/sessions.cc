@@ -40,11 +40,11 @@ bool LooksLikeCookie(std::string_view value) {
 // The PHC string checked when the account does not exist or has no password, so that an unknown
 // name costs the same time as a wrong password and timing does not tell which names exist.
 const std::string& DecoyHash() {
-  static const std::string decoy = [] {
+  static const std::string kDecoy = [] {
     auto h = HashPassword(RandomHex(16));
     return h.ok() ? *h : std::string();
   }();
-  return decoy;
+  return kDecoy;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -147,6 +147,8 @@ Result<NewSession> Sessions::SignUp(SignupPolicy policy, std::string_view user,
   if (policy == SignupPolicy::kClosed) {
     return Status::PermissionDenied("Sign-up is closed on this hub; ask an administrator");
   }
+  // An address held back for guessing passwords does not get to create accounts meanwhile.
+  SH_TRY(throttle_.Check(user, remote_address));
   SH_TRY(ValidateNamespace(user));
   SH_TRY(ValidatePassword(password));
   auto taken = store_.FindAccount(user);

@@ -10,7 +10,8 @@
 
 namespace spacehub::web {
 
-struct SpaceHeader {
+// nlohmann::json members: clang-tidy assumes their implicit copies may throw out of a noexcept.
+struct SpaceHeader {  // NOLINT(bugprone-exception-escape)
   db::RepoRow row;
   service::SpaceRuntimeView runtime;
   bool can_manage = false;  // write access on the owner: logs and settings

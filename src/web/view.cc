@@ -60,7 +60,7 @@ Result<mustache::mustache*> Parsed(std::string_view name) {
 
 // Every template, as a partial of every other ("templates/x.mustache" is the partial "x").
 void AddPartials(mustache::data& data) {
-  static const std::vector<std::pair<std::string, std::string_view>> partials = [] {
+  static const std::vector<std::pair<std::string, std::string_view>> kPartials = [] {
     std::vector<std::pair<std::string, std::string_view>> out;
     constexpr std::string_view kPrefix = "templates/", kSuffix = ".mustache";
     for (const EmbeddedFile* f : EmbeddedUnder(kPrefix)) {
@@ -69,7 +69,7 @@ void AddPartials(mustache::data& data) {
     }
     return out;
   }();
-  for (const auto& [name, text] : partials) {
+  for (const auto& [name, text] : kPartials) {
     if (data.get(name) != nullptr) continue;  // the page's own value of that name wins
     data.set(name, mustache::partial{[text = text] { return std::string(text); }});
   }
