@@ -148,6 +148,11 @@ std::string RenderMarkdown(std::string_view markdown, const MarkdownOptions& opt
   std::string_view body = SplitFrontMatter(markdown).body;
   if (body.size() > kMaxMarkdownBytes) return "<pre>" + EscapeHtml(body) + "</pre>\n";
   EnsureExtensions();
+  // cmark-gfm keeps process-wide parser state (the table of special inline characters that
+  // attaching an extension edits), so two parsers at once can lose strikethrough or autolinks
+  // (ConcurrentCallsAgree caught it in CI): one document at a time. A README takes milliseconds.
+  static std::mutex render_mu;
+  std::lock_guard<std::mutex> lock(render_mu);
   std::unique_ptr<cmark_parser, ParserFree> parser(cmark_parser_new(kOptions));
   for (const char* name : kExtensions) {
     cmark_syntax_extension* ext = cmark_find_syntax_extension(name);
