@@ -6,6 +6,7 @@
 // A visit wakes a sleeping Space, as on the Hub: loading the frame is the visit.
 #include "service/space_visits.h"
 #include "web/page.h"
+#include "web/repo_view.h"
 #include "web/routes.h"
 #include "web/space_view.h"
 
@@ -14,12 +15,6 @@ namespace {
 
 constexpr size_t kErrorLogLines = 30;
 constexpr size_t kLogTabLines = 1000;
-
-Result<RepoId> SpaceIdOf(const http::Request& req) {
-  auto id = MakeRepoId(RepoType::kSpace, req.Param("ns"), req.Param("name"));
-  if (!id.ok()) return Status::RepoNotFound();
-  return id;
-}
 
 // The last lines of a log as text, for those who may read it; "" otherwise.
 std::string LogTail(const WebContext& ctx, const Visitor& visitor, const RepoId& id, bool build,
@@ -33,7 +28,7 @@ std::string LogTail(const WebContext& ctx, const Visitor& visitor, const RepoId&
 
 Result<http::Response> AppTab(const WebContext& ctx, const http::Request& req,
                               const Visitor& visitor) {
-  SH_ASSIGN_OR_RETURN(RepoId id, SpaceIdOf(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
   SH_ASSIGN_OR_RETURN(SpaceHeader h, LoadSpaceHeader(ctx, visitor, id, "app"));
   nlohmann::json data = h.data;
   const wire::SpaceStage stage = h.runtime.stage;
@@ -64,7 +59,7 @@ Result<http::Response> AppTab(const WebContext& ctx, const http::Request& req,
 
 Result<http::Response> LogsTab(const WebContext& ctx, const http::Request& req,
                                const Visitor& visitor) {
-  SH_ASSIGN_OR_RETURN(RepoId id, SpaceIdOf(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
   SH_ASSIGN_OR_RETURN(SpaceHeader h, LoadSpaceHeader(ctx, visitor, id, "logs"));
   const bool build = req.Query("log").value_or("") == "build" ||
                      (!req.Query("log") && (h.runtime.stage == wire::SpaceStage::kBuilding ||

@@ -9,6 +9,7 @@
 
 #include "web/format.h"
 #include "web/page.h"
+#include "web/repo_view.h"
 #include "web/routes.h"
 #include "web/space_view.h"
 
@@ -20,12 +21,6 @@ constexpr std::pair<int64_t, const char*> kSleepChoices[] = {
     {300, "5 minutes"},  {900, "15 minutes"},  {3600, "1 hour"}, {36000, "10 hours"},
     {86400, "24 hours"}, {172800, "48 hours"}, {-1, "Never"}};
 constexpr const char* kStorageTiers[] = {"small", "medium", "large"};
-
-Result<RepoId> SpaceIdOf(const http::Request& req) {
-  auto id = MakeRepoId(RepoType::kSpace, req.Param("ns"), req.Param("name"));
-  if (!id.ok()) return Status::RepoNotFound();
-  return id;
-}
 
 nlohmann::json FlavorItems(const WebContext& ctx, const service::SpaceRuntimeView& rt) {
   nlohmann::json out = nlohmann::json::array();
@@ -68,7 +63,7 @@ nlohmann::json EntryItems(const std::vector<db::SpaceEntry>& entries, bool with_
 
 Result<http::Response> SettingsTab(const WebContext& ctx, const http::Request& req,
                                    const Visitor& visitor) {
-  SH_ASSIGN_OR_RETURN(RepoId id, SpaceIdOf(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
   SH_ASSIGN_OR_RETURN(SpaceHeader h, LoadSpaceHeader(ctx, visitor, id, "settings"));
   // Secrets() refuses those who may not manage the Space (403, or 401 signed out).
   SH_ASSIGN_OR_RETURN(auto secrets, ctx.services().spaces.Secrets(visitor.caller, id));
@@ -271,7 +266,7 @@ void RegisterSpaceSettingsPages(http::Router& router, const WebContext& ctx) {
              FormRoute(ctx,
                        [&ctx](http::Request& req, const Visitor& v,
                               const Form& form) -> Result<http::Response> {
-                         SH_ASSIGN_OR_RETURN(RepoId id, SpaceIdOf(req));
+                         SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
                          auto it = Actions().find(req.Param("action"));
                          if (it == Actions().end())
                            return Status::NotFound("No such settings action");
