@@ -1,5 +1,5 @@
 // spacehub::client::HubClient: the Hub HTTP API in C++ (the subset of huggingface_hub.HfApi that
-// manages repos and Spaces, uploads and downloads), over libcurl.
+// manages repos, Spaces and Jobs, uploads and downloads), over libcurl.
 //
 // Configuration comes from ClientOptions, else the environment like the Python client:
 // HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (else $HF_HOME/token), HF_HOME (default
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "spacehub/errors.h"
+#include "spacehub/jobs.h"
 #include "spacehub/types.h"
 
 namespace spacehub::client {
@@ -220,6 +221,34 @@ class HubClient final {
                        const SpaceLogFn& on_line) const;
   // The log lines available now (StreamSpaceLogs without follow, collected).
   std::vector<SpaceLogLine> GetSpaceLogs(const std::string& repo_id, bool build = false) const;
+
+  // --- Jobs (spec §1) -------------------------------------------------------------------------
+  // `ns` is the user or organization the job runs under; "" = the caller (whoami), as
+  // huggingface_hub does. `job_id` may also be "ns/id" (the namespace part then wins).
+  JobInfo RunJob(const JobSpec& spec, const std::string& ns = "") const;
+  // Every job of the namespace, following Link pagination.
+  std::vector<JobInfo> ListJobs(const std::string& ns = "") const;
+  JobInfo InspectJob(const std::string& job_id, const std::string& ns = "") const;
+  void CancelJob(const std::string& job_id, const std::string& ns = "") const;
+  // Streams the job's log (server-sent events), calling on_line per line on this thread until
+  // the stream ends (see JobLogOptions for follow and reconnects) or on_line returns false.
+  void FetchJobLogs(const std::string& job_id, const JobLogOptions& options,
+                    const JobLogFn& on_line, const std::string& ns = "") const;
+  std::vector<JobHardware> ListJobsHardware() const;
+
+  // Scheduled jobs: `schedule` is "@hourly"…"@annually" or a 5-field cron expression (UTC).
+  ScheduledJobInfo CreateScheduledJob(const JobSpec& spec, const std::string& schedule,
+                                      const ScheduledJobOptions& options = {},
+                                      const std::string& ns = "") const;
+  std::vector<ScheduledJobInfo> ListScheduledJobs(const std::string& ns = "") const;
+  ScheduledJobInfo InspectScheduledJob(const std::string& scheduled_job_id,
+                                       const std::string& ns = "") const;
+  void DeleteScheduledJob(const std::string& scheduled_job_id, const std::string& ns = "") const;
+  void SuspendScheduledJob(const std::string& scheduled_job_id, const std::string& ns = "") const;
+  void ResumeScheduledJob(const std::string& scheduled_job_id, const std::string& ns = "") const;
+  // Runs it now; HttpError 409 while a run is active and the schedule forbids concurrency.
+  JobInfo TriggerScheduledJob(const std::string& scheduled_job_id,
+                              const std::string& ns = "") const;
 
   class Impl;  // opaque; named here only so the library's own files can reach it
 

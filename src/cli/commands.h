@@ -18,5 +18,6 @@ Command AddRepoCommand(CLI::App& app);
 Command AddUploadCommand(CLI::App& app);
 Command AddDownloadCommand(CLI::App& app);
 Command AddSpaceCommand(CLI::App& app);
+Command AddJobsCommand(CLI::App& app);  // jobs.cc, jobs_scheduled.cc
 
 }  // namespace spacehub::cli

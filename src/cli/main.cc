@@ -22,6 +22,7 @@ int Run(int argc, char** argv) {
       {"upload", spacehub::cli::AddUploadCommand(app)},
       {"download", spacehub::cli::AddDownloadCommand(app)},
       {"space", spacehub::cli::AddSpaceCommand(app)},
+      {"jobs", spacehub::cli::AddJobsCommand(app)},
   };
   try {
     app.parse(argc, argv);

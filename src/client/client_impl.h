@@ -35,6 +35,11 @@ class HubClient::Impl {
   void RequireToken(const char* what) const;
 
   std::string SpaceUrl(const std::string& repo_id, const std::string& suffix) const;
+  // Jobs (jobs.cc): `ns`, else the caller's name (one whoami call).
+  std::string Namespace(const HubClient& client, const std::string& ns) const;
+  // /api/{collection}/{ns}/{id}{suffix}, where `id` may carry its own "ns/".
+  std::string JobUrl(const HubClient& client, const char* collection, const std::string& id,
+                     const std::string& ns, const char* suffix) const;
 
  private:
   ClientOptions options_;

@@ -18,70 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "client/scripted_server_test_util.h"
 #include "spacehub/errors.h"
 
 namespace spacehub::client::detail {
 namespace {
-
-// Answers each connection with `respond(n, request_text)` (n counts from 0), one request per
-// connection (Connection: close).
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::function<std::string(int, const std::string&)> respond)
-      : respond_(std::move(respond)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 64);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~ScriptedServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  int count() const { return count_; }
-
- private:
-  void Loop() {
-    while (!stop_) {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string req;
-      char buf[4096];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::read(c, buf, sizeof buf);
-        if (n <= 0) break;
-        req.append(buf, static_cast<size_t>(n));
-      }
-      std::string resp = respond_(count_++, req);
-      ::write(c, resp.data(), resp.size());
-      ::close(c);
-    }
-  }
-
-  std::function<std::string(int, const std::string&)> respond_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<int> count_{0};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-std::string Answer(int status, const std::string& body, const std::string& extra = "") {
-  return "HTTP/1.1 " + std::to_string(status) +
-         " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
-         extra + "\r\n" + body;
-}
 
 TEST(HttpTest, RetriesServerErrorsHonouringRetryAfter) {
   ScriptedServer s([](int n, const std::string&) {
