@@ -16,6 +16,8 @@ PACKAGES=(
   clang libclang-rt-14-dev
   bubblewrap python3-venv
   podman runc
+  # Slurm 22.05 and MUNGE: the one-machine cluster of scripts/slurm-cluster.sh (Jobs, issue #16).
+  munge slurmctld slurmd slurmrestd slurm-client
   chromium fonts-dejavu-core wrk
 )
 
