@@ -5,8 +5,10 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace spacehub::service {
 namespace {
@@ -82,7 +84,8 @@ std::string DefaultHardwareCatalogYaml() {
        "#   gpu_manufacturer, gpu_memory_gb (total), disk_gb (ephemeral), price_per_hour "
        "(optional),\n"
        "#   free (no grant needed; fixed 48 h sleep time), capacity (Spaces the nodes can hold on\n"
-       "#   this flavor at once; omit for no limit, 0 while no node has it).\n"
+       "#   this flavor at once; omit for no limit, 0 while no node has it), slurm (jobs on a\n"
+       "#   Slurm cluster: `slurm: {partition: gpu, gres: \"gpu:a100:1\"}`).\n"
        "# Who may use which non-free flavor: `spacehub admin hardware grant ACCOUNT FLAVOR`.\n"
        "# What the node gives to Spaces on non-free flavors (free ones share the rest): uncomment\n"
        "# to enforce CPU and memory; gpus defaults to the GPUs the hub detects.\n"
@@ -164,6 +167,36 @@ Status ParseFlavorTerms(const YAML::Node& node, Flavor& f) {
   return Status::Ok();
 }
 
+// The optional `slurm:` mapping. Its values become single sbatch arguments (never a shell line);
+// the character set still keeps them to what Slurm names look like, so a typo fails here, named.
+Status ParseSlurmPlacement(const YAML::Node& node, Flavor& f) {
+  if (!node || node.IsNull()) return Status::Ok();
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument("hardware catalog: flavor '" + f.name + "': 'slurm' " + what);
+  };
+  if (!node.IsMap()) return bad("must be a mapping with partition and/or gres");
+  SlurmPlacement p;
+  for (auto [key, field, allowed] :
+       {std::tuple{"partition", &p.partition, "-_."}, {"gres", &p.gres, "-_.:,/"}}) {
+    const YAML::Node v = node[key];
+    if (!v || v.IsNull()) continue;
+    if (!v.IsScalar()) return bad(std::string("'") + key + "' must be a string");
+    *field = v.as<std::string>();
+    std::string_view extra = allowed;
+    bool ok = !field->empty() && field->size() <= 200 && field->front() != '-';
+    for (char c : *field) {
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != extra.npos);
+    }
+    if (!ok) return bad(std::string("'") + key + "' is not a valid Slurm name: '" + *field + "'");
+  }
+  for (const auto& kv : node) {
+    const auto k = kv.first.as<std::string>();
+    if (k != "partition" && k != "gres") return bad("has an unknown key '" + k + "'");
+  }
+  f.slurm = std::move(p);
+  return Status::Ok();
+}
+
 // Flavor number `index` (1-based, for messages) of the list; its name must be new in `out`.
 Result<Flavor> ParseFlavor(const YAML::Node& node, size_t index, const CatalogData& out) {
   Flavor f;
@@ -181,6 +214,7 @@ Result<Flavor> ParseFlavor(const YAML::Node& node, size_t index, const CatalogDa
   f.pretty_name = node["pretty_name"] ? node["pretty_name"].as<std::string>() : f.name;
   SH_TRY(ParseFlavorSizes(node, f));
   SH_TRY(ParseFlavorTerms(node, f));
+  SH_TRY(ParseSlurmPlacement(node["slurm"], f));
   return f;
 }
 

@@ -3,6 +3,8 @@
 // start). Each flavor: name, vCPU, memory, GPUs, ephemeral disk, optional price per hour, whether
 // it is free (free flavors need no grant and have the fixed 48 h sleep time), and how many Spaces
 // the nodes can hold on it at once (`capacity`; absent = no limit, 0 = none can be placed now).
+// With `--jobs-backend slurm`, a flavor's optional `slurm:` mapping says where its jobs go on the
+// cluster (partition, GRES); CPUs and memory come from vcpu and memory_gb.
 //
 // The file is re-read when its modification time changes, so an edit takes effect without a
 // restart; an edit that does not parse is logged and the last good catalog stays in use.
@@ -21,6 +23,12 @@
 
 namespace spacehub::service {
 
+// Where a flavor's jobs run on a Slurm cluster (runtime::JobResources partition and gres).
+struct SlurmPlacement {
+  std::string partition;  // "" = the cluster's default partition
+  std::string gres;       // e.g. "gpu:a100:1"; "" = none (then gpu_count > 0 asks for "gpu:<n>")
+};
+
 struct Flavor {
   std::string name;         // API string, e.g. "t4-medium"
   std::string pretty_name;  // "Nvidia T4 - medium"
@@ -34,6 +42,7 @@ struct Flavor {
   std::optional<double> price_per_hour;
   bool free = false;
   std::optional<int64_t> capacity;
+  std::optional<SlurmPlacement> slurm;  // the `slurm:` mapping, when present
 };
 
 // What the node(s) can give to Spaces on non-free flavors (free flavors share what is left and

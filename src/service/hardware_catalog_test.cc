@@ -46,6 +46,13 @@ TEST(HardwareCatalogTest, Errors) {
       {"default: a\nflavors:\n  - name: a\n    capacity: -1\n", "'capacity'"},
       {"default: a\nflavors:\n  - name: a\n    free: maybe\n", "'free'"},
       {"flavors:\n  - name: a\n", "default flavor 'cpu-basic'"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: gpu\n", "'slurm' must be a mapping"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {partition: [x]}\n", "'partition' must"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {partition: \"a b\"}\n", "not a valid"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {partition: --uid=0}\n", "not a valid"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {gres: \"gpu;rm\"}\n", "not a valid"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {gres: \"\"}\n", "not a valid"},
+      {"default: a\nflavors:\n  - name: a\n    slurm: {qos: high}\n", "unknown key 'qos'"},
   };
   for (const auto& c : cases) {
     auto r = ParseHardwareCatalog(c.yaml);
@@ -62,6 +69,22 @@ TEST(HardwareCatalogTest, CustomCatalog) {
   EXPECT_EQ(c->Names(), "small, gpu");
   EXPECT_EQ(c->Find("gpu")->capacity, 3);
   EXPECT_EQ(c->Find("gpu")->gpu_count, 2);
+  EXPECT_FALSE(c->Find("gpu")->slurm.has_value());
+}
+
+TEST(HardwareCatalogTest, SlurmPlacement) {
+  auto c = ParseHardwareCatalog(
+      "default: small\nflavors:\n  - name: small\n    slurm: {partition: cpu}\n"
+      "  - name: gpu\n    gpu_count: 1\n    slurm:\n      partition: gpu.a100\n"
+      "      gres: \"gpu:a100:1\"\n  - name: none\n    slurm: {}\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->Find("small")->slurm.has_value());
+  EXPECT_EQ(c->Find("small")->slurm->partition, "cpu");
+  EXPECT_EQ(c->Find("small")->slurm->gres, "");
+  EXPECT_EQ(c->Find("gpu")->slurm->partition, "gpu.a100");
+  EXPECT_EQ(c->Find("gpu")->slurm->gres, "gpu:a100:1");
+  ASSERT_TRUE(c->Find("none")->slurm.has_value());
+  EXPECT_EQ(c->Find("none")->slurm->partition, "");
 }
 
 }  // namespace
