@@ -12,6 +12,8 @@ using Command = std::function<int()>;
 Command AddServeCommand(CLI::App& app);
 Command AddAdminCommand(CLI::App& app);
 Command AddHookCommand(CLI::App& app);
+// `job-exec` (hidden): a Slurm node runs one job's sandbox (job_exec.cc).
+Command AddJobExecCommand(CLI::App& app);
 // Client subcommands (through spacehub::client only): whoami.cc, repo.cc, transfer.cc, space.cc.
 Command AddWhoamiCommand(CLI::App& app);
 Command AddRepoCommand(CLI::App& app);

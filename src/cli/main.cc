@@ -15,6 +15,7 @@ int Run(int argc, char** argv) {
   auto serve = spacehub::cli::AddServeCommand(app);
   auto admin = spacehub::cli::AddAdminCommand(app);
   auto hook = spacehub::cli::AddHookCommand(app);
+  auto job_exec = spacehub::cli::AddJobExecCommand(app);
   auto reference = spacehub::cli::AddConfigReferenceCommand(app);
   std::pair<const char*, spacehub::cli::Command> client_commands[] = {
       {"whoami", spacehub::cli::AddWhoamiCommand(app)},
@@ -34,6 +35,7 @@ int Run(int argc, char** argv) {
   }
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("hook")) return hook();
+  if (app.got_subcommand("job-exec")) return job_exec();
   if (app.got_subcommand("config-reference")) return reference();
   for (auto& [name, command] : client_commands) {
     if (app.got_subcommand(name)) return command();
