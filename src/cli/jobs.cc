@@ -123,6 +123,10 @@ void AddByIdCommands(CLI::App* jobs, JobFlags* f, Commands* out) {
     JobLogOptions o;
     o.follow = f.follow;
     if (f.tail >= 0) o.tail = f.tail;
+    if (f.follow) {  // a job still waiting for its hardware has no log to follow yet
+      PollWhile(c, f, f.ids.front(),
+                [](const JobInfo& j) { return j.status.stage == "SCHEDULING"; });
+    }
     c.FetchJobLogs(
         f.ids.front(), o, [&](const JobLogLine& line) { return PrintLogLine(f, line); }, f.ns);
     return kExitOk;
