@@ -60,9 +60,16 @@ pid_alive() { # pid_alive NAME: the daemon whose pid file is DIR/run/NAME.pid ru
 
 port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
 
+# Two free TCP ports, kept in DIR/ports across restarts unless another program took one since.
 pick_ports() {
-  [[ -s "$DIR/ports" ]] && return 0
   local a b tries=0
+  if [[ -s "$DIR/ports" ]]; then
+    read -r a b <"$DIR/ports"
+    if pid_alive slurmctld || pid_alive slurmd || { port_free "$a" && port_free "$b"; }; then
+      return 0
+    fi
+    log "port $a or $b is taken now; choosing others"
+  fi
   while :; do
     ((tries++ < 200)) || die "no two free TCP ports found in 20000-59999"
     a=$((20000 + RANDOM % 40000))

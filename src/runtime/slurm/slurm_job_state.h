@@ -16,10 +16,12 @@
 namespace spacehub::runtime {
 
 struct SlurmJob {
-  std::string state;       // "RUNNING", "COMPLETED"... (flags after a '+' dropped)
-  std::string reason;      // Slurm's Reason=: "None", "Resources", "NonZeroExitCode"...
-  int exit_code = 0;       // ExitCode=<code>:<signal> of the batch script (spacehub job-exec)
-  int exit_signal = 0;     //
+  std::string state;   // "RUNNING", "COMPLETED"... (flags after a '+' dropped)
+  std::string reason;  // Slurm's Reason=: "None", "Resources", "NonZeroExitCode"...
+  // ExitCode=<code>:<signal> of the batch script (spacehub job-exec, which exits with the app's
+  // code); a signal when Slurm or the node killed it.
+  int exit_code = 0;
+  int exit_signal = 0;
   int64_t start_time = 0;  // epoch seconds; 0: unknown or not started
   std::string time_limit;  // TimeLimit=, for a TIMEOUT's message
 };
