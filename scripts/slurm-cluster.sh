@@ -179,10 +179,12 @@ start_restd() {
   install -d -m 0755 -o "$RESTD_USER" "$DIR/restd"
   rm -f "$DIR/restd/slurmrestd.sock"
   touch "$DIR/log/slurmrestd.log"
-  # slurmrestd stays in the foreground; SLURM_JWT would switch it to JWT auth.
+  # slurmrestd stays in the foreground, exec-ed by setpriv (runuser would stay as its parent), so
+  # the recorded pid is its own. SLURM_JWT in its environment would switch it to JWT auth.
   (
     cd "$DIR/restd"
-    exec env -u SLURM_JWT SLURM_CONF="$CONF" setsid runuser -u "$RESTD_USER" -- slurmrestd \
+    exec env -u SLURM_JWT SLURM_CONF="$CONF" setsid setpriv --reuid="$RESTD_USER" \
+      --regid="$(id -g "$RESTD_USER")" --clear-groups slurmrestd \
       -s openapi/v0.0.38 -a rest_auth/local "unix:$DIR/restd/slurmrestd.sock" \
       </dev/null >>"$DIR/log/slurmrestd.log" 2>&1
   ) &
