@@ -18,6 +18,7 @@
 #include "service/commit_service.h"
 #include "service/file_service.h"
 #include "service/git_http_service.h"
+#include "service/job_service.h"
 #include "service/lfs_service.h"
 #include "service/ref_service.h"
 #include "service/repo_service.h"
@@ -29,6 +30,7 @@ struct ApiOptions {
   // The absolute base of the URLs the hub hands out (api/public_url.h); never a request's Host.
   std::string public_url;
   service::GitHttpOptions git;  // hooks and HOME for git smart HTTP (service::PrepareGitHttp)
+  service::JobRuntimeHook* jobs = nullptr;  // the job engine when jobs run here (serve)
 };
 
 class ApiContext final {
@@ -42,7 +44,8 @@ class ApiContext final {
         files(hub),
         refs(hub),
         git(hub, options_.git),
-        spaces(hub, repos) {}
+        spaces(hub, repos),
+        jobs(hub, options_.jobs) {}
 
   // The caller behind the Authorization header (an invalid token is a 401 even on public reads) or,
   // without one, behind the web UI's session cookie (an unknown or expired cookie is anonymous). A
@@ -71,6 +74,7 @@ class ApiContext final {
   service::RefService refs;
   service::GitHttpService git;
   service::SpaceService spaces;
+  service::JobService jobs;
 };
 
 // Adapts a handler that may fail into an http::Handler; a failure becomes Response::Error.

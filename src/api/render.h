@@ -26,6 +26,9 @@ nlohmann::json SpaceEntriesJson(const std::vector<db::SpaceEntry>& entries, bool
 // One flavor as GET /api/spaces/hardware lists it (the client's JobHardwareInfo shape + extras).
 nlohmann::json FlavorJson(const service::Flavor& f);
 nlohmann::json SpaceEventJson(const db::SpaceEvent& e);
+// One metric sample (Space and job metrics, jobs-webhooks-oauth.md §1.3): the job metrics' keys
+// plus processes and /data; what the hub cannot read is null.
+nlohmann::json MetricJson(const runtime::InstanceUsage& u);
 // Hub-style 24-hex object id for an integer id.
 std::string ObjectId(int64_t id);
 

@@ -17,6 +17,8 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterSpaceRuntimeRoutes(router, ctx);
   RegisterSpaceLogRoutes(router, ctx);
   RegisterSpaceSettingsRoutes(router, ctx);
+  RegisterJobRoutes(router, ctx);
+  RegisterScheduledJobRoutes(router, ctx);
   RegisterRepoRoutes(router, ctx);
   RegisterCommitRoutes(router, ctx);
   RegisterRefRoutes(router, ctx);

@@ -19,5 +19,7 @@ void RegisterGitHttpRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceSettingsRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceLogRoutes(http::Router& router, ApiContext& ctx);
+void RegisterJobRoutes(http::Router& router, ApiContext& ctx);
+void RegisterScheduledJobRoutes(http::Router& router, ApiContext& ctx);
 
 }  // namespace spacehub::api

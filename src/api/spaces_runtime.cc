@@ -110,31 +110,6 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   return SseFollowResponse(std::move(f));
 }
 
-// One metric in the shape of the job metrics (jobs-webhooks-oauth.md 1.3) plus processes and
-// /data; values the hub cannot read are null.
-nlohmann::json MetricJson(const runtime::InstanceUsage& u) {
-  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-  nlohmann::json m = {
-      {"cpu_millicores", opt(u.cpu_millicores)},
-      {"cpu_usage_pct", nullptr},
-      {"memory_used_bytes", opt(u.cgroup.memory_bytes)},
-      {"memory_total_bytes", opt(u.cgroup.memory_limit_bytes)},
-      {"rx_bps", nullptr},
-      {"tx_bps", nullptr},
-      {"gpus", nlohmann::json::object()},
-      {"replica", "0"},
-      {"pids", opt(u.cgroup.pids)},
-      {"cpu_usage_ns", opt(u.cgroup.cpu_usage_ns)},
-      {"oom_kills", u.cgroup.oom_kills},
-      {"storage_used_bytes", u.storage ? nlohmann::json(u.storage->used_bytes) : nlohmann::json()},
-      {"storage_total_bytes",
-       u.storage ? nlohmann::json(u.storage->total_bytes) : nlohmann::json()}};
-  if (u.cpu_millicores && u.cpu_limit_millis > 0) {
-    m["cpu_usage_pct"] = *u.cpu_millicores * 100.0 / static_cast<double>(u.cpu_limit_millis);
-  }
-  return m;
-}
-
 // `event: metric` about once a second while the Space runs, as the Hub streams job metrics; a
 // Space that does not run answers an empty stream; `?follow=false` sends one metric and ends.
 Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {

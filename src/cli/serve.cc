@@ -135,18 +135,28 @@ void Announce(const ServeOptions& o, const http::Server& server, const std::stri
   std::fflush(stdout);
 }
 
-void StartEngine(service::SpaceEngine& engine, http::Server& server, bool have_podman) {
-  // Spaces reach this hub's API at HF_ENDPOINT from inside their own network (no relay).
+// Spaces and jobs reach this hub's API at HF_ENDPOINT from inside their own network (no relay).
+service::SpaceEngine::HubInside HubInside(http::Server& server) {
   service::SpaceEngine::HubInside inside;
   inside.port = server.port();
   inside.add = [&server](int fd) {
     return server.AddListener(fd, nullptr, /*urls_from_listener=*/true);
   };
   inside.remove = [&server](int id) { server.RemoveListener(id); };
-  engine.ServeHubInside(std::move(inside));
-  engine.Start();
-  spdlog::info("space runtime: local (bubblewrap), Docker Spaces {}",
-               !have_podman ? "unavailable (no podman)" : "with podman");
+  return inside;
+}
+
+void StartEngines(SpaceRuntime& rt, http::Server& server) {
+  if (rt.engine) {
+    rt.engine->ServeHubInside(HubInside(server));
+    rt.engine->Start();
+    spdlog::info("space runtime: local (bubblewrap), Docker Spaces {}",
+                 !rt.have_podman ? "unavailable (no podman)" : "with podman");
+  }
+  if (rt.jobs) {
+    rt.jobs->ServeHubInside(HubInside(server));
+    rt.jobs->Start();
+  }
 }
 
 void RunUntilSignal(http::Server& server, const sigset_t& signals) {
@@ -177,6 +187,10 @@ int Serve(const ServeOptions& o) {
   if (int n = (*instance)->hub().repos.RemoveStaleLocks(); n > 0) {
     spdlog::warn("removed {} git lock file(s) left by a crash", n);
   }
+  // Usage records a killed hub left open end where it last saw them running.
+  if (auto n = (*instance)->hub().db.usage().CloseAbandonedUsage(); n.ok() && *n > 0) {
+    spdlog::info("closed {} usage record(s) left open by a previous run", *n);
+  }
   auto admin = (*instance)->BootstrapAdmin();
   if (!admin.ok()) return Fail(admin.status());
   auto git = PrepareGit(o);
@@ -188,7 +202,8 @@ int Serve(const ServeOptions& o) {
   // Wired once: the API and the proxy see the hub with its engine (none when Spaces are off).
   service::Hub hub = (*instance)->hub().WithRuntime(engine);
 
-  api::ApiContext ctx(hub, api::ApiOptions{o.public_url, *git});
+  service::JobEngine* jobs = space_runtime->jobs.get();
+  api::ApiContext ctx(hub, api::ApiOptions{o.public_url, *git, jobs});
   // Visitors of Spaces: by Host ({ns}-{name}.{domain}), ahead of the API's routes; the path route
   // only redirects there (apps never run on the hub's origin).
   service::HubSpaceDirectory space_directory(hub);
@@ -215,8 +230,9 @@ int Serve(const ServeOptions& o) {
   web_ctx.SetSpaceFrameSrc(proxy::SpaceOrigin(endpoint, "*", ProxyOptionsFrom(o).host_domain));
   space_proxy.SetHubUrl(endpoint);
   Announce(o, server, endpoint, *admin);
-  if (engine) StartEngine(*engine, server, space_runtime->have_podman);
+  StartEngines(*space_runtime, server);
   RunUntilSignal(server, signals);
+  if (jobs) jobs->Stop();
   if (engine) engine->Stop();
   spdlog::info("spacehub stopped");
   spdlog::shutdown();  // flushes the buffered log

@@ -79,6 +79,10 @@ void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--space-runtime", o->space_runtime,
       "Run Spaces: 'local' (bubblewrap sandboxes on this machine, the default) or 'none'")
       ->check(CLI::IsMember({"none", "local"}));
+  Opt(cmd, "--jobs-backend", o->jobs_backend,
+      "Run Jobs: 'local' (the Spaces' sandbox on this machine, the default), 'slurm' (a Slurm "
+      "cluster) or 'none'")
+      ->check(CLI::IsMember({"none", "local", "slurm"}));
   Opt(cmd, "--space-tmp-size", o->space_tmp_size,
       "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)");
   Opt(cmd, "--space-build-disk", o->space_build_disk,

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/crypto.h"
+#include "runtime/local/local_job_backend.h"
 #include "runtime/podman/podman.h"
 #include "runtime/volume.h"
 #include "service/space_storage.h"
@@ -127,6 +128,19 @@ Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub)
   }
   rt.engine = std::make_unique<service::SpaceEngine>(
       hub, *rt.backend, EngineOptions(o, sizes, bo, *rt.backend, hub.options.detected_gpus));
+  if (o.jobs_backend == "local") {
+    rt.job_backend = std::make_unique<runtime::LocalJobBackend>(*rt.backend);
+  }
+  if (rt.job_backend) {
+    service::JobEngineOptions jo;
+    jo.data_dir = o.data_dir;
+    jo.podman = bo.podman;
+    jo.pids_limit = o.space_pids_limit;
+    jo.tmp_bytes = sizes.tmp;
+    jo.log_cap = sizes.log;
+    rt.jobs = std::make_unique<service::JobEngine>(
+        hub.WithRuntime(rt.engine.get()), *rt.job_backend, rt.engine.get(), &rt.engine->gpus(), jo);
+  }
   return rt;
 }
 

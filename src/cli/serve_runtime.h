@@ -2,6 +2,7 @@
 // Spaces when installed) and the engine over it, built from serve's options before the hub
 // listens. Spaces are off (an empty SpaceRuntime) with --space-runtime none, without bwrap, or when
 // the data directory is out of reach of sandboxed users; each reason is said once on stderr.
+// Jobs run through the same local backend (--jobs-backend local) or on a Slurm cluster.
 // Called from serve's thread only.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include "core/result.h"
 #include "runtime/local/local_backend.h"
 #include "service/hub.h"
+#include "service/job_engine.h"
 #include "service/space_engine.h"
 
 namespace spacehub::cli {
@@ -19,6 +21,8 @@ struct SpaceRuntime {
   std::unique_ptr<runtime::LocalBackend> backend;
   std::unique_ptr<service::SpaceEngine> engine;  // null: Spaces are off
   bool have_podman = false;
+  std::unique_ptr<runtime::JobBackend> job_backend;
+  std::unique_ptr<service::JobEngine> jobs;  // null: Jobs are off (they wait, saying so)
 };
 
 // Builds the runtime over `hub` (which must outlive it); InvalidArgument naming the option for a

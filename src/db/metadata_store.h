@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/repo_id.h"
 #include "core/result.h"
+#include "db/job_store.h"
 
 namespace spacehub::db {
 
@@ -99,6 +100,8 @@ class SpaceSettingsTxn {
   // Every Space's settings row as this transaction sees it (the scheduler's view), in request
   // order (hardware_requested_at, repo_id).
   virtual Result<std::vector<SpaceSettingsRow>> ListAll() = 0;
+  // The jobs that hold hardware now (job_store.h): placed beside the Spaces, on the same nodes.
+  virtual Result<std::vector<JobHold>> ListJobHolds() = 0;
 };
 // Edits `row` in place; an error aborts the change (nothing is written) and is returned.
 using SpaceSettingsChange = std::function<Status(SpaceSettingsRow& row, SpaceSettingsTxn& txn)>;
@@ -320,6 +323,9 @@ class MetadataStore : public AccountStore,
                       public HardwareGrantStore {
  public:
   ~MetadataStore() override = default;
+  // Jobs and hardware usage live in the same database, behind their own interfaces.
+  virtual JobStore& jobs() = 0;
+  virtual UsageStore& usage() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies migrations.

@@ -5,7 +5,8 @@
 namespace spacehub::service {
 
 Result<std::vector<int>> GpuAllocator::Acquire(const std::string& key, int count) {
-  Release(key);
+  MutexLock lock(mu_);
+  held_.erase(key);
   std::set<int> used;
   for (const auto& [k, gpus] : held_) used.insert(gpus.begin(), gpus.end());
   std::vector<int> got;
@@ -21,7 +22,10 @@ Result<std::vector<int>> GpuAllocator::Acquire(const std::string& key, int count
   return got;
 }
 
-void GpuAllocator::Release(const std::string& key) { held_.erase(key); }
+void GpuAllocator::Release(const std::string& key) {
+  MutexLock lock(mu_);
+  held_.erase(key);
+}
 
 std::vector<std::string> GpuDeviceNodes(const std::vector<int>& gpus) {
   if (gpus.empty()) return {};

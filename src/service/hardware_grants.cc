@@ -18,4 +18,20 @@ Result<db::Account> SetHardwareGrants(Hub& hub, std::string_view account,
   return acc;
 }
 
+Status CheckHardwareGrant(Hub& hub, const std::optional<auth::Principal>& who,
+                          const std::string& owner, const Flavor& flavor) {
+  if (flavor.free || (who && who->user.is_admin)) return Status::Ok();
+  SH_ASSIGN_OR_RETURN(db::Account account, hub.db.FindAccount(owner));
+  SH_ASSIGN_OR_RETURN(std::vector<db::HardwareGrant> grants, hub.db.ListHardwareGrants(account.id));
+  for (const auto& g : grants) {
+    if (g.flavor == flavor.name || g.flavor == "*") return Status::Ok();
+  }
+  return Status::PermissionDenied(
+      "'" + owner + "' may not use the hardware '" + flavor.name +
+      "': upgraded hardware needs a grant from this hub's administrator (the hub's equivalent of "
+      "a payment method or a community grant). Ask an administrator to run: spacehub admin "
+      "hardware grant " +
+      owner + " " + flavor.name);
+}
+
 }  // namespace spacehub::service

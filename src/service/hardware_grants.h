@@ -9,16 +9,24 @@
 // data directory; the admin pages admit only site administrators). Thread-safe (stateless).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
 #include "service/hub.h"
 
 namespace spacehub::service {
 
 // Grants (`granted`) or revokes `flavors` for `account`; returns the account. kNotFound for an
 // unknown account, kInvalidArgument for an unknown flavor (grant) or an empty list or name.
+// Whether `owner` (a namespace) may use `flavor`: free flavors and site administrators always;
+// otherwise a grant of that flavor or "*". PermissionDenied saying whom to ask. Spaces and Jobs
+// both ask it.
+Status CheckHardwareGrant(Hub& hub, const std::optional<auth::Principal>& who,
+                          const std::string& owner, const Flavor& flavor);
+
 Result<db::Account> SetHardwareGrants(Hub& hub, std::string_view account,
                                       const std::vector<std::string>& flavors, bool granted);
 

@@ -23,9 +23,11 @@ Result<SettingsOutcome> HardwareScheduler::Change(int64_t repo_id, const Catalog
     }
     if (!row.paused) {
       std::optional<std::vector<db::SpaceSettingsRow>> rows;
+      std::vector<db::JobHold> jobs;  // read with the rows: jobs share the nodes
       auto all = [&]() -> Result<const std::vector<db::SpaceSettingsRow>*> {
         if (!rows) {
           SH_ASSIGN_OR_RETURN(rows, txn.ListAll());
+          SH_ASSIGN_OR_RETURN(jobs, txn.ListJobHolds());
         }
         return &*rows;
       };
@@ -33,14 +35,16 @@ Result<SettingsOutcome> HardwareScheduler::Change(int64_t repo_id, const Catalog
       if (before.paused && !row.hardware_current.empty()) {
         if (const Flavor* f = catalog.Find(row.hardware_current)) {
           SH_ASSIGN_OR_RETURN(auto* r, all());
-          if (WhyNotPlaced(*f, catalog, HeldByOthers(*r, repo_id), detected_gpus_)) {
+          std::vector<Holding> held = HeldByOthers(*r, repo_id);
+          for (auto& j : JobHoldings(jobs)) held.push_back(std::move(j));
+          if (WhyNotPlaced(*f, catalog, held, detected_gpus_)) {
             row.hardware_current.clear();
           }
         }
       }
       if (row.hardware_requested != row.hardware_current) {
         SH_ASSIGN_OR_RETURN(auto* r, all());
-        out.waiting = WhyRequestWaits(row, *r, catalog, detected_gpus_);
+        out.waiting = WhyRequestWaits(row, *r, catalog, detected_gpus_, jobs);
         if (!out.waiting) {
           row.hardware_current = row.hardware_requested;
           out.placed = true;

@@ -82,13 +82,15 @@ std::vector<Holding> HeldByOthers(const std::vector<db::SpaceSettingsRow>& rows,
 
 std::optional<std::string> WhyRequestWaits(const db::SpaceSettingsRow& s,
                                            const std::vector<db::SpaceSettingsRow>& rows,
-                                           const CatalogData& catalog, int64_t detected_gpus) {
+                                           const CatalogData& catalog, int64_t detected_gpus,
+                                           const std::vector<db::JobHold>& jobs) {
   const Flavor* f = catalog.Find(s.hardware_requested);
   if (!f) {
     return "The requested hardware '" + s.hardware_requested +
            "' is no longer offered by this hub; request another flavor";
   }
   std::vector<Holding> held = HeldByOthers(rows, s.repo_id);
+  for (auto& j : JobHoldings(jobs)) held.push_back(std::move(j));
   if (!s.hardware_current.empty()) held.push_back({s.repo_id, s.hardware_current});
   // Requests made before this one are placed first (request order); then this one, if it fits.
   std::vector<Request> waiting;
@@ -113,6 +115,25 @@ std::optional<std::string> WhyRequestWaits(const db::SpaceSettingsRow& s,
   if (auto why = WhyNotPlaced(*f, catalog, after, detected_gpus)) {
     std::string keeps = s.hardware_current.empty() ? "no hardware" : s.hardware_current;
     return "Waiting for hardware: " + *why + "; the Space keeps " + keeps + " until one frees";
+  }
+  return std::nullopt;
+}
+
+std::vector<Holding> JobHoldings(const std::vector<db::JobHold>& jobs) {
+  std::vector<Holding> held;
+  held.reserve(jobs.size());
+  for (const auto& j : jobs) held.push_back({0, j.flavor});
+  return held;
+}
+
+std::optional<std::string> WhyJobWaits(const Flavor& flavor,
+                                       const std::vector<db::SpaceSettingsRow>& rows,
+                                       const std::vector<db::JobHold>& jobs,
+                                       const CatalogData& catalog, int64_t detected_gpus) {
+  std::vector<Holding> held = HeldByOthers(rows, 0);
+  for (auto& j : JobHoldings(jobs)) held.push_back(std::move(j));
+  if (auto why = WhyNotPlaced(flavor, catalog, held, detected_gpus)) {
+    return "Waiting for hardware: " + *why;
   }
   return std::nullopt;
 }

@@ -46,9 +46,22 @@ std::vector<Holding> HeldByOthers(const std::vector<db::SpaceSettingsRow>& rows,
 // as a sentence for the runtime view; nullopt when it can. `rows` is every Space's settings (`s`'s
 // own row among them or not): what the others hold, and the requests made before this one, which
 // are placed first (request order: hardware_requested_at, then repo id).
+// `jobs`: the hardware jobs hold now (they share the nodes with the Spaces).
 std::optional<std::string> WhyRequestWaits(const db::SpaceSettingsRow& s,
                                            const std::vector<db::SpaceSettingsRow>& rows,
-                                           const CatalogData& catalog, int64_t detected_gpus);
+                                           const CatalogData& catalog, int64_t detected_gpus,
+                                           const std::vector<db::JobHold>& jobs = {});
+
+// What jobs hold, as holdings beside the Spaces' (repo id 0: never a Space's own).
+std::vector<Holding> JobHoldings(const std::vector<db::JobHold>& jobs);
+
+// Why a job on `flavor` cannot start now beside every Space's hardware (`rows`) and every other
+// running job's (`jobs`); nullopt when it can. Jobs wait for capacity like Space requests do, in
+// the order they were created (the job engine asks for the oldest first).
+std::optional<std::string> WhyJobWaits(const Flavor& flavor,
+                                       const std::vector<db::SpaceSettingsRow>& rows,
+                                       const std::vector<db::JobHold>& jobs,
+                                       const CatalogData& catalog, int64_t detected_gpus);
 
 // GPUs on this machine (NVIDIA device nodes /dev/nvidia<N>); 0 when none.
 int64_t DetectGpus();

@@ -176,6 +176,9 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   }
   v.port = sp.state.has_old ? sp.instances.old_port : static_cast<int>(sp.built.config.app_port);
   v.instance_key = sp.state.has_old ? sp.instances.old_key : sp.instances.key;
+  v.built_dir = sp.built.dir;
+  v.sdk = sp.built.config.sdk;
+  v.uid = sp.row.uid;
   MutexLock lock(mu_);
   if (v.status.stage != SpaceStage::kSleeping) wake_.erase(repo_id);
   views_[repo_id] = std::move(v);
@@ -695,6 +698,7 @@ spacehub::Status SpaceEngine::StartInstance(const db::RepoRow& row,
                                          ", commit " + sp.state.target_sha.substr(0, 12) + ")");
   SH_TRY(backend_.Start(spec));
   ConnectHubInside(spec);
+  OpenUsage(row, spec.key, settings.hardware_current);
   return spacehub::Status::Ok();
 }
 

@@ -91,7 +91,11 @@ class SpaceEngine final : public SpaceRuntimeHook {
   SpaceTarget Visit(int64_t repo_id) override;
   SpaceTarget Target(int64_t repo_id) override;
   Result<int> OpenAppSocket(const std::string& instance_key, int port) override;
-  runtime::InstanceUsage Usage(int64_t repo_id) override;  // space_engine_metrics.cc
+  runtime::InstanceUsage Usage(int64_t repo_id) override;                // space_engine_metrics.cc
+  Result<SpaceJobEnvironment> JobEnvironment(int64_t repo_id) override;  // space_engine_usage.cc
+
+  // The node's GPUs, shared with the job engine so that a job and a Space never get the same one.
+  GpuAllocator& gpus() { return gpus_; }
 
  private:
   struct BuildOutcome {
@@ -148,6 +152,10 @@ class SpaceEngine final : public SpaceRuntimeHook {
     std::string static_head;            // its window.huggingface script
     int port = 0;                       // the app's port while it is RUNNING
     std::string instance_key;           // the instance that serves visitors now
+    // The last completed build (jobs run in it): its directory, SDK, and the Space's uid.
+    std::filesystem::path built_dir;
+    std::string sdk;
+    std::string uid;
   };
 
   // The reconcile thread: a pass per notification or interval (real time paces the thread; every
@@ -180,6 +188,10 @@ class SpaceEngine final : public SpaceRuntimeHook {
   void StopEverything(Space& sp);
   void StopDrained(Space& sp);
   void StopKey(const std::string& key);  // stops one instance, frees its GPUs and hub listener
+  // Hardware usage records (db/job_store.h UsageStore) per instance: opened when it starts, closed
+  // when it stops (space_engine_usage.cc).
+  void OpenUsage(const db::RepoRow& row, const std::string& key, const std::string& flavor);
+  void CloseUsage(const std::string& key);
   // The port the hub listens on inside a Space: its own port, unless the app uses that one.
   int HubInsidePort(int app_port) const;
   void Reconcile(const db::RepoRow& row);
@@ -257,6 +269,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   bool swept_ = false;  // the first pass removed dirs of Spaces deleted before
   GpuAllocator gpus_;
   std::map<std::string, int> inside_listeners_;  // instance key -> listener id
+  std::map<std::string, int64_t> usage_;         // instance key -> open usage record
 
   HubInside inside_;  // set before Start()
   std::thread thread_;

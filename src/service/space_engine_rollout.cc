@@ -13,6 +13,7 @@ void SpaceEngine::StopKey(const std::string& key) {
   }
   backend_.Stop(key);
   gpus_.Release(key);
+  CloseUsage(key);
 }
 
 void SpaceEngine::StopCurrent(Space& sp) {

@@ -43,6 +43,14 @@ struct SpaceTarget {
   bool waking = false;  // it is being built or started: worth holding the request a moment
 };
 
+// A Space's built environment, lent to a job.
+struct SpaceJobEnvironment {
+  std::string sdk;
+  std::filesystem::path app_dir;                    // the completed build (read-only at /app)
+  std::optional<runtime::ContainerSpec> container;  // Docker Spaces: the built image, its store
+  runtime::HostIds ids;                             // the Space's own host uid block
+};
+
 class SpaceRuntimeHook {
  public:
   virtual ~SpaceRuntimeHook() = default;
@@ -64,6 +72,12 @@ class SpaceRuntimeHook {
   virtual Result<int> OpenAppSocket(const std::string& instance_key, int port) = 0;
   // What the Space's running instance uses now (metrics); exists=false when none runs.
   virtual runtime::InstanceUsage Usage(int64_t /*repo_id*/) { return {}; }
+  // Where a job runs "in the Space's environment" (issue #16): its last completed build (a Python
+  // Space's app directory with its venv, or a Docker Space's image) and the Space's host ids.
+  // Conflict when the Space has no completed build here yet.
+  virtual Result<SpaceJobEnvironment> JobEnvironment(int64_t /*repo_id*/) {
+    return Status::Unavailable("This hub runs no Spaces");
+  }
 };
 
 }  // namespace spacehub::service

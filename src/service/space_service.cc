@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "service/hardware_grants.h"
 #include "service/placement.h"
 #include "service/space_rules.h"
 
@@ -73,19 +74,7 @@ Result<const Flavor*> SpaceService::FindFlavor(const CatalogData& catalog,
 }
 
 Status SpaceService::CheckGrant(const Caller& who, const std::string& owner, const Flavor& flavor) {
-  if (flavor.free || (who && who->user.is_admin)) return Status::Ok();
-  SH_ASSIGN_OR_RETURN(db::Account account, hub_.db.FindAccount(owner));
-  SH_ASSIGN_OR_RETURN(std::vector<db::HardwareGrant> grants,
-                      hub_.db.ListHardwareGrants(account.id));
-  for (const auto& g : grants) {
-    if (g.flavor == flavor.name || g.flavor == "*") return Status::Ok();
-  }
-  return Status::PermissionDenied(
-      "'" + owner + "' may not use the hardware '" + flavor.name +
-      "': upgraded hardware needs a grant from this hub's administrator (the hub's equivalent of "
-      "a payment method or a community grant). Ask an administrator to run: spacehub admin "
-      "hardware grant " +
-      owner + " " + flavor.name);
+  return CheckHardwareGrant(hub_, who, owner, flavor);
 }
 
 db::SpaceSettingsRow SpaceService::LoadSettings(const db::RepoRow& row,

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -127,6 +127,60 @@ CREATE TABLE invitations (
   expires_at INTEGER NOT NULL,
   used_at INTEGER
 );
+)sql",
+    // 6: Jobs, scheduled jobs, and the hardware usage of Spaces and Jobs (issue #16).
+    R"sql(
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_by INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  sealed_secrets TEXT NOT NULL DEFAULT '',
+  flavor TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  exit_code INTEGER,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL DEFAULT 0,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  timeout_seconds INTEGER NOT NULL DEFAULT 0,
+  labels TEXT NOT NULL DEFAULT '{}',
+  scheduled_job_id TEXT NOT NULL DEFAULT '',
+  backend TEXT NOT NULL DEFAULT '',
+  backend_ref TEXT NOT NULL DEFAULT '',
+  holds_hardware INTEGER NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_by_owner ON jobs(owner_id, created_at);
+CREATE INDEX jobs_unfinished ON jobs(stage) WHERE stage IN ('SCHEDULING', 'RUNNING');
+CREATE TABLE scheduled_jobs (
+  id TEXT PRIMARY KEY,
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_by INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  sealed_secrets TEXT NOT NULL DEFAULT '',
+  schedule TEXT NOT NULL,
+  suspend INTEGER NOT NULL DEFAULT 0,
+  concurrency INTEGER NOT NULL DEFAULT 0,
+  labels TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  next_run_at INTEGER NOT NULL DEFAULT 0,
+  last_job_id TEXT NOT NULL DEFAULT '',
+  last_job_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX scheduled_jobs_by_owner ON scheduled_jobs(owner_id, created_at);
+CREATE TABLE usage_records (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('space', 'job')),
+  subject TEXT NOT NULL,
+  flavor TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  stopped_at INTEGER NOT NULL DEFAULT 0,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX usage_open ON usage_records(stopped_at) WHERE stopped_at = 0;
+CREATE INDEX usage_by_owner ON usage_records(owner_id, started_at);
 )sql",
 };
 

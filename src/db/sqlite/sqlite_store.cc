@@ -7,12 +7,17 @@
 #include "core/crypto.h"
 #include "core/mutex.h"
 #include "db/metadata_store.h"
+#include "db/sqlite/connection.h"
+#include "db/sqlite/hardware_rows.h"
+#include "db/sqlite/job_store.h"
 #include "db/sqlite/migrations.h"
 #include "db/sqlite/statement.h"
 
 namespace spacehub::db {
 namespace {
 
+using sqlite::kSettingsColumns;
+using sqlite::SettingsFrom;
 using sqlite::Statement;
 
 constexpr const char* kAccountCols = "id, name, kind, fullname, email, is_admin, created_at";
@@ -63,6 +68,14 @@ class SqliteStore final : public MetadataStore {
   SqliteStore(sqlite3* db, const Clock& clock) : db_(db), statements_(db), clock_(clock) {}
   // close_v2 defers the close until statements_ (destroyed after this body) has finalized its own.
   ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  // The job and usage stores over their own connections to the same database (OpenSqliteStore).
+  void AttachRunStores(std::unique_ptr<JobStore> jobs, std::unique_ptr<UsageStore> usage) {
+    jobs_ = std::move(jobs);
+    usage_ = std::move(usage);
+  }
+  JobStore& jobs() override { return *jobs_; }
+  UsageStore& usage() override { return *usage_; }
 
   Result<Account> CreateAccount(const Account& account) override {
     MutexLock lock(mu_);
@@ -465,25 +478,6 @@ class SqliteStore final : public MetadataStore {
     return found;
   }
 
-  static constexpr const char* kSettingsColumns =
-      "repo_id, hardware_current, hardware_requested, sleep_seconds, storage, paused, "
-      "restart_generation, factory_rebuild, updated_at, hardware_requested_at";
-
-  static SpaceSettingsRow SettingsFrom(Statement& s) {
-    SpaceSettingsRow r;
-    r.repo_id = s.Int(0);
-    r.hardware_current = s.Text(1);
-    r.hardware_requested = s.Text(2);
-    if (!s.IsNull(3)) r.sleep_seconds = s.Int(3);
-    r.storage = s.Text(4);
-    r.paused = s.Int(5) != 0;
-    r.restart_generation = s.Int(6);
-    r.factory_rebuild = s.Int(7) != 0;
-    r.updated_at = s.Int(8);
-    r.hardware_requested_at = s.Int(9);
-    return r;
-  }
-
   Result<std::optional<SpaceSettingsRow>> FindSpaceSettings(int64_t repo_id) override {
     MutexLock lock(mu_);
     Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
@@ -688,18 +682,16 @@ class SqliteStore final : public MetadataStore {
     Result<std::vector<SpaceSettingsRow>> ListAll() override NO_THREAD_SAFETY_ANALYSIS {
       return store_.ListSettingsLocked();
     }
+    Result<std::vector<JobHold>> ListJobHolds() override NO_THREAD_SAFETY_ANALYSIS {
+      return sqlite::ListJobHoldRows(store_.statements_);
+    }
 
    private:
     SqliteStore& store_;
   };
 
   Result<std::vector<SpaceSettingsRow>> ListSettingsLocked() REQUIRES(mu_) {
-    Statement s(statements_, std::string("SELECT ") + kSettingsColumns +
-                                 " FROM space_settings ORDER BY hardware_requested_at, repo_id");
-    std::vector<SpaceSettingsRow> out;
-    while (s.Step()) out.push_back(SettingsFrom(s));
-    SH_TRY(s.status());
-    return out;
+    return sqlite::ListSettingsRows(statements_);
   }
 
   Result<SpaceSettingsRow> ChangeSettingsLocked(int64_t repo_id, const SpaceSettingsRow& if_missing,
@@ -758,6 +750,9 @@ class SqliteStore final : public MetadataStore {
     return ChangedOne(db_, s.Run(), Status::RepoNotFound());
   }
 
+  // Set once by OpenSqliteStore, before the store is handed out.
+  std::unique_ptr<JobStore> jobs_;
+  std::unique_ptr<UsageStore> usage_;
   Mutex mu_;
   sqlite3* db_ GUARDED_BY(mu_);
   sqlite::StatementCache statements_ GUARDED_BY(mu_);
@@ -768,23 +763,14 @@ class SqliteStore final : public MetadataStore {
 
 Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::path& path,
                                                        const Clock& clock) {
-  sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    Status st = sqlite::SqliteError(db, "open " + path.string());
-    sqlite3_close_v2(db);
-    return st;
-  }
+  SH_ASSIGN_OR_RETURN(sqlite3 * db, sqlite::OpenConnection(path));
   auto store = std::make_unique<SqliteStore>(db, clock);
-  sqlite3_busy_timeout(db, 5000);
-  // WAL: readers never block the writer; synchronous=FULL so an acknowledged write survives a
-  // crash.
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-    sqlite::Statement s(db, pragma);
-    SH_TRY(s.Run());
-  }
   SH_TRY(sqlite::Migrate(db));
+  // Jobs and usage keep connections of their own (job_store.h): their writes and this store's
+  // serialise through SQLite's write lock, which every transaction takes up front.
+  SH_ASSIGN_OR_RETURN(auto jobs, sqlite::OpenJobStore(path));
+  SH_ASSIGN_OR_RETURN(auto usage, sqlite::OpenUsageStore(path));
+  store->AttachRunStores(std::move(jobs), std::move(usage));
   return std::unique_ptr<MetadataStore>(std::move(store));
 }
 
