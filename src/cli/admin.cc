@@ -11,16 +11,21 @@
 //   admin --data-dir D hardware revoke ACCOUNT FLAVOR...
 //   admin --data-dir D hardware grants [ACCOUNT]
 //   admin --data-dir D secrets rotate-key   (new master key, then re-seals every Space secret)
+//   admin --data-dir D usage [--since 30d|DATE] [--owner NAME]   (flavor-seconds and cost)
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "cli/commands.h"
 #include "core/crypto.h"
+#include "core/time_util.h"
 #include "service/hardware_grants.h"
 #include "service/hub_instance.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
+#include "service/usage_report.h"
 
 namespace spacehub::cli {
 namespace {
@@ -36,6 +41,7 @@ struct AdminOptions {
   std::vector<std::string> flavors;
   bool random_password = false;
   int64_t invite_days = 7;
+  std::string since;
 };
 
 // What the chosen admin subcommand does once the data directory is open (set by its callback).
@@ -249,6 +255,43 @@ void AddSecretsCommands(CLI::App* admin, const Action& action) {
   });
 }
 
+// admin usage [--since S] [--owner NAME]: one line per owner, flavor and kind.
+void AddUsageCommand(CLI::App* admin, const Options& o, const Action& action) {
+  CLI::App* usage = admin->add_subcommand(
+      "usage", "Hardware used by Spaces and Jobs: flavor-seconds per owner, priced per flavor");
+  usage->add_option("--since", o->since, "From a date (2026-11-01) or a span back (30d, 12h)");
+  usage->add_option("--owner", o->name, "Only this user or organization");
+  usage->callback([o, action] {
+    *action = [o](service::HubInstance& h) {
+      const int64_t now = NowMillis();
+      auto since = service::ParseSince(o->since, now);
+      if (!since.ok()) return Fail(since.status());
+      db::UsageQuery q;
+      q.since = *since;
+      if (!o->name.empty()) {
+        auto account = h.hub().db.FindAccount(o->name);
+        if (!account.ok()) return Fail(account.status());
+        q.owner_id = account->id;
+      }
+      auto records = h.hub().db.usage().ListUsage(q);
+      if (!records.ok()) return Fail(records.status());
+      auto lines = service::SummarizeUsage(*records, *h.hub().hardware.Get(), *since, now);
+      std::printf("%-24s %-18s %-6s %6s %12s %10s\n", "OWNER", "FLAVOR", "KIND", "RUNS", "SECONDS",
+                  "COST");
+      double total = 0;
+      for (const auto& l : lines) {
+        std::string cost = l.cost ? fmt::format("{:.4f}", *l.cost) : "-";
+        total += l.cost.value_or(0);
+        std::printf("%-24s %-18s %-6s %6lld %12lld %10s\n", l.owner.c_str(), l.flavor.c_str(),
+                    l.kind.c_str(), static_cast<long long>(l.runs),
+                    static_cast<long long>(l.seconds), cost.c_str());
+      }
+      std::printf("total cost: %.4f\n", total);
+      return 0;
+    };
+  });
+}
+
 }  // namespace
 
 Command AddAdminCommand(CLI::App& app) {
@@ -266,6 +309,7 @@ Command AddAdminCommand(CLI::App& app) {
   AddHardwareCommands(admin, o, action);
   AddSecretsCommands(admin, action);
   AddInviteCommand(admin, o, action);
+  AddUsageCommand(admin, o, action);
 
   return [o, action] {
     auto instance = service::HubInstance::Open(o->data_dir, service::HubOptions{});
