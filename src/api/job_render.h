@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "db/job_store.h"
+#include "service/job_service.h"
 
 namespace spacehub::api {
 
