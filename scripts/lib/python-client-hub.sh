@@ -39,6 +39,9 @@ BIN="${SPACEHUB_BIN:-$ROOT/build/src/cli/spacehub}"
 [[ -x "$BIN" ]] || { echo "${SMOKE_NAME}: $BIN not built (run scripts/build.sh)" >&2; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/spacehub-pysmoke-XXXXXX")"
+# Sandboxed Spaces and jobs run as their own host uids, which must pass through every directory
+# above the data directory (mktemp makes it 0700); the data directory itself stays private.
+chmod 0711 "$WORK"
 SERVER_PID=""
 cleanup() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
