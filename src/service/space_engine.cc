@@ -213,6 +213,7 @@ void SpaceEngine::Loop() {
 void SpaceEngine::Pass(bool full, const std::set<int64_t>& some) {
   if (full) {
     ReconcileAll();
+    HeartbeatUsage();
     return;
   }
   std::set<int64_t> ids = some;

@@ -192,6 +192,9 @@ class SpaceEngine final : public SpaceRuntimeHook {
   // when it stops (space_engine_usage.cc).
   void OpenUsage(const db::RepoRow& row, const std::string& key, const std::string& flavor);
   void CloseUsage(const std::string& key);
+  // Marks open usage records as still running (at most every 15 s), so that a hub killed with -9
+  // loses at most that much when its next start closes them.
+  void HeartbeatUsage();
   // The port the hub listens on inside a Space: its own port, unless the app uses that one.
   int HubInsidePort(int app_port) const;
   void Reconcile(const db::RepoRow& row);

@@ -34,6 +34,13 @@ void SpaceEngine::CloseUsage(const std::string& key) {
   usage_.erase(it);
 }
 
+void SpaceEngine::HeartbeatUsage() {
+  const int64_t now = clock_.NowMillis();
+  if (usage_.empty() || now - usage_heartbeat_at_ < 15'000) return;
+  usage_heartbeat_at_ = now;
+  (void)hub_.db.usage().TouchOpenUsage(now);
+}
+
 Result<SpaceJobEnvironment> SpaceEngine::JobEnvironment(int64_t repo_id) {
   View v;
   {
