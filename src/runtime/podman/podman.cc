@@ -491,9 +491,14 @@ std::vector<std::string> PodmanRunArgv(const ContainerRunSpec& spec) {
 }
 
 ContainerEnv SplitContainerEnv(const EnvList& env) {
+  // podman reads its env file with Go's bufio.Scanner, which fails the whole run ("token too
+  // long") on a line of 64 KiB or more; longer values (run_uv_job's inline script) go through
+  // podman's environment instead, with room to spare.
+  constexpr size_t kEnvFileLineMax = 32 * 1024;
   ContainerEnv out;
   for (const auto& [k, v] : env) {
-    if (v.find('\n') == std::string::npos && v.find('\r') == std::string::npos) {
+    if (v.find('\n') == std::string::npos && v.find('\r') == std::string::npos &&
+        k.size() + 1 + v.size() < kEnvFileLineMax) {
       out.file_text.append(k).append("=").append(v).append("\n");
     } else if (SteersPodman(k)) {
       out.dropped.push_back(k);

@@ -161,9 +161,10 @@ struct ContainerRunSpec {
 std::vector<std::string> PodmanRunArgv(const ContainerRunSpec& spec);
 
 // Splits the Space environment: single-line values go into the env file's text (KEY=VALUE per
-// line); values with a newline (which an env file cannot hold) are returned in `passthrough` and
-// given to podman through its own environment, unless their name could steer podman itself, in
-// which case they are dropped and named in `dropped`.
+// line); values with a newline or over 32 KiB (which an env file cannot hold: podman fails on a
+// line of 64 KiB) are returned in `passthrough` and given to podman through its own environment,
+// unless their name could steer podman itself, in which case they are dropped and named in
+// `dropped`.
 struct ContainerEnv {
   std::string file_text;
   EnvList passthrough;

@@ -160,6 +160,19 @@ TEST(Podman, ContainerEnvSplitsMultiLineValuesAndDropsOnesThatSteerPodman) {
   EXPECT_EQ(c.dropped, (std::vector<std::string>{"CONTAINERS_CONF", "HTTPS_PROXY"}));
 }
 
+TEST(Podman, ContainerEnvPassesValuesTooLongForAnEnvFileThroughTheEnvironment) {
+  // run_uv_job (huggingface_hub 1.3.7) sends a local script base64-encoded in one variable.
+  const std::string script(100 * 1024, 'A');
+  const std::string fits(32 * 1024 - 10, 'b');
+  EnvList env = {{"UV_SCRIPT_ENCODED", script}, {"FITS", fits}, {"PATH_EXTRA", script}};
+  ContainerEnv c = SplitContainerEnv(env);
+  EXPECT_EQ(c.file_text, "FITS=" + fits + "\n");
+  ASSERT_EQ(c.passthrough.size(), 1u);
+  EXPECT_EQ(c.passthrough[0].first, "UV_SCRIPT_ENCODED");
+  EXPECT_EQ(c.passthrough[0].second.size(), script.size());
+  EXPECT_EQ(c.dropped, (std::vector<std::string>{"PATH_EXTRA"}));
+}
+
 TEST(Podman, ScopeDockerfileAddsTheSpaceAfterEveryFrom) {
   EXPECT_EQ(ScopeDockerfile("FROM base:1\nRUN make\n", "u1"),
             "FROM base:1\nARG SPACEHUB_CACHE_SCOPE=u1\nRUN make\n");
