@@ -20,9 +20,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
 import { startHub, uniqueName, sleep, removeTempDir, execFileP } from "./harness.mjs";
@@ -36,10 +34,8 @@ import {
   spacePath as sp,
   waitStage as waitStageOf,
 } from "./runtime_lib.mjs";
+import { BASE, podman, podmanSkipReason } from "./podman_lib.mjs";
 
-const PODMAN = ["/usr/bin/podman", "/usr/local/bin/podman"].find((p) => existsSync(p));
-const PODMAN_FLAGS = ["--runtime", "runc", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
-const BASE = "localhost/spacehub-test/pybase:py-stdlib-1";
 const SECRET = "sk_docker_BUILD_SECRET_5521";
 const TWIN_SECRET = "sk_docker_TWIN_SECRET_8830";
 const GREETING = "hello-from-a-variable";
@@ -48,11 +44,8 @@ const BUILD_TIMEOUT = 180_000;
 // A test outlives its waits, so a stuck build fails with the Space's stage and message, not a bare timeout.
 const TEST_TIMEOUT = BUILD_TIMEOUT + 60_000;
 
-let skip = !HAVE_BWRAP ? "bwrap is not installed" : !PODMAN ? "podman is not installed" : false;
 let hub;
 const names = {};
-
-const podman = (args, opts = {}) => execFileP(PODMAN, args, { timeout: 120_000, ...opts });
 
 // A Space's own podman store (runtime/podman SpacePodmanStore): the same paths and options the hub
 // gives podman, since podman's database remembers them.
@@ -91,41 +84,6 @@ async function spaceImages(uid) {
 }
 // The host uid of a process (the real uid of /proc/<pid>/status).
 const hostUid = (pid) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-
-// A rootfs holding the host's python3 (binary, shared libraries, standard library without tests
-// and GUI parts) and dash as /bin/sh, imported as an image. ~20 MB.
-async function makeBaseImage() {
-  if ((await podman(["image", "exists", BASE])).code === 0) return;
-  const stage = mkdtempSync(path.join(os.tmpdir(), "spacehub-rootfs-"));
-  try {
-    const python = execFileSync("readlink", ["-f", "/usr/bin/python3"], { encoding: "utf8" }).trim();
-    const stdlib = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
-    for (const d of ["usr/bin", "usr/lib64", "etc", "tmp", "proc", "dev", "sys", "run", "app", "data", "home/user"]) mkdirSync(path.join(stage, d), { recursive: true });
-    for (const [link, target] of [["bin", "usr/bin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"], ["sbin", "usr/bin"]]) symlinkSync(target, path.join(stage, link));
-    copyFileSync(python, path.join(stage, "usr/bin", path.basename(python)));
-    symlinkSync(path.basename(python), path.join(stage, "usr/bin/python3"));
-    copyFileSync("/bin/dash", path.join(stage, "usr/bin/sh"));
-    const ldd = execFileSync("ldd", [python, "/bin/dash"], { encoding: "utf8" });
-    for (const m of ldd.matchAll(/(\/\S+\.so[^\s]*) \(/g)) {
-      const real = execFileSync("readlink", ["-f", m[1]], { encoding: "utf8" }).trim();
-      const dest = path.join(stage, m[1].startsWith("/lib64/") ? "usr/lib64" : "usr/lib/x86_64-linux-gnu", path.basename(m[1]));
-      mkdirSync(path.dirname(dest), { recursive: true });
-      if (!existsSync(dest)) copyFileSync(real, dest);
-    }
-    mkdirSync(path.join(stage, stdlib), { recursive: true });
-    const excludes = ["__pycache__", "test", "tests", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip", "pydoc_data", "distutils", "config-*", "site-packages", "dist-packages", "_test*", "unittest", "sqlite3", "curses", "asyncio"];
-    execFileSync("sh", ["-c", `tar -C "$1" -cf - ${excludes.map((e) => `--exclude='${e}'`).join(" ")} . | tar -C "$2" -xf -`, "sh", stdlib, path.join(stage, stdlib)]);
-    writeFileSync(path.join(stage, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
-    writeFileSync(path.join(stage, "etc/group"), "root:x:0:\nuser:x:1000:\n");
-    const tar = path.join(stage, "..", path.basename(stage) + ".tar");
-    execFileSync("tar", ["-C", stage, "-cf", tar, "."]);
-    const r = await podman(["import", tar, BASE]);
-    rmSync(tar, { force: true });
-    if (r.code !== 0) throw new Error(`podman import: ${r.stderr}`);
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
-  }
-}
 
 // The Space: ARG from a variable, a build secret hashed into the image, an app on APP_PORT that
 // writes what it sees to /data/env.json and answers HTTP.
@@ -243,17 +201,7 @@ async function httpInside(pid) {
 }
 
 // Whether podman can build and run here is known before the tests are declared (their skip).
-if (!skip) {
-  try {
-    await makeBaseImage();
-    const probe = await podman(["run", "--rm", ...PODMAN_FLAGS, "--network", "none", BASE, "python3", "-c", "print('ok')"]);
-    if (probe.code !== 0 || !probe.stdout.includes("ok")) {
-      skip = `podman cannot run a container here: ${probe.stderr.trim().split("\n").pop()}`;
-    }
-  } catch (e) {
-    skip = `cannot make a base image with podman here: ${e.message}`;
-  }
-}
+const skip = await podmanSkipReason(HAVE_BWRAP);
 if (skip) console.log(`# docker_space.test.mjs skipped: ${skip}`);
 
 before(async () => {
