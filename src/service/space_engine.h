@@ -273,6 +273,7 @@ class SpaceEngine final : public SpaceRuntimeHook {
   GpuAllocator gpus_;
   std::map<std::string, int> inside_listeners_;  // instance key -> listener id
   std::map<std::string, int64_t> usage_;         // instance key -> open usage record
+  int64_t usage_heartbeat_at_ = 0;               // the last HeartbeatUsage write
 
   HubInside inside_;  // set before Start()
   std::thread thread_;
