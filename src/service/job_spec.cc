@@ -8,8 +8,10 @@ namespace {
 
 constexpr size_t kMaxArgs = 4096;
 constexpr size_t kMaxEntries = 256;
-constexpr size_t kMaxValueBytes = 1 << 20;  // run_uv_job sends a whole script in one variable
-constexpr size_t kMaxSpecBytes = 4 << 20;   // everything together
+// Linux starts no program with one environment string ("NAME=value" and its NUL) over 128 KiB
+// (MAX_ARG_STRLEN); run_uv_job sends a whole script in one variable, so say so up front.
+constexpr size_t kMaxEnvStringBytes = 128 * 1024;
+constexpr size_t kMaxSpecBytes = 4 << 20;  // everything together
 constexpr size_t kMaxImageChars = 512;
 
 bool ValidEnvName(const std::string& name) {
@@ -38,9 +40,15 @@ Status CheckEntries(const std::map<std::string, std::string>& entries, const cha
       return Status::InvalidArgument(std::string("Invalid ") + what + " name '" + k.substr(0, 64) +
                                      "': use letters, digits and '_', not starting with a digit");
     }
-    if (v.size() > kMaxValueBytes || HasNul(v)) {
+    if (HasNul(v)) {
       return Status::InvalidArgument(std::string("The value of ") + what + " '" + k +
-                                     "' is too long or holds a NUL byte");
+                                     "' holds a NUL byte");
+    }
+    if (k.size() + v.size() + 2 > kMaxEnvStringBytes) {
+      return Status::InvalidArgument(std::string("The value of ") + what + " '" + k + "' is " +
+                                     std::to_string(v.size()) +
+                                     " bytes: a program's environment string is at most 128 KiB "
+                                     "(a script this large belongs in the Space or the image)");
     }
     total += k.size() + v.size();
   }
