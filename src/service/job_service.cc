@@ -198,6 +198,7 @@ Result<JobLogStream> JobService::Logs(const Caller& who, std::string_view ns, st
   // the log another way (a backend's own messages) is still never shown.
   SH_ASSIGN_OR_RETURN(auto secrets, OpenSecrets(hub_, row));
   std::vector<std::string> values;
+  values.reserve(secrets.size());
   for (auto& [k, v] : secrets) values.push_back(std::move(v));
   out.follower = std::make_unique<LogFollower>(runtime_->LogPath(row.id),
                                                runtime::Redactor(std::move(values)));
