@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "runtime/podman/podman.h"
 #include "runtime/process.h"
@@ -19,11 +20,21 @@ std::string ExitMessage(int code) {
   return "The command exited with code " + std::to_string(code);
 }
 
+// Every unfinished job, however many: a listing cut at the newest N (JobQuery's default) would
+// leave out the oldest ones, the running jobs that hold hardware, so their ends would never be seen
+// and the jobs queued behind them would wait forever.
+db::JobQuery Unfinished() {
+  db::JobQuery q;
+  q.stages = {db::JobStage::kScheduling, db::JobStage::kRunning};
+  q.limit = static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return q;
+}
+
 }  // namespace
 
-JobEngine::JobEngine(const Hub& hub, runtime::JobBackend& backend, SpaceRuntimeHook* spaces,
+JobEngine::JobEngine(Hub hub, runtime::JobBackend& backend, SpaceRuntimeHook* spaces,
                      GpuAllocator* gpus, JobEngineOptions options)
-    : hub_(hub), backend_(backend), spaces_(spaces), gpus_(gpus), options_(std::move(options)) {}
+    : hub_(std::move(hub)), backend_(backend), spaces_(spaces), gpus_(gpus), options_(std::move(options)) {}
 
 JobEngine::~JobEngine() { Stop(); }
 
@@ -90,9 +101,7 @@ void JobEngine::ReconcileOnce() { (void)Pass(); }
 bool JobEngine::Pass() {
   if (!recovered_) Recover();
   RunSchedules();
-  db::JobQuery q;
-  q.stages = {db::JobStage::kScheduling, db::JobStage::kRunning};
-  auto jobs = hub_.db.jobs().ListJobs(q);
+  auto jobs = hub_.db.jobs().ListJobs(Unfinished());
   if (!jobs.ok()) {
     spdlog::warn("jobs: cannot list jobs: {}", jobs.status().message());
     return true;
@@ -109,9 +118,7 @@ bool JobEngine::Pass() {
 
 void JobEngine::Recover() {
   recovered_ = true;
-  db::JobQuery q;
-  q.stages = {db::JobStage::kScheduling, db::JobStage::kRunning};
-  auto jobs = hub_.db.jobs().ListJobs(q);
+  auto jobs = hub_.db.jobs().ListJobs(Unfinished());
   if (!jobs.ok()) return;
   int lost = 0;
   for (const auto& job : *jobs) {

@@ -558,3 +558,32 @@ TEST_F(JobEngineTest, WithoutConcurrencyATimeIsSkippedWhileTheLastRunRuns) {
 
 }  // namespace
 }  // namespace spacehub::service
+
+namespace spacehub::service {
+namespace {
+
+TEST_F(JobEngineTest, TheOldestJobIsFollowedHoweverManyWaitBehindIt) {
+  const std::string first = Run(Spec("t4-small"));
+  engine_->ReconcileOnce();
+  ASSERT_EQ(Job(first).stage, db::JobStage::kRunning);
+  // More jobs wait for the flavor than one listing of the store gives by default.
+  db::JobRow waiting = Job(first);
+  waiting.stage = db::JobStage::kScheduling;
+  waiting.backend_ref.clear();
+  waiting.holds_hardware = false;
+  waiting.started_at = 0;
+  waiting.sealed_secrets.clear();  // sealed for the first job's id only
+  for (int i = 0; i < 1000; ++i) {
+    waiting.id = NewJobId();
+    waiting.created_at = clock_.NowMillis() + 1 + i;
+    ASSERT_TRUE(hub().db.jobs().CreateJob(waiting).ok());
+  }
+  clock_.AdvanceSeconds(1);
+  backend_.Set("ref-1", runtime::JobRunState::kExited, 0);
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(first).stage, db::JobStage::kCompleted);
+  EXPECT_EQ(backend_.Submits().size(), 2u);  // the next in line took the unit
+}
+
+}  // namespace
+}  // namespace spacehub::service
