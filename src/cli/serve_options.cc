@@ -83,6 +83,12 @@ void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
       "Run Jobs: 'local' (the Spaces' sandbox on this machine, the default), 'slurm' (a Slurm "
       "cluster) or 'none'")
       ->check(CLI::IsMember({"none", "local", "slurm"}));
+  Opt(cmd, "--jobs-slurm-conf", o->jobs_slurm_conf,
+      "With --jobs-backend slurm: the cluster's slurm.conf (SLURM_CONF of sbatch, scontrol and "
+      "scancel; default: Slurm's own)");
+  Opt(cmd, "--jobs-slurm-partition", o->jobs_slurm_partition,
+      "With --jobs-backend slurm: the partition of jobs whose flavor names none (default: the "
+      "cluster's default partition)");
   Opt(cmd, "--space-tmp-size", o->space_tmp_size,
       "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)");
   Opt(cmd, "--space-build-disk", o->space_build_disk,

@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "runtime/local/local_job_backend.h"
 #include "runtime/podman/podman.h"
+#include "runtime/slurm/slurm_job_backend.h"
 #include "runtime/volume.h"
 #include "service/space_storage.h"
 
@@ -109,13 +110,11 @@ service::SpaceEngineOptions EngineOptions(const ServeOptions& o, const Sizes& si
   return eo;
 }
 
-}  // namespace
-
-Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub) {
-  SpaceRuntime rt;
-  if (o.space_runtime != "local") return rt;
+// The Spaces' backend and engine (rt.backend, rt.engine), unless Spaces are off.
+Status BuildSpaces(const ServeOptions& o, service::Hub& hub, SpaceRuntime& rt) {
+  if (o.space_runtime != "local") return Status::Ok();
   std::string bwrap = FindSandbox(o);
-  if (bwrap.empty()) return rt;
+  if (bwrap.empty()) return Status::Ok();
   SH_ASSIGN_OR_RETURN(Sizes sizes, ParseSizes(o));
   runtime::LocalBackendOptions bo = BackendOptions(o, std::move(bwrap));
   rt.have_podman = !bo.podman.empty();
@@ -128,19 +127,66 @@ Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub)
   }
   rt.engine = std::make_unique<service::SpaceEngine>(
       hub, *rt.backend, EngineOptions(o, sizes, bo, *rt.backend, hub.options.detected_gpus));
-  if (o.jobs_backend == "local") {
+  return Status::Ok();
+}
+
+// The cluster must answer now: a hub that accepts jobs it can never submit would only queue them.
+Result<std::unique_ptr<runtime::JobBackend>> SlurmBackend(const ServeOptions& o) {
+  std::error_code ec;
+  if (!o.jobs_slurm_conf.empty() && !std::filesystem::is_regular_file(o.jobs_slurm_conf, ec)) {
+    // scontrol would retry a missing file for a minute before saying so.
+    return Status::InvalidArgument("--jobs-slurm-conf: " + o.jobs_slurm_conf +
+                                   " is not a readable file (the cluster's slurm.conf)");
+  }
+  runtime::SlurmOptions so;
+  so.data_dir = AbsoluteDataDir(o);
+  so.slurm_conf = o.jobs_slurm_conf;
+  so.partition = o.jobs_slurm_partition;
+  auto backend = runtime::MakeSlurmJobBackend(so);
+  if (!backend.ok()) {
+    return Status(backend.status().code(),
+                  "--jobs-backend slurm: " + backend.status().message() +
+                      " (check --jobs-slurm-conf, or pass --jobs-backend local|none)");
+  }
+  spdlog::info("jobs: Slurm cluster of {}{}",
+               o.jobs_slurm_conf.empty() ? "Slurm's default configuration" : o.jobs_slurm_conf,
+               o.jobs_slurm_partition.empty() ? "" : ", partition " + o.jobs_slurm_partition);
+  return std::move(*backend);
+}
+
+// The jobs' backend and engine (rt.job_backend, rt.jobs), after the Spaces': local jobs run on
+// the Spaces' backend, and jobs in a Space's environment find it through the Space engine.
+Status BuildJobs(const ServeOptions& o, service::Hub& hub, SpaceRuntime& rt) {
+  const bool slurm = o.jobs_backend == "slurm";
+  if (slurm) {
+    SH_ASSIGN_OR_RETURN(rt.job_backend, SlurmBackend(o));
+  } else if (o.jobs_backend == "local" && rt.backend) {
     rt.job_backend = std::make_unique<runtime::LocalJobBackend>(*rt.backend);
   }
-  if (rt.job_backend) {
-    service::JobEngineOptions jo;
-    jo.data_dir = o.data_dir;
-    jo.podman = bo.podman;
-    jo.pids_limit = o.space_pids_limit;
-    jo.tmp_bytes = sizes.tmp;
-    jo.log_cap = sizes.log;
-    rt.jobs = std::make_unique<service::JobEngine>(
-        hub.WithRuntime(rt.engine.get()), *rt.job_backend, rt.engine.get(), &rt.engine->gpus(), jo);
-  }
+  if (!rt.job_backend) return Status::Ok();
+  SH_ASSIGN_OR_RETURN(Sizes sizes, ParseSizes(o));
+  service::JobEngineOptions jo;
+  jo.data_dir = o.data_dir;
+  jo.podman = runtime::FindPodman();
+  jo.pids_limit = o.space_pids_limit;
+  jo.tmp_bytes = sizes.tmp;
+  jo.log_cap = sizes.log;
+  // A Slurm job runs on a node in a sandbox of its own: the hub's listener inside the job's
+  // network exists only for jobs on this machine, and Slurm, not this machine's GPU allocator,
+  // gives the node's GPUs (job-exec reads SLURM_JOB_GPUS).
+  jo.hub_inside = !slurm;
+  service::GpuAllocator* gpus = !slurm && rt.engine ? &rt.engine->gpus() : nullptr;
+  rt.jobs = std::make_unique<service::JobEngine>(hub.WithRuntime(rt.engine.get()), *rt.job_backend,
+                                                 rt.engine.get(), gpus, jo);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub) {
+  SpaceRuntime rt;
+  SH_TRY(BuildSpaces(o, hub, rt));
+  SH_TRY(BuildJobs(o, hub, rt));
   return rt;
 }
 

@@ -26,7 +26,8 @@ struct SpaceRuntime {
 };
 
 // Builds the runtime over `hub` (which must outlive it); InvalidArgument naming the option for a
-// value that does not parse.
+// value that does not parse; with --jobs-backend slurm, an error naming the flags when the cluster
+// cannot be reached (a hub that cannot submit its jobs does not start).
 Result<SpaceRuntime> BuildSpaceRuntime(const ServeOptions& o, service::Hub& hub);
 
 }  // namespace spacehub::cli

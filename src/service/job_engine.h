@@ -42,6 +42,9 @@ struct JobEngineOptions {
   int64_t pids_limit = 1024;
   int64_t tmp_bytes = int64_t{1} << 30;
   int64_t log_cap = 0;  // 0: the backend's default
+  // Whether jobs get HF_ENDPOINT through a hub listener inside their network (ServeHubInside):
+  // only where the backend runs them on this machine; a Slurm node's sandbox has no way back.
+  bool hub_inside = true;
 };
 
 class JobEngine final : public JobRuntimeHook {
@@ -53,7 +56,11 @@ class JobEngine final : public JobRuntimeHook {
   ~JobEngine() override;
 
   // How a job reaches the hub at HF_ENDPOINT from inside its own network (as for Spaces).
-  void ServeHubInside(SpaceEngine::HubInside inside) { inside_ = std::move(inside); }
+  // Ignored without options.hub_inside: jobs then get no HF_ENDPOINT rather than one that points
+  // nowhere.
+  void ServeHubInside(SpaceEngine::HubInside inside) {
+    if (options_.hub_inside) inside_ = std::move(inside);
+  }
 
   void Start();
   void Stop();  // stops the thread; running jobs are left to the backend (local ones stop with it)
