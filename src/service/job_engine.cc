@@ -34,7 +34,11 @@ db::JobQuery Unfinished() {
 
 JobEngine::JobEngine(Hub hub, runtime::JobBackend& backend, SpaceRuntimeHook* spaces,
                      GpuAllocator* gpus, JobEngineOptions options)
-    : hub_(std::move(hub)), backend_(backend), spaces_(spaces), gpus_(gpus), options_(std::move(options)) {}
+    : hub_(std::move(hub)),
+      backend_(backend),
+      spaces_(spaces),
+      gpus_(gpus),
+      options_(std::move(options)) {}
 
 JobEngine::~JobEngine() { Stop(); }
 
