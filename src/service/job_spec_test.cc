@@ -114,17 +114,24 @@ TEST(JobSpecTest, EnvironmentAndSecretNames) {
 }
 
 TEST(JobSpecTest, SizesAreBounded) {
+  // One environment string ("NAME=value" and its NUL) is what Linux starts a program with: 128 KiB.
+  const size_t most = 128 * 1024 - std::string("SCRIPT").size() - 2;
   JobSpec s = Valid();
-  s.environment = {{"SCRIPT", std::string(1 << 20, 'x')}};  // one whole script: fine
-  EXPECT_TRUE(ValidateJobSpec(s, Catalog()).ok());
-  s.environment = {{"SCRIPT", std::string((1 << 20) + 1, 'x')}};
+  s.environment = {{"SCRIPT", std::string(most, 'x')}};
+  EXPECT_TRUE(ValidateJobSpec(s, Catalog()).ok()) << ValidateJobSpec(s, Catalog()).message();
+  s.environment = {{"SCRIPT", std::string(most + 1, 'x')}};
+  Status st = ValidateJobSpec(s, Catalog());
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("SCRIPT"), std::string::npos) << st.message();
+  s = Valid();
+  s.secrets = {{"KEY", std::string(128 * 1024, 'x')}};
   EXPECT_EQ(CodeOf(s), Code::kInvalidArgument);
   s = Valid();
   for (int i = 0; i < 257; ++i) s.environment["V" + std::to_string(i)] = "x";
   EXPECT_EQ(CodeOf(s), Code::kInvalidArgument);
   // Many values each within bounds, too much together.
   s = Valid();
-  for (int i = 0; i < 5; ++i) s.environment["V" + std::to_string(i)] = std::string(1 << 20, 'x');
+  for (int i = 0; i < 40; ++i) s.environment["V" + std::to_string(i)] = std::string(120'000, 'x');
   EXPECT_EQ(CodeOf(s), Code::kPayloadTooLarge);
 }
 
