@@ -51,6 +51,11 @@ class FakeJobBackend final : public runtime::JobBackend {
     forgets_.push_back(ref);
     runs_.erase(ref);
   }
+  Result<int> ListenInside(const std::string& ref, int port) override {
+    MutexLock lock(mu_);
+    if (runs_.count(ref) == 0) return Status::NotFound(ref);
+    return 1000 + port;  // a stand-in for the listening socket's fd
+  }
 
   // The test's side.
   void Refuse(bool refuse) {
@@ -138,10 +143,10 @@ class JobEngineTest : public HubTest {
     instance_.reset();
   }
 
-  std::unique_ptr<JobEngine> NewEngine(runtime::JobBackend& backend) {
+  std::unique_ptr<JobEngine> NewEngine(runtime::JobBackend& backend, GpuAllocator* gpus = nullptr) {
     JobEngineOptions options;
     options.data_dir = dir_;
-    return std::make_unique<JobEngine>(hub(), backend, spaces_.get(), nullptr, options);
+    return std::make_unique<JobEngine>(hub(), backend, spaces_.get(), gpus, options);
   }
 
   static JobSpec Spec(const std::string& flavor = "cpu-basic", int64_t timeout = 60) {
@@ -583,6 +588,81 @@ TEST_F(JobEngineTest, TheOldestJobIsFollowedHoweverManyWaitBehindIt) {
   engine_->ReconcileOnce();
   EXPECT_EQ(Job(first).stage, db::JobStage::kCompleted);
   EXPECT_EQ(backend_.Submits().size(), 2u);  // the next in line took the unit
+}
+
+}  // namespace
+}  // namespace spacehub::service
+
+namespace spacehub::service {
+namespace {
+
+TEST_F(JobEngineTest, AGpuJobGetsItsOwnGpuAndGivesItBack) {
+  GpuAllocator gpus(1);
+  engine_ = NewEngine(backend_, &gpus);
+  service_ = std::make_unique<JobService>(hub(), engine_.get());
+  const std::string first = Run(Spec("t4-small"));
+  engine_->ReconcileOnce();
+  ASSERT_EQ(Job(first).stage, db::JobStage::kRunning);
+  const auto submits = backend_.Submits();
+  ASSERT_EQ(submits.size(), 1u);
+  EXPECT_EQ(submits[0].instance.devices, GpuDeviceNodes({0}));
+  const runtime::EnvList& list = submits[0].instance.env;
+  std::map<std::string, std::string> env(list.begin(), list.end());
+  EXPECT_EQ(env["ACCELERATOR"], "t4");
+  // While it holds the node's one GPU, nothing else gets it.
+  EXPECT_FALSE(gpus.Acquire("space-x", 1).ok());
+
+  backend_.Set("ref-1", runtime::JobRunState::kExited, 0);
+  const std::string second = Run(Spec("t4-small"));
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(first).stage, db::JobStage::kCompleted);
+  EXPECT_EQ(Job(second).stage, db::JobStage::kRunning) << Job(second).message;
+  ASSERT_EQ(backend_.Submits().size(), 2u);
+  EXPECT_EQ(backend_.Submits()[1].instance.devices, GpuDeviceNodes({0}));
+  backend_.Set("ref-2", runtime::JobRunState::kExited, 1);
+  engine_->ReconcileOnce();
+  EXPECT_TRUE(gpus.Acquire("space-x", 1).ok());
+}
+
+TEST_F(JobEngineTest, AJobReachesTheHubInsideItsNetworkUntilItEnds) {
+  std::vector<int> added, removed;
+  engine_->ServeHubInside({8080,
+                           [&](int fd) -> Result<int> {
+                             added.push_back(fd);
+                             return static_cast<int>(added.size());
+                           },
+                           [&](int id) { removed.push_back(id); }});
+  const std::string id = Run();
+  engine_->ReconcileOnce();
+  const auto submits = backend_.Submits();
+  ASSERT_EQ(submits.size(), 1u);
+  const runtime::EnvList& list = submits[0].instance.env;
+  std::map<std::string, std::string> env(list.begin(), list.end());
+  EXPECT_EQ(env["HF_ENDPOINT"], "http://127.0.0.1:8080");
+  EXPECT_EQ(added, (std::vector<int>{1000 + 8080}));
+  EXPECT_TRUE(removed.empty());
+  ASSERT_TRUE(service_->Cancel(alice_, "alice", id).ok());
+  engine_->ReconcileOnce();
+  EXPECT_EQ(removed, (std::vector<int>{1}));
+}
+
+TEST_F(JobEngineTest, AJobPlacedButNotSubmittedWhenTheHubStoppedIsSubmittedAfter) {
+  const std::string id = Run(Spec("t4-small"));
+  // The hub stopped between placing the job and handing it to the backend.
+  ASSERT_TRUE(hub()
+                  .db.jobs()
+                  .UpdateJob(id,
+                             [](db::JobRow& r, db::SpaceSettingsTxn&) {
+                               r.holds_hardware = true;
+                               r.message = "Starting";
+                               return Status::Ok();
+                             })
+                  .ok());
+  const std::string other = Run(Spec("t4-small"));
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(id).stage, db::JobStage::kRunning);
+  EXPECT_EQ(Job(other).stage, db::JobStage::kScheduling);  // the one unit stays the first's
+  EXPECT_EQ(backend_.Submits().size(), 1u);
 }
 
 }  // namespace
