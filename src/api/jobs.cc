@@ -11,21 +11,11 @@
 #include "api/render.h"
 #include "api/routes.h"
 #include "api/sse.h"
+#include "api/streams.h"
 #include "core/time_util.h"
 
 namespace spacehub::api {
 namespace {
-
-std::vector<nlohmann::json> LogEvents(const std::vector<service::SpaceLogLine>& lines) {
-  std::vector<nlohmann::json> out;
-  out.reserve(lines.size());
-  for (const auto& l : lines) {
-    nlohmann::json j = {{"data", l.text}};
-    j["timestamp"] = FormatIsoMillis(l.at.value_or(0));
-    out.push_back(std::move(j));
-  }
-  return out;
-}
 
 // ?stage=RUNNING&stage=SCHEDULING (repeated); none: every stage.
 Result<std::vector<db::JobStage>> StageFilter(const http::Request& req) {
@@ -127,25 +117,7 @@ Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, true));
   SH_ASSIGN_OR_RETURN(auto sample, ctx.jobs.Metrics(who, Param(req, "ns"), Param(req, "id")));
-  runtime::InstanceUsage now = sample();
-  if (!now.exists || !follow) {
-    std::string body = now.exists ? SseEvent(MetricJson(now), "metric") : "";
-    http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-    resp.Header("Cache-Control", "no-cache");
-    return resp;
-  }
-  SseFollow f;
-  f.event = "metric";
-  f.first = SseEvent(MetricJson(now), "metric");
-  f.interval = std::chrono::seconds(1);
-  auto running = std::make_shared<bool>(true);
-  f.poll = [sample, running] {
-    runtime::InstanceUsage u = sample();
-    *running = u.exists;
-    return u.exists ? std::vector<nlohmann::json>{MetricJson(u)} : std::vector<nlohmann::json>{};
-  };
-  f.live = [running] { return *running; };
-  return SseFollowResponse(std::move(f));
+  return MetricsStream(std::move(sample), follow);
 }
 
 // The JS client's event stream: the job's state once, then again on every change, until it ends.

@@ -8,21 +8,11 @@
 #include "api/context.h"
 #include "api/routes.h"
 #include "api/sse.h"
+#include "api/streams.h"
 #include "core/time_util.h"
 
 namespace spacehub::api {
 namespace {
-
-std::vector<nlohmann::json> LogEvents(const std::vector<service::SpaceLogLine>& lines) {
-  std::vector<nlohmann::json> out;
-  out.reserve(lines.size());
-  for (const auto& l : lines) {
-    nlohmann::json j = {{"data", l.text}};
-    if (l.at) j["timestamp"] = FormatIsoMillis(*l.at);
-    out.push_back(std::move(j));
-  }
-  return out;
-}
 
 Result<http::Response> Logs(ApiContext& ctx, http::Request& req, bool build) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));

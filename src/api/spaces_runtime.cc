@@ -7,6 +7,7 @@
 #include "api/render.h"
 #include "api/routes.h"
 #include "api/sse.h"
+#include "api/streams.h"
 #include "core/time_util.h"
 
 namespace spacehub::api {
@@ -117,25 +118,7 @@ Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
   SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, true));
   SH_ASSIGN_OR_RETURN(auto sample, ctx.spaces.Metrics(who, id));
-  runtime::InstanceUsage now = sample();
-  if (!now.exists || !follow) {
-    std::string body = now.exists ? SseEvent(MetricJson(now), "metric") : "";
-    http::Response resp = http::Response::Text(std::move(body), 200, "text/event-stream");
-    resp.Header("Cache-Control", "no-cache");
-    return resp;
-  }
-  SseFollow f;
-  f.event = "metric";
-  f.first = SseEvent(MetricJson(now), "metric");
-  f.interval = std::chrono::seconds(1);
-  auto running = std::make_shared<bool>(true);
-  f.poll = [sample, running] {
-    runtime::InstanceUsage u = sample();
-    *running = u.exists;
-    return u.exists ? std::vector<nlohmann::json>{MetricJson(u)} : std::vector<nlohmann::json>{};
-  };
-  f.live = [running] { return *running; };
-  return SseFollowResponse(std::move(f));
+  return MetricsStream(std::move(sample), follow);
 }
 
 Result<http::Response> ListHardware(ApiContext& ctx) {
