@@ -51,8 +51,8 @@ class JobEngine final : public JobRuntimeHook {
  public:
   // `spaces`: jobs that run in a Space's environment find it there (null: such jobs fail with a
   // message); `gpus`: the node's GPUs, shared with the Space engine (null: none).
-  JobEngine(const Hub& hub, runtime::JobBackend& backend, SpaceRuntimeHook* spaces,
-            GpuAllocator* gpus, JobEngineOptions options);
+  JobEngine(Hub hub, runtime::JobBackend& backend, SpaceRuntimeHook* spaces, GpuAllocator* gpus,
+            JobEngineOptions options);
   ~JobEngine() override;
 
   // How a job reaches the hub at HF_ENDPOINT from inside its own network (as for Spaces).
