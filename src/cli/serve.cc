@@ -212,9 +212,9 @@ int Serve(const ServeOptions& o) {
       hub, space_directory, ProxyOptionsFrom(o),
       std::make_unique<proxy::TokenVisitorIdentity>(hub.identity, &visits));
   // The pages call the API's own service instances: one set of rules, one cache.
-  web::WebContext web_ctx(hub,
-                          web::WebServices{ctx.repos, ctx.commits, ctx.files, ctx.refs, ctx.spaces},
-                          web::WebOptions{});
+  web::WebContext web_ctx(
+      hub, web::WebServices{ctx.repos, ctx.commits, ctx.files, ctx.refs, ctx.spaces, ctx.jobs},
+      web::WebOptions{});
   http::Router router;
   space_proxy.Register(router);
   api::RegisterRoutes(router, ctx);

@@ -23,6 +23,15 @@ TEST(RepoIdTest, InvalidNames) {
   }
 }
 
+// The web UI's top-level paths: a namespace of that name would have its pages shadowed (a user
+// "jobs" would lose `/jobs/{name}` repo pages to the job pages).
+TEST(RepoIdTest, WebPathsAreReservedNamespaces) {
+  for (const char* ns : {"jobs", "new-space", "login", "spaces"}) {
+    EXPECT_FALSE(ValidateNamespace(ns).ok()) << ns;
+  }
+  EXPECT_TRUE(ValidateNamespace("jobs2").ok());
+}
+
 TEST(RepoIdTest, ParseRepoId) {
   auto id = ParseRepoId(RepoType::kSpace, "alice/demo");
   ASSERT_TRUE(id.ok());

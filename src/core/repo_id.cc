@@ -12,9 +12,9 @@ constexpr size_t kMaxPath = 1024;
 
 // Names that would collide with web routes or API prefixes.
 // The web UI's own top-level paths are here too: a user named "login" would have no page.
-constexpr std::array<std::string_view, 15> kReserved = {
-    "api",    "datasets",      "spaces", "models",  "new",    "settings", "join",     "login",
-    "logout", "organizations", "docs",   "pricing", "static", "resolve",  "new-space"};
+constexpr std::array<std::string_view, 16> kReserved = {
+    "api",    "datasets",      "spaces", "models",  "new",    "settings", "join",      "login",
+    "logout", "organizations", "docs",   "pricing", "static", "resolve",  "new-space", "jobs"};
 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 

@@ -29,7 +29,7 @@ http::Handler AdminPageRoute(const WebContext& ctx, PageHandler handler);
 http::Handler AdminFormRoute(const WebContext& ctx, FormHandler handler);
 
 // An admin page: `view` inside the console's frame with `tab` ("users", "orgs", "tokens",
-// "invitations", "hardware", "spaces") current.
+// "invitations", "hardware", "spaces", "usage") current.
 Result<http::Response> RenderAdminPage(const WebContext& ctx, const Visitor& visitor,
                                        std::string_view tab, std::string title, std::string view,
                                        nlohmann::json data);
@@ -46,5 +46,6 @@ void RegisterAdminOrgPages(http::Router& router, const WebContext& ctx);
 void RegisterAdminAccessPages(http::Router& router, const WebContext& ctx);
 void RegisterAdminHardwarePages(http::Router& router, const WebContext& ctx);
 void RegisterAdminSpacePages(http::Router& router, const WebContext& ctx);
+void RegisterAdminUsagePages(http::Router& router, const WebContext& ctx);
 
 }  // namespace spacehub::web

@@ -16,6 +16,7 @@ void RegisterAdminPages(http::Router& router, const WebContext& ctx) {
   RegisterAdminAccessPages(router, ctx);
   RegisterAdminHardwarePages(router, ctx);
   RegisterAdminSpacePages(router, ctx);
+  RegisterAdminUsagePages(router, ctx);
 }
 
 }  // namespace spacehub::web

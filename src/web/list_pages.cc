@@ -4,6 +4,9 @@
 // Lists come from RepoService::List, so a private repo appears only to those who may read it.
 // Paging asks for one row more than it shows: "next" exists exactly when that row does, with no
 // count of every match (which would cost a scan at 10,000 repos).
+#include <algorithm>
+#include <cctype>
+
 #include "web/format.h"
 #include "web/page.h"
 #include "web/routes.h"
@@ -116,6 +119,24 @@ Result<http::Response> HomePage(const WebContext& ctx, const Visitor& visitor) {
                     PageView{.title = "Home", .view = "home", .data = std::move(data)});
 }
 
+// Whether to link the account's jobs: JobService's rule (the user, the organization's members,
+// site administrators); the jobs page itself asks JobService.
+bool SeesJobs(const Visitor& visitor, const std::string& account) {
+  const auth::Principal* p = visitor.user();
+  if (p == nullptr) return false;
+  auto same = [&](const std::string& name) {
+    return std::ranges::equal(name, account, [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) ==
+             std::tolower(static_cast<unsigned char>(b));
+    });
+  };
+  if (p->user.is_admin || same(p->user.name)) return true;
+  for (const auto& m : p->orgs) {
+    if (same(m.org_name)) return true;
+  }
+  return false;
+}
+
 Result<http::Response> AccountPage(const WebContext& ctx, const http::Request& req,
                                    const Visitor& visitor) {
   const std::string ns(req.Param("ns"));
@@ -145,6 +166,7 @@ Result<http::Response> AccountPage(const WebContext& ctx, const http::Request& r
     }
     data["members"] = std::move(m);
   }
+  data["jobs_link"] = SeesJobs(visitor, account->name);
   return RenderPage(ctx, visitor,
                     PageView{.title = account->name, .view = "account", .data = std::move(data)});
 }

@@ -11,6 +11,7 @@ void RegisterWebRoutes(http::Router& router, const WebContext& ctx) {
   // Fixed paths ("/spaces", "/settings", ...) before the patterns that would take them as names.
   RegisterListPages(router, ctx);
   RegisterSpacePages(router, ctx);
+  RegisterJobPages(router, ctx);
   RegisterRepoPages(router, ctx);
 }
 

@@ -15,6 +15,7 @@ void RegisterAccountPages(http::Router& router, const WebContext& ctx);
 void RegisterListPages(http::Router& router, const WebContext& ctx);
 void RegisterNewRepoPages(http::Router& router, const WebContext& ctx);
 void RegisterSpacePages(http::Router& router, const WebContext& ctx);
+void RegisterJobPages(http::Router& router, const WebContext& ctx);
 void RegisterSpaceSettingsPages(http::Router& router, const WebContext& ctx);
 void RegisterRepoPages(http::Router& router, const WebContext& ctx);
 void RegisterAdminPages(http::Router& router, const WebContext& ctx);

@@ -10,6 +10,7 @@
 #include "http/request.h"
 #include "service/commit_service.h"
 #include "service/file_service.h"
+#include "service/job_service.h"
 #include "service/ref_service.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
@@ -31,6 +32,7 @@ struct WebServices {
   service::FileService& files;
   service::RefService& refs;
   service::SpaceService& spaces;
+  service::JobService& jobs;
 };
 
 // Who is asking: the session behind the cookie (or a token), and the session's CSRF token.
