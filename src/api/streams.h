@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "http/response.h"
-#include "runtime/runtime_backend.h"
+#include "service/job_runtime_hook.h"  // runtime::InstanceUsage, through the service layer
 #include "service/log_follower.h"
 
 namespace spacehub::api {
