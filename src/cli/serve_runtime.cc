@@ -175,6 +175,7 @@ Status BuildJobs(const ServeOptions& o, service::Hub& hub, SpaceRuntime& rt) {
   // network exists only for jobs on this machine, and Slurm, not this machine's GPU allocator,
   // gives the node's GPUs (job-exec reads SLURM_JOB_GPUS).
   jo.hub_inside = !slurm;
+  jo.hub_places = !slurm;  // the cluster's queue places its jobs, not this machine's limits
   service::GpuAllocator* gpus = !slurm && rt.engine ? &rt.engine->gpus() : nullptr;
   rt.jobs = std::make_unique<service::JobEngine>(hub.WithRuntime(rt.engine.get()), *rt.job_backend,
                                                  rt.engine.get(), gpus, jo);

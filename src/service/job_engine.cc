@@ -168,6 +168,10 @@ void JobEngine::TryStart(const db::JobRow& job) {
            "The flavor '" + job.flavor + "' is no longer offered by this hub", std::nullopt);
     return;
   }
+  if (!options_.hub_places) {
+    Submit(job);
+    return;
+  }
   const int64_t gpus = hub_.options.detected_gpus;
   bool placed = false;
   auto changed =
@@ -188,11 +192,15 @@ void JobEngine::TryStart(const db::JobRow& job) {
         return Status::Ok();
       });
   if (!changed.ok() || !placed) return;
-  Result<runtime::JobLaunch> launch = BuildLaunch(*changed);
+  Submit(*changed);
+}
+
+void JobEngine::Submit(const db::JobRow& job) {
+  Result<runtime::JobLaunch> launch = BuildLaunch(job);
   Result<std::string> ref = launch.ok() ? backend_.Submit(*launch) : launch.status();
   if (!ref.ok()) {
     ReleaseLocal(job.id);
-    Finish(*changed, db::JobStage::kError, "The job could not start: " + ref.status().message(),
+    Finish(job, db::JobStage::kError, "The job could not start: " + ref.status().message(),
            std::nullopt);
     return;
   }
@@ -207,8 +215,11 @@ void JobEngine::TryStart(const db::JobRow& job) {
   auto saved = hub_.db.jobs().UpdateJob(job.id, [&](db::JobRow& r, db::SpaceSettingsTxn&) {
     r.backend = name;
     r.backend_ref = backend_ref;
-    r.message = st.state == runtime::JobRunState::kPending ? "Queued on the " + name + " backend"
-                                                           : "Running";
+    if (st.state != runtime::JobRunState::kPending) {
+      r.message = "Running";
+    } else {
+      r.message = st.reason.empty() ? "Queued on the " + name + " backend" : st.reason;
+    }
     return Status::Ok();
   });
   if (!saved.ok()) {
@@ -245,6 +256,13 @@ void JobEngine::Follow(const db::JobRow& job) {
   const int64_t now = hub_.clock.NowMillis();
   switch (st.state) {
     case runtime::JobRunState::kPending:
+      // The cluster's reason to wait, as it changes (Priority, Resources, ...).
+      if (!st.reason.empty() && st.reason != job.message) {
+        (void)hub_.db.jobs().UpdateJob(job.id, [&](db::JobRow& r, db::SpaceSettingsTxn&) {
+          if (r.stage == db::JobStage::kScheduling) r.message = st.reason;
+          return Status::Ok();
+        });
+      }
       return;
     case runtime::JobRunState::kRunning: {
       if (job.stage == db::JobStage::kScheduling) {

@@ -45,6 +45,11 @@ struct JobEngineOptions {
   // Whether jobs get HF_ENDPOINT through a hub listener inside their network (ServeHubInside):
   // only where the backend runs them on this machine; a Slurm node's sandbox has no way back.
   bool hub_inside = true;
+  // Whether the hub places jobs on its own nodes (hardware.yaml's capacities and `node:` limits,
+  // shared with the Spaces). False where the backend is a cluster with its own scheduler (Slurm):
+  // such jobs hold nothing of this machine, the cluster's queue decides when they start, and its
+  // reason ("waiting in the Slurm queue (Resources)") is the job's message meanwhile.
+  bool hub_places = true;
 };
 
 class JobEngine final : public JobRuntimeHook {
@@ -81,6 +86,8 @@ class JobEngine final : public JobRuntimeHook {
   void RunSchedules();  // job_engine_schedules.cc
   void Step(const db::JobRow& job);
   void TryStart(const db::JobRow& job);
+  // Builds the launch of a job allowed to start and submits it to the backend.
+  void Submit(const db::JobRow& job);
   void Follow(const db::JobRow& job);
   // Records the end (stage, message, exit code), releases its hardware and what the engine holds.
   void Finish(const db::JobRow& job, db::JobStage stage, std::string message,

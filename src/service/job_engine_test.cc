@@ -74,6 +74,10 @@ class FakeJobBackend final : public runtime::JobBackend {
     st.exit_code = exit_code;
     if (started_at) st.started_at = started_at;
   }
+  void SetReason(const std::string& ref, const std::string& reason) {
+    MutexLock lock(mu_);
+    runs_.at(ref).reason = reason;
+  }
   std::vector<runtime::JobLaunch> Submits() {
     MutexLock lock(mu_);
     return submits_;
@@ -143,9 +147,11 @@ class JobEngineTest : public HubTest {
     instance_.reset();
   }
 
-  std::unique_ptr<JobEngine> NewEngine(runtime::JobBackend& backend, GpuAllocator* gpus = nullptr) {
+  std::unique_ptr<JobEngine> NewEngine(runtime::JobBackend& backend, GpuAllocator* gpus = nullptr,
+                                       bool hub_places = true) {
     JobEngineOptions options;
     options.data_dir = dir_;
+    options.hub_places = hub_places;
     return std::make_unique<JobEngine>(hub(), backend, spaces_.get(), gpus, options);
   }
 
@@ -395,6 +401,35 @@ TEST_F(JobEngineTest, APendingJobRunsOnceTheBackendStartsIt) {
   ASSERT_EQ(Usage().size(), 1u);
   EXPECT_EQ(Usage()[0].started_at, started);
   EXPECT_EQ(backend_.Submits().size(), 1u);
+}
+
+TEST_F(JobEngineTest, OnAClusterTheQueueDecidesAndTheHubHoldsNothing) {
+  engine_ = NewEngine(backend_, nullptr, /*hub_places=*/false);
+  service_ = std::make_unique<JobService>(hub(), engine_.get());
+  backend_.QueueNewJobs(true);
+  // Two jobs on a flavor of capacity 1: both go to the cluster, neither holds the hub's unit.
+  const std::string first = Run(Spec("t4-small"));
+  const std::string second = Run(Spec("t4-small"));
+  engine_->ReconcileOnce();
+  EXPECT_EQ(backend_.Submits().size(), 2u);
+  for (const auto& id : {first, second}) {
+    db::JobRow job = Job(id);
+    EXPECT_EQ(job.stage, db::JobStage::kScheduling);
+    EXPECT_FALSE(job.holds_hardware);
+    EXPECT_EQ(job.message, "Queued on the fake backend");
+  }
+  // The cluster's reason becomes the message as it changes; then it runs and ends as usual.
+  backend_.Set("ref-2", runtime::JobRunState::kPending);
+  backend_.SetReason("ref-2", "waiting in the Slurm queue (Resources)");
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(second).message, "waiting in the Slurm queue (Resources)");
+  backend_.Set("ref-2", runtime::JobRunState::kRunning, std::nullopt, clock_.NowMillis());
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(second).stage, db::JobStage::kRunning);
+  EXPECT_FALSE(Job(second).holds_hardware);
+  backend_.Set("ref-2", runtime::JobRunState::kExited, 0);
+  engine_->ReconcileOnce();
+  EXPECT_EQ(Job(second).stage, db::JobStage::kCompleted);
 }
 
 TEST_F(JobEngineTest, ASubmitThatFailsEndsTheJobAndFreesItsHardware) {

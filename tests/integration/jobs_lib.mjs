@@ -43,7 +43,7 @@ export async function jobLogs(hub, ns, id, { token = hub.token, follow = true } 
  * `prepare(hub)`: runs after the hub started; `survivesRestart`: jobs outlive a killed hub (Slurm);
  * `hubEndpoint`: jobs reach the hub at HF_ENDPOINT (local); false: they get none (Slurm).
  */
-export function defineJobTests({ hubArgs = [], skip = false, prepare, survivesRestart = false, hubEndpoint = true }) {
+export function defineJobTests({ hubArgs = [], skip = false, prepare, survivesRestart = false, hubEndpoint = true, clusterQueue = false }) {
   let hub;
   let space;
   let other;
@@ -196,13 +196,24 @@ export function defineJobTests({ hubArgs = [], skip = false, prepare, survivesRe
     await waitJob(a.json.id, ["RUNNING"]);
     const b = await inSpace(["echo", "b ran"], { flavor: "cpu-upgrade" });
     assert.equal(b.status, 200, b.text);
+    // Locally the hub places jobs beside the Spaces on its node of 10 vCPU; on a cluster (its node
+    // started with 10 CPUs) the cluster's queue decides, and its reason is the message.
+    const reason = clusterQueue ? /waiting in the Slurm queue \((Resources|Priority)\)/ : /Waiting for hardware/;
     const waiting = await waitFor("b waiting with a reason", async () => {
       const j = await inspect(b.json.id);
-      return /Waiting for hardware/.test(j.status.message) ? j : null;
+      return reason.test(j.status.message) ? j : null;
     });
     assert.equal(waiting.status.stage, "SCHEDULING");
-    assert.match(waiting.status.message, /'cpu-upgrade' needs 8 vCPU and only 2 of the node's 10 are free/);
-    // The Spaces see the job's hardware too: a Space asking for cpu-upgrade waits.
+    if (!clusterQueue) {
+      assert.match(waiting.status.message, /'cpu-upgrade' needs 8 vCPU and only 2 of the node's 10 are free/);
+      // The Spaces share the node: a Space asking for cpu-upgrade now waits for the job's unit too.
+      const req = await hub.api("POST", `/api/spaces/admin/${space}/hardware`, { token: hub.token, json: { flavor: "cpu-upgrade" } });
+      assert.equal(req.status, 200, req.text);
+      assert.deepEqual(req.json.hardware, { current: "cpu-basic", requested: "cpu-upgrade" });
+      assert.match(req.json.message, /Waiting for hardware/);
+      const back = await hub.api("POST", `/api/spaces/admin/${space}/hardware`, { token: hub.token, json: { flavor: "cpu-basic" } });
+      assert.equal(back.status, 200, back.text);
+    }
     await hub.api("POST", `/api/jobs/admin/${a.json.id}/cancel`, { token: hub.token });
     const done = await waitJob(b.json.id, ["COMPLETED", "ERROR"]);
     assert.equal(done.status.stage, "COMPLETED", JSON.stringify(done.status));

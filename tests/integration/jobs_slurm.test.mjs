@@ -29,7 +29,10 @@ const SKIP =
 // Made now: the hub's flags name the cluster's slurm.conf before the cluster runs.
 const dir = SKIP ? "" : makeTempDir("spacehub-jobs-slurm-");
 const conf = SKIP ? "" : path.join(dir, "etc", "slurm.conf");
-const cluster = (action) => spawnSync(SCRIPT, [action, dir], { encoding: "utf8", timeout: 120_000 });
+// A node of 10 CPUs: two cpu-upgrade jobs (8 vCPU each) cannot run at once, so the queue case
+// sees Slurm hold the second one.
+const cluster = (action) =>
+  spawnSync(SCRIPT, [action, dir], { encoding: "utf8", timeout: 120_000, env: { ...process.env, SLURM_CLUSTER_CPUS: "10" } });
 
 // Registered before defineJobTests' own hook: node:test runs them in this order, so the cluster
 // answers `scontrol ping` when the hub starts (a hub that cannot reach it refuses to start).
@@ -44,6 +47,7 @@ defineJobTests({
   skip: SKIP,
   survivesRestart: true,
   hubEndpoint: false,
+  clusterQueue: true,
   prepare: (hub) => waitFor("the hub's Slurm job engine", () => /jobs: engine started \(slurm backend\)/.test(hub.stderr), 20_000),
 });
 
