@@ -26,6 +26,29 @@ export function jobProcesses(id) {
   return out;
 }
 
+// Cgroup directories named for the job's instance (`job-<id>`), in any hierarchy: the hub's own
+// trees sit a few levels below /sys/fs/cgroup/<controller>.
+export function jobCgroups(id) {
+  const out = [];
+  const walk = (dir, depth) => {
+    if (depth > 7) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const p = path.join(dir, e.name);
+      if (e.name === `job-${id}`) out.push(p);
+      else walk(p, depth + 1);
+    }
+  };
+  walk("/sys/fs/cgroup", 0);
+  return out;
+}
+
 // The job's log lines as fetch_job_logs reads them: `data: {` events only.
 export async function jobLogs(hub, ns, id, { token = hub.token, follow = true } = {}) {
   const q = follow ? "" : "?follow=false";
@@ -271,6 +294,8 @@ export function defineJobTests({ hubArgs = [], skip = false, prepare, survivesRe
     assert.equal(r.status, 200, r.text);
     const id = r.json.id;
     await waitJob(id, ["RUNNING"]);
+    // Locally, as root, the job has its own cgroup now: what the end of the test proves gone.
+    if (!survivesRestart && process.getuid?.() === 0) assert.ok(jobCgroups(id).length > 0, "no cgroup found for a running job");
     await hub.kill9();
     const dataDir = hub.dataDir;
     hub = await startHub({ dataDir, token: hub.token, args: ["--space-runtime", "local", ...hubArgs] });
@@ -286,6 +311,7 @@ export function defineJobTests({ hubArgs = [], skip = false, prepare, survivesRe
       assert.match(j.status.message, /hub stopped/);
     }
     await waitFor("no process of the job", () => jobProcesses(id).length === 0, 15_000);
+    await waitFor("no cgroup of the job", () => jobCgroups(id).length === 0, 15_000);
     // The usage report counts the Space again once the restarted hub runs it.
     await waitFor("the Space's usage", async () => /^admin\s+cpu-basic\s+space\s+\d+/m.test(await hub.admin(["usage"])));
   });
