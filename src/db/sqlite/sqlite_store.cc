@@ -415,7 +415,7 @@ class SqliteStore final : public MetadataStore {
     MutexLock lock(mu_);
     Statement s(statements_, sql);
     int i = BindRepoFilter(s, q);
-    s.Bind(i++, static_cast<int64_t>(q.limit)).Bind(i++, static_cast<int64_t>(q.offset));
+    s.Bind(i, static_cast<int64_t>(q.limit)).Bind(i + 1, static_cast<int64_t>(q.offset));
     std::vector<RepoRow> out;
     while (s.Step()) out.push_back(ReadRepo(s));
     SH_TRY(s.status());
