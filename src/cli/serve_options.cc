@@ -89,6 +89,9 @@ void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--jobs-slurm-partition", o->jobs_slurm_partition,
       "With --jobs-backend slurm: the partition of jobs whose flavor names none (default: the "
       "cluster's default partition)");
+  Opt(cmd, "--jobs-slurm-bin", o->jobs_slurm_bin,
+      "With --jobs-backend slurm: the directory of sbatch, scontrol and scancel (e.g. "
+      "/opt/slurm/bin)");
   Opt(cmd, "--space-tmp-size", o->space_tmp_size,
       "Size of each Space's /tmp and $HOME (memory, counted in its flavor's limit)");
   Opt(cmd, "--space-build-disk", o->space_build_disk,

@@ -35,13 +35,14 @@ struct ServeOptions {
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
   int64_t space_min_sleep_seconds = 5 * 60;
-  std::string space_runtime = "local";   // local | none (docs/design/0004-runtime.md)
-  std::string jobs_backend = "local";    // local | slurm | none (docs/design/0010-jobs.md)
-  std::string jobs_slurm_conf;           // SLURM_CONF of sbatch/scontrol/scancel; "": Slurm's own
-  std::string jobs_slurm_partition;      // when a flavor names none; "": the cluster's default
-  std::string space_tmp_size = "1G";     // each Space's /tmp and $HOME (tmpfs, in its memory)
-  std::string space_log_size = "10M";    // a Space's run log before it rotates (kept: two)
-  std::string space_build_disk = "20G";  // what one build of a Space may write (venv, packages)
+  std::string space_runtime = "local";  // local | none (docs/design/0004-runtime.md)
+  std::string jobs_backend = "local";   // local | slurm | none (docs/design/0010-jobs.md)
+  std::string jobs_slurm_conf;          // SLURM_CONF of sbatch/scontrol/scancel; "": Slurm's own
+  std::string jobs_slurm_partition;     // when a flavor names none; "": the cluster's default
+  std::string jobs_slurm_bin = "/usr/bin";  // where sbatch, scontrol and scancel are
+  std::string space_tmp_size = "1G";        // each Space's /tmp and $HOME (tmpfs, in its memory)
+  std::string space_log_size = "10M";       // a Space's run log before it rotates (kept: two)
+  std::string space_build_disk = "20G";     // what one build of a Space may write (venv, packages)
   std::string space_pip_index_url;
   std::string space_wheelhouse;
   std::string space_host_domain;

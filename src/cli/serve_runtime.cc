@@ -142,11 +142,13 @@ Result<std::unique_ptr<runtime::JobBackend>> SlurmBackend(const ServeOptions& o)
   so.data_dir = AbsoluteDataDir(o);
   so.slurm_conf = o.jobs_slurm_conf;
   so.partition = o.jobs_slurm_partition;
+  so.bin_dir = o.jobs_slurm_bin;
   auto backend = runtime::MakeSlurmJobBackend(so);
   if (!backend.ok()) {
-    return Status(backend.status().code(),
-                  "--jobs-backend slurm: " + backend.status().message() +
-                      " (check --jobs-slurm-conf, or pass --jobs-backend local|none)");
+    return Status(
+        backend.status().code(),
+        "--jobs-backend slurm: " + backend.status().message() +
+            " (check --jobs-slurm-conf and --jobs-slurm-bin, or pass --jobs-backend local|none)");
   }
   spdlog::info("jobs: Slurm cluster of {}{}",
                o.jobs_slurm_conf.empty() ? "Slurm's default configuration" : o.jobs_slurm_conf,
