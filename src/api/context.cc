@@ -41,6 +41,14 @@ std::string ApiContext::BaseUrl(const http::Request& req) const {
   return req.listener_url.empty() ? options_.public_url : req.listener_url;
 }
 
+http::Handler Handle(ApiContext& ctx, ContextHandler fn) {
+  return Handle([&ctx, fn](http::Request& req) { return fn(ctx, req); });
+}
+
+std::string RouteParam(const http::Request& req, std::string_view name) {
+  return std::string(req.Param(name));
+}
+
 http::Handler Handle(FallibleHandler fn) {
   return [fn = std::move(fn)](http::Request& req) -> http::Response {
     Result<http::Response> r = fn(req);

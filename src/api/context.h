@@ -80,6 +80,12 @@ class ApiContext final {
 // Adapts a handler that may fail into an http::Handler; a failure becomes Response::Error.
 using FallibleHandler = std::function<Result<http::Response>(http::Request&)>;
 http::Handler Handle(FallibleHandler fn);
+// The same for a plain function of the context and the request.
+using ContextHandler = Result<http::Response> (*)(ApiContext&, http::Request&);
+http::Handler Handle(ApiContext& ctx, ContextHandler fn);
+
+// The route's {name} parameter as a string.
+std::string RouteParam(const http::Request& req, std::string_view name);
 
 // The repo named by the route's {ns} and {name} params. An impossible name cannot exist: reads get
 // RepoNotFound rather than a validation error.

@@ -27,22 +27,18 @@ Result<std::vector<db::JobStage>> StageFilter(const http::Request& req) {
   return out;
 }
 
-std::string Param(const http::Request& req, const char* name) {
-  return std::string(req.Param(name));
-}
-
 Result<http::Response> Run(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
   SH_ASSIGN_OR_RETURN(service::JobSpec spec, ParseJobSpec(body));
-  SH_ASSIGN_OR_RETURN(db::JobRow row, ctx.jobs.Run(who, Param(req, "ns"), std::move(spec)));
+  SH_ASSIGN_OR_RETURN(db::JobRow row, ctx.jobs.Run(who, RouteParam(req, "ns"), std::move(spec)));
   return http::Response::Json(JobInfoJson(row));
 }
 
 Result<http::Response> List(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(auto stages, StageFilter(req));
-  SH_ASSIGN_OR_RETURN(auto rows, ctx.jobs.List(who, Param(req, "ns"), stages));
+  SH_ASSIGN_OR_RETURN(auto rows, ctx.jobs.List(who, RouteParam(req, "ns"), stages));
   // label=k=v filters (newer clients), all of them must match.
   std::vector<std::pair<std::string, std::string>> want;
   for (const auto& l : req.QueryAll("label")) {
@@ -64,13 +60,14 @@ Result<http::Response> List(ApiContext& ctx, http::Request& req) {
 
 Result<http::Response> Inspect(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  SH_ASSIGN_OR_RETURN(auto row, ctx.jobs.Inspect(who, Param(req, "ns"), Param(req, "id")));
+  SH_ASSIGN_OR_RETURN(auto row,
+                      ctx.jobs.Inspect(who, RouteParam(req, "ns"), RouteParam(req, "id")));
   return http::Response::Json(JobInfoJson(row));
 }
 
 Result<http::Response> Cancel(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  SH_ASSIGN_OR_RETURN(auto row, ctx.jobs.Cancel(who, Param(req, "ns"), Param(req, "id")));
+  SH_ASSIGN_OR_RETURN(auto row, ctx.jobs.Cancel(who, RouteParam(req, "ns"), RouteParam(req, "id")));
   return http::Response::Json(JobInfoJson(row));
 }
 
@@ -78,14 +75,15 @@ Result<http::Response> Labels(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(req.body));
   SH_ASSIGN_OR_RETURN(auto labels, ParseLabels(body));
-  SH_ASSIGN_OR_RETURN(auto row,
-                      ctx.jobs.SetLabels(who, Param(req, "ns"), Param(req, "id"), labels));
+  SH_ASSIGN_OR_RETURN(
+      auto row, ctx.jobs.SetLabels(who, RouteParam(req, "ns"), RouteParam(req, "id"), labels));
   return http::Response::Json(JobInfoJson(row));
 }
 
 Result<http::Response> Duplicate(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  SH_ASSIGN_OR_RETURN(auto row, ctx.jobs.Duplicate(who, Param(req, "ns"), Param(req, "id")));
+  SH_ASSIGN_OR_RETURN(auto row,
+                      ctx.jobs.Duplicate(who, RouteParam(req, "ns"), RouteParam(req, "id")));
   return http::Response::Json(JobInfoJson(row));
 }
 
@@ -94,10 +92,10 @@ Result<http::Response> Logs(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(size_t tail, TailParam(req, 1000000));
   const bool tail_given = req.Query("tail").has_value();
   SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, true));
-  const std::string id = Param(req, "id");
+  const std::string id = RouteParam(req, "id");
   SH_ASSIGN_OR_RETURN(
       service::JobLogStream log,
-      ctx.jobs.Logs(who, Param(req, "ns"), id, tail_given ? tail : size_t{1000000}));
+      ctx.jobs.Logs(who, RouteParam(req, "ns"), id, tail_given ? tail : size_t{1000000}));
   std::vector<nlohmann::json> replay = LogEvents(log.backlog);
   if (!follow || !ctx.jobs.LogIsLive(id)) {
     // Lines written between the replay and the end are still sent.
@@ -116,15 +114,16 @@ Result<http::Response> Logs(ApiContext& ctx, http::Request& req) {
 Result<http::Response> Metrics(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(bool follow, FollowParam(req, true));
-  SH_ASSIGN_OR_RETURN(auto sample, ctx.jobs.Metrics(who, Param(req, "ns"), Param(req, "id")));
+  SH_ASSIGN_OR_RETURN(auto sample,
+                      ctx.jobs.Metrics(who, RouteParam(req, "ns"), RouteParam(req, "id")));
   return MetricsStream(std::move(sample), follow);
 }
 
 // The JS client's event stream: the job's state once, then again on every change, until it ends.
 Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
-  const std::string ns = Param(req, "ns");
-  const std::string id = Param(req, "id");
+  const std::string ns = RouteParam(req, "ns");
+  const std::string id = RouteParam(req, "id");
   SH_ASSIGN_OR_RETURN(db::JobRow row, ctx.jobs.Inspect(who, ns, id));
   SseFollow f;
   f.first = SseEvent(JobInfoJson(row));
@@ -157,22 +156,19 @@ Result<http::Response> Hardware(ApiContext& ctx) {
 
 void RegisterJobRoutes(http::Router& router, ApiContext& ctx) {
   using http::Method;
-  auto route = [&ctx](Result<http::Response> (*fn)(ApiContext&, http::Request&)) {
-    return Handle([&ctx, fn](http::Request& r) { return fn(ctx, r); });
-  };
   // Before /api/jobs/{ns}: "hardware" is not a namespace.
   router.Add(Method::kGet, "/api/jobs/hardware",
              Handle([&ctx](http::Request&) { return Hardware(ctx); }));
   const std::string base = "/api/jobs/{ns}";
-  router.Add(Method::kPost, base, route(Run));
-  router.Add(Method::kGet, base, route(List));
-  router.Add(Method::kGet, base + "/{id}", route(Inspect));
-  router.Add(Method::kPost, base + "/{id}/cancel", route(Cancel));
-  router.Add(Method::kPut, base + "/{id}/labels", route(Labels));
-  router.Add(Method::kPost, base + "/{id}/duplicate", route(Duplicate));
-  router.Add(Method::kGet, base + "/{id}/logs", route(Logs));
-  router.Add(Method::kGet, base + "/{id}/metrics", route(Metrics));
-  router.Add(Method::kGet, base + "/{id}/events", route(Events));
+  router.Add(Method::kPost, base, Handle(ctx, Run));
+  router.Add(Method::kGet, base, Handle(ctx, List));
+  router.Add(Method::kGet, base + "/{id}", Handle(ctx, Inspect));
+  router.Add(Method::kPost, base + "/{id}/cancel", Handle(ctx, Cancel));
+  router.Add(Method::kPut, base + "/{id}/labels", Handle(ctx, Labels));
+  router.Add(Method::kPost, base + "/{id}/duplicate", Handle(ctx, Duplicate));
+  router.Add(Method::kGet, base + "/{id}/logs", Handle(ctx, Logs));
+  router.Add(Method::kGet, base + "/{id}/metrics", Handle(ctx, Metrics));
+  router.Add(Method::kGet, base + "/{id}/events", Handle(ctx, Events));
 }
 
 }  // namespace spacehub::api

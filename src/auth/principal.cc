@@ -26,6 +26,10 @@ bool CanRead(const std::optional<Principal>& who, const db::RepoRow& repo) {
   return who->user.is_admin || RoleOn(*who, repo.repo.ns).has_value();
 }
 
+bool CanSeeNamespace(const std::optional<Principal>& who, std::string_view ns) {
+  return who && (who->user.is_admin || RoleOn(*who, ns).has_value());
+}
+
 bool CanWrite(const std::optional<Principal>& who, std::string_view ns) {
   if (!who || who->token.role < db::Role::kWrite) return false;
   if (who->user.is_admin) return true;

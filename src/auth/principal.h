@@ -24,6 +24,9 @@ bool CanRead(const std::optional<Principal>& who, const db::RepoRow& repo);
 // Writing under a namespace needs a write token and: the namespace is the user's own, or an
 // organization where the user has the write or admin role, or the user is a site administrator.
 bool CanWrite(const std::optional<Principal>& who, std::string_view ns);
+// Seeing what belongs to a namespace that is not a repo (its jobs): its user, the organization's
+// members (any role) and site administrators.
+bool CanSeeNamespace(const std::optional<Principal>& who, std::string_view ns);
 // Managing a namespace's settings (visibility, delete) needs admin in an organization.
 bool CanAdmin(const std::optional<Principal>& who, std::string_view ns);
 // Namespaces whose private repos `who` may list.

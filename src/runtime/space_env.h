@@ -23,6 +23,9 @@ struct SpaceIdentity {
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
+// Sets `key` in place when present, else appends it (one entry per name).
+void SetEnv(EnvList& env, const std::string& key, const std::string& value);
+
 // Ordered, one entry per name (later sources replace earlier ones in place).
 EnvList BuildSpaceEnv(const SpaceIdentity& id, const std::map<std::string, std::string>& variables,
                       const std::map<std::string, std::string>& secrets);

@@ -10,21 +10,8 @@
 #include "service/space_storage.h"
 
 namespace spacehub::service {
-namespace {
 
 namespace fs = std::filesystem;
-
-void Set(runtime::EnvList& env, const std::string& k, const std::string& v) {
-  for (auto& kv : env) {
-    if (kv.first == k) {
-      kv.second = v;
-      return;
-    }
-  }
-  env.emplace_back(k, v);
-}
-
-}  // namespace
 
 Status JobEngine::ImageOf(const JobSpec& spec, runtime::InstanceSpec& instance) {
   if (spec.space_id) {
@@ -39,8 +26,8 @@ Status JobEngine::ImageOf(const JobSpec& spec, runtime::InstanceSpec& instance) 
     instance.container = env.container;
     if (!env.container) {
       // The Space's own Python first, as its app has it.
-      Set(instance.env, "PATH", "/app/.venv/bin:/usr/local/bin:/usr/bin:/bin");
-      Set(instance.env, "VIRTUAL_ENV", "/app/.venv");
+      runtime::SetEnv(instance.env, "PATH", "/app/.venv/bin:/usr/local/bin:/usr/bin:/bin");
+      runtime::SetEnv(instance.env, "VIRTUAL_ENV", "/app/.venv");
     }
     return Status::Ok();
   }
@@ -78,7 +65,7 @@ Result<runtime::JobLaunch> JobEngine::BuildLaunch(const db::JobRow& job) {
   instance.log_path = LogPath(job.id);
 
   instance.env = runtime::BuildSpaceEnv({}, {}, {});  // PATH and HOME
-  Set(instance.env, "JOB_ID", job.id);
+  runtime::SetEnv(instance.env, "JOB_ID", job.id);
   launch.resources.flavor = job.flavor;
   if (flavor) {
     launch.resources.cpus = flavor->vcpu;
@@ -88,21 +75,22 @@ Result<runtime::JobLaunch> JobEngine::BuildLaunch(const db::JobRow& job) {
       launch.resources.partition = flavor->slurm->partition;
       launch.resources.gres = flavor->slurm->gres;
     }
-    Set(instance.env, "CPU_CORES", std::to_string(flavor->vcpu));
-    Set(instance.env, "MEMORY", std::to_string(flavor->memory_gb) + "Gi");
+    runtime::SetEnv(instance.env, "CPU_CORES", std::to_string(flavor->vcpu));
+    runtime::SetEnv(instance.env, "MEMORY", std::to_string(flavor->memory_gb) + "Gi");
     std::string accel = flavor->gpu_count > 0 ? flavor->gpu_model : "none";
     for (char& c : accel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    Set(instance.env, "ACCELERATOR", accel);
+    runtime::SetEnv(instance.env, "ACCELERATOR", accel);
     if (flavor->gpu_count > 0 && gpus_ && gpus_->total() > 0) {
       SH_ASSIGN_OR_RETURN(std::vector<int> got, gpus_->Acquire(instance.key, flavor->gpu_count));
       instance.devices = GpuDeviceNodes(got);
     }
   }
   SH_TRY(ImageOf(spec, instance));
-  for (const auto& [k, v] : spec.environment) Set(instance.env, k, v);
-  for (const auto& [k, v] : secrets) Set(instance.env, k, v);
+  for (const auto& [k, v] : spec.environment) runtime::SetEnv(instance.env, k, v);
+  for (const auto& [k, v] : secrets) runtime::SetEnv(instance.env, k, v);
   if (inside_.add) {
-    Set(instance.env, "HF_ENDPOINT", "http://127.0.0.1:" + std::to_string(inside_.port));
+    runtime::SetEnv(instance.env, "HF_ENDPOINT",
+                    "http://127.0.0.1:" + std::to_string(inside_.port));
   }
   instance.argv = spec.command;
   instance.argv.insert(instance.argv.end(), spec.arguments.begin(), spec.arguments.end());

@@ -7,16 +7,6 @@
 #include "service/hardware_grants.h"
 
 namespace spacehub::service {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 std::string NewJobId() { return RandomHex(12); }
 
@@ -46,7 +36,7 @@ Result<std::map<std::string, std::string>> JobService::OpenSecrets(Hub& hub,
 }
 
 Result<JobService::NamespaceAccess> JobService::Access(const Caller& who, std::string_view ns) {
-  SH_ASSIGN_OR_RETURN(const auth::Principal* p, RequireAuthenticated(who));
+  SH_TRY(RequireAuthenticated(who).status());
   auto hidden = [&] {
     return Status::NotFound("Namespace '" + std::string(ns).substr(0, 100) +
                             "' not found or you cannot see its jobs");
@@ -56,13 +46,8 @@ Result<JobService::NamespaceAccess> JobService::Access(const Caller& who, std::s
     if (account.status().code() == Code::kNotFound) return hidden();
     return account.status();
   }
-  NamespaceAccess out{*account, false};
-  const std::string name = Lower(account->name);
-  bool member = p->user.is_admin || Lower(p->user.name) == name;
-  for (const auto& m : p->orgs) member = member || Lower(m.org_name) == name;
-  if (!member) return hidden();
-  out.write = auth::CanWrite(who, account->name);
-  return out;
+  if (!auth::CanSeeNamespace(who, account->name)) return hidden();
+  return NamespaceAccess{*account, auth::CanWrite(who, account->name)};
 }
 
 Result<JobService::NamespaceAccess> JobService::WriteAccess(const Caller& who,

@@ -103,29 +103,6 @@ ScheduledJobRow ReadScheduled(const Statement& s) {
   return r;
 }
 
-// A transaction on one connection: BEGIN IMMEDIATE now, ROLLBACK unless committed.
-class WriteTxn final {
- public:
-  explicit WriteTxn(sqlite3* db) : db_(db) { status_ = ExecSql(db_, "BEGIN IMMEDIATE"); }
-  ~WriteTxn() {
-    if (open()) (void)ExecSql(db_, "ROLLBACK");
-  }
-  WriteTxn(const WriteTxn&) = delete;
-  WriteTxn& operator=(const WriteTxn&) = delete;
-  const Status& status() const { return status_; }
-  Status Commit() {
-    Status st = ExecSql(db_, "COMMIT");
-    if (st.ok()) committed_ = true;
-    return st;
-  }
-
- private:
-  bool open() const { return status_.ok() && !committed_; }
-  sqlite3* db_;
-  Status status_;
-  bool committed_ = false;
-};
-
 class SqliteJobStore final : public JobStore {
  public:
   explicit SqliteJobStore(sqlite3* db) : db_(db), statements_(db) {}

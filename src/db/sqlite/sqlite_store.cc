@@ -503,18 +503,10 @@ class SqliteStore final : public MetadataStore {
     MutexLock lock(mu_);
     // IMMEDIATE takes the write lock now, so another process (an admin command) cannot change a
     // row between this read and the write either; mu_ covers this process.
-    SH_TRY(Exec("BEGIN IMMEDIATE"));
-    // Rolls back on every way out but a commit, an exception from `change` included: an open
-    // transaction left behind would hold the write lock for good.
-    struct Rollback {
-      SqliteStore* store;
-      ~Rollback() {
-        if (store) (void)store->Exec("ROLLBACK");
-      }
-    } rollback{this};
+    sqlite::WriteTxn txn(db_);
+    SH_TRY(txn.status());
     SH_ASSIGN_OR_RETURN(SpaceSettingsRow out, ChangeSettingsLocked(repo_id, if_missing, change));
-    SH_TRY(Exec("COMMIT"));
-    rollback.store = nullptr;
+    SH_TRY(txn.Commit());
     return out;
   }
 
@@ -731,11 +723,6 @@ class SqliteStore final : public MetadataStore {
         .Bind(8, int64_t{r.factory_rebuild ? 1 : 0})
         .Bind(9, r.updated_at)
         .Bind(10, r.hardware_requested_at);
-    return s.Run();
-  }
-
-  Status Exec(const char* sql) REQUIRES(mu_) {
-    Statement s(statements_, sql);
     return s.Run();
   }
 
