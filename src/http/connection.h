@@ -139,6 +139,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> WriteHeader(boost::beast::http::response_header<> header);
   boost::asio::awaitable<bool> SendFile(const FileBody& file, uint64_t& bytes);
   boost::asio::awaitable<bool> SendStream(BodySource& source, uint64_t& bytes);
+  boost::asio::awaitable<bool> SendSized(SizedSource& source, uint64_t& bytes);
   boost::asio::awaitable<bool> WaitWritable();
 
   boost::beast::tcp_stream stream_;

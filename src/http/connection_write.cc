@@ -30,6 +30,7 @@ namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr size_t kStreamBuffer = 64 * 1024;
+constexpr size_t kSizedBuffer = 1024 * 1024;  // large writes: a rebuilt file streams at disk speed
 constexpr size_t kMaxSendfileChunk = 1 << 30;
 
 bool IsManagedHeader(std::string_view name) {
@@ -63,7 +64,9 @@ void ApplyRange(const Request& req, Response& resp) {
   if (req.method != Method::kGet && req.method != Method::kHead) return;
   std::string_view header = req.Header("range");
   if (header.empty()) return;
-  const uint64_t total = resp.file ? resp.file->length() : resp.body.size();
+  const uint64_t total = resp.file    ? resp.file->length()
+                         : resp.sized ? resp.sized->Length()
+                                      : resp.body.size();
   ByteRange range = ParseRange(header, total);
   if (range.kind == ByteRange::Kind::kSatisfiable) {
     resp.status = 206;
@@ -72,6 +75,8 @@ void ApplyRange(const Request& req, Response& resp) {
                                      std::to_string(total));
     if (resp.file) {
       resp.file->Narrow(range.first, range.length);
+    } else if (resp.sized) {
+      resp.sized->Narrow(range.first, range.length);
     } else {
       resp.body = resp.body.substr(range.first, range.length);
     }
@@ -103,8 +108,8 @@ bhttp::response_header<> BuildHeader(const Request& req, const Response& resp, b
 // body it does not produce.
 std::string ContentLength(const Request& req, const Response& resp, uint64_t length) {
   std::string_view announced = resp.GetHeader("content-length");
-  const bool keep_announced =
-      req.method == Method::kHead && !resp.file && resp.body.empty() && IsDigits(announced);
+  const bool keep_announced = req.method == Method::kHead && !resp.file && !resp.sized &&
+                              resp.body.empty() && IsDigits(announced);
   return keep_announced ? std::string(announced) : std::to_string(length);
 }
 
@@ -124,8 +129,15 @@ net::awaitable<Connection::Outcome> Connection::WriteResponse(const Request& req
     if (out.ok && !head) out.ok = co_await SendStream(*resp.stream, out.bytes);
     co_return out;
   }
-  const uint64_t length = resp.file ? resp.file->length() : resp.body.size();
+  const uint64_t length = resp.file    ? resp.file->length()
+                          : resp.sized ? resp.sized->Length()
+                                       : resp.body.size();
   if (!no_body) h.set(bhttp::field::content_length, ContentLength(req, resp, length));
+  if (resp.sized) {
+    out.ok = co_await WriteHeader(std::move(h));
+    if (out.ok && !head && !no_body) out.ok = co_await SendSized(*resp.sized, out.bytes);
+    co_return out;
+  }
   if (!head && !no_body && !resp.file) {
     bhttp::response<bhttp::string_body> m(std::move(h), std::move(resp.body));
     stream_.expires_after(kIoTimeout);
@@ -213,6 +225,26 @@ net::awaitable<bool> Connection::SendStream(BodySource& source, uint64_t& bytes)
   stream_.expires_after(kIoTimeout);
   auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
   co_return !ec;
+}
+
+net::awaitable<bool> Connection::SendSized(SizedSource& source, uint64_t& bytes) {
+  std::vector<char> buf(kSizedBuffer);
+  uint64_t remaining = source.Length();
+  while (remaining > 0) {
+    Result<size_t> r =
+        Guarded("sized body", "", [&] { return source.Read(buf.data(), buf.size()); });
+    if (!r.ok() || *r == 0 || *r > remaining) {
+      // The length is already announced: closing is the only way to tell the client.
+      spdlog::warn("sized body ended early: {}", r.ok() ? "short" : r.status().ToString());
+      co_return false;
+    }
+    stream_.expires_after(kIoTimeout);
+    auto [ec, n] = co_await net::async_write(stream_, net::buffer(buf.data(), *r), kTuple);
+    if (ec) co_return false;
+    bytes += *r;
+    remaining -= *r;
+  }
+  co_return true;
 }
 
 }  // namespace spacehub::http

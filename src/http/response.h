@@ -1,5 +1,6 @@
-// Response: what a handler returns. Three body kinds: an in-memory string, a file slice (sent with
-// sendfile(2) from the fd, never copied through user space), or a pull stream (chunked encoding).
+// Response: what a handler returns. Four body kinds: an in-memory string, a file slice (sent with
+// sendfile(2) from the fd, never copied through user space), a pull stream (chunked encoding), or a
+// sized pull source (Content-Length; ranges like a file).
 // The connection applies HEAD (headers only, same Content-Length) and, for responses marked
 // `ranges_allowed`, the request's `Range` header (206 / 416) to string and file bodies alike.
 // Owned by the connection after the handler returns; not shared between threads.
@@ -56,12 +57,27 @@ class BodySource {
   virtual std::chrono::milliseconds PollInterval() const { return std::chrono::milliseconds(200); }
 };
 
+// A body of known length produced piece by piece (a file rebuilt from stored parts). Unlike a
+// BodySource it has a Content-Length, so the connection applies Range and HEAD to it as to a file:
+// Narrow picks the window before the first Read. Read is called on an I/O thread and may block
+// briefly (disk reads); it returns 0 only at the end of the window.
+class SizedSource {
+ public:
+  virtual ~SizedSource() = default;
+  // Bytes left in the window.
+  virtual uint64_t Length() const = 0;
+  // Keeps `length` bytes from `offset` of the current window.
+  virtual void Narrow(uint64_t offset, uint64_t length) = 0;
+  virtual Result<size_t> Read(char* buf, size_t capacity) = 0;
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::unique_ptr<FileBody> file;      // when set, replaces `body`
   std::unique_ptr<BodySource> stream;  // when set, replaces `body` (chunked)
+  std::unique_ptr<SizedSource> sized;  // when set, replaces `body` (Content-Length, ranges)
   bool ranges_allowed = false;         // honour Range on GET/HEAD for string and file bodies
 
   Response& Header(std::string name, std::string value) {

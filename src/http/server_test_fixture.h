@@ -138,6 +138,32 @@ class CountingSource final : public BodySource {
   int left_ = 3;
 };
 
+// Serves `data` in small pieces, as a rebuilt file would, honouring the window it is narrowed to.
+// `short_by` bytes are missing at the end (a store that lost data): the response must be cut.
+class StringSized final : public SizedSource {
+ public:
+  explicit StringSized(std::string data, size_t short_by = 0)
+      : data_(std::move(data)), end_(data_.size()), short_by_(short_by) {}
+  uint64_t Length() const override { return end_ - pos_; }
+  void Narrow(uint64_t offset, uint64_t length) override {
+    pos_ += offset;
+    end_ = pos_ + length;
+  }
+  Result<size_t> Read(char* buf, size_t capacity) override {
+    size_t avail = end_ - pos_ > short_by_ ? end_ - pos_ - short_by_ : 0;
+    size_t n = std::min({capacity, avail, size_t{1000}});
+    std::copy_n(data_.data() + pos_, n, buf);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+  size_t end_;
+  size_t short_by_;
+};
+
 inline std::string Pattern(size_t n) {
   std::string s(n, '\0');
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
@@ -185,6 +211,12 @@ class ServerTest : public spacehub::testing::TempDirTest {
     router_.Add(Method::kGet, "/stream", [](Request&) {
       Response r;
       r.stream = std::make_unique<CountingSource>();
+      return r;
+    });
+    router_.Add(Method::kGet, "/sized", [this](Request& req) {
+      Response r;
+      r.sized = std::make_unique<StringSized>(file_content_, req.Query("short") ? 10 : 0);
+      r.ranges_allowed = true;
       return r;
     });
     router_.AddStreaming(
