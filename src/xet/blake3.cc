@@ -1,0 +1,276 @@
+#include "xet/blake3.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cstring>
+
+#include "xet/blake3_impl.h"
+
+namespace spacehub::xet {
+
+namespace b3 = blake3_internal;
+using b3::Cv;
+
+namespace blake3_internal {
+namespace {
+
+inline uint32_t LoadLe32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+
+inline void G(std::array<uint32_t, 16>& v, int a, int b, int c, int d, uint32_t x, uint32_t y) {
+  v[a] = v[a] + v[b] + x;
+  v[d] = std::rotr(v[d] ^ v[a], 16);
+  v[c] = v[c] + v[d];
+  v[b] = std::rotr(v[b] ^ v[c], 12);
+  v[a] = v[a] + v[b] + y;
+  v[d] = std::rotr(v[d] ^ v[a], 8);
+  v[c] = v[c] + v[d];
+  v[b] = std::rotr(v[b] ^ v[c], 7);
+}
+
+}  // namespace
+
+std::array<uint32_t, 16> Compress(const Cv& cv, const uint8_t* block, uint8_t block_len,
+                                  uint64_t counter, uint8_t flags) {
+  std::array<uint32_t, 16> m{};
+  for (size_t i = 0; i < 16; ++i) m[i] = LoadLe32(block + 4 * i);
+  std::array<uint32_t, 16> v = {cv[0],
+                                cv[1],
+                                cv[2],
+                                cv[3],
+                                cv[4],
+                                cv[5],
+                                cv[6],
+                                cv[7],
+                                kIv[0],
+                                kIv[1],
+                                kIv[2],
+                                kIv[3],
+                                static_cast<uint32_t>(counter),
+                                static_cast<uint32_t>(counter >> 32),
+                                block_len,
+                                flags};
+  for (const auto& s : kSchedule) {
+    G(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
+    G(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
+    G(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
+    G(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
+    G(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
+    G(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
+    G(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
+    G(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+  }
+  for (size_t i = 0; i < 8; ++i) {
+    v[i] ^= v[i + 8];
+    v[i + 8] ^= cv[i];
+  }
+  return v;
+}
+
+void HashChunksPortable(const uint8_t* input, size_t n, const Cv& key, uint64_t counter,
+                        uint8_t flags, Cv* out) {
+  for (size_t i = 0; i < n; ++i) {
+    Cv cv = key;
+    for (size_t b = 0; b < kBlocksPerChunk; ++b) {
+      uint8_t block_flags = flags;
+      if (b == 0) block_flags |= kChunkStart;
+      if (b + 1 == kBlocksPerChunk) block_flags |= kChunkEnd;
+      auto words =
+          Compress(cv, input + i * kChunkLen + b * kBlockLen, kBlockLen, counter + i, block_flags);
+      std::copy_n(words.begin(), 8, cv.begin());
+    }
+    out[i] = cv;
+  }
+}
+
+}  // namespace blake3_internal
+
+namespace {
+
+Cv FirstEight(const std::array<uint32_t, 16>& words) {
+  Cv cv;
+  std::copy_n(words.begin(), 8, cv.begin());
+  return cv;
+}
+
+// The SIMD backends land in a later change; until then only the portable loop exists.
+Blake3Backend BestBackend() { return Blake3Backend::kPortable; }
+
+bool Supported(Blake3Backend backend) { return backend == Blake3Backend::kPortable; }
+
+std::atomic<Blake3Backend>& BackendSlot() {
+  static std::atomic<Blake3Backend> slot{BestBackend()};
+  return slot;
+}
+
+// The CVs of `n` whole chunks, as wide as the backend allows.
+void HashChunks(const uint8_t* input, size_t n, const Cv& key, uint64_t counter, uint8_t flags,
+                Cv* out) {
+  size_t done = 0;
+  b3::HashChunksPortable(input + done * b3::kChunkLen, n - done, key, counter + done, flags,
+                         out + done);
+}
+
+// What the last compression of a (sub)tree needs; the root compresses it with kRoot.
+struct Output {
+  Cv cv;
+  std::array<uint8_t, 64> block;
+  uint8_t block_len;
+  uint64_t counter;
+  uint8_t flags;
+
+  Cv ChainingValue() const {
+    return FirstEight(b3::Compress(cv, block.data(), block_len, counter, flags));
+  }
+};
+
+Output ParentOutput(const Cv& left, const Cv& right, const Cv& key, uint8_t flags) {
+  Output out{
+      key, {}, static_cast<uint8_t>(b3::kBlockLen), 0, static_cast<uint8_t>(flags | b3::kParent)};
+  for (size_t i = 0; i < 8; ++i) {
+    for (size_t j = 0; j < 4; ++j) {
+      out.block[4 * i + j] = static_cast<uint8_t>(left[i] >> (8 * j));
+      out.block[32 + 4 * i + j] = static_cast<uint8_t>(right[i] >> (8 * j));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Blake3Backend Blake3ActiveBackend() { return BackendSlot().load(std::memory_order_relaxed); }
+
+bool Blake3SetBackend(Blake3Backend backend) {
+  if (!Supported(backend)) return false;
+  BackendSlot().store(backend, std::memory_order_relaxed);
+  return true;
+}
+
+Blake3Hasher::Blake3Hasher() : key_(b3::kIv) { StartChunk(0); }
+
+Blake3Hasher::Blake3Hasher(const Blake3Key& key) : flags_(b3::kKeyedHash) {
+  for (size_t i = 0; i < 8; ++i) {
+    key_[i] = static_cast<uint32_t>(key[4 * i]) | (static_cast<uint32_t>(key[4 * i + 1]) << 8) |
+              (static_cast<uint32_t>(key[4 * i + 2]) << 16) |
+              (static_cast<uint32_t>(key[4 * i + 3]) << 24);
+  }
+  StartChunk(0);
+}
+
+void Blake3Hasher::StartChunk(uint64_t counter) {
+  chunk_ = ChunkState{};
+  chunk_.cv = key_;
+  chunk_.counter = counter;
+}
+
+// Lazy merging: a subtree is merged only once later input proves it complete, so Finalize can
+// still give the top of the tree its root flag.
+void Blake3Hasher::MergeCvStack(uint64_t chunks_before) {
+  const auto keep = static_cast<size_t>(std::popcount(chunks_before));
+  while (cv_stack_len_ > keep) {
+    cv_stack_[cv_stack_len_ - 2] =
+        ParentOutput(cv_stack_[cv_stack_len_ - 2], cv_stack_[cv_stack_len_ - 1], key_, flags_)
+            .ChainingValue();
+    --cv_stack_len_;
+  }
+}
+
+void Blake3Hasher::PushCv(const Cv& cv, uint64_t chunk_counter) {
+  MergeCvStack(chunk_counter);
+  cv_stack_[cv_stack_len_++] = cv;
+}
+
+void Blake3Hasher::Update(std::string_view data) {
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  size_t n = data.size();
+  while (n > 0) {
+    const size_t chunk_len = chunk_.blocks_compressed * b3::kBlockLen + chunk_.block_len;
+    if (chunk_len == b3::kChunkLen) {
+      // A full chunk with more input after it cannot be the root.
+      const Cv cv = FirstEight(b3::Compress(chunk_.cv, chunk_.block.data(), chunk_.block_len,
+                                            chunk_.counter, flags_ | b3::kChunkEnd));
+      PushCv(cv, chunk_.counter);
+      StartChunk(chunk_.counter + 1);
+      continue;
+    }
+    if (chunk_len == 0 && n > b3::kChunkLen) {
+      // Whole chunks, hashed side by side; at least two of them, so none is the root.
+      std::array<Cv, 16> cvs;
+      const size_t whole = std::min(n / b3::kChunkLen, cvs.size());
+      HashChunks(p, whole, key_, chunk_.counter, flags_, cvs.data());
+      const uint64_t first = chunk_.counter;
+      for (size_t i = 0; i < whole; ++i) PushCv(cvs[i], first + i);
+      StartChunk(first + whole);
+      p += whole * b3::kChunkLen;
+      n -= whole * b3::kChunkLen;
+      continue;
+    }
+    if (chunk_.block_len == b3::kBlockLen) {
+      const uint8_t flags = flags_ | (chunk_.blocks_compressed == 0 ? b3::kChunkStart : 0);
+      chunk_.cv = FirstEight(
+          b3::Compress(chunk_.cv, chunk_.block.data(), b3::kBlockLen, chunk_.counter, flags));
+      ++chunk_.blocks_compressed;
+      chunk_.block_len = 0;
+      chunk_.block.fill(0);  // a short last block is hashed zero-padded
+    }
+    const size_t take = std::min(b3::kBlockLen - chunk_.block_len, n);
+    std::memcpy(chunk_.block.data() + chunk_.block_len, p, take);
+    chunk_.block_len = static_cast<uint8_t>(chunk_.block_len + take);
+    p += take;
+    n -= take;
+  }
+  // Bytes after the pushed CVs make every complete subtree final; Finalize relies on that.
+  if (chunk_.blocks_compressed > 0 || chunk_.block_len > 0) MergeCvStack(chunk_.counter);
+}
+
+Blake3Digest Blake3Hasher::Finalize() const {
+  Blake3Digest digest;
+  FinalizeXof(digest.data(), digest.size());
+  return digest;
+}
+
+void Blake3Hasher::FinalizeXof(uint8_t* out, size_t out_len) const {
+  const size_t chunk_len = chunk_.blocks_compressed * b3::kBlockLen + chunk_.block_len;
+  Output output;
+  size_t remaining = cv_stack_len_;
+  if (chunk_len > 0 || cv_stack_len_ == 0) {
+    const uint8_t flags =
+        flags_ | b3::kChunkEnd | (chunk_.blocks_compressed == 0 ? b3::kChunkStart : 0);
+    output = Output{chunk_.cv, chunk_.block, chunk_.block_len, chunk_.counter, flags};
+  } else {
+    // The input ended on a chunk boundary: the last two CVs are the root's children or below.
+    remaining = cv_stack_len_ - 2;
+    output = ParentOutput(cv_stack_[remaining], cv_stack_[remaining + 1], key_, flags_);
+  }
+  while (remaining > 0) {
+    --remaining;
+    output = ParentOutput(cv_stack_[remaining], output.ChainingValue(), key_, flags_);
+  }
+  uint64_t block_counter = 0;
+  while (out_len > 0) {
+    const auto words =
+        b3::Compress(output.cv, output.block.data(), output.block_len, block_counter++,
+                     static_cast<uint8_t>(output.flags | b3::kRoot));
+    const size_t take = std::min<size_t>(out_len, 64);
+    for (size_t i = 0; i < take; ++i) out[i] = static_cast<uint8_t>(words[i / 4] >> (8 * (i % 4)));
+    out += take;
+    out_len -= take;
+  }
+}
+
+Blake3Digest Blake3(std::string_view data) {
+  Blake3Hasher hasher;
+  hasher.Update(data);
+  return hasher.Finalize();
+}
+
+Blake3Digest Blake3Keyed(const Blake3Key& key, std::string_view data) {
+  Blake3Hasher hasher(key);
+  hasher.Update(data);
+  return hasher.Finalize();
+}
+
+}  // namespace spacehub::xet
