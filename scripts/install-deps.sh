@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libgit2-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev libseccomp-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libargon2-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libkainjow-mustache-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libkainjow-mustache-dev liblz4-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   git git-lfs curl clang-format clang-tidy
   clang libclang-rt-14-dev

@@ -23,6 +23,7 @@
 #include "service/ref_service.h"
 #include "service/repo_service.h"
 #include "service/space_service.h"
+#include "service/xet_service.h"
 
 namespace spacehub::api {
 
@@ -45,7 +46,8 @@ class ApiContext final {
         refs(hub),
         git(hub, options_.git),
         spaces(hub, repos),
-        jobs(hub, options_.jobs) {}
+        jobs(hub, options_.jobs),
+        xet(hub) {}
 
   // The caller behind the Authorization header (an invalid token is a 401 even on public reads) or,
   // without one, behind the web UI's session cookie (an unknown or expired cookie is anonymous). A
@@ -75,6 +77,7 @@ class ApiContext final {
   service::GitHttpService git;
   service::SpaceService spaces;
   service::JobService jobs;
+  service::XetService xet;
 };
 
 // Adapts a handler that may fail into an http::Handler; a failure becomes Response::Error.

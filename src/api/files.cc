@@ -3,12 +3,48 @@
 #include "api/pagination.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "api/xet_body.h"
 #include "http/content_type.h"
 
 namespace spacehub::api {
 namespace {
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// A Xet-stored file: announced the way Xet clients look for it (X-Xet-Hash, the token and
+// reconstruction links; a client that asks for application/vnd.xet-fileinfo+json gets only that),
+// and served as plain bytes, with ranges, to everyone else.
+Result<http::Response> XetDownload(ApiContext& ctx, const http::Request& req, RepoType type,
+                                   const RepoId& id, service::ResolvedFile& f, http::Response r) {
+  const std::string base = ctx.BaseUrl(req);
+  const std::string& hash = f.xet->file_hash;
+  std::string refresh = base + "/api/" + std::string(RepoTypeName(type)) + "s/" + id.ns + "/" +
+                        id.name + "/xet-read-token/" + f.commit;
+  std::string recon = base + "/cas/v1/reconstructions/" + hash;
+  r.Header("ETag", Quoted(f.entry.lfs->oid));
+  r.Header("X-Linked-Etag", Quoted(f.entry.lfs->oid));
+  r.Header("X-Linked-Size", std::to_string(f.entry.lfs->size));
+  r.Header("X-Xet-Hash", hash);
+  r.Header("Link",
+           "<" + refresh + ">; rel=\"xet-auth\", <" + recon + ">; rel=\"xet-reconstruction-info\"");
+  if (req.Header("accept").find("application/vnd.xet-fileinfo+json") != std::string_view::npos) {
+    http::Response info = http::Response::Json({{"hash", hash},
+                                                {"refreshUrl", refresh},
+                                                {"reconstructionUrl", recon},
+                                                {"etag", f.entry.lfs->oid},
+                                                {"size", f.entry.lfs->size}});
+    for (auto& [k, v] : r.headers) {
+      if (k != "Content-Type" && k != "Content-Disposition") info.Header(k, v);
+    }
+    for (auto& [k, v] : info.headers) {
+      if (k == "Content-Type") v = "application/vnd.xet-fileinfo+json";
+    }
+    return info;
+  }
+  SH_ASSIGN_OR_RETURN(auto reader, ctx.xet.OpenFile(*f.xet));
+  r.sized = std::make_unique<XetFileBody>(std::move(reader));
+  return r;
+}
 
 // `raw` serves the git blob as stored (an LFS file's pointer); `resolve` serves the content.
 Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType type, bool raw) {
@@ -34,6 +70,7 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType ty
     r.Header("X-Linked-Size", std::to_string(f.entry.lfs->size));
     return r;
   }
+  if (!raw && f.entry.lfs && f.xet) return XetDownload(ctx, req, type, id, f, std::move(r));
   r.Header("ETag", Quoted(f.entry.oid));
   r.body = std::move(f.content);
   return r;

@@ -1,7 +1,11 @@
 // git-lfs routes: the batch API and verify under "{prefix}{ns}/{name}.git/info/lfs/objects/", and
 // the self-signed transfer URLs under "/api/lfs-transfer/" that batch hands out (spec §5.2).
+#include <algorithm>
+
 #include "api/lfs_batch.h"
 #include "api/routes.h"
+#include "api/xet_body.h"
+#include "core/crypto.h"
 
 namespace spacehub::api {
 namespace {
@@ -51,12 +55,37 @@ nlohmann::json ActionJson(const service::LfsAction& a, int64_t expires_in) {
   return j;
 }
 
+// Uploads from a client that offers "xet" go to Xet storage: each object still missing gets the
+// write-token URL to refresh from and a first token in the X-Xet-* headers (the Hub's answer).
+void OfferXet(ApiContext& ctx, const http::Request& req, const service::Caller& who,
+              const RepoId& id, const LfsBatchRequest& batch,
+              std::vector<service::LfsBatchAnswer>& answers) {
+  std::string ref = batch.ref.empty() ? "main" : batch.ref;
+  auto token = ctx.xet.IssueToken(who, id, ref, /*write=*/true);
+  if (!token.ok()) return;  // the basic transfer still works
+  std::string href = ctx.BaseUrl(req) + "/api/" + std::string(RepoTypeName(id.type)) + "s/" +
+                     id.ns + "/" + id.name + "/xet-write-token/" + ref;
+  for (auto& a : answers) {
+    if (!a.upload) continue;
+    a.upload = service::LfsAction{href,
+                                  {{"X-Xet-Cas-Url", ctx.BaseUrl(req) + "/cas"},
+                                   {"X-Xet-Access-Token", token->access_token},
+                                   {"X-Xet-Token-Expiration", std::to_string(token->expires_at)},
+                                   {"X-Xet-Session-Id", RandomHex(16)}}};
+    a.verify.reset();
+  }
+}
+
 Result<http::Response> Batch(ApiContext& ctx, http::Request& req, RepoType type) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, LfsRepoId(req, type));
   SH_ASSIGN_OR_RETURN(LfsBatchRequest batch, ParseLfsBatchRequest(req.body));
   SH_ASSIGN_OR_RETURN(auto answers,
                       ctx.lfs.Batch(who, id, batch.operation, batch.objects, ctx.BaseUrl(req)));
+  const bool xet =
+      batch.operation == "upload" &&
+      std::find(batch.transfers.begin(), batch.transfers.end(), "xet") != batch.transfers.end();
+  if (xet) OfferXet(ctx, req, who, id, batch, answers);
   int64_t ttl = ctx.hub().options.lfs_url_ttl_seconds;
   bool multipart = false;
   nlohmann::json out = nlohmann::json::array();
@@ -76,9 +105,10 @@ Result<http::Response> Batch(ApiContext& ctx, http::Request& req, RepoType type)
     }
     out.push_back(std::move(o));
   }
-  // Never "xet": clients that offer it fall back to basic/multipart LFS.
-  http::Response resp = http::Response::Json(
-      {{"transfer", multipart ? "multipart" : "basic"}, {"objects", std::move(out)}});
+  http::Response resp = http::Response::Json({{"transfer", xet         ? "xet"
+                                                           : multipart ? "multipart"
+                                                                       : "basic"},
+                                              {"objects", std::move(out)}});
   return AsLfsJson(std::move(resp));
 }
 
@@ -152,10 +182,17 @@ Result<http::Response> Complete(ApiContext& ctx, http::Request& req) {
 
 Result<http::Response> Download(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::LfsGrant grant, GrantFrom(ctx, req, "download"));
-  SH_ASSIGN_OR_RETURN(std::string path, ctx.lfs.ObjectPath(grant));
-  SH_ASSIGN_OR_RETURN(auto file, http::FileBody::Open(path));
   http::Response r;
-  r.file = std::move(file);
+  auto path = ctx.lfs.ObjectPath(grant);
+  if (path.ok()) {
+    SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(*path));
+  } else {
+    // Xet-stored objects are rebuilt from their xorbs for git-lfs.
+    SH_ASSIGN_OR_RETURN(auto xet, ctx.xet.FileForObject(grant.repo_id, grant.oid));
+    if (!xet) return std::move(path).take_status();
+    SH_ASSIGN_OR_RETURN(auto reader, ctx.xet.OpenFile(*xet));
+    r.sized = std::make_unique<XetFileBody>(std::move(reader));
+  }
   r.ranges_allowed = true;
   r.Header("Content-Type", "application/octet-stream");
   return r;

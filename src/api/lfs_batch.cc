@@ -13,6 +13,17 @@ Result<LfsBatchRequest> ParseLfsBatchRequest(std::string_view body_text) {
   if (objects == body.end() || !objects->is_array()) {
     return Status::InvalidArgument("'objects' is required and must be an array");
   }
+  if (auto t = body.find("transfers"); t != body.end() && t->is_array()) {
+    for (const auto& v : *t) {
+      if (v.is_string()) out.transfers.push_back(v.get<std::string>());
+    }
+  }
+  if (auto r = body.find("ref"); r != body.end() && r->is_object()) {
+    if (auto n = r->find("name"); n != r->end() && n->is_string()) {
+      out.ref = n->get<std::string>();
+      if (out.ref.rfind("refs/heads/", 0) == 0) out.ref = out.ref.substr(11);
+    }
+  }
   for (const auto& o : *objects) {
     if (!o.is_object()) return Status::InvalidArgument("each object must be a JSON object");
     service::LfsObjectRef ref;

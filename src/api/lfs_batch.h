@@ -1,7 +1,7 @@
 // The body of git-lfs's batch request (`POST .../info/lfs/objects/batch`, spec §5.2): a JSON
-// object with "operation" and "objects" ([{oid, size}]); other fields (transfers, ref, hash_algo)
-// are not read. Parsing only: the operation and oids are judged by the LFS service. Pure; safe from
-// any thread.
+// object with "operation" and "objects" ([{oid, size}]), the transfers offered and the ref;
+// hash_algo is not read. Parsing only: the operation and oids are judged by the LFS service. Pure;
+// safe from any thread.
 #pragma once
 
 #include <string>
@@ -16,6 +16,8 @@ namespace spacehub::api {
 struct LfsBatchRequest {
   std::string operation;                       // "upload" / "download" (as sent)
   std::vector<service::LfsObjectRef> objects;  // each with a size >= 0
+  std::vector<std::string> transfers;          // what the client offers ("basic", "xet", ...)
+  std::string ref;                             // the branch named in "ref" (refs/heads/ dropped)
 };
 
 // kInvalidArgument for a body that is not such an object.

@@ -85,6 +85,7 @@ nlohmann::json TreeEntryJson(const service::TreeEntryWithCommit& t) {
   if (e.lfs) {
     j["lfs"] = {{"oid", e.lfs->oid}, {"size", e.lfs->size}, {"pointerSize", e.pointer_size}};
   }
+  if (!t.xet_hash.empty()) j["xetHash"] = t.xet_hash;
   if (t.last_commit) {
     j["lastCommit"] = {{"id", t.last_commit->id},
                        {"title", t.last_commit->title},

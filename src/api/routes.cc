@@ -19,6 +19,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterSpaceSettingsRoutes(router, ctx);
   RegisterJobRoutes(router, ctx);
   RegisterScheduledJobRoutes(router, ctx);
+  RegisterXetRoutes(router, ctx);
   RegisterRepoRoutes(router, ctx);
   RegisterCommitRoutes(router, ctx);
   RegisterRefRoutes(router, ctx);

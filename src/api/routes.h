@@ -21,5 +21,6 @@ void RegisterSpaceRuntimeRoutes(http::Router& router, ApiContext& ctx);
 void RegisterSpaceLogRoutes(http::Router& router, ApiContext& ctx);
 void RegisterJobRoutes(http::Router& router, ApiContext& ctx);
 void RegisterScheduledJobRoutes(http::Router& router, ApiContext& ctx);
+void RegisterXetRoutes(http::Router& router, ApiContext& ctx);
 
 }  // namespace spacehub::api

@@ -20,6 +20,7 @@
 #include "core/repo_id.h"
 #include "core/result.h"
 #include "db/job_store.h"
+#include "db/xet_store.h"
 
 namespace spacehub::db {
 
@@ -216,6 +217,7 @@ class RepoRowStore {
   // kConflict when (type, ns, name) exists (case-insensitive).
   virtual Result<RepoRow> CreateRepo(const RepoRow& row) = 0;
   virtual Result<RepoRow> FindRepo(const RepoId& id) = 0;  // Status::RepoNotFound()
+  virtual Result<RepoRow> FindRepoById(int64_t id) = 0;    // Status::RepoNotFound()
   virtual Status DeleteRepo(int64_t id) = 0;
   virtual Status MoveRepo(int64_t id, const RepoId& to) = 0;  // kConflict when taken
   virtual Status SetRepoPrivate(int64_t id, bool is_private) = 0;
@@ -326,6 +328,7 @@ class MetadataStore : public AccountStore,
   // Jobs and hardware usage live in the same database, behind their own interfaces.
   virtual JobStore& jobs() = 0;
   virtual UsageStore& usage() = 0;
+  virtual XetStore& xet() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies migrations.

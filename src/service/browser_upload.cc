@@ -20,7 +20,7 @@ Result<CommitLfsFile> StoreLfsObject(Hub& hub, const db::RepoRow& row, const Upl
   }
   std::string oid = Sha256Hex(file.data);
   SH_ASSIGN_OR_RETURN(bool linked, IsLfsLinked(hub, row.id, oid));
-  auto stored = hub.lfs.Size(oid);
+  auto stored = StoredObjectSize(hub, oid);
   if (!linked || !stored.ok() || *stored != size) {
     // The bytes are here, hashed by us: this is the proof of upload a verified transfer gives.
     LfsService lfs(hub);

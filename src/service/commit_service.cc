@@ -34,7 +34,7 @@ Result<repo::CommitOp> CheckLfsOp(Hub& hub, int64_t repo_row_id, const CommitLfs
                                    ": expected 64 lowercase hex digits");
   }
   SH_ASSIGN_OR_RETURN(bool linked, hub.db.HasLfsObject(repo_row_id, lfs.oid));
-  auto stored_size = hub.lfs.Size(lfs.oid);
+  auto stored_size = StoredObjectSize(hub, lfs.oid);
   if (!linked || !stored_size.ok()) {
     return Status::InvalidArgument("LFS object " + lfs.oid + " for " + lfs.path +
                                    " was not uploaded to this repository; upload it first");

@@ -32,6 +32,8 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
   SH_ASSIGN_OR_RETURN(out.content, hub_.repos.ReadFile(row.repo, commit, path));
   if (out.entry.lfs && hub_.lfs.Exists(out.entry.lfs->oid)) {
     out.lfs_path = hub_.lfs.ObjectPath(out.entry.lfs->oid).string();
+  } else if (out.entry.lfs) {
+    SH_ASSIGN_OR_RETURN(out.xet, hub_.db.xet().FindFileBySha256(out.entry.lfs->oid));
   }
   return out;
 }
@@ -63,7 +65,14 @@ Status FileService::HideUnlinked(int64_t repo_id, std::vector<TreeEntryWithCommi
   std::vector<repo::TreeEntry*> refs;
   refs.reserve(entries.size());
   for (auto& t : entries) refs.push_back(&t.entry);
-  return HideUnlinkedLfs(hub_, repo_id, refs);
+  SH_TRY(HideUnlinkedLfs(hub_, repo_id, refs));
+  // Xet-stored objects are announced by their file hash (clients download them through Xet).
+  for (auto& t : entries) {
+    if (!t.entry.lfs || hub_.lfs.Exists(t.entry.lfs->oid)) continue;
+    SH_ASSIGN_OR_RETURN(auto file, hub_.db.xet().FindFileBySha256(t.entry.lfs->oid));
+    if (file) t.xet_hash = file->file_hash;
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<TreeEntryWithCommit>> FileService::PathsInfo(

@@ -17,13 +17,15 @@ namespace spacehub::service {
 struct ResolvedFile {
   std::string commit;  // the commit the path was resolved at (X-Repo-Commit)
   repo::TreeEntry entry;
-  std::string content;   // the git blob (for LFS files: the pointer text)
-  std::string lfs_path;  // for LFS files whose object is stored: the file to send
+  std::string content;                // the git blob (for LFS files: the pointer text)
+  std::string lfs_path;               // for LFS files whose object is stored: the file to send
+  std::optional<db::XetFileRow> xet;  // for LFS files whose object is Xet-stored instead
 };
 
 struct TreeEntryWithCommit {
   repo::TreeEntry entry;
   std::optional<repo::CommitInfo> last_commit;  // when expanded
+  std::string xet_hash;                         // LFS files stored as Xet: their file hash
 };
 
 class FileService final {

@@ -13,6 +13,7 @@
 #include "db/metadata_store.h"
 #include "repo/lfs_store.h"
 #include "repo/repo_store.h"
+#include "repo/xorb_store.h"
 #include "service/hardware_catalog.h"
 #include "service/hardware_scheduler.h"
 #include "service/space_runtime_hook.h"
@@ -25,7 +26,8 @@ struct HubOptions {
   uint64_t multipart_threshold_bytes = 5ull * 1024 * 1024 * 1024;
   uint64_t max_lfs_object_bytes = 100ull * 1024 * 1024 * 1024;
   int64_t lfs_url_ttl_seconds = 3600;
-  std::string lfs_signing_key;  // HMAC key for the self-authenticating LFS transfer URLs
+  int64_t xet_token_ttl_seconds = 3600;  // Xet CAS access tokens (clients refresh before expiry)
+  std::string lfs_signing_key;           // HMAC key for the self-authenticating LFS transfer URLs
   int64_t space_min_sleep_seconds = 5 * 60;  // shortest custom sleep time on upgraded hardware
   int64_t detected_gpus = 0;  // GPUs on this node (placement.h DetectGpus), set by `serve`
   auth::SignupPolicy signup = auth::SignupPolicy::kClosed;  // who may sign up on the web UI
@@ -35,6 +37,7 @@ struct Hub {
   db::MetadataStore& db;
   repo::RepoStore& repos;
   repo::LfsStore& lfs;
+  repo::XorbStore& xorbs;  // Xet xorb bytes (their metadata: db.xet())
   auth::Identity& identity;
   auth::Sessions& sessions;   // web UI sign-in and browser sessions
   SecretBox& secrets;         // Space secrets at rest
@@ -50,8 +53,8 @@ struct Hub {
 
   // The same parts with `engine` attached.
   Hub WithRuntime(SpaceRuntimeHook* engine) const {
-    return Hub{db,       repos,     lfs,     identity, sessions, secrets,
-               hardware, scheduler, options, engine,   clock};
+    return Hub{db,      repos,    lfs,       xorbs,   identity, sessions,
+               secrets, hardware, scheduler, options, engine,   clock};
   }
 };
 

@@ -70,7 +70,7 @@ HubInstance::~HubInstance() = default;
 Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::path& data_dir,
                                                        HubOptions options, const Clock& clock) {
   std::error_code ec;
-  for (const char* sub : {"repos", "lfs", "keys"}) {
+  for (const char* sub : {"repos", "lfs", "xet", "keys"}) {
     std::filesystem::create_directories(data_dir / sub, ec);
     if (ec) {
       return Status::Unavailable("Cannot create " + (data_dir / sub).string() + ": " +
@@ -88,15 +88,16 @@ Result<std::unique_ptr<HubInstance>> HubInstance::Open(const std::filesystem::pa
   }
   h->repos_ = std::make_unique<repo::RepoStore>(data_dir / "repos");
   h->lfs_ = std::make_unique<repo::LfsStore>(data_dir / "lfs");
+  h->xorbs_ = std::make_unique<repo::XorbStore>(data_dir / "xet");
   h->identity_ = std::make_unique<auth::Identity>(*h->db_, clock);
   h->throttle_ = std::make_unique<auth::LoginThrottle>(clock);
   h->sessions_ = std::make_unique<auth::Sessions>(*h->db_, *h->throttle_, clock);
   SH_ASSIGN_OR_RETURN(h->secrets_, SecretBox::OpenDir(data_dir / "keys" / "secrets"));
   SH_ASSIGN_OR_RETURN(h->hardware_, HardwareCatalog::Open(data_dir / "hardware.yaml"));
   h->scheduler_ = std::make_unique<HardwareScheduler>(*h->db_, options.detected_gpus, clock);
-  h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->identity_, *h->sessions_,
-                                      *h->secrets_, *h->hardware_, *h->scheduler_, options, nullptr,
-                                      clock});
+  h->hub_ = std::make_unique<Hub>(Hub{*h->db_, *h->repos_, *h->lfs_, *h->xorbs_, *h->identity_,
+                                      *h->sessions_, *h->secrets_, *h->hardware_, *h->scheduler_,
+                                      options, nullptr, clock});
   return h;
 }
 

@@ -1,8 +1,8 @@
 // HubInstance: a hub opened on a data directory — the metadata database, the git repositories, the
 // LFS objects and the keys — owned together and wired into a Hub. Used by `spacehub serve`,
 // `spacehub admin` and tests. Data layout (ARCHITECTURE.md):
-//   hub.db · repos/<type>s/<ns>/<name>.git · lfs/objects/.. · keys/ (LFS URL key, secrets/ keyring)
-//   · hardware.yaml (the Space hardware catalog the administrator edits)
+//   hub.db · repos/<type>s/<ns>/<name>.git · lfs/objects/.. · xet/xorbs/.. · keys/ (LFS URL key,
+//   secrets/ keyring) · hardware.yaml (the Space hardware catalog the administrator edits)
 // Thread-safety: Open is not concurrent with itself on one directory; the Hub it exposes is
 // thread-safe.
 #pragma once
@@ -41,6 +41,7 @@ class HubInstance final {
   std::unique_ptr<db::MetadataStore> db_;
   std::unique_ptr<repo::RepoStore> repos_;
   std::unique_ptr<repo::LfsStore> lfs_;
+  std::unique_ptr<repo::XorbStore> xorbs_;
   std::unique_ptr<auth::Identity> identity_;
   std::unique_ptr<auth::LoginThrottle> throttle_;
   std::unique_ptr<auth::Sessions> sessions_;

@@ -4,6 +4,14 @@
 
 namespace spacehub::service {
 
+Result<uint64_t> StoredObjectSize(Hub& hub, std::string_view oid) {
+  auto stored = hub.lfs.Size(oid);
+  if (stored.ok()) return *stored;
+  SH_ASSIGN_OR_RETURN(auto file, hub.db.xet().FindFileBySha256(oid));
+  if (file) return file->size;
+  return Status::NotFound("LFS object " + std::string(oid) + " not found");
+}
+
 Result<bool> IsLfsLinked(Hub& hub, int64_t repo_id, std::string_view oid) {
   return hub.db.HasLfsObject(repo_id, oid);
 }
@@ -11,7 +19,7 @@ Result<bool> IsLfsLinked(Hub& hub, int64_t repo_id, std::string_view oid) {
 Status RequireLfsLinked(Hub& hub, int64_t repo_id, std::string_view path,
                         const repo::LfsPointer& pointer) {
   SH_ASSIGN_OR_RETURN(bool linked, IsLfsLinked(hub, repo_id, pointer.oid));
-  auto stored = hub.lfs.Size(pointer.oid);
+  auto stored = StoredObjectSize(hub, pointer.oid);
   if (!linked || !stored.ok()) {
     return Status::InvalidArgument(
         "\"" + std::string(path) + "\" is an LFS pointer to object " + pointer.oid +
@@ -29,7 +37,7 @@ Status RequireLfsLinked(Hub& hub, int64_t repo_id, std::string_view path,
 Result<bool> CopyLfsLink(Hub& hub, int64_t from_repo, int64_t to_repo, std::string_view oid) {
   SH_ASSIGN_OR_RETURN(bool linked, IsLfsLinked(hub, from_repo, oid));
   if (!linked) return false;
-  auto stored = hub.lfs.Size(oid);
+  auto stored = StoredObjectSize(hub, oid);
   if (!stored.ok()) return false;
   SH_TRY(hub.db.LinkLfsObject(to_repo, oid, *stored));
   return true;

@@ -26,6 +26,10 @@
 
 namespace spacehub::service {
 
+// The size of a stored LFS object, whether its bytes are in the LFS store or Xet-stored (a file a
+// shard recorded with this SHA-256, checked against its bytes); kNotFound otherwise.
+Result<uint64_t> StoredObjectSize(Hub& hub, std::string_view oid);
+
 // Whether `oid` is linked to the repo.
 Result<bool> IsLfsLinked(Hub& hub, int64_t repo_id, std::string_view oid);
 

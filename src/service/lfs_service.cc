@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "core/time_util.h"
+#include "service/lfs_links.h"
 
 namespace spacehub::service {
 namespace {
@@ -111,7 +112,7 @@ Result<std::vector<LfsBatchAnswer>> LfsService::Batch(const Caller& who, const R
       continue;
     }
     SH_ASSIGN_OR_RETURN(bool linked, hub_.db.HasLfsObject(row.id, o.oid));
-    auto stored = hub_.lfs.Size(o.oid);
+    auto stored = StoredObjectSize(hub_, o.oid);
     bool present = linked && stored.ok() && *stored == o.size;
     if (upload) {
       if (o.size > hub_.options.max_lfs_object_bytes) {
@@ -187,7 +188,7 @@ Status LfsService::Verify(const Caller& who, const RepoId& id, const LfsObjectRe
 
 Status LfsService::CheckLinked(int64_t repo_id, const LfsObjectRef& object) {
   SH_ASSIGN_OR_RETURN(bool linked, hub_.db.HasLfsObject(repo_id, object.oid));
-  auto size = hub_.lfs.Size(object.oid);
+  auto size = StoredObjectSize(hub_, object.oid);
   if (!linked || !size.ok()) return Status::NotFound("LFS object " + object.oid + " not found");
   if (*size != object.size) {
     return Status::InvalidArgument("LFS object " + object.oid + " has size " +

@@ -9,7 +9,7 @@ namespace spacehub::db::sqlite {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: identity and repositories.
     R"sql(
 CREATE TABLE accounts (
@@ -181,6 +181,51 @@ CREATE TABLE usage_records (
 );
 CREATE INDEX usage_open ON usage_records(stopped_at) WHERE stopped_at = 0;
 CREATE INDEX usage_by_owner ON usage_records(owner_id, started_at);
+)sql",
+    // 7: Xet storage: xorbs and their chunks, files recorded by shards, and which repo may use
+    // which (db/xet_store.h).
+    R"sql(
+CREATE TABLE xet_xorbs (
+  hash TEXT PRIMARY KEY,
+  stored_bytes INTEGER NOT NULL,
+  unpacked_bytes INTEGER NOT NULL,
+  num_chunks INTEGER NOT NULL,
+  chunks BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX xet_xorbs_by_age ON xet_xorbs(created_at);
+CREATE TABLE xet_chunks (
+  chunk_hash TEXT NOT NULL,
+  xorb_hash TEXT NOT NULL REFERENCES xet_xorbs(hash) ON DELETE CASCADE,
+  chunk_index INTEGER NOT NULL,
+  PRIMARY KEY (chunk_hash, xorb_hash)
+) WITHOUT ROWID;
+CREATE INDEX xet_chunks_by_xorb ON xet_chunks(xorb_hash);
+CREATE TABLE xet_xorb_repos (
+  xorb_hash TEXT NOT NULL REFERENCES xet_xorbs(hash) ON DELETE CASCADE,
+  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  PRIMARY KEY (xorb_hash, repo_id)
+) WITHOUT ROWID;
+CREATE INDEX xet_xorb_repos_by_repo ON xet_xorb_repos(repo_id);
+CREATE TABLE xet_files (
+  file_hash TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  terms BLOB NOT NULL
+);
+CREATE INDEX xet_files_by_sha256 ON xet_files(sha256) WHERE sha256 != '';
+CREATE TABLE xet_file_xorbs (
+  file_hash TEXT NOT NULL REFERENCES xet_files(file_hash) ON DELETE CASCADE,
+  xorb_hash TEXT NOT NULL,
+  PRIMARY KEY (file_hash, xorb_hash)
+) WITHOUT ROWID;
+CREATE INDEX xet_file_xorbs_by_xorb ON xet_file_xorbs(xorb_hash);
+CREATE TABLE xet_file_repos (
+  file_hash TEXT NOT NULL REFERENCES xet_files(file_hash) ON DELETE CASCADE,
+  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  PRIMARY KEY (file_hash, repo_id)
+) WITHOUT ROWID;
+CREATE INDEX xet_file_repos_by_repo ON xet_file_repos(repo_id);
 )sql",
 };
 

@@ -12,6 +12,7 @@
 #include "db/sqlite/job_store.h"
 #include "db/sqlite/migrations.h"
 #include "db/sqlite/statement.h"
+#include "db/sqlite/xet_store.h"
 
 namespace spacehub::db {
 namespace {
@@ -70,12 +71,15 @@ class SqliteStore final : public MetadataStore {
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   // The job and usage stores over their own connections to the same database (OpenSqliteStore).
-  void AttachRunStores(std::unique_ptr<JobStore> jobs, std::unique_ptr<UsageStore> usage) {
+  void AttachRunStores(std::unique_ptr<JobStore> jobs, std::unique_ptr<UsageStore> usage,
+                       std::unique_ptr<XetStore> xet) {
     jobs_ = std::move(jobs);
     usage_ = std::move(usage);
+    xet_ = std::move(xet);
   }
   JobStore& jobs() override { return *jobs_; }
   UsageStore& usage() override { return *usage_; }
+  XetStore& xet() override { return *xet_; }
 
   Result<Account> CreateAccount(const Account& account) override {
     MutexLock lock(mu_);
@@ -361,6 +365,15 @@ class SqliteStore final : public MetadataStore {
     Statement s(statements_, std::string("SELECT ") + kRepoCols +
                                  " FROM repos WHERE type = ? AND namespace = ? AND name = ?");
     s.Bind(1, RepoTypeName(id.type)).Bind(2, id.ns).Bind(3, id.name);
+    if (s.Step()) return ReadRepo(s);
+    SH_TRY(s.status());
+    return Status::RepoNotFound();
+  }
+
+  Result<RepoRow> FindRepoById(int64_t id) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, std::string("SELECT ") + kRepoCols + " FROM repos WHERE id = ?");
+    s.Bind(1, id);
     if (s.Step()) return ReadRepo(s);
     SH_TRY(s.status());
     return Status::RepoNotFound();
@@ -740,6 +753,7 @@ class SqliteStore final : public MetadataStore {
   // Set once by OpenSqliteStore, before the store is handed out.
   std::unique_ptr<JobStore> jobs_;
   std::unique_ptr<UsageStore> usage_;
+  std::unique_ptr<XetStore> xet_;
   Mutex mu_;
   sqlite3* db_ GUARDED_BY(mu_);
   sqlite::StatementCache statements_ GUARDED_BY(mu_);
@@ -757,7 +771,8 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::filesystem::pa
   // serialise through SQLite's write lock, which every transaction takes up front.
   SH_ASSIGN_OR_RETURN(auto jobs, sqlite::OpenJobStore(path));
   SH_ASSIGN_OR_RETURN(auto usage, sqlite::OpenUsageStore(path));
-  store->AttachRunStores(std::move(jobs), std::move(usage));
+  SH_ASSIGN_OR_RETURN(auto xet, sqlite::OpenXetStore(path));
+  store->AttachRunStores(std::move(jobs), std::move(usage), std::move(xet));
   return std::unique_ptr<MetadataStore>(std::move(store));
 }
 

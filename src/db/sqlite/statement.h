@@ -47,6 +47,8 @@ class Statement final {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, std::string_view value);
   Statement& BindNull(int index);
+  // Binary data (packed records): stored as a BLOB, read back byte for byte with Blob().
+  Statement& BindBlob(int index, std::string_view value);
   // Steps once: true when a row is available, false when done; errors in status().
   bool Step();
   // Runs to completion (for writes).
@@ -56,6 +58,7 @@ class Statement final {
   int64_t Int(int col) const;
   bool IsNull(int col) const;
   std::string Text(int col) const;
+  std::string Blob(int col) const;
 
  private:
   sqlite3* db_;

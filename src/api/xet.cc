@@ -1,0 +1,181 @@
+// Xet routes (spec: docs/design/0011-xet.md): the Hub's token endpoints
+// (/api/{type}s/{ns}/{name}/xet-{read,write}-token/{rev}) and the CAS API under /cas — the casUrl
+// the tokens name: xorbs, shards, the dedup query, reconstructions (v1 and v2) and the signed xorb
+// range URLs the reconstructions hand out. CAS requests carry a Xet token, not a hub token, so
+// their bodies are taken without the router's credential check; each handler checks the token.
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "api/routes.h"
+#include "http/range.h"
+
+namespace spacehub::api {
+namespace {
+
+std::string CasUrl(const ApiContext& ctx, const http::Request& req) {
+  return ctx.BaseUrl(req) + "/cas";
+}
+
+Result<service::XetGrant> Grant(ApiContext& ctx, const http::Request& req, bool write) {
+  return service::CheckXetToken(ctx.hub(), req.Header("authorization"), write);
+}
+
+Result<http::Response> Token(ApiContext& ctx, http::Request& req, RepoType type, bool write) {
+  SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
+  SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, type));
+  SH_ASSIGN_OR_RETURN(auto token, ctx.xet.IssueToken(who, id, RouteParam(req, "rev"), write));
+  return http::Response::Json({{"accessToken", token.access_token},
+                               {"exp", token.expires_at},
+                               {"casUrl", CasUrl(ctx, req)}});
+}
+
+Status CheckPrefix(const http::Request& req, std::initializer_list<std::string_view> allowed) {
+  std::string_view prefix = req.Param("prefix");
+  for (auto a : allowed) {
+    if (prefix == a) return Status::Ok();
+  }
+  return Status::InvalidArgument("Unknown prefix '" + std::string(prefix) + "'");
+}
+
+Result<http::Response> PutXorb(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
+  SH_TRY(CheckPrefix(req, {"default"}));
+  SH_ASSIGN_OR_RETURN(bool inserted, ctx.xet.UploadXorb(grant, req.Param("hash"), req.body));
+  return http::Response::Json({{"was_inserted", inserted}});
+}
+
+Result<http::Response> HeadXorb(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  SH_TRY(CheckPrefix(req, {"default"}));
+  SH_ASSIGN_OR_RETURN(uint64_t size, ctx.xet.XorbSize(grant, req.Param("hash")));
+  http::Response r;
+  r.Header("Content-Length", std::to_string(size));
+  return r;
+}
+
+Result<http::Response> PutShard(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
+  SH_ASSIGN_OR_RETURN(int result, ctx.xet.UploadShard(grant, req.body));
+  return http::Response::Json({{"result", result}});
+}
+
+Result<http::Response> Dedup(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  SH_TRY(CheckPrefix(req, {"default", "default-merkledb"}));
+  SH_ASSIGN_OR_RETURN(std::string shard, ctx.xet.DedupQuery(grant, req.Param("hash")));
+  return http::Response::Text(std::move(shard), 200, "application/octet-stream");
+}
+
+// "bytes=<start>-<end>" (end inclusive, optional): the one form the reconstruction API takes.
+Result<std::optional<std::pair<uint64_t, uint64_t>>> ReconRange(const http::Request& req) {
+  std::string_view h = req.Header("range");
+  if (h.empty()) return std::optional<std::pair<uint64_t, uint64_t>>();
+  auto bad = [&] { return Status::InvalidArgument("Malformed Range header"); };
+  if (h.substr(0, 6) != "bytes=") return bad();
+  h.remove_prefix(6);
+  size_t dash = h.find('-');
+  if (dash == std::string_view::npos) return bad();
+  uint64_t start = 0;
+  uint64_t end = UINT64_MAX;
+  auto [p, ec] = std::from_chars(h.data(), h.data() + dash, start);
+  if (ec != std::errc() || p != h.data() + dash) return bad();
+  std::string_view tail = h.substr(dash + 1);
+  if (!tail.empty()) {
+    auto [q, ec2] = std::from_chars(tail.data(), tail.data() + tail.size(), end);
+    if (ec2 != std::errc() || q != tail.data() + tail.size() || end < start) return bad();
+  }
+  return std::optional<std::pair<uint64_t, uint64_t>>(std::make_pair(start, end));
+}
+
+nlohmann::json RangeJson(uint64_t start, uint64_t end) { return {{"start", start}, {"end", end}}; }
+
+Result<http::Response> Reconstruction(ApiContext& ctx, http::Request& req, bool v2) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  SH_ASSIGN_OR_RETURN(auto range, ReconRange(req));
+  SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, req.Param("file"), range));
+  nlohmann::json terms = nlohmann::json::array();
+  nlohmann::json fetch = nlohmann::json::object();
+  std::set<std::tuple<std::string, uint32_t, uint32_t>> listed;
+  const std::string base = ctx.BaseUrl(req);
+  for (const auto& t : recon.terms) {
+    terms.push_back({{"hash", t.xorb},
+                     {"unpacked_length", t.unpacked_bytes},
+                     {"range", RangeJson(t.chunk_start, t.chunk_end)}});
+    if (!listed.insert({t.xorb, t.chunk_start, t.chunk_end}).second) continue;
+    // One URL per range: the client fetches it with a single-range request.
+    std::string url = base + ctx.xet.SignedXorbPath(t.xorb, t.byte_start, t.byte_end);
+    nlohmann::json entry =
+        v2 ? nlohmann::json{{"url", url},
+                            {"ranges", nlohmann::json::array(
+                                           {{{"chunks", RangeJson(t.chunk_start, t.chunk_end)},
+                                             {"bytes", RangeJson(t.byte_start, t.byte_end)}}})}}
+           : nlohmann::json{{"range", RangeJson(t.chunk_start, t.chunk_end)},
+                            {"url", url},
+                            {"url_range", RangeJson(t.byte_start, t.byte_end)}};
+    fetch[t.xorb].push_back(std::move(entry));
+  }
+  return http::Response::Json({{"offset_into_first_range", recon.offset_into_first_range},
+                               {"terms", std::move(terms)},
+                               {v2 ? "xorbs" : "fetch_info", std::move(fetch)}});
+}
+
+Result<http::Response> HeadFile(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  SH_ASSIGN_OR_RETURN(uint64_t size, ctx.xet.FileSize(grant, req.Param("file")));
+  http::Response r;
+  r.Header("Content-Length", std::to_string(size));
+  return r;
+}
+
+// A signed xorb URL: the bytes of its window, or the part of it a single Range asks for.
+Result<http::Response> XorbData(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto window, ctx.xet.CheckXorbPath(req.Param("hash"), req.Param("range"),
+                                                         req.Param("exp"), req.Param("sig")));
+  SH_ASSIGN_OR_RETURN(auto file, http::FileBody::Open(window.path));
+  if (window.end >= file->length() || window.start > window.end) {
+    return Status::InvalidArgument("The signed range is outside the xorb");
+  }
+  http::Response r;
+  r.Header("Content-Type", "application/octet-stream");
+  std::string_view header = req.Header("range");
+  if (header.empty()) {
+    file->Narrow(window.start, window.end - window.start + 1);
+  } else {
+    http::ByteRange asked = http::ParseRange(header, file->length());
+    if (asked.kind != http::ByteRange::Kind::kSatisfiable || asked.first < window.start ||
+        asked.first + asked.length - 1 > window.end) {
+      return Status::PermissionDenied("The requested bytes are outside this URL's signed range");
+    }
+    r.ranges_allowed = true;  // the connection answers 206 with exactly those bytes
+  }
+  r.file = std::move(file);
+  return r;
+}
+
+}  // namespace
+
+void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
+  using http::Method;
+  for (RepoType type : {RepoType::kModel, RepoType::kDataset, RepoType::kSpace}) {
+    std::string base = "/api/" + std::string(RepoTypeName(type)) + "s/{ns}/{name}";
+    router.Add(Method::kGet, base + "/xet-read-token/{rev*}",
+               Handle([&ctx, type](http::Request& r) { return Token(ctx, r, type, false); }));
+    router.Add(Method::kGet, base + "/xet-write-token/{rev*}",
+               Handle([&ctx, type](http::Request& r) { return Token(ctx, r, type, true); }));
+  }
+  // Xet tokens, not hub tokens: the handlers check them before using a body.
+  const http::BodyRules xet_body{.large = true, .anonymous = true};
+  router.Add(Method::kPost, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, PutXorb), xet_body);
+  router.Add(Method::kHead, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, HeadXorb));
+  router.Add(Method::kPost, "/cas/v1/shards", Handle(ctx, PutShard), xet_body);
+  router.Add(Method::kGet, "/cas/v1/chunks/{prefix}/{hash}", Handle(ctx, Dedup));
+  router.Add(Method::kGet, "/cas/v1/reconstructions/{file}",
+             Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, false); }));
+  router.Add(Method::kGet, "/cas/v2/reconstructions/{file}",
+             Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, true); }));
+  router.Add(Method::kHead, "/cas/v1/files/{file}", Handle(ctx, HeadFile));
+  router.Add(Method::kGet, "/cas/xorb-data/{hash}/{range}/{exp}/{sig}", Handle(ctx, XorbData));
+}
+
+}  // namespace spacehub::api

@@ -1,0 +1,95 @@
+// XetService: the server side of the Xet protocol (issue #15; spec in docs/design/0011-xet.md).
+//  - Tokens: the Hub's xet-read-token / xet-write-token answers (xet_grant.h).
+//  - CAS: xorb upload (every chunk decoded and hashed, the xorb hash recomputed, nothing stored
+//    unless all of it checks), shard upload (every term's xorb present and readable by the
+//    uploader, verification hashes, file hashes and SHA-256s recomputed), the dedup query
+//    (answers only from xorbs a repo the caller may read uses), reconstructions with ranges, and
+//    signed xorb range URLs for the download.
+//  - Files: the bytes of a Xet-stored LFS object for clients that do not speak Xet.
+// Thread-safe: holds only a reference to the Hub.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/access.h"
+#include "service/xet_grant.h"
+#include "service/xet_reader.h"
+
+namespace spacehub::service {
+
+struct XetTokenAnswer {
+  std::string access_token;
+  int64_t expires_at = 0;  // unix seconds
+};
+
+// One term of a reconstruction and where its bytes are in the xorb.
+struct XetReconTerm {
+  std::string xorb;  // protocol hex
+  uint32_t chunk_start = 0;
+  uint32_t chunk_end = 0;
+  uint64_t unpacked_bytes = 0;
+  uint64_t byte_start = 0;  // of chunk_start's header
+  uint64_t byte_end = 0;    // inclusive: the last byte of chunk_end - 1
+};
+
+struct XetReconstruction {
+  uint64_t offset_into_first_range = 0;
+  std::vector<XetReconTerm> terms;
+};
+
+// What a signed xorb URL grants, checked.
+struct XetXorbWindow {
+  std::string path;  // the stored xorb
+  uint64_t start = 0;
+  uint64_t end = 0;  // inclusive
+};
+
+class XetService final {
+ public:
+  explicit XetService(Hub& hub) : hub_(hub) {}
+
+  // GET /api/{type}s/{id}/xet-{read|write}-token/{rev}: read needs read access (anonymous on a
+  // public repo), write needs write access; the revision must exist (404 otherwise).
+  Result<XetTokenAnswer> IssueToken(const Caller& who, const RepoId& id, const std::string& rev,
+                                    bool write);
+
+  Result<bool> UploadXorb(const XetGrant& grant, std::string_view hash, std::string_view body);
+  // Returns 1 when the shard recorded something new, 0 when everything was known.
+  Result<int> UploadShard(const XetGrant& grant, std::string_view body);
+  // A serialized shard describing xorbs that hold the chunk (and the other xorbs of files that
+  // use it), chunk hashes HMAC-protected; kNotFound when none the caller may read has it.
+  Result<std::string> DedupQuery(const XetGrant& grant, std::string_view chunk_hash);
+  // `range`: inclusive byte range of the file, when asked. 416 when it starts past the end.
+  Result<XetReconstruction> Reconstruct(const XetGrant& grant, std::string_view file_hash,
+                                        std::optional<std::pair<uint64_t, uint64_t>> range);
+  Result<uint64_t> FileSize(const XetGrant& grant, std::string_view file_hash);
+  Result<uint64_t> XorbSize(const XetGrant& grant, std::string_view xorb_hash);
+
+  // "/cas/xorb-data/<hash>/<start>-<end>/<expires>/<hmac>": bytes [start, end] of the xorb for
+  // the token's lifetime, to anyone holding the URL (clients fetch it without credentials).
+  std::string SignedXorbPath(std::string_view xorb, uint64_t start, uint64_t end) const;
+  Result<XetXorbWindow> CheckXorbPath(std::string_view xorb, std::string_view range,
+                                      std::string_view expires, std::string_view signature) const;
+
+  // The Xet file recorded with this SHA-256, when the repo may read it (the object is linked to
+  // the repo); nullopt when the object is not Xet-stored.
+  Result<std::optional<db::XetFileRow>> FileForObject(int64_t repo_id, std::string_view sha256);
+  Result<std::unique_ptr<XetFileReader>> OpenFile(const db::XetFileRow& file);
+
+  // Deletes xorbs no recorded file of a live repo uses, created before `created_before`; returns
+  // how many went.
+  Result<size_t> Sweep(int64_t created_before);
+
+ private:
+  // Whether the xorb is one the grant's caller may use: uploaded to or used by the grant's repo,
+  // or used by another repo the caller may read.
+  Result<bool> MayUseXorb(const XetGrant& grant, std::string_view xorb);
+  Hub& hub_;
+};
+
+}  // namespace spacehub::service
