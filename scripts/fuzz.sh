@@ -20,7 +20,7 @@ SECS="${1:-60}"
 shift || true
 BUILD="$ROOT/build-fuzz"
 JOBS="${JOBS:-$(nproc)}"
-ALL_TARGETS=(range repo_id front_matter lfs_pointer ref_updates raw_head commit_ndjson lfs_batch multipart)
+ALL_TARGETS=(range repo_id front_matter lfs_pointer ref_updates raw_head commit_ndjson lfs_batch multipart xorb shard)
 if (($#)); then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 CXX_FUZZ="${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14 || true)}"
