@@ -1,5 +1,5 @@
 // The unmodified @huggingface/hub client against a spacehub server, pointed at it with `hubUrl`.
-// Default client settings: commit offers "xet" in the LFS batch call and must fall back to basic LFS.
+// Default client settings: commit offers "xet" in the LFS batch call, and large files go through Xet storage.
 
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
