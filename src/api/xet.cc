@@ -8,7 +8,6 @@
 #include <set>
 
 #include "api/routes.h"
-#include "http/range.h"
 
 namespace spacehub::api {
 namespace {
@@ -67,8 +66,9 @@ Result<http::Response> Dedup(ApiContext& ctx, http::Request& req) {
   return http::Response::Text(std::move(shard), 200, "application/octet-stream");
 }
 
-// "bytes=<start>-<end>" (end inclusive, optional): the one form the reconstruction API takes.
-Result<std::optional<std::pair<uint64_t, uint64_t>>> ReconRange(const http::Request& req) {
+// "bytes=<start>-<end>" (end inclusive, optional): the one form the reconstruction API and the
+// signed xorb URLs take.
+Result<std::optional<std::pair<uint64_t, uint64_t>>> SingleRange(const http::Request& req) {
   std::string_view h = req.Header("range");
   if (h.empty()) return std::optional<std::pair<uint64_t, uint64_t>>();
   auto bad = [&] { return Status::InvalidArgument("Malformed Range header"); };
@@ -92,7 +92,7 @@ nlohmann::json RangeJson(uint64_t start, uint64_t end) { return {{"start", start
 
 Result<http::Response> Reconstruction(ApiContext& ctx, http::Request& req, bool v2) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
-  SH_ASSIGN_OR_RETURN(auto range, ReconRange(req));
+  SH_ASSIGN_OR_RETURN(auto range, SingleRange(req));
   SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, req.Param("file"), range));
   nlohmann::json terms = nlohmann::json::array();
   nlohmann::json fetch = nlohmann::json::object();
@@ -142,9 +142,9 @@ Result<http::Response> XorbData(ApiContext& ctx, http::Request& req) {
   if (header.empty()) {
     file->Narrow(window.start, window.end - window.start + 1);
   } else {
-    http::ByteRange asked = http::ParseRange(header, file->length());
-    if (asked.kind != http::ByteRange::Kind::kSatisfiable || asked.first < window.start ||
-        asked.first + asked.length - 1 > window.end) {
+    // The asked range as written (the connection would clamp it to the file): within the window.
+    SH_ASSIGN_OR_RETURN(auto asked, SingleRange(req));
+    if (!asked || asked->first < window.start || asked->second > window.end) {
       return Status::PermissionDenied("The requested bytes are outside this URL's signed range");
     }
     r.ranges_allowed = true;  // the connection answers 206 with exactly those bytes

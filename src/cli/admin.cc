@@ -12,6 +12,7 @@
 //   admin --data-dir D hardware grants [ACCOUNT]
 //   admin --data-dir D secrets rotate-key   (new master key, then re-seals every Space secret)
 //   admin --data-dir D usage [--since 30d|DATE] [--owner NAME]   (flavor-seconds and cost)
+//   admin --data-dir D xet-sweep [--grace-hours 24]              (unused Xet xorbs)
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "service/repo_service.h"
 #include "service/space_service.h"
 #include "service/usage_report.h"
+#include "service/xet_service.h"
 
 namespace spacehub::cli {
 namespace {
@@ -292,6 +294,29 @@ void AddUsageCommand(CLI::App* admin, const Options& o, const Action& action) {
   });
 }
 
+// admin xet-sweep [--grace-hours N]: deletes xorbs that no file of a live repo uses.
+void AddXetSweepCommand(CLI::App* admin, const Action& action) {
+  auto grace = std::make_shared<int64_t>(24);
+  CLI::App* sweep = admin->add_subcommand(
+      "xet-sweep",
+      "Delete Xet xorbs no file of a live repository uses (deleted repos, abandoned "
+      "uploads)");
+  sweep
+      ->add_option("--grace-hours", *grace,
+                   "Keep xorbs younger than this (uploads whose shard is still to come)")
+      ->capture_default_str();
+  sweep->callback([grace, action] {
+    *action = [grace](service::HubInstance& h) {
+      service::XetService xet(h.hub());
+      auto n = xet.Sweep(NowMillis() / 1000 - *grace * 3600);
+      if (!n.ok()) return Fail(n.status());
+      (void)h.hub().xorbs.CleanTemp();
+      std::printf("%zu xorbs deleted\n", *n);
+      return 0;
+    };
+  });
+}
+
 }  // namespace
 
 Command AddAdminCommand(CLI::App& app) {
@@ -310,6 +335,7 @@ Command AddAdminCommand(CLI::App& app) {
   AddSecretsCommands(admin, action);
   AddInviteCommand(admin, o, action);
   AddUsageCommand(admin, o, action);
+  AddXetSweepCommand(admin, action);
 
   return [o, action] {
     auto instance = service::HubInstance::Open(o->data_dir, service::HubOptions{});

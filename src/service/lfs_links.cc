@@ -1,6 +1,9 @@
 #include "service/lfs_links.h"
 
 #include <unordered_map>
+#include <unordered_set>
+
+#include "service/xet_reader.h"
 
 namespace spacehub::service {
 
@@ -76,6 +79,27 @@ Status CheckCheckoutLfsLinks(Hub& hub, const db::RepoRow& row, const std::string
       return Status::PermissionDenied("\"" + e.path + "\" points to LFS object " + e.lfs->oid +
                                       ", which was never uploaded to this Space");
     }
+  }
+  return Status::Ok();
+}
+
+Status MaterializeXetObjects(Hub& hub, const db::RepoRow& row, const std::string& sha) {
+  SH_ASSIGN_OR_RETURN(std::vector<repo::TreeEntry> entries,
+                      hub.repos.ListTree(row.repo, sha, "", /*recursive=*/true));
+  std::unordered_set<std::string> done;
+  for (const auto& e : entries) {
+    if (!e.lfs || hub.lfs.Exists(e.lfs->oid) || !done.insert(e.lfs->oid).second) continue;
+    SH_ASSIGN_OR_RETURN(auto file, hub.db.xet().FindFileBySha256(e.lfs->oid));
+    if (!file) continue;  // CheckoutCommit names the missing object
+    SH_ASSIGN_OR_RETURN(auto reader, XetFileReader::Open(hub, *file));
+    SH_ASSIGN_OR_RETURN(auto writer, hub.lfs.BeginUpload(e.lfs->oid, file->size));
+    std::string buf(1 << 20, '\0');
+    while (true) {
+      SH_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
+      if (n == 0) break;
+      SH_TRY(writer->Write(std::string_view(buf.data(), n)));
+    }
+    SH_TRY(writer->Commit());
   }
   return Status::Ok();
 }

@@ -50,4 +50,9 @@ Status HideUnlinkedLfs(Hub& hub, int64_t repo_id, std::vector<repo::TreeEntry*>&
 // linked to the Space. Call before repo::CheckoutCommit, which copies LFS objects by oid.
 Status CheckCheckoutLfsLinks(Hub& hub, const db::RepoRow& row, const std::string& sha);
 
+// Space builds: objects of commit `sha` stored only as Xet are rebuilt into the LFS store (checked
+// against their SHA-256 on the way), since repo::CheckoutCommit copies LFS objects from there.
+// Call after CheckCheckoutLfsLinks.
+Status MaterializeXetObjects(Hub& hub, const db::RepoRow& row, const std::string& sha);
+
 }  // namespace spacehub::service

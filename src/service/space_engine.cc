@@ -673,6 +673,9 @@ spacehub::Status SpaceEngine::CheckoutAndBuild(const db::RepoRow& row, const std
   if (spacehub::Status linked = CheckCheckoutLfsLinks(hub_, row, sha); !linked.ok()) {
     return spacehub::Status::Internal("Checkout failed: " + linked.message());
   }
+  if (spacehub::Status xet = MaterializeXetObjects(hub_, row, sha); !xet.ok()) {
+    return spacehub::Status::Internal("Checkout failed: " + xet.message());
+  }
   auto checkout = repo::CheckoutCommit(hub_.repos, hub_.lfs, row.repo, sha, dir);
   if (!checkout.ok()) {
     return spacehub::Status::Internal("Checkout failed: " + checkout.status().message());

@@ -50,8 +50,8 @@ XetFileReader::~XetFileReader() {
 }
 
 void XetFileReader::Narrow(uint64_t offset, uint64_t length) {
-  pos_ = std::min(end_, pos_ + offset);
-  end_ = std::min(end_, pos_ + length);
+  pos_ += std::min(offset, end_ - pos_);
+  end_ = pos_ + std::min(length, end_ - pos_);
 }
 
 Status XetFileReader::LoadPiece(size_t index) {

@@ -216,12 +216,29 @@ Result<std::string> XetService::DedupQuery(const XetGrant& grant, std::string_vi
     info.unpacked_bytes = static_cast<uint32_t>(row->unpacked_bytes);
     info.stored_bytes = static_cast<uint32_t>(row->stored_bytes);
     info.chunks.reserve(list.size());
+    uint32_t unpacked_at = 0;  // the format places chunks by their offset in the raw data
     for (const auto& c : list) {
-      info.chunks.push_back({xet::Hmac(c.hash, shard.hmac_key), c.offset, c.unpacked_bytes});
+      info.chunks.push_back({xet::Hmac(c.hash, shard.hmac_key), unpacked_at, c.unpacked_bytes});
+      unpacked_at += c.unpacked_bytes;
     }
     shard.xorbs.push_back(std::move(info));
   }
   return xet::SerializeShard(shard);
+}
+
+Result<std::optional<db::XetFileRow>> XetService::RepoFile(int64_t repo_id,
+                                                           const xet::XetHash& file_hash) {
+  std::string hex = file_hash.ToHex();
+  SH_ASSIGN_OR_RETURN(auto file, hub_.db.xet().FindFile(hex));
+  if (!file) return file;
+  SH_ASSIGN_OR_RETURN(bool in_repo, hub_.db.xet().FileInRepo(hex, repo_id));
+  // A file reaches a repo by a shard uploaded to it, or as the LFS object of a commit copied from
+  // a repo that had it (Space duplication links the object, not the file).
+  if (!in_repo && !file->sha256.empty()) {
+    SH_ASSIGN_OR_RETURN(in_repo, hub_.db.HasLfsObject(repo_id, file->sha256));
+  }
+  if (!in_repo) return std::optional<db::XetFileRow>();
+  return file;
 }
 
 Result<XetReconstruction> XetService::Reconstruct(
@@ -229,9 +246,7 @@ Result<XetReconstruction> XetService::Reconstruct(
     std::optional<std::pair<uint64_t, uint64_t>> range) {
   SH_ASSIGN_OR_RETURN(xet::XetHash h, ParseHash(file_hash, "file"));
   std::string hex = h.ToHex();
-  SH_ASSIGN_OR_RETURN(bool in_repo, hub_.db.xet().FileInRepo(hex, grant.repo_id));
-  SH_ASSIGN_OR_RETURN(auto file, in_repo ? hub_.db.xet().FindFile(hex)
-                                         : Result<std::optional<db::XetFileRow>>(std::nullopt));
+  SH_ASSIGN_OR_RETURN(auto file, RepoFile(grant.repo_id, h));
   if (!file) return Status::NotFound("File " + hex + " not found in this repository");
   uint64_t first = 0;
   uint64_t last = file->size == 0 ? 0 : file->size - 1;
@@ -282,9 +297,7 @@ Result<XetReconstruction> XetService::Reconstruct(
 
 Result<uint64_t> XetService::FileSize(const XetGrant& grant, std::string_view file_hash) {
   SH_ASSIGN_OR_RETURN(xet::XetHash h, ParseHash(file_hash, "file"));
-  SH_ASSIGN_OR_RETURN(bool in_repo, hub_.db.xet().FileInRepo(h.ToHex(), grant.repo_id));
-  if (!in_repo) return Status::NotFound("File not found");
-  SH_ASSIGN_OR_RETURN(auto file, hub_.db.xet().FindFile(h.ToHex()));
+  SH_ASSIGN_OR_RETURN(auto file, RepoFile(grant.repo_id, h));
   if (!file) return Status::NotFound("File not found");
   return file->size;
 }

@@ -19,6 +19,7 @@
 #include "service/access.h"
 #include "service/xet_grant.h"
 #include "service/xet_reader.h"
+#include "xet/xet_hash.h"
 
 namespace spacehub::service {
 
@@ -89,6 +90,8 @@ class XetService final {
   // Whether the xorb is one the grant's caller may use: uploaded to or used by the grant's repo,
   // or used by another repo the caller may read.
   Result<bool> MayUseXorb(const XetGrant& grant, std::string_view xorb);
+  // The recorded file when the repo may read it (nullopt otherwise).
+  Result<std::optional<db::XetFileRow>> RepoFile(int64_t repo_id, const xet::XetHash& file_hash);
   Hub& hub_;
 };
 

@@ -18,8 +18,11 @@
 namespace spacehub::xet {
 
 inline constexpr size_t kChunkHeaderBytes = 8;
-inline constexpr uint64_t kMaxXorbBytes = 64ull * 1024 * 1024;  // serialized size limit
-inline constexpr uint32_t kMaxChunkBytes = 128 * 1024;          // uncompressed, per the chunker
+// The serialized size limit: 64 MiB of chunk data, plus room for xet-core's chunk headers and
+// footer (it caps the raw bytes at 64 MiB and 8192 chunks, so a full xorb of incompressible data
+// comes to a little more than 64 MiB).
+inline constexpr uint64_t kMaxXorbBytes = 64ull * 1024 * 1024 + 8192ull * (8 + 44) + 4096;
+inline constexpr uint32_t kMaxChunkBytes = 128 * 1024;  // uncompressed, per the chunker
 // xet-core and the JS client cut a xorb at 8192 chunks; 8x that still bounds what a hostile xorb of
 // tiny chunks makes the parser hold (about 100 bytes a chunk) far below the 64 MiB limit.
 inline constexpr size_t kMaxXorbChunks = 64 * 1024;

@@ -1,0 +1,301 @@
+// XetService over a real store on a FakeClock: tokens (expiry, scope, forgery, lost access), xorb
+// and shard uploads with every verification, reconstructions with ranges, the reader, the dedup
+// query's access rule, and the sweep.
+#include "service/xet_service.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core/crypto.h"
+#include "service/repo_service.h"
+#include "service/test_util.h"
+#include "xet/chunker.h"
+#include "xet/shard_format.h"
+#include "xet/xet_hash.h"
+#include "xet/xorb_format.h"
+
+namespace spacehub::service {
+namespace {
+
+std::string RandomData(size_t n, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(gen() & 0xff);
+  return s;
+}
+
+// A file's data cut into chunks, its xorb (all chunks), and the shard that records it.
+struct Upload {
+  std::string data;
+  std::string xorb;
+  xet::XetHash xorb_hash;
+  std::vector<xet::ChunkRef> chunks;
+  xet::Shard shard;
+};
+
+Upload MakeUpload(const std::string& data, bool compress = true) {
+  Upload u;
+  u.data = data;
+  std::vector<std::string_view> pieces;
+  size_t at = 0;
+  for (size_t len : xet::ChunkLengths(data)) {
+    pieces.emplace_back(data.data() + at, len);
+    u.chunks.push_back({xet::ChunkHash(pieces.back()), len});
+    at += len;
+  }
+  u.xorb = xet::BuildXorb(pieces, compress);
+  u.xorb_hash = xet::XorbHash(u.chunks);
+  xet::FileInfo f;
+  f.file_hash = xet::FileHash(u.chunks);
+  xet::FileTerm t;
+  t.xorb = u.xorb_hash;
+  t.unpacked_bytes = static_cast<uint32_t>(data.size());
+  t.chunk_start = 0;
+  t.chunk_end = static_cast<uint32_t>(u.chunks.size());
+  std::vector<xet::XetHash> hashes;
+  for (const auto& c : u.chunks) hashes.push_back(c.hash);
+  t.verification = xet::VerificationHash(hashes);
+  f.terms.push_back(t);
+  f.sha256 = xet::XetHash::FromHex(Sha256Hex(data));
+  u.shard.files.push_back(f);
+  return u;
+}
+
+class XetServiceTest : public HubTest {
+ protected:
+  void SetUp() override {
+    OpenHub();
+    alice_ = User("alice");
+    bob_ = User("bob");
+    RepoService repos(hub());
+    ASSERT_TRUE(repos.Create(alice_, {RepoType::kModel, "", "weights", true, ""}, "http://h").ok());
+    ASSERT_TRUE(repos.Create(bob_, {RepoType::kModel, "", "other", false, ""}, "http://h").ok());
+    xet_ = std::make_unique<XetService>(hub());
+  }
+
+  XetGrant Grant(const Caller& who, const std::string& repo, bool write) {
+    auto t = xet_->IssueToken(who, {RepoType::kModel, who->user.name, repo}, "main", write);
+    EXPECT_TRUE(t.ok()) << t.status().message();
+    auto g = CheckXetToken(hub(), "Bearer " + t->access_token, write);
+    EXPECT_TRUE(g.ok()) << g.status().message();
+    return *g;
+  }
+
+  // Uploads the xorb and the shard of `u` with `g`.
+  void Store(const XetGrant& g, const Upload& u) {
+    auto x = xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb);
+    ASSERT_TRUE(x.ok()) << x.status().message();
+    auto s = xet_->UploadShard(g, xet::SerializeShard(u.shard));
+    ASSERT_TRUE(s.ok()) << s.status().message();
+  }
+
+  std::string ReadAll(const db::XetFileRow& f, uint64_t offset = 0, uint64_t length = UINT64_MAX) {
+    auto r = xet_->OpenFile(f);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    (*r)->Narrow(offset, length);
+    std::string out;
+    char buf[7000];
+    while (true) {
+      auto n = (*r)->Read(buf, sizeof(buf));
+      EXPECT_TRUE(n.ok());
+      if (!n.ok() || *n == 0) break;
+      out.append(buf, *n);
+    }
+    return out;
+  }
+
+  Caller alice_, bob_;
+  std::unique_ptr<XetService> xet_;
+};
+
+TEST_F(XetServiceTest, TokensExpireAndKeepTheirScope) {
+  auto t = xet_->IssueToken(alice_, {RepoType::kModel, "alice", "weights"}, "main", false);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->expires_at, clock_.NowMillis() / 1000 + hub().options.xet_token_ttl_seconds);
+  EXPECT_TRUE(CheckXetToken(hub(), "Bearer " + t->access_token, false).ok());
+  // A read token never writes.
+  EXPECT_EQ(CheckXetToken(hub(), "Bearer " + t->access_token, true).status().code(),
+            Code::kPermissionDenied);
+  // Forged: any change to payload or signature.
+  std::string forged = t->access_token;
+  forged[6] = forged[6] == '0' ? '1' : '0';
+  EXPECT_EQ(CheckXetToken(hub(), "Bearer " + forged, false).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(CheckXetToken(hub(), "Basic " + t->access_token, false).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(CheckXetToken(hub(), "", false).status().code(), Code::kUnauthenticated);
+  // Expired.
+  clock_.AdvanceSeconds(hub().options.xet_token_ttl_seconds);
+  EXPECT_EQ(CheckXetToken(hub(), "Bearer " + t->access_token, false).status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_F(XetServiceTest, TokensNeedAccessAndLoseItWithTheRepo) {
+  // bob cannot get tokens for alice's private repo, not even learn it exists.
+  EXPECT_EQ(xet_->IssueToken(bob_, {RepoType::kModel, "alice", "weights"}, "main", false)
+                .status()
+                .reason(),
+            "RepoNotFound");
+  // Anonymous reads of a public repo get a token; writes do not.
+  EXPECT_TRUE(
+      xet_->IssueToken(std::nullopt, {RepoType::kModel, "bob", "other"}, "main", false).ok());
+  EXPECT_FALSE(
+      xet_->IssueToken(std::nullopt, {RepoType::kModel, "bob", "other"}, "main", true).ok());
+  EXPECT_FALSE(
+      xet_->IssueToken(alice_, {RepoType::kModel, "alice", "weights"}, "nope", false).ok());
+  auto t = xet_->IssueToken(alice_, {RepoType::kModel, "alice", "weights"}, "main", true);
+  ASSERT_TRUE(t.ok());
+  RepoService repos(hub());
+  ASSERT_TRUE(repos.Delete(alice_, {RepoType::kModel, "alice", "weights"}).ok());
+  EXPECT_EQ(CheckXetToken(hub(), "Bearer " + t->access_token, true).status().reason(),
+            "RepoNotFound");
+}
+
+TEST_F(XetServiceTest, UploadAndReadBack) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(700 * 1024, 1));
+  Store(g, u);
+  auto file = xet_->FileForObject(g.repo_id, Sha256Hex(u.data));
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE(file->has_value());
+  EXPECT_EQ((*file)->size, u.data.size());
+  EXPECT_EQ(ReadAll(**file), u.data);
+  // Windows that start and end inside chunks.
+  EXPECT_EQ(ReadAll(**file, 70000, 200001), u.data.substr(70000, 200001));
+  EXPECT_EQ(ReadAll(**file, u.data.size() - 3), u.data.substr(u.data.size() - 3));
+  // A second identical shard records nothing new.
+  auto again = xet_->UploadShard(g, xet::SerializeShard(u.shard));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_F(XetServiceTest, ReconstructionRanges) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(500 * 1024, 2), /*compress=*/false);
+  Store(g, u);
+  std::string file = u.shard.files[0].file_hash.ToHex();
+  auto whole = xet_->Reconstruct(g, file, std::nullopt);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->terms.size(), 1u);
+  EXPECT_EQ(whole->terms[0].unpacked_bytes, u.data.size());
+  EXPECT_EQ(whole->terms[0].byte_start, 0u);
+  EXPECT_EQ(whole->terms[0].byte_end, u.xorb.size() - 1);
+  // A range in the middle: only the chunks it touches, and the skip into the first.
+  uint64_t first = u.chunks[0].length + 10;
+  auto mid = xet_->Reconstruct(g, file, std::make_pair(first, first + 5));
+  ASSERT_TRUE(mid.ok());
+  EXPECT_EQ(mid->terms[0].chunk_start, 1u);
+  EXPECT_EQ(mid->terms[0].chunk_end, 2u);
+  EXPECT_EQ(mid->offset_into_first_range, 10u);
+  EXPECT_EQ(xet_->Reconstruct(g, file, std::make_pair(uint64_t{u.data.size()}, uint64_t{0}))
+                .status()
+                .code(),
+            Code::kRangeNotSatisfiable);
+  // Another repo's token does not find it.
+  XetGrant other = Grant(bob_, "other", false);
+  EXPECT_EQ(xet_->Reconstruct(other, file, std::nullopt).status().code(), Code::kNotFound);
+}
+
+TEST_F(XetServiceTest, XorbsAreVerifiedBeforeAnythingIsStored) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(100 * 1024, 3));
+  Upload v = MakeUpload(RandomData(1000, 4));
+  EXPECT_EQ(xet_->UploadXorb(g, v.xorb_hash.ToHex(), u.xorb).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(
+      xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb.substr(0, u.xorb.size() - 1)).status().code(),
+      Code::kInvalidArgument);
+  EXPECT_EQ(xet_->UploadXorb(g, "zz", u.xorb).status().code(), Code::kInvalidArgument);
+  EXPECT_FALSE(hub().xorbs.Exists(u.xorb_hash.ToHex()));
+  EXPECT_FALSE(hub().xorbs.Exists(v.xorb_hash.ToHex()));
+  auto row = hub().db.xet().FindXorb(u.xorb_hash.ToHex());
+  ASSERT_TRUE(row.ok());
+  EXPECT_FALSE(row->has_value());
+}
+
+TEST_F(XetServiceTest, ShardsAreVerified) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(300 * 1024, 5));
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  auto refused = [&](xet::Shard s) {
+    auto r = xet_->UploadShard(g, xet::SerializeShard(s));
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  };
+  xet::Shard wrong_file = u.shard;
+  wrong_file.files[0].file_hash.bytes[0] ^= 1;
+  refused(wrong_file);
+  xet::Shard wrong_verification = u.shard;
+  wrong_verification.files[0].terms[0].verification->bytes[0] ^= 1;
+  refused(wrong_verification);
+  xet::Shard no_verification = u.shard;
+  no_verification.files[0].terms[0].verification.reset();
+  refused(no_verification);
+  xet::Shard wrong_size = u.shard;
+  wrong_size.files[0].terms[0].unpacked_bytes += 1;
+  refused(wrong_size);
+  xet::Shard past_end = u.shard;
+  past_end.files[0].terms[0].chunk_end += 1;
+  refused(past_end);
+  xet::Shard wrong_sha = u.shard;
+  wrong_sha.files[0].sha256->bytes[5] ^= 1;
+  refused(wrong_sha);
+  Upload missing = MakeUpload(RandomData(2000, 6));  // its xorb was never uploaded
+  refused(missing.shard);
+  EXPECT_EQ(xet_->UploadShard(g, "not a shard").status().code(), Code::kInvalidArgument);
+  auto file = hub().db.xet().FindFile(u.shard.files[0].file_hash.ToHex());
+  ASSERT_TRUE(file.ok());
+  EXPECT_FALSE(file->has_value());
+}
+
+TEST_F(XetServiceTest, KnowingHashesGrantsNothing) {
+  // alice's private data: bob knows every hash (say, from a leak) but not the bytes.
+  XetGrant a = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(200 * 1024, 7));
+  Store(a, u);
+  XetGrant b = Grant(bob_, "other", true);
+  EXPECT_EQ(xet_->UploadShard(b, xet::SerializeShard(u.shard)).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(xet_->DedupQuery(b, u.chunks[0].hash.ToHex()).status().code(), Code::kNotFound);
+  EXPECT_EQ(xet_->XorbSize(b, u.xorb_hash.ToHex()).status().code(), Code::kNotFound);
+  // alice's own query answers, with the chunk hashes keyed so only a holder can match them.
+  auto answer = xet_->DedupQuery(a, u.chunks[0].hash.ToHex());
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  auto shard = xet::ParseShard(*answer);
+  ASSERT_TRUE(shard.ok()) << shard.status().message();
+  ASSERT_EQ(shard->xorbs.size(), 1u);
+  EXPECT_FALSE(shard->hmac_key.IsZero());
+  EXPECT_EQ(shard->xorbs[0].xorb, u.xorb_hash);
+  EXPECT_EQ(shard->xorbs[0].chunks[0].hash, xet::Hmac(u.chunks[0].hash, shard->hmac_key));
+  // Once bob uploads the same bytes himself, he may use them.
+  ASSERT_TRUE(xet_->UploadXorb(b, u.xorb_hash.ToHex(), u.xorb).ok());
+  EXPECT_TRUE(xet_->UploadShard(b, xet::SerializeShard(u.shard)).ok());
+}
+
+TEST_F(XetServiceTest, SweepRemovesWhatNoLiveRepoUses) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload kept = MakeUpload(RandomData(50 * 1024, 8));
+  Store(g, kept);
+  Upload orphan = MakeUpload(RandomData(60 * 1024, 9));
+  ASSERT_TRUE(xet_->UploadXorb(g, orphan.xorb_hash.ToHex(), orphan.xorb).ok());  // no shard
+  const int64_t now = clock_.NowMillis() / 1000;
+  // Within the grace period nothing goes (its shard may still come).
+  auto none = xet_->Sweep(now - 3600);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
+  auto one = xet_->Sweep(now + 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, 1u);
+  EXPECT_FALSE(hub().xorbs.Exists(orphan.xorb_hash.ToHex()));
+  EXPECT_TRUE(hub().xorbs.Exists(kept.xorb_hash.ToHex()));
+  // Deleting the repo makes its files' xorbs unreachable.
+  RepoService repos(hub());
+  ASSERT_TRUE(repos.Delete(alice_, {RepoType::kModel, "alice", "weights"}).ok());
+  auto rest = xet_->Sweep(now + 1);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, 1u);
+  EXPECT_FALSE(hub().xorbs.Exists(kept.xorb_hash.ToHex()));
+}
+
+}  // namespace
+}  // namespace spacehub::service
