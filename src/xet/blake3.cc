@@ -96,10 +96,30 @@ Cv FirstEight(const std::array<uint32_t, 16>& words) {
   return cv;
 }
 
-// The SIMD backends land in a later change; until then only the portable loop exists.
-Blake3Backend BestBackend() { return Blake3Backend::kPortable; }
+Blake3Backend BestBackend() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx2")) return Blake3Backend::kAvx2;
+  if (__builtin_cpu_supports("sse4.1")) return Blake3Backend::kSse41;
+#endif
+  return Blake3Backend::kPortable;
+}
 
-bool Supported(Blake3Backend backend) { return backend == Blake3Backend::kPortable; }
+bool Supported(Blake3Backend backend) {
+#if defined(__x86_64__) || defined(__i386__)
+  switch (backend) {
+    case Blake3Backend::kAvx2:
+      // The AVX2 path hands a leftover of four chunks to the SSE4.1 one.
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("sse4.1");
+    case Blake3Backend::kSse41:
+      return __builtin_cpu_supports("sse4.1");
+    case Blake3Backend::kPortable:
+      return true;
+  }
+  return false;
+#else
+  return backend == Blake3Backend::kPortable;
+#endif
+}
 
 std::atomic<Blake3Backend>& BackendSlot() {
   static std::atomic<Blake3Backend> slot{BestBackend()};
@@ -109,7 +129,18 @@ std::atomic<Blake3Backend>& BackendSlot() {
 // The CVs of `n` whole chunks, as wide as the backend allows.
 void HashChunks(const uint8_t* input, size_t n, const Cv& key, uint64_t counter, uint8_t flags,
                 Cv* out) {
+  const Blake3Backend backend = BackendSlot().load(std::memory_order_relaxed);
   size_t done = 0;
+  if (backend == Blake3Backend::kAvx2) {
+    for (; n - done >= 8; done += 8) {
+      b3::HashChunks8Avx2(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
+    }
+  }
+  if (backend == Blake3Backend::kAvx2 || backend == Blake3Backend::kSse41) {
+    for (; n - done >= 4; done += 4) {
+      b3::HashChunks4Sse41(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
+    }
+  }
   b3::HashChunksPortable(input + done * b3::kChunkLen, n - done, key, counter + done, flags,
                          out + done);
 }

@@ -166,5 +166,56 @@ TEST(Blake3Test, FinalizeLeavesHasherUsable) {
   EXPECT_EQ(hasher.Finalize(), Blake3(input));
 }
 
+// Restores the backend the process started with, whatever a test forced.
+class Blake3BackendTest : public ::testing::Test {
+ protected:
+  void TearDown() override { Blake3SetBackend(initial_); }
+  const Blake3Backend initial_ = Blake3ActiveBackend();
+};
+
+TEST_F(Blake3BackendTest, EveryBackendPassesTheOfficialVectors) {
+  for (Blake3Backend backend :
+       {Blake3Backend::kPortable, Blake3Backend::kSse41, Blake3Backend::kAvx2}) {
+    if (!Blake3SetBackend(backend)) continue;  // this CPU lacks it
+    ASSERT_EQ(Blake3ActiveBackend(), backend);
+    for (const Vector& v : kVectors) {
+      const std::string input = Input(v.input_len);
+      EXPECT_EQ(Hex(Blake3(input)), v.hash) << v.input_len;
+      EXPECT_EQ(Hex(Blake3Keyed(TestKey(), input)), v.keyed_hash) << v.input_len;
+    }
+  }
+}
+
+TEST_F(Blake3BackendTest, SimdMatchesPortableOnManyLengths) {
+  // Lengths around every batch width (4 and 8 chunks of 1 KiB, 16 per batch) and the 64 KiB
+  // chunks of Xet; input starts at odd offsets so the SIMD loads are unaligned.
+  std::vector<size_t> lengths;
+  for (size_t chunks : {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 128}) {
+    for (size_t len : {chunks * 1024 - 1, chunks * 1024, chunks * 1024 + 1}) lengths.push_back(len);
+  }
+  std::string base(130 * 1024 + 3, '\0');
+  for (size_t i = 0; i < base.size(); ++i) base[i] = static_cast<char>((i * 7919) >> 3);
+  const std::string_view all = base;
+  for (Blake3Backend backend : {Blake3Backend::kSse41, Blake3Backend::kAvx2}) {
+    if (!Blake3SetBackend(backend)) continue;
+    for (size_t offset : {0, 1, 3}) {
+      for (size_t len : lengths) {
+        const std::string_view input = all.substr(offset, len);
+        Blake3SetBackend(backend);
+        const Blake3Digest simd = Blake3Keyed(TestKey(), input);
+        const Blake3Digest simd_plain = Blake3(input);
+        Blake3SetBackend(Blake3Backend::kPortable);
+        EXPECT_EQ(simd, Blake3Keyed(TestKey(), input)) << len << "+" << offset;
+        EXPECT_EQ(simd_plain, Blake3(input)) << len << "+" << offset;
+      }
+    }
+  }
+}
+
+TEST_F(Blake3BackendTest, PortableIsAlwaysAvailable) {
+  EXPECT_TRUE(Blake3SetBackend(Blake3Backend::kPortable));
+  EXPECT_EQ(Blake3ActiveBackend(), Blake3Backend::kPortable);
+}
+
 }  // namespace
 }  // namespace spacehub::xet
