@@ -14,6 +14,8 @@ Command AddAdminCommand(CLI::App& app);
 Command AddHookCommand(CLI::App& app);
 // `job-exec` (hidden): a Slurm node runs one job's sandbox (job_exec.cc).
 Command AddJobExecCommand(CLI::App& app);
+// `xet-chunks` (hidden): chunk and hash a file as a Xet client does, to cross-check and time it.
+Command AddXetChunksCommand(CLI::App& app);
 // Client subcommands (through spacehub::client only): whoami.cc, repo.cc, transfer.cc, space.cc.
 Command AddWhoamiCommand(CLI::App& app);
 Command AddRepoCommand(CLI::App& app);

@@ -16,6 +16,7 @@ int Run(int argc, char** argv) {
   auto admin = spacehub::cli::AddAdminCommand(app);
   auto hook = spacehub::cli::AddHookCommand(app);
   auto job_exec = spacehub::cli::AddJobExecCommand(app);
+  auto xet_chunks = spacehub::cli::AddXetChunksCommand(app);
   auto reference = spacehub::cli::AddConfigReferenceCommand(app);
   std::pair<const char*, spacehub::cli::Command> client_commands[] = {
       {"whoami", spacehub::cli::AddWhoamiCommand(app)},
@@ -36,6 +37,7 @@ int Run(int argc, char** argv) {
   if (app.got_subcommand("serve")) return serve();
   if (app.got_subcommand("hook")) return hook();
   if (app.got_subcommand("job-exec")) return job_exec();
+  if (app.got_subcommand("xet-chunks")) return xet_chunks();
   if (app.got_subcommand("config-reference")) return reference();
   for (auto& [name, command] : client_commands) {
     if (app.got_subcommand(name)) return command();
