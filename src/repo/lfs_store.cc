@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <system_error>
 
-#include "core/background_sha256.h"
 #include "core/crypto.h"
 #include "repo/fs_util.h"
+#include "repo/pipelined_file.h"
 
 namespace spacehub::repo {
 namespace {
@@ -25,29 +25,29 @@ Status BadOid(std::string_view oid) {
                                  "': expected 64 lowercase hex digits");
 }
 
+std::string PartFileName(int part_number, std::string_view sha) {
+  return std::to_string(part_number) + "." + std::string(sha) + ".part";
+}
+
 // A temp file that counts and hashes what is written and refuses bytes beyond `expected`.
+// `direct`: written around the page cache (see PipelinedFile).
 class HashingFile {
  public:
-  explicit HashingFile(uint64_t expected) : expected_(expected) {}
+  HashingFile(uint64_t expected, bool direct) : expected_(expected), direct_(direct) {}
 
-  Status Open(std::filesystem::path temp) { return file_.Create(std::move(temp)); }
+  Status Open(std::filesystem::path temp) {
+    SH_TRY(file_.Create(std::move(temp)));
+    pipe_ = std::make_unique<PipelinedFile>(file_.fd(), file_.path().string(), direct_);
+    return Status::Ok();
+  }
 
   Status Write(std::string_view chunk) {
     if (chunk.size() > expected_ - written_) {
       return Status::InvalidArgument("Received more than the announced " +
                                      std::to_string(expected_) + " bytes");
     }
-    SH_TRY(fs::WriteAll(file_.fd(), chunk, file_.path()));
-    sha_.Update(chunk);
+    SH_TRY(pipe_->Append(chunk));
     written_ += chunk.size();
-    // Start writeback of each finished stretch while the upload goes on, so the fsync before the
-    // acknowledgement waits only for the tail instead of the whole object (errors surface at
-    // fsync).
-    if (written_ - flushed_ >= kWritebackStride) {
-      ::sync_file_range(file_.fd(), static_cast<off_t>(flushed_),
-                        static_cast<off_t>(written_ - flushed_), SYNC_FILE_RANGE_WRITE);
-      flushed_ = written_;
-    }
     return Status::Ok();
   }
 
@@ -57,7 +57,8 @@ class HashingFile {
       return Status::InvalidArgument("size mismatch: expected " + std::to_string(expected_) +
                                      " bytes, got " + std::to_string(written_));
     }
-    std::string sha = sha_.FinishHex();
+    SH_ASSIGN_OR_RETURN(std::string sha, pipe_->Finish());
+    pipe_.reset();
     SH_TRY(file_.SyncAndClose());
     return sha;
   }
@@ -73,21 +74,23 @@ class HashingFile {
   }
 
   // Deletes the temp file now (unless it was moved into place).
-  void Discard() { file_.Discard(); }
+  void Discard() {
+    pipe_.reset();  // its threads are done with the fd before it closes
+    file_.Discard();
+  }
 
  private:
-  fs::TempFile file_;     // unlinked on destruction unless moved into place
-  BackgroundSha256 sha_;  // hashes on its own thread while the next chunk arrives
-  static constexpr uint64_t kWritebackStride = 8ull << 20;
+  fs::TempFile file_;                    // unlinked on destruction unless moved into place
+  std::unique_ptr<PipelinedFile> pipe_;  // declared after file_: stops before the fd closes
   uint64_t expected_;
+  bool direct_;
   uint64_t written_ = 0;
-  uint64_t flushed_ = 0;  // bytes already handed to writeback
 };
 
 class ObjectWriter final : public LfsStore::Writer {
  public:
   ObjectWriter(std::string oid, uint64_t size, std::filesystem::path target)
-      : oid_(std::move(oid)), target_(std::move(target)), file_(size) {}
+      : oid_(std::move(oid)), target_(std::move(target)), file_(size, /*direct=*/true) {}
 
   Status Open(std::filesystem::path temp) { return file_.Open(std::move(temp)); }
   Status Write(std::string_view chunk) override {
@@ -121,10 +124,16 @@ class ObjectWriter final : public LfsStore::Writer {
   bool done_ = false;
 };
 
+// A part is kept as "<n>.<sha256>.part": its name says what its bytes hashed to when they
+// arrived, so the completion finds the very version each ETag names without hashing it again (the
+// whole object's hash still checks every byte). A committed part replaces earlier versions (two
+// re-sends of one part racing each other may remove each other's; the completion then names the
+// part as missing, and the client sends it again).
 class PartFileWriter final : public LfsStore::PartWriter {
  public:
-  PartFileWriter(uint64_t size, std::filesystem::path target)
-      : target_(std::move(target)), file_(size) {}
+  PartFileWriter(uint64_t size, std::filesystem::path dir, int part_number)
+      // Parts stay in the page cache: the completion reads them back right away.
+      : dir_(std::move(dir)), part_number_(part_number), file_(size, /*direct=*/false) {}
 
   Status Open(std::filesystem::path temp) { return file_.Open(std::move(temp)); }
   Status Write(std::string_view chunk) override {
@@ -135,15 +144,32 @@ class PartFileWriter final : public LfsStore::PartWriter {
     if (done_) return Status::InvalidArgument("Part already finished");
     done_ = true;
     auto sha = file_.Finish();
-    // A re-sent part replaces the old one atomically.
-    Status st = sha.ok() ? file_.MoveTo(target_) : sha.status();
+    Status st = sha.ok() ? file_.MoveTo(dir_ / PartFileName(part_number_, *sha)) : sha.status();
     file_.Discard();
     if (!st.ok()) return st;
+    RemoveOtherVersions(*sha);
     return "\"" + *sha + "\"";
   }
 
  private:
-  std::filesystem::path target_;
+  void RemoveOtherVersions(const std::string& keep) {
+    const std::string prefix = std::to_string(part_number_) + ".";
+    const std::string mine = PartFileName(part_number_, keep);
+    std::error_code ec;
+    std::vector<std::filesystem::path> old;
+    for (auto it = std::filesystem::directory_iterator(dir_, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.size() == mine.size() && name.starts_with(prefix) && name.ends_with(".part") &&
+          name != mine) {
+        old.push_back(it->path());
+      }
+    }
+    for (const auto& p : old) std::filesystem::remove(p, ec);
+  }
+
+  std::filesystem::path dir_;
+  int part_number_;
   HashingFile file_;
   bool done_ = false;
 };
@@ -155,11 +181,10 @@ std::string_view Unquote(std::string_view etag) {
   return etag;
 }
 
-// Streams the file at `path` into `out`, returning its sha256 hex.
-Result<std::string> CopyHashing(const std::filesystem::path& path, LfsStore::Writer& out) {
+// Streams the file at `path` into `out` (which hashes what it is given).
+Status CopyInto(const std::filesystem::path& path, LfsStore::Writer& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fs::Errno(errno, "open " + path.string());
-  Sha256Stream sha;
   std::string buf(kCopyChunk, '\0');
   Status st;
   while (st.ok()) {
@@ -167,13 +192,10 @@ Result<std::string> CopyHashing(const std::filesystem::path& path, LfsStore::Wri
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) st = fs::Errno(errno, "read " + path.string());
     if (n <= 0) break;
-    std::string_view chunk(buf.data(), static_cast<size_t>(n));
-    sha.Update(chunk);
-    st = out.Write(chunk);
+    st = out.Write(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
   ::close(fd);
-  if (!st.ok()) return st;
-  return sha.FinishHex();
+  return st;
 }
 
 }  // namespace
@@ -216,15 +238,15 @@ Result<std::unique_ptr<LfsStore::PartWriter>> LfsStore::BeginPart(std::string_vi
     return Status::InvalidArgument("Invalid part number " + std::to_string(part_number));
   }
   std::filesystem::path dir = root_ / "tmp" / "multipart" / std::string(oid);
-  std::string name = std::to_string(part_number) + ".part";
-  auto writer = std::make_unique<PartFileWriter>(expected_size, dir / name);
-  SH_TRY(writer->Open(dir / (name + "." + RandomHex(8) + ".tmp")));
+  auto writer = std::make_unique<PartFileWriter>(expected_size, dir, part_number);
+  SH_TRY(writer->Open(dir / (std::to_string(part_number) + "." + RandomHex(8) + ".tmp")));
   return std::unique_ptr<PartWriter>(std::move(writer));
 }
 
-// Parts are re-hashed while they are copied, so a part replaced or damaged since its ETag was
-// issued is caught; the whole object is verified by the Writer as for a single upload. On failure
-// the parts stay, so the client may re-send a part and complete again.
+// Each part is found by the hash its ETag names (PartFileWriter), so a part replaced since its
+// ETag was issued is caught without hashing the parts again; the whole object is verified by the
+// Writer as for a single upload. On failure the parts stay, so the client may re-send a part and
+// complete again.
 Status LfsStore::CompleteMultipart(std::string_view oid, uint64_t expected_size,
                                    const std::vector<PartRef>& parts) {
   if (!ValidOid(oid)) return BadOid(oid);
@@ -233,27 +255,32 @@ Status LfsStore::CompleteMultipart(std::string_view oid, uint64_t expected_size,
   std::sort(sorted.begin(), sorted.end(),
             [](const PartRef& a, const PartRef& b) { return a.part_number < b.part_number; });
   std::filesystem::path dir = root_ / "tmp" / "multipart" / std::string(oid);
+  std::vector<std::filesystem::path> paths;
   for (size_t i = 0; i < sorted.size(); ++i) {
-    if (i > 0 && sorted[i].part_number == sorted[i - 1].part_number) {
-      return Status::InvalidArgument("Part " + std::to_string(sorted[i].part_number) +
-                                     " listed twice");
+    const PartRef& part = sorted[i];
+    const std::string n = std::to_string(part.part_number);
+    if (i > 0 && part.part_number == sorted[i - 1].part_number) {
+      return Status::InvalidArgument("Part " + n + " listed twice");
     }
+    std::string_view sha = Unquote(part.etag);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(dir / (std::to_string(sorted[i].part_number) + ".part"),
-                                          ec)) {
-      return Status::InvalidArgument("Part " + std::to_string(sorted[i].part_number) +
-                                     " was not uploaded");
+    auto path = dir / PartFileName(part.part_number, sha);
+    if (ValidOid(sha) && std::filesystem::is_regular_file(path, ec)) {
+      paths.push_back(std::move(path));
+      continue;
     }
+    bool uploaded = false;  // some version of the part, under another hash
+    for (auto it = std::filesystem::directory_iterator(dir, ec);
+         !ec && it != std::filesystem::directory_iterator() && !uploaded; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      uploaded = name.starts_with(n + ".") && name.ends_with(".part");
+    }
+    if (!uploaded) return Status::InvalidArgument("Part " + n + " was not uploaded");
+    return Status::InvalidArgument("ETag mismatch for part " + n + ": got " + part.etag +
+                                   ", which is not the part's SHA-256");
   }
   SH_ASSIGN_OR_RETURN(std::unique_ptr<Writer> writer, BeginUpload(oid, expected_size));
-  for (const PartRef& part : sorted) {
-    auto path = dir / (std::to_string(part.part_number) + ".part");
-    SH_ASSIGN_OR_RETURN(std::string sha, CopyHashing(path, *writer));
-    if (Unquote(part.etag) != sha) {
-      return Status::InvalidArgument("ETag mismatch for part " + std::to_string(part.part_number) +
-                                     ": expected \"" + sha + "\", got " + part.etag);
-    }
-  }
+  for (const auto& path : paths) SH_TRY(CopyInto(path, *writer));
   SH_TRY(writer->Commit());
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

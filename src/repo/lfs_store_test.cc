@@ -144,5 +144,34 @@ TEST_F(LfsStoreTest, MultipartBadEtagOrMissingPart) {
   EXPECT_TRUE(store_->CleanTemp().ok());
 }
 
+// A re-sent part replaces the earlier version: the earlier ETag no longer completes, and only one
+// file per part stays behind.
+TEST_F(LfsStoreTest, ResentPartReplacesTheEarlierVersion) {
+  std::string data = "0123456789abcdef";
+  std::string oid = Sha256Hex(data);
+  auto send = [&](int n, std::string_view bytes) {
+    auto pw = store_->BeginPart(oid, n, bytes.size());
+    EXPECT_TRUE((*pw)->Write(bytes).ok());
+    return *(*pw)->Commit();
+  };
+  std::string first = send(1, "01234567");
+  std::string second = send(1, "XXXXXXXX");
+  std::string tail = send(2, "89abcdef");
+  EXPECT_NE(first, second);
+  Status st = store_->CompleteMultipart(oid, data.size(), {{1, first}, {2, tail}});
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("ETag mismatch for part 1"), std::string::npos) << st.ToString();
+  // The current version is found, and the whole-object hash refuses its bytes.
+  EXPECT_EQ(store_->CompleteMultipart(oid, data.size(), {{1, second}, {2, tail}}).code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(TempFiles(), 2u);
+  // A path in place of a hash is just a mismatch.
+  EXPECT_EQ(store_->CompleteMultipart(oid, data.size(), {{1, "../../x"}, {2, tail}}).code(),
+            Code::kInvalidArgument);
+  send(1, "01234567");
+  ASSERT_TRUE(store_->CompleteMultipart(oid, data.size(), {{1, first}, {2, tail}}).ok());
+  EXPECT_TRUE(store_->Exists(oid));
+}
+
 }  // namespace
 }  // namespace spacehub::repo
