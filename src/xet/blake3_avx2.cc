@@ -108,6 +108,8 @@ SPACEHUB_AVX2 void HashChunks8Avx2(const uint8_t* input, const Cv& key, uint64_t
                      counter_hi,
                      Splat(kBlockLen),
                      Splat(block_flags)};
+    // Unrolled, each round's message words are fixed registers or stack slots, not table lookups.
+#pragma GCC unroll 7
     for (const auto& s : kSchedule) {
       G(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
       G(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);

@@ -91,6 +91,8 @@ SPACEHUB_SSE41 void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64
                      counter_hi,
                      _mm_set1_epi32(static_cast<int>(kBlockLen)),
                      _mm_set1_epi32(block_flags)};
+    // Unrolled, each round's message words are fixed registers or stack slots, not table lookups.
+#pragma GCC unroll 7
     for (const auto& s : kSchedule) {
       G(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
       G(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
