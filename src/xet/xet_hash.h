@@ -19,7 +19,8 @@ struct XetHash {
   std::array<uint8_t, 32> bytes{};
 
   bool operator==(const XetHash&) const = default;
-  auto operator<=>(const XetHash&) const = default;
+  // An order for maps and sets (byte order; not the numeric order of the hex form).
+  bool operator<(const XetHash& other) const { return bytes < other.bytes; }
   bool IsZero() const;
   // The protocol's string form: 64 lowercase hex digits, each 8-byte word byte-reversed.
   std::string ToHex() const;

@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import * as hf from "@huggingface/hub";
+import { getChunks, xorbHash, hashToHex } from "@huggingface/xetchunk-wasm";
 import {
   startHub,
   uniqueName,
@@ -72,6 +75,10 @@ describe("durability across kill -9", () => {
   const partialLfs = randomBytes(4 * 1024 * 1024); // upload interrupted by the kill
   let tagTarget;
   let partialSocket;
+  const xetBig = randomBytes(3 * 1024 * 1024); // stored with Xet before the crash
+  const partialXorb = randomBytes(2 * 1024 * 1024); // a xorb upload interrupted by the kill
+  let partialXorbHash;
+  let partialXorbSocket;
 
   before(async () => {
     hub = await startHub();
@@ -109,6 +116,16 @@ describe("durability across kill -9", () => {
     acked.push({ type: "model", id: model, sha: out.commitOid, path: "big/weights.bin", content: lfsBig });
     lastMainSha = out.commitOid;
 
+    // Xet: the JS client's default upload (xorbs, shard, commit) acknowledged before the crash.
+    const x = await hf.uploadFiles({
+      accessToken: token,
+      hubUrl: hub.endpoint,
+      repo: { type: "model", name: model },
+      files: [{ path: "xet/weights.bin", content: new Blob([xetBig]) }],
+    });
+    acked.push({ type: "model", id: model, sha: x.commit.oid, path: "xet/weights.bin", content: xetBig });
+    lastMainSha = x.commit.oid;
+
     const d = await commit(hub, { type: "dataset", id: dataset, files: [{ path: "data.csv", content: "a,b\n1,2\n" }] });
     acked.push({ type: "dataset", id: dataset, sha: d.commitOid, path: "data.csv", content: Buffer.from("a,b\n1,2\n") });
 
@@ -137,6 +154,31 @@ describe("durability across kill -9", () => {
       timeoutMs: 30_000,
     });
 
+    // A xorb upload half sent when the process dies (raw chunks, one header each).
+    const tok = await hub.api("GET", `/api/models/${model}/xet-write-token/main`, { token });
+    assert.equal(tok.status, 200, tok.text);
+    const chunks = getChunks(partialXorb);
+    partialXorbHash = hashToHex(xorbHash(chunks));
+    const parts = [];
+    let at = 0;
+    for (const c of chunks) {
+      const h = Buffer.alloc(8);
+      h.writeUIntLE(c.length, 1, 3);
+      h.writeUIntLE(c.length, 5, 3);
+      parts.push(h, partialXorb.subarray(at, at + c.length));
+      at += c.length;
+    }
+    const xorbBody = Buffer.concat(parts);
+    const cas = new URL(tok.json.casUrl);
+    partialXorbSocket = rawHttp(cas.origin, {
+      head:
+        `POST ${cas.pathname}/v1/xorbs/default/${partialXorbHash} HTTP/1.1\r\nHost: ${cas.host}\r\n` +
+        `Authorization: Bearer ${tok.json.accessToken}\r\nContent-Length: ${xorbBody.length}\r\n\r\n`,
+      body: [xorbBody.subarray(0, xorbBody.length / 2)],
+      endAfterWrite: false,
+      timeoutMs: 30_000,
+    });
+
     // A few commits racing with the kill; whichever got a 200 is acknowledged and must survive.
     const racing = [];
     for (let i = 0; i < 5; i++) {
@@ -157,6 +199,8 @@ describe("durability across kill -9", () => {
     await Promise.allSettled(racing);
     const res = await partialSocket;
     assert.ok(res.status === null || res.status >= 400, "the interrupted upload must not have been acknowledged");
+    const xres = await partialXorbSocket;
+    assert.ok(xres.status === null || xres.status >= 400, "the interrupted xorb must not have been acknowledged");
   });
 
   test("git fsck --full passes on every bare repo right after the crash", T, async () => {
@@ -170,6 +214,16 @@ describe("durability across kill -9", () => {
     assert.deepEqual(bad, []);
     assert.ok(objects.includes(sha256(lfsBig)), "the acknowledged LFS object is in the store");
     assert.ok(!objects.includes(sha256(partialLfs)), "the half-uploaded object must not be in the store");
+  });
+
+  test("no partial xorb after the crash; the acknowledged ones are there", T, async () => {
+    const root = path.join(dataDir, "xet", "xorbs");
+    const stored = [];
+    for (const a of readdirSync(root)) for (const b of readdirSync(path.join(root, a))) stored.push(...readdirSync(path.join(root, a, b)));
+    assert.ok(stored.length >= 1, "the acknowledged upload's xorbs are stored");
+    assert.ok(stored.every((n) => /^[0-9a-f]{64}$/.test(n)), `only complete, named xorbs: ${stored}`);
+    assert.ok(!stored.includes(partialXorbHash), "the half-sent xorb must not be stored");
+    assert.ok(existsSync(path.join(dataDir, "xet", "tmp")));
   });
 
   test("restart on the same data dir: old token works, HF_TOKEN not printed again", T, async () => {
