@@ -22,6 +22,7 @@
 #include "service/hub_instance.h"
 #include "service/placement.h"
 #include "service/space_engine.h"
+#include "service/xet_sweeper.h"
 #include "web/routes.h"
 
 namespace spacehub::cli {
@@ -231,7 +232,11 @@ int Serve(const ServeOptions& o) {
   space_proxy.SetHubUrl(endpoint);
   Announce(o, server, endpoint, *admin);
   StartEngines(*space_runtime, server);
+  // Xet storage: xorbs no live repository's file uses go a day after their upload.
+  service::XetSweeper xet_sweeper(hub, std::chrono::hours(6), std::chrono::hours(24));
+  xet_sweeper.Start();
   RunUntilSignal(server, signals);
+  xet_sweeper.Stop();
   if (jobs) jobs->Stop();
   if (engine) engine->Stop();
   spdlog::info("spacehub stopped");

@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "service/repo_service.h"
 #include "service/test_util.h"
+#include "service/xet_sweeper.h"
 #include "xet/chunker.h"
 #include "xet/shard_format.h"
 #include "xet/xet_hash.h"
@@ -295,6 +296,20 @@ TEST_F(XetServiceTest, SweepRemovesWhatNoLiveRepoUses) {
   ASSERT_TRUE(rest.ok());
   EXPECT_EQ(*rest, 1u);
   EXPECT_FALSE(hub().xorbs.Exists(kept.xorb_hash.ToHex()));
+}
+
+TEST_F(XetServiceTest, SweeperSweepsAndStops) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload orphan = MakeUpload(RandomData(10 * 1024, 10));
+  ASSERT_TRUE(xet_->UploadXorb(g, orphan.xorb_hash.ToHex(), orphan.xorb).ok());
+  XetSweeper sweeper(hub(), std::chrono::hours(6), std::chrono::hours(24));
+  EXPECT_EQ(sweeper.SweepOnce(), 0u);  // within the grace period
+  clock_.AdvanceSeconds(25 * 3600);
+  EXPECT_EQ(sweeper.SweepOnce(), 1u);
+  // The thread's first round and a prompt stop (no waiting out the interval).
+  sweeper.Start();
+  sweeper.Stop();
+  EXPECT_FALSE(hub().xorbs.Exists(orphan.xorb_hash.ToHex()));
 }
 
 }  // namespace
