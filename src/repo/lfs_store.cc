@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <system_error>
 
 #include "core/crypto.h"
@@ -16,7 +18,8 @@
 namespace spacehub::repo {
 namespace {
 
-constexpr size_t kCopyChunk = 1 << 20;
+constexpr size_t kCopyChunk = 4 << 20;
+constexpr size_t kCopyAlign = 4096;  // O_DIRECT reads: buffer aligned to the logical block
 
 bool ValidOid(std::string_view oid) { return IsHex(oid, 64); }
 
@@ -124,16 +127,15 @@ class ObjectWriter final : public LfsStore::Writer {
   bool done_ = false;
 };
 
-// A part is kept as "<n>.<sha256>.part": its name says what its bytes hashed to when they
-// arrived, so the completion finds the very version each ETag names without hashing it again (the
-// whole object's hash still checks every byte). A committed part replaces earlier versions (two
-// re-sends of one part racing each other may remove each other's; the completion then names the
-// part as missing, and the client sends it again).
+// A part is kept as "<n>.<sha256>.part", written around the page cache like a whole object: its
+// name says what its bytes hashed to when they arrived, so the completion finds the very version
+// each ETag names without hashing it again (the whole object's hash still checks every byte). A
+// committed part replaces earlier versions (two re-sends of one part racing each other may remove
+// each other's; the completion then names the part as missing, and the client sends it again).
 class PartFileWriter final : public LfsStore::PartWriter {
  public:
   PartFileWriter(uint64_t size, std::filesystem::path dir, int part_number)
-      // Parts stay in the page cache: the completion reads them back right away.
-      : dir_(std::move(dir)), part_number_(part_number), file_(size, /*direct=*/false) {}
+      : dir_(std::move(dir)), part_number_(part_number), file_(size, /*direct=*/true) {}
 
   Status Open(std::filesystem::path temp) { return file_.Open(std::move(temp)); }
   Status Write(std::string_view chunk) override {
@@ -181,18 +183,26 @@ std::string_view Unquote(std::string_view etag) {
   return etag;
 }
 
-// Streams the file at `path` into `out` (which hashes what it is given).
+// Streams the file at `path` into `out` (which hashes what it is given). Parts were written around
+// the page cache, so they are read the same way where the file system allows it: straight from the
+// disk into an aligned buffer, without filling fresh page-cache pages.
 Status CopyInto(const std::filesystem::path& path, LfsStore::Writer& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
+  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fs::Errno(errno, "open " + path.string());
-  std::string buf(kCopyChunk, '\0');
+  std::unique_ptr<char, decltype(&std::free)> buf(
+      static_cast<char*>(std::aligned_alloc(kCopyAlign, kCopyChunk)), &std::free);
+  if (!buf) {
+    ::close(fd);
+    return Status::Internal("out of memory copying " + path.string());
+  }
   Status st;
   while (st.ok()) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    ssize_t n = ::read(fd, buf.get(), kCopyChunk);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) st = fs::Errno(errno, "read " + path.string());
     if (n <= 0) break;
-    st = out.Write(std::string_view(buf.data(), static_cast<size_t>(n)));
+    st = out.Write(std::string_view(buf.get(), static_cast<size_t>(n)));
   }
   ::close(fd);
   return st;
