@@ -175,7 +175,9 @@ inline std::string Pattern(size_t n) {
 class ServerTest : public spacehub::testing::TempDirTest {
  protected:
   void SetUp() override {
-    file_content_ = Pattern(300 * 1024 + 17);
+    // Over 1 MiB: a whole file goes out as a bulk send (corked, larger send buffer), ranges of it
+    // the plain way; the keep-alive tests then show the connection is uncorked afterwards.
+    file_content_ = Pattern((1 << 20) + 300 * 1024 + 17);
     file_path_ = (dir_ / "file.bin").string();
     spacehub::testing::WriteFile(file_path_, file_content_);
 
