@@ -51,6 +51,16 @@ print("xet file hash", meta.xet_file_data.file_hash)
 info = api.get_paths_info(repo, ["weights.bin"])[0]  # 1.3.7's RepoFile has no xetHash field
 assert info.lfs.sha256 == expected, info
 
+# The token calls hf_xet would make, through the client's own header parsing.
+from huggingface_hub.utils._xet import XetTokenType, fetch_xet_connection_info_from_repo_info, refresh_xet_connection_info
+from huggingface_hub.utils import build_hf_headers
+for kind in (XetTokenType.READ, XetTokenType.WRITE):
+    conn = fetch_xet_connection_info_from_repo_info(
+        token_type=kind, repo_id=repo, repo_type="model", revision="main", headers=build_hf_headers())
+    assert conn.endpoint == os.environ["HF_ENDPOINT"] + "/cas" and conn.access_token, conn
+conn = refresh_xet_connection_info(file_data=meta.xet_file_data, headers=build_hf_headers())
+print("xet tokens from the client's own calls; CAS at", conn.endpoint)
+
 p = hf_hub_download(repo, "weights.bin", cache_dir=work / "cache")
 assert hashlib.sha256(pathlib.Path(p).read_bytes()).hexdigest() == expected
 print("hf_hub_download: same bytes")

@@ -1,8 +1,9 @@
 // Xet routes (spec: docs/design/0011-xet.md): the Hub's token endpoints
 // (/api/{type}s/{ns}/{name}/xet-{read,write}-token/{rev}) and the CAS API under /cas — the casUrl
 // the tokens name: xorbs, shards, the dedup query, reconstructions (v1 and v2) and the signed xorb
-// range URLs the reconstructions hand out. CAS requests carry a Xet token, not a hub token, so
-// their bodies are taken without the router's credential check; each handler checks the token.
+// range URLs the reconstructions hand out. CAS requests carry a Xet token, not a hub token: the
+// router's credential check takes a write token before an upload's body is read (routes.cc), and
+// each handler checks the token again for its own scope.
 #include <charconv>
 #include <map>
 #include <set>
@@ -24,9 +25,15 @@ Result<http::Response> Token(ApiContext& ctx, http::Request& req, RepoType type,
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, type));
   SH_ASSIGN_OR_RETURN(auto token, ctx.xet.IssueToken(who, id, RouteParam(req, "rev"), write));
-  return http::Response::Json({{"accessToken", token.access_token},
-                               {"exp", token.expires_at},
-                               {"casUrl", CasUrl(ctx, req)}});
+  // The body for @huggingface/hub and the spec; the same in headers for huggingface_hub, which
+  // reads only those.
+  http::Response r = http::Response::Json({{"accessToken", token.access_token},
+                                           {"exp", token.expires_at},
+                                           {"casUrl", CasUrl(ctx, req)}});
+  r.Header("X-Xet-Cas-Url", CasUrl(ctx, req));
+  r.Header("X-Xet-Access-Token", token.access_token);
+  r.Header("X-Xet-Token-Expiration", std::to_string(token.expires_at));
+  return r;
 }
 
 Status CheckPrefix(const http::Request& req, std::initializer_list<std::string_view> allowed) {
@@ -164,8 +171,8 @@ void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
     router.Add(Method::kGet, base + "/xet-write-token/{rev*}",
                Handle([&ctx, type](http::Request& r) { return Token(ctx, r, type, true); }));
   }
-  // Xet tokens, not hub tokens: the handlers check them before using a body.
-  const http::BodyRules xet_body{.large = true, .anonymous = true};
+  // Large bodies (a xorb is up to 64 MiB), read only for a valid write token (routes.cc).
+  const http::BodyRules xet_body = http::BodyRules::Large();
   router.Add(Method::kPost, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, PutXorb), xet_body);
   router.Add(Method::kHead, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, HeadXorb));
   router.Add(Method::kPost, "/cas/v1/shards", Handle(ctx, PutShard), xet_body);

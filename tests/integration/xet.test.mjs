@@ -12,7 +12,7 @@ import { readdirSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as hf from "@huggingface/hub";
 import { createChunker, nextBlock, finalize, hashToHex, hexToBytes, xorbHash, fileHash, verificationHash } from "@huggingface/xetchunk-wasm";
-import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath } from "./harness.mjs";
+import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath, rawHttp } from "./harness.mjs";
 import { runGit, remoteUrl } from "./git_lib.mjs";
 
 const T = { timeout: 240_000 };
@@ -215,6 +215,10 @@ describe("Xet storage", () => {
         assert.equal(r.status, 200, await r.clone().text());
         const j = await r.json();
         assert.equal(j.casUrl, `${hub.endpoint}/cas`);
+        // huggingface_hub reads the same from headers.
+        assert.equal(r.headers.get("x-xet-cas-url"), j.casUrl);
+        assert.equal(r.headers.get("x-xet-access-token"), j.accessToken);
+        assert.equal(r.headers.get("x-xet-token-expiration"), String(j.exp));
         assert.ok(j.exp > Date.now() / 1000);
         return j.accessToken;
       };
@@ -261,6 +265,17 @@ describe("Xet storage", () => {
       await expectRefused(await fetch(cas(`/v1/xorbs/default/${x.hash}`), { method: "POST", body: x.bytes }), 401);
       // A hub token is not a CAS token.
       await expectRefused(await post(`/v1/xorbs/default/${x.hash}`, hub.token, x.bytes), 401);
+      // Without a write token a 60 MB body is refused before it is read: the answer comes while the
+      // client has sent nothing but the head.
+      for (const auth of ["", `Authorization: Bearer ${readTok}\r\n`]) {
+        const res = await rawHttp(hub.endpoint, {
+          head: `POST /cas/v1/xorbs/default/${x.hash} HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: 60000000\r\n\r\n`,
+          endAfterWrite: false,
+          untilHeaders: true,
+          timeoutMs: 10_000,
+        });
+        assert.ok(res.status === 401 || res.status === 403, `status ${res.status} ${res.raw?.slice?.(0, 200)}`);
+      }
       assert.equal(storedXorbs(hub.dataDir).length, before);
       // bob may not even learn that admin's private repos exist, nor get tokens for others' repos.
       const r = await fetch(`${hub.endpoint}/api/models/admin/${mineName}/xet-write-token/main`, { headers: { Authorization: `Bearer ${tokens.bob}` } });
