@@ -107,6 +107,9 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
   std::vector<db::XetFileRow> rows;
   std::set<std::string> used;
   int result = 0;
+  // Terms are cheap to write and each SHA-256 check reads its whole file: bound what one shard
+  // can make the hub read, as one LFS upload is bounded.
+  uint64_t shard_bytes = 0;
   for (const auto& f : shard.files) {
     std::vector<xet::ChunkRef> chunks;
     std::vector<StoredTerm> terms;
@@ -152,6 +155,10 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
       terms.push_back({t.xorb, t.chunk_start, t.chunk_end, t.unpacked_bytes});
       file_xorbs.insert(hex);
       size += unpacked;
+      shard_bytes += unpacked;
+      if (shard_bytes > hub_.options.max_lfs_object_bytes) {
+        return Status::InvalidArgument("The files of this shard are larger than this hub accepts");
+      }
     }
     if (xet::FileHash(chunks) != f.file_hash) {
       return Status::InvalidArgument("The terms of file " + f.file_hash.ToHex() + " hash to " +

@@ -249,6 +249,20 @@ TEST_F(XetServiceTest, ShardsAreVerified) {
   EXPECT_FALSE(file->has_value());
 }
 
+TEST_F(XetServiceTest, AShardCannotMakeTheHubReadUnboundedData) {
+  // The same 300 KiB term over and over: a few MB of shard naming more than the hub accepts.
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(300 * 1024, 11));
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  xet::Shard huge = u.shard;
+  const xet::FileTerm term = huge.files[0].terms[0];
+  const uint64_t n = hub().options.max_lfs_object_bytes / term.unpacked_bytes + 2;
+  huge.files[0].terms.assign(n, term);
+  auto r = xet_->UploadShard(g, xet::SerializeShard(huge));
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("larger than this hub accepts"), std::string::npos);
+}
+
 TEST_F(XetServiceTest, KnowingHashesGrantsNothing) {
   // alice's private data: bob knows every hash (say, from a leak) but not the bytes.
   XetGrant a = Grant(alice_, "weights", true);
