@@ -49,6 +49,12 @@ struct ClientOptions {
   // UploadFolder (each multipart part is a unit), and the files of SnapshotDownload
   // (huggingface_hub uses 5 and 8). 1 = sequential.
   int max_workers = 8;
+  // Offer the Xet transfer for LFS files (uploads go as xorbs and a shard when the hub answers
+  // "xet"; downloads rebuild Xet-announced files from xorbs). false = plain LFS both ways.
+  bool use_xet = true;
+  // LZ4-compress xorb chunks on upload (keeping the smaller of raw / LZ4 / BG4+LZ4 per chunk). Off
+  // by default: model weights rarely compress, and trying costs more CPU than the bytes it saves.
+  bool xet_compress = false;
 };
 
 struct DownloadOptions {

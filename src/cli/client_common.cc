@@ -71,6 +71,7 @@ std::unique_ptr<HubClient> MakeClient(const ClientFlags& flags, bool with_progre
                                       int max_workers) {
   ClientOptions o;
   o.max_workers = max_workers;
+  o.use_xet = !flags.no_xet;
   if (!flags.token.empty()) o.token = flags.token;
   if (!flags.endpoint.empty()) o.endpoint = flags.endpoint;
   if (with_progress && !flags.json && StderrIsTerminal()) {

@@ -68,6 +68,7 @@ struct ClientFlags {
   std::string token;     // --token (else HF_TOKEN / $HF_HOME/token)
   std::string endpoint;  // --endpoint (else HF_ENDPOINT)
   bool json = false;     // --json: machine-readable stdout
+  bool no_xet = false;   // --no-xet (upload/download only): plain LFS transfers
 };
 
 // Registers --token, --endpoint and --json on `cmd`.

@@ -104,6 +104,8 @@ Command AddUploadCommand(CLI::App& app) {
   cmd->add_option("--revision", f->revision, "branch to commit to")->capture_default_str();
   cmd->add_option("--commit-message", f->commit_message, "commit summary");
   cmd->add_option("--commit-description", f->commit_description, "commit description");
+  cmd->add_flag("--no-xet", f->client.no_xet,
+                "send LFS files as plain LFS objects, not Xet xorbs (when the hub offers Xet)");
   cmd->add_option("--max-workers", f->max_workers, "threads for hashing and LFS transfers")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -136,6 +138,8 @@ Command AddDownloadCommand(CLI::App& app) {
                   "huggingface_hub's .cache/huggingface/download/*.metadata to skip unchanged "
                   "files next time; the cache is only read");
   cmd->add_flag("--force-download", f->force, "download even when cached");
+  cmd->add_flag("--no-xet", f->client.no_xet,
+                "GET Xet-stored files as plain bytes instead of rebuilding them from xorbs");
   cmd->add_option("--max-workers", f->max_workers, "files downloaded at once (whole revision)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "client/cache_layout.h"
 #include "client/client_impl.h"
@@ -18,6 +19,8 @@
 #include "client/ndjson.h"
 #include "client/parallel.h"
 #include "client/url.h"
+#include "client/xet_chunks.h"
+#include "client/xet_upload.h"
 #include "spacehub/hub_client.h"
 
 namespace spacehub::client {
@@ -43,6 +46,10 @@ struct PreparedAdd {
   std::optional<std::string> content;  // a small file's bytes, kept from hashing
   bool lfs = false;
   bool skip = false;  // ignored by the server, or unchanged
+  // Xet's content-defined chunks, found while hashing (when Xet is offered) so an upload the hub
+  // answers with "xet" needs no second hashing pass.
+  std::vector<detail::FileChunk> chunks;
+  bool chunked = false;
 };
 
 std::string LoadSmall(const CommitOperation& op) {
@@ -189,6 +196,8 @@ struct CommitTarget {
   std::string api;  // {ep}/api/{type}s/{id}
   std::string rev;
   int workers;
+  bool use_xet;
+  bool xet_compress;
 };
 
 // Validates every path (deletes included) before anything is sent; one PreparedAdd per add.
@@ -207,19 +216,46 @@ std::vector<PreparedAdd> CollectAdds(const std::vector<CommitOperation>& operati
 }
 
 // Hashing reads every byte once; spread it over the workers (the disk is rarely the limit).
-// Small files keep their bytes for the inline commit (at most kKeepTotal in all).
-void HashAdds(std::vector<PreparedAdd>& adds, int workers) {
+// Small files keep their bytes for the inline commit (at most kKeepTotal in all). When Xet is
+// offered, files past the inline size are also chunked, on a second thread reading the same
+// (by then cached) bytes: SHA-256 and chunking each cost about as much, so together they take the
+// time of one.
+void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet) {
   std::atomic<uint64_t> kept{0};
   detail::ParallelFor(adds.size(), workers, [&](size_t i) {
     PreparedAdd& a = adds[i];
     if (a.op->content) {
       a.digest = detail::DigestBytes(*a.op->content);
+      if (xet && a.digest.size > kKeepMaxSize) {
+        a.chunks = detail::ChunkBytes(*a.op->content);
+        a.chunked = true;
+      }
       return;
+    }
+    std::error_code ec;
+    std::thread chunker;
+    std::exception_ptr chunk_error;
+    if (xet && fs::file_size(a.op->local_path, ec) > kKeepMaxSize && !ec) {
+      chunker = std::thread([&a, &chunk_error] {
+        try {
+          a.chunks = detail::ChunkFile(a.op->local_path);
+          a.chunked = true;
+        } catch (...) {
+          chunk_error = std::current_exception();
+        }
+      });
     }
     std::string bytes;
     bool room = kept.load() < kKeepTotal;
-    a.digest = detail::DigestFile(a.op->local_path, kGitSha1MaxSize, room ? &bytes : nullptr,
-                                  kKeepMaxSize);
+    try {
+      a.digest = detail::DigestFile(a.op->local_path, kGitSha1MaxSize, room ? &bytes : nullptr,
+                                    kKeepMaxSize);
+    } catch (...) {
+      if (chunker.joinable()) chunker.join();
+      throw;
+    }
+    if (chunker.joinable()) chunker.join();
+    if (chunk_error) std::rethrow_exception(chunk_error);
     if (room && bytes.size() == a.digest.size) {
       kept += bytes.size();
       a.content = std::move(bytes);
@@ -284,8 +320,10 @@ json RequestLfsBatch(const CommitTarget& t, const json& objects) {
                               ".git/info/lfs/objects/batch");
   r.headers.push_back(std::string("Accept: ") + kLfsType);
   r.headers.push_back(std::string("Content-Type: ") + kLfsType);
+  json transfers = {"basic", "multipart"};
+  if (t.use_xet) transfers.push_back("xet");
   r.body = json{{"operation", "upload"},
-                {"transfers", {"basic", "multipart"}},
+                {"transfers", transfers},
                 {"objects", objects},
                 {"hash_algo", "sha256"},
                 {"ref", {{"name", t.rev}}}}
@@ -293,6 +331,58 @@ json RequestLfsBatch(const CommitTarget& t, const json& objects) {
   HttpResponse resp = detail::PerformWithRetry(r, detail::RetryPolicy::kAll);
   detail::RaiseForStatus(resp);
   return json::parse(resp.body, nullptr, false);
+}
+
+// The batch answered "xet": every object it still wants goes as xorbs and one shard, with the
+// CAS address and token its X-Xet-* headers give (the same for every object of one answer).
+void UploadXetChunk(const CommitTarget& t, const json& answer,
+                    const std::map<std::string, const PreparedAdd*>& by_oid,
+                    detail::ProgressSum* sum) {
+  detail::XetWriteAuth auth;
+  std::vector<const PreparedAdd*> todo;
+  std::set<std::string> seen;
+  for (const auto& o : answer.value("objects", json::array())) {
+    auto it = by_oid.find(o.value("oid", ""));
+    if (it == by_oid.end() || !seen.insert(it->first).second) continue;
+    if (auto err = o.find("error"); err != o.end()) {
+      throw HttpError(
+          ErrorKind::kHttp, static_cast<int>(err->value("code", 0)), "",
+          "LFS batch refused " + it->second->op->path_in_repo + ": " + err->value("message", ""),
+          "", "");
+    }
+    const json* upload = nullptr;
+    if (auto actions = o.find("actions"); actions != o.end() && actions->contains("upload")) {
+      upload = &(*actions)["upload"];
+    }
+    if (upload == nullptr) {
+      if (sum) sum->Add(static_cast<int64_t>(it->second->digest.size));  // already stored
+      continue;
+    }
+    const json header = upload->value("header", json::object());
+    auth.cas_url = header.value("X-Xet-Cas-Url", "");
+    auth.token = header.value("X-Xet-Access-Token", "");
+    todo.push_back(it->second);
+  }
+  if (todo.empty()) return;
+  if (auth.cas_url.empty() || auth.token.empty()) {
+    throw LocalError(ErrorKind::kInvalidArgument, "the LFS batch answered xet without a CAS URL");
+  }
+  while (!auth.cas_url.empty() && auth.cas_url.back() == '/') auth.cas_url.pop_back();
+  // Files the hashing pass did not chunk (small ones the hub still wants in LFS) are chunked now.
+  std::vector<std::vector<detail::FileChunk>> late(todo.size());
+  std::vector<detail::XetUploadFile> files;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    const PreparedAdd& a = *todo[i];
+    const std::vector<detail::FileChunk>* chunks = &a.chunks;
+    if (!a.chunked) {
+      late[i] =
+          a.op->content ? detail::ChunkBytes(*a.op->content) : detail::ChunkFile(a.op->local_path);
+      chunks = &late[i];
+    }
+    files.push_back(
+        {a.op->local_path, a.op->content ? &*a.op->content : nullptr, a.digest.sha256, chunks});
+  }
+  detail::UploadXetFiles(auth, files, t.workers, t.xet_compress, sum);
 }
 
 // One batch of up to 256 objects: the batch request, then every object's bytes (each multipart
@@ -306,6 +396,10 @@ void UploadLfsChunk(const CommitTarget& t, const std::vector<const PreparedAdd*>
     by_oid[add->digest.sha256] = add;
   }
   json answer = RequestLfsBatch(t, objects);
+  if (answer.value("transfer", "") == "xet") {
+    UploadXetChunk(t, answer, by_oid, sum);
+    return;
+  }
   std::vector<LfsPlan> plans;
   for (const auto& o : answer.value("objects", json::array())) {
     auto it = by_oid.find(o.value("oid", ""));
@@ -404,9 +498,11 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
                             repo_id,
                             detail::ApiRepoUrl(ep, type, repo_id),
                             revision.empty() ? "main" : revision,
-                            std::max(1, impl_->options().max_workers)};
+                            std::max(1, impl_->options().max_workers),
+                            impl_->options().use_xet,
+                            impl_->options().xet_compress};
   std::vector<PreparedAdd> adds = CollectAdds(operations);
-  HashAdds(adds, target.workers);
+  HashAdds(adds, target.workers, target.use_xet);
   Preupload(target, adds);
   UploadLfsObjects(target, adds);
 

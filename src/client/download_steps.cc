@@ -14,6 +14,7 @@
 #include "client/cache_layout.h"
 #include "client/error_mapping.h"
 #include "client/url.h"
+#include "client/xet_download.h"
 
 namespace spacehub::client::detail {
 
@@ -105,6 +106,8 @@ FileMetadata ParseFileMetadata(const HttpResponse& head, const std::string& down
   }
   m.size = size;
   m.download_url = download_url;
+  m.xet_hash = head.Header("x-xet-hash");
+  if (!m.xet_hash.empty()) m.xet_auth_url = LinkWithRel(head.Header("link"), "xet-auth");
   return m;
 }
 
@@ -126,6 +129,15 @@ void FetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const std::
   if (restart || have == 0 || have > size) {  // nothing to resume: start empty
     CreateEmpty(partial, have > 0);
     have = 0;
+  }
+  if (have == 0 && !m.xet_hash.empty() && !m.xet_auth_url.empty() && impl.options().use_xet) {
+    try {
+      XetFetchToFile(impl, m, partial, label, progress);
+      return;
+    } catch (const HttpError&) {  // the plain GET below still serves the same bytes
+    } catch (const NetworkError&) {
+    }
+    CreateEmpty(partial, true);
   }
   for (int attempt = 1;; ++attempt) {
     if (have == size) return;

@@ -18,6 +18,10 @@ struct FileMetadata {
   std::string etag;          // X-Linked-Etag, else ETag; normalised (no W/, no quotes)
   uint64_t size = 0;         // X-Linked-Size, else Content-Length
   std::string download_url;  // where the GET goes: the resolve URL, or an absolute redirect
+  // A Xet-stored file (X-Xet-Hash and Link rel="xet-auth" on the HEAD): FetchToFile rebuilds it
+  // from xorbs when the client offers Xet, else (or when that fails) GETs download_url.
+  std::string xet_hash;
+  std::string xet_auth_url;
 };
 
 // HEAD of `url` with Accept-Encoding: identity, following relative redirects (up to 5) the way
