@@ -41,8 +41,12 @@ Result<http::Response> XetDownload(ApiContext& ctx, const http::Request& req, Re
     }
     return info;
   }
-  SH_ASSIGN_OR_RETURN(auto reader, ctx.xet.OpenFile(*f.xet));
-  r.sized = std::make_unique<XetFileBody>(std::move(reader));
+  if (!f.lfs_path.empty()) {
+    SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(f.lfs_path));  // a whole copy: sendfile
+  } else {
+    SH_ASSIGN_OR_RETURN(auto reader, ctx.xet.OpenFile(*f.xet));
+    r.sized = std::make_unique<XetFileBody>(std::move(reader));
+  }
   return r;
 }
 
@@ -63,6 +67,7 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType ty
   r.Header("X-Content-Type-Options", "nosniff");
   std::string filename = f.entry.path.substr(f.entry.path.rfind('/') + 1);
   r.Header("Content-Disposition", "inline; filename=\"" + filename + "\"");
+  if (!raw && f.entry.lfs && f.xet) return XetDownload(ctx, req, type, id, f, std::move(r));
   if (!raw && f.entry.lfs && !f.lfs_path.empty()) {
     SH_ASSIGN_OR_RETURN(r.file, http::FileBody::Open(f.lfs_path));
     r.Header("ETag", Quoted(f.entry.lfs->oid));
@@ -70,7 +75,6 @@ Result<http::Response> Download(ApiContext& ctx, http::Request& req, RepoType ty
     r.Header("X-Linked-Size", std::to_string(f.entry.lfs->size));
     return r;
   }
-  if (!raw && f.entry.lfs && f.xet) return XetDownload(ctx, req, type, id, f, std::move(r));
   r.Header("ETag", Quoted(f.entry.oid));
   r.body = std::move(f.content);
   return r;

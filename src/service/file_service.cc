@@ -30,9 +30,11 @@ Result<ResolvedFile> FileService::Resolve(const Caller& who, const RepoId& id,
   out.commit = commit;
   out.entry = std::move(*entry);
   SH_ASSIGN_OR_RETURN(out.content, hub_.repos.ReadFile(row.repo, commit, path));
-  if (out.entry.lfs && hub_.lfs.Exists(out.entry.lfs->oid)) {
-    out.lfs_path = hub_.lfs.ObjectPath(out.entry.lfs->oid).string();
-  } else if (out.entry.lfs) {
+  if (out.entry.lfs) {
+    if (hub_.lfs.Exists(out.entry.lfs->oid)) {
+      out.lfs_path = hub_.lfs.ObjectPath(out.entry.lfs->oid).string();
+    }
+    // Also when a copy is in the LFS store (a Space build made one): Xet clients still get Xet.
     SH_ASSIGN_OR_RETURN(out.xet, hub_.db.xet().FindFileBySha256(out.entry.lfs->oid));
   }
   return out;
@@ -68,7 +70,7 @@ Status FileService::HideUnlinked(int64_t repo_id, std::vector<TreeEntryWithCommi
   SH_TRY(HideUnlinkedLfs(hub_, repo_id, refs));
   // Xet-stored objects are announced by their file hash (clients download them through Xet).
   for (auto& t : entries) {
-    if (!t.entry.lfs || hub_.lfs.Exists(t.entry.lfs->oid)) continue;
+    if (!t.entry.lfs) continue;
     SH_ASSIGN_OR_RETURN(auto file, hub_.db.xet().FindFileBySha256(t.entry.lfs->oid));
     if (file) t.xet_hash = file->file_hash;
   }

@@ -19,7 +19,7 @@ struct ResolvedFile {
   repo::TreeEntry entry;
   std::string content;                // the git blob (for LFS files: the pointer text)
   std::string lfs_path;               // for LFS files whose object is stored: the file to send
-  std::optional<db::XetFileRow> xet;  // for LFS files whose object is Xet-stored instead
+  std::optional<db::XetFileRow> xet;  // for LFS files whose object is Xet-stored (too)
 };
 
 struct TreeEntryWithCommit {

@@ -12,8 +12,9 @@ import { readdirSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as hf from "@huggingface/hub";
 import { createChunker, nextBlock, finalize, hashToHex, hexToBytes, xorbHash, fileHash, verificationHash } from "@huggingface/xetchunk-wasm";
-import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath, rawHttp } from "./harness.mjs";
+import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath, rawHttp, hostRequest, spaceHost } from "./harness.mjs";
 import { runGit, remoteUrl } from "./git_lib.mjs";
+import { HAVE_BWRAP, IS_ROOT, RUNTIME_ARGS, waitStage } from "./runtime_lib.mjs";
 
 const T = { timeout: 240_000 };
 const MiB = 1024 * 1024;
@@ -331,5 +332,49 @@ describe("Xet storage", () => {
       const bad = await fetch(cas(`/v2/reconstructions/${info[0].xetHash}`), { headers: { Authorization: `Bearer ${readToken}`, Range: "bytes=999999999-" } });
       assert.equal(bad.status, 416);
     });
+  });
+});
+
+// Spaces: a Xet-stored file reaches the Space's build (rebuilt from its xorbs before checkout), and
+// a duplicated Space reads it through Xet too.
+describe("Xet-stored files in Spaces", { skip: (!HAVE_BWRAP && "no bwrap") || (!IS_ROOT && "the local runtime needs root") }, () => {
+  let hub;
+  let creds;
+  const name = uniqueName("xetspace");
+  const copy = uniqueName("xetcopy");
+  const weights = randomBytes(3 * MiB);
+
+  before(async () => {
+    hub = await startHub({ args: RUNTIME_ARGS });
+    creds = { accessToken: hub.token, hubUrl: hub.endpoint };
+  });
+  after(async () => {
+    await hub?.stop();
+  });
+
+  test("a static Space serves a file uploaded with Xet; its duplicate reads it through Xet", T, async () => {
+    const space = { type: "space", name: `admin/${name}` };
+    await hf.createRepo({ ...creds, repo: space, sdk: "static" });
+    const spy = spyFetch(hub);
+    await hf.uploadFiles({
+      ...creds,
+      repo: space,
+      fetch: spy.fetch,
+      files: [
+        { path: "index.html", content: new Blob(["<h1>xet</h1>"]) },
+        { path: "weights.bin", content: new Blob([weights]) },
+      ],
+    });
+    assert.ok(spy.calls.some((c) => c.path.startsWith("/cas/v1/xorbs/")), "the upload went through Xet");
+    await waitStage(hub, name, ["RUNNING"]);
+    const served = await hostRequest(hub, spaceHost(`admin/${name}`), "/weights.bin");
+    assert.equal(served.status, 200);
+    assert.equal(sha256(served.bytes), sha256(weights));
+
+    const d = await hub.api("POST", `/api/spaces/admin/${name}/duplicate`, { token: hub.token, json: { repository: `admin/${copy}` } });
+    assert.equal(d.status, 200, d.text);
+    const blob = await hf.downloadFile({ ...creds, repo: { type: "space", name: `admin/${copy}` }, path: "weights.bin" });
+    assert.equal(blob.constructor.name, "XetBlob");
+    assert.equal(sha256(Buffer.from(await blob.arrayBuffer())), sha256(weights));
   });
 });
