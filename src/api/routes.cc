@@ -6,11 +6,11 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   // A request with a body to a route that needs a caller (every write; http::BodyRules) is refused
   // before its body is read when its credentials are missing or invalid.
   router.SetCredentialCheck([&ctx](const http::Request& req) -> Status {
-    // The CAS takes Xet tokens, and only uploads have bodies: a write token for a repo the user
-    // may still write, checked before up to 64 MiB is read.
+    // The CAS takes Xet tokens: uploads (up to 64 MiB) need a write token for a repo the user may
+    // still write, checked before the body is read; the batch reconstruction query a read token.
     if (req.path.rfind("/cas/", 0) == 0) {
-      return service::CheckXetToken(ctx.hub(), req.Header("authorization"), /*write=*/true)
-          .status();
+      const bool query = req.path == "/cas/v1/reconstructions";
+      return service::CheckXetToken(ctx.hub(), req.Header("authorization"), !query).status();
     }
     SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Authenticated(req));
     if (!who) return Status::Unauthenticated("You must be authenticated: pass a token");

@@ -127,6 +127,45 @@ Result<http::Response> Reconstruction(ApiContext& ctx, http::Request& req, bool 
                                {v2 ? "xorbs" : "fetch_info", std::move(fetch)}});
 }
 
+// POST /v1/reconstructions: [{"prefix": "default", "hash": ...}, ...] → the v1 shape for each file,
+// with the xorbs' fetch entries shared. 404 when any file is not in the token's repo.
+Result<http::Response> BatchReconstruction(ApiContext& ctx, http::Request& req) {
+  constexpr size_t kMaxFiles = 1000;
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  nlohmann::json keys = nlohmann::json::parse(req.body, nullptr, false);
+  if (!keys.is_array() || keys.empty() || keys.size() > kMaxFiles) {
+    return Status::InvalidArgument("The body must be a JSON array of 1 to 1000 {prefix, hash}");
+  }
+  std::set<std::string> hashes;
+  for (const auto& k : keys) {
+    if (!k.is_object() || !k.contains("hash") || !k["hash"].is_string() ||
+        k.value("prefix", "default") != "default") {
+      return Status::InvalidArgument("Each key must be {\"prefix\": \"default\", \"hash\": ...}");
+    }
+    hashes.insert(k["hash"].get<std::string>());
+  }
+  nlohmann::json files = nlohmann::json::object();
+  nlohmann::json fetch = nlohmann::json::object();
+  std::set<std::tuple<std::string, uint32_t, uint32_t>> listed;
+  const std::string base = ctx.BaseUrl(req);
+  for (const auto& h : hashes) {
+    SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, h, std::nullopt));
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : recon.terms) {
+      terms.push_back({{"hash", t.xorb},
+                       {"unpacked_length", t.unpacked_bytes},
+                       {"range", RangeJson(t.chunk_start, t.chunk_end)}});
+      if (!listed.insert({t.xorb, t.chunk_start, t.chunk_end}).second) continue;
+      fetch[t.xorb].push_back(
+          {{"range", RangeJson(t.chunk_start, t.chunk_end)},
+           {"url", base + ctx.xet.SignedXorbPath(t.xorb, t.byte_start, t.byte_end)},
+           {"url_range", RangeJson(t.byte_start, t.byte_end)}});
+    }
+    files[h] = std::move(terms);
+  }
+  return http::Response::Json({{"files", std::move(files)}, {"fetch_info", std::move(fetch)}});
+}
+
 Result<http::Response> HeadFile(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
   SH_ASSIGN_OR_RETURN(uint64_t size, ctx.xet.FileSize(grant, req.Param("file")));
@@ -181,6 +220,7 @@ void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
              Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, false); }));
   router.Add(Method::kGet, "/cas/v2/reconstructions/{file}",
              Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, true); }));
+  router.Add(Method::kPost, "/cas/v1/reconstructions", Handle(ctx, BatchReconstruction));
   router.Add(Method::kHead, "/cas/v1/files/{file}", Handle(ctx, HeadFile));
   router.Add(Method::kGet, "/cas/xorb-data/{hash}/{range}/{exp}/{sig}", Handle(ctx, XorbData));
 }

@@ -331,6 +331,22 @@ describe("Xet storage", () => {
       assert.equal((await fetch(tampered)).status, 403);
       const bad = await fetch(cas(`/v2/reconstructions/${info[0].xetHash}`), { headers: { Authorization: `Bearer ${readToken}`, Range: "bytes=999999999-" } });
       assert.equal(bad.status, 416);
+      // The batch form (v1 shape), with a read token.
+      const batch = await fetch(cas(`/v1/reconstructions`), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${readToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify([{ prefix: "default", hash: info[0].xetHash }]),
+      });
+      assert.equal(batch.status, 200, await batch.clone().text());
+      const bj = await batch.json();
+      assert.ok(bj.files[info[0].xetHash].length >= 1);
+      assert.ok(Object.keys(bj.fetch_info).length >= 1);
+      const missing = await fetch(cas(`/v1/reconstructions`), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${readToken}` },
+        body: JSON.stringify([{ prefix: "default", hash: "0".repeat(64) }]),
+      });
+      assert.equal(missing.status, 404);
     });
   });
 });
