@@ -103,92 +103,12 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
                                      ", which was not uploaded");
     }
   }
-  std::map<xet::XetHash, std::vector<StoredChunk>> known;
+  ShardCheck check;
   std::vector<db::XetFileRow> rows;
   std::set<std::string> used;
   int result = 0;
-  // Terms are cheap to write and each SHA-256 check reads its whole file: bound what one shard
-  // can make the hub read, as one LFS upload is bounded.
-  uint64_t shard_bytes = 0;
   for (const auto& f : shard.files) {
-    std::vector<xet::ChunkRef> chunks;
-    std::vector<StoredTerm> terms;
-    db::XetFileRow row;
-    std::set<std::string> file_xorbs;
-    uint64_t size = 0;
-    for (const auto& t : f.terms) {
-      std::string hex = t.xorb.ToHex();
-      auto it = known.find(t.xorb);
-      if (it == known.end()) {
-        SH_ASSIGN_OR_RETURN(auto xorb, hub_.db.xet().FindXorb(hex));
-        SH_ASSIGN_OR_RETURN(bool may, xorb ? MayUseXorb(grant, hex) : Result<bool>(false));
-        // A missing xorb and one of a repo the uploader cannot read look the same: no oracle.
-        if (!xorb || !may) {
-          return Status::InvalidArgument("File " + f.file_hash.ToHex() + " uses xorb " + hex +
-                                         ", which is not available to this repository");
-        }
-        SH_ASSIGN_OR_RETURN(std::vector<StoredChunk> list, UnpackChunks(xorb->chunks));
-        it = known.emplace(t.xorb, std::move(list)).first;
-      }
-      const auto& list = it->second;
-      if (t.chunk_end > list.size() || t.chunk_start >= t.chunk_end) {
-        return Status::InvalidArgument("A term of file " + f.file_hash.ToHex() +
-                                       " names chunks past the end of xorb " + hex);
-      }
-      uint64_t unpacked = 0;
-      std::vector<xet::XetHash> range_hashes;
-      range_hashes.reserve(t.chunk_end - t.chunk_start);
-      for (uint32_t c = t.chunk_start; c < t.chunk_end; ++c) {
-        chunks.push_back({list[c].hash, list[c].unpacked_bytes});
-        range_hashes.push_back(list[c].hash);
-        unpacked += list[c].unpacked_bytes;
-      }
-      if (unpacked != t.unpacked_bytes) {
-        return Status::InvalidArgument("A term of file " + f.file_hash.ToHex() + " says " +
-                                       std::to_string(t.unpacked_bytes) +
-                                       " bytes; its chunks hold " + std::to_string(unpacked));
-      }
-      if (!t.verification || *t.verification != xet::VerificationHash(range_hashes)) {
-        return Status::InvalidArgument("A term of file " + f.file_hash.ToHex() +
-                                       " has a missing or wrong verification hash");
-      }
-      terms.push_back({t.xorb, t.chunk_start, t.chunk_end, t.unpacked_bytes});
-      file_xorbs.insert(hex);
-      size += unpacked;
-      shard_bytes += unpacked;
-      if (shard_bytes > hub_.options.max_lfs_object_bytes) {
-        return Status::InvalidArgument("The files of this shard are larger than this hub accepts");
-      }
-    }
-    if (xet::FileHash(chunks) != f.file_hash) {
-      return Status::InvalidArgument("The terms of file " + f.file_hash.ToHex() + " hash to " +
-                                     xet::FileHash(chunks).ToHex());
-    }
-    row.file_hash = f.file_hash.ToHex();
-    row.size = size;
-    row.terms = PackTerms(terms);
-    row.xorbs.assign(file_xorbs.begin(), file_xorbs.end());
-    if (f.sha256) {
-      // Stored like every hash of the format: its string form is the usual SHA-256 hex.
-      row.sha256 = f.sha256->ToHex();
-      SH_ASSIGN_OR_RETURN(auto existing, hub_.db.xet().FindFile(row.file_hash));
-      // A SHA-256 is what git and git-lfs name the file by: check it against the bytes, once.
-      if (!existing || existing->sha256 != row.sha256) {
-        SH_ASSIGN_OR_RETURN(auto reader, XetFileReader::Open(hub_, row));
-        Sha256Stream sha;
-        std::string buf(1 << 20, '\0');
-        while (true) {
-          SH_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
-          if (n == 0) break;
-          sha.Update(buf.data(), n);
-        }
-        if (sha.FinishHex() != row.sha256) {
-          return Status::InvalidArgument("File " + row.file_hash +
-                                         " does not have the SHA-256 its shard states");
-        }
-        if (existing) row.sha256 = existing->sha256;  // rows are immutable once recorded
-      }
-    }
+    SH_ASSIGN_OR_RETURN(db::XetFileRow row, CheckFile(grant, f, check));
     SH_ASSIGN_OR_RETURN(bool in_repo, hub_.db.xet().FileInRepo(row.file_hash, grant.repo_id));
     if (!in_repo) result = 1;
     used.insert(row.xorbs.begin(), row.xorbs.end());
@@ -197,6 +117,96 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
   SH_TRY(hub_.db.xet().AddFiles(rows, std::vector<std::string>(used.begin(), used.end()),
                                 grant.repo_id));
   return result;
+}
+
+Result<db::XetFileRow> XetService::CheckFile(const XetGrant& grant, const xet::FileInfo& f,
+                                             ShardCheck& check) {
+  const std::string file = f.file_hash.ToHex();
+  std::vector<xet::ChunkRef> chunks;
+  std::vector<StoredTerm> terms;
+  std::set<std::string> file_xorbs;
+  uint64_t size = 0;
+  for (const auto& t : f.terms) {
+    std::string hex = t.xorb.ToHex();
+    auto it = check.xorbs.find(t.xorb);
+    if (it == check.xorbs.end()) {
+      SH_ASSIGN_OR_RETURN(auto xorb, hub_.db.xet().FindXorb(hex));
+      SH_ASSIGN_OR_RETURN(bool may, xorb ? MayUseXorb(grant, hex) : Result<bool>(false));
+      // A missing xorb and one of a repo the uploader cannot read look the same: no oracle.
+      if (!xorb || !may) {
+        return Status::InvalidArgument("File " + file + " uses xorb " + hex +
+                                       ", which is not available to this repository");
+      }
+      SH_ASSIGN_OR_RETURN(std::vector<StoredChunk> list, UnpackChunks(xorb->chunks));
+      it = check.xorbs.emplace(t.xorb, std::move(list)).first;
+    }
+    const auto& list = it->second;
+    if (t.chunk_end > list.size() || t.chunk_start >= t.chunk_end) {
+      return Status::InvalidArgument("A term of file " + file +
+                                     " names chunks past the end of xorb " + hex);
+    }
+    uint64_t unpacked = 0;
+    std::vector<xet::XetHash> range_hashes;
+    range_hashes.reserve(t.chunk_end - t.chunk_start);
+    for (uint32_t c = t.chunk_start; c < t.chunk_end; ++c) {
+      chunks.push_back({list[c].hash, list[c].unpacked_bytes});
+      range_hashes.push_back(list[c].hash);
+      unpacked += list[c].unpacked_bytes;
+    }
+    if (unpacked != t.unpacked_bytes) {
+      return Status::InvalidArgument("A term of file " + file + " says " +
+                                     std::to_string(t.unpacked_bytes) + " bytes; its chunks hold " +
+                                     std::to_string(unpacked));
+    }
+    if (!t.verification || *t.verification != xet::VerificationHash(range_hashes)) {
+      return Status::InvalidArgument("A term of file " + file +
+                                     " has a missing or wrong verification hash");
+    }
+    terms.push_back({t.xorb, t.chunk_start, t.chunk_end, t.unpacked_bytes});
+    file_xorbs.insert(hex);
+    size += unpacked;
+    // Terms are cheap to write and each SHA-256 check reads its whole file: bound what one shard
+    // can make the hub read, as one LFS upload is bounded.
+    check.bytes += unpacked;
+    if (check.bytes > hub_.options.max_lfs_object_bytes) {
+      return Status::InvalidArgument("The files of this shard are larger than this hub accepts");
+    }
+  }
+  if (xet::FileHash(chunks) != f.file_hash) {
+    return Status::InvalidArgument("The terms of file " + file + " hash to " +
+                                   xet::FileHash(chunks).ToHex());
+  }
+  db::XetFileRow row;
+  row.file_hash = file;
+  row.size = size;
+  row.terms = PackTerms(terms);
+  row.xorbs.assign(file_xorbs.begin(), file_xorbs.end());
+  if (f.sha256) {
+    // Stored like every hash of the format: its string form is the usual SHA-256 hex.
+    row.sha256 = f.sha256->ToHex();
+    SH_TRY(CheckSha256(row));
+  }
+  return row;
+}
+
+Status XetService::CheckSha256(const db::XetFileRow& row) {
+  // A SHA-256 is what git and git-lfs name the file by: check it against the bytes, once per
+  // file (the same file hash is the same bytes, so a recorded SHA-256 is the one).
+  SH_ASSIGN_OR_RETURN(auto existing, hub_.db.xet().FindFile(row.file_hash));
+  if (existing && existing->sha256 == row.sha256) return Status::Ok();
+  SH_ASSIGN_OR_RETURN(auto reader, XetFileReader::Open(hub_, row));
+  Sha256Stream sha;
+  std::string buf(1 << 20, '\0');
+  while (true) {
+    SH_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    sha.Update(buf.data(), n);
+  }
+  if (sha.FinishHex() != row.sha256) {
+    return Status::InvalidArgument("File " + row.file_hash +
+                                   " does not have the SHA-256 its shard states");
+  }
+  return Status::Ok();
 }
 
 Result<std::string> XetService::DedupQuery(const XetGrant& grant, std::string_view chunk_hash) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@
 #include "service/access.h"
 #include "service/xet_grant.h"
 #include "service/xet_reader.h"
+#include "service/xet_records.h"
+#include "xet/shard_format.h"
 #include "xet/xet_hash.h"
 
 namespace spacehub::service {
@@ -90,6 +93,17 @@ class XetService final {
   // Whether the xorb is one the grant's caller may use: uploaded to or used by the grant's repo,
   // or used by another repo the caller may read.
   Result<bool> MayUseXorb(const XetGrant& grant, std::string_view xorb);
+  // What checking one shard's files keeps between them: the chunk records of the xorbs seen, and
+  // the bytes recorded so far.
+  struct ShardCheck {
+    std::map<xet::XetHash, std::vector<StoredChunk>> xorbs;
+    uint64_t bytes = 0;
+  };
+  // One file of a shard: every term against the stored chunk records, the file hash and the
+  // SHA-256 recomputed; the row to record.
+  Result<db::XetFileRow> CheckFile(const XetGrant& grant, const xet::FileInfo& file,
+                                   ShardCheck& check);
+  Status CheckSha256(const db::XetFileRow& row);
   // The recorded file when the repo may read it (nullopt otherwise).
   Result<std::optional<db::XetFileRow>> RepoFile(int64_t repo_id, const xet::XetHash& file_hash);
   Hub& hub_;

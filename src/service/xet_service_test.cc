@@ -171,6 +171,23 @@ TEST_F(XetServiceTest, UploadAndReadBack) {
   EXPECT_EQ(*again, 0);
 }
 
+TEST_F(XetServiceTest, ASha256RecordedLaterIsAdded) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(40 * 1024, 12));
+  xet::Shard plain = u.shard;
+  plain.files[0].sha256.reset();
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  ASSERT_TRUE(xet_->UploadShard(g, xet::SerializeShard(plain)).ok());
+  auto before = xet_->FileForObject(g.repo_id, Sha256Hex(u.data));
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->has_value());
+  ASSERT_TRUE(xet_->UploadShard(g, xet::SerializeShard(u.shard)).ok());
+  auto after = xet_->FileForObject(g.repo_id, Sha256Hex(u.data));
+  ASSERT_TRUE(after.ok());
+  ASSERT_TRUE(after->has_value());
+  EXPECT_EQ(ReadAll(**after), u.data);
+}
+
 TEST_F(XetServiceTest, ReconstructionRanges) {
   XetGrant g = Grant(alice_, "weights", true);
   Upload u = MakeUpload(RandomData(500 * 1024, 2), /*compress=*/false);

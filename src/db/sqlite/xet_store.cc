@@ -104,8 +104,9 @@ class SqliteXetStore final : public XetStore {
     for (const auto& x : xorbs_used) SH_TRY(LinkXorbLocked(x, repo_id));
     for (const auto& f : files) {
       Statement ins(statements_,
-                    "INSERT OR IGNORE INTO xet_files (file_hash, size, sha256, terms) "
-                    "VALUES (?, ?, ?, ?)");
+                    "INSERT INTO xet_files (file_hash, size, sha256, terms) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (file_hash) DO UPDATE SET sha256 = excluded.sha256 "
+                    "WHERE xet_files.sha256 = '' AND excluded.sha256 != ''");
       ins.Bind(1, f.file_hash).Bind(2, static_cast<int64_t>(f.size)).Bind(3, f.sha256);
       ins.BindBlob(4, f.terms);
       SH_TRY(ins.Run());
