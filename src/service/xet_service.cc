@@ -1,5 +1,7 @@
 #include "service/xet_service.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -134,16 +136,16 @@ Result<db::XetFileRow> XetService::CheckFile(const XetGrant& grant, const xet::F
       SH_ASSIGN_OR_RETURN(bool may, xorb ? MayUseXorb(grant, hex) : Result<bool>(false));
       // A missing xorb and one of a repo the uploader cannot read look the same: no oracle.
       if (!xorb || !may) {
-        return Status::InvalidArgument("File " + file + " uses xorb " + hex +
-                                       ", which is not available to this repository");
+        return Status::InvalidArgument(fmt::format(
+            "File {} uses xorb {}, which is not available to this repository", file, hex));
       }
       SH_ASSIGN_OR_RETURN(std::vector<StoredChunk> list, UnpackChunks(xorb->chunks));
       it = check.xorbs.emplace(t.xorb, std::move(list)).first;
     }
     const auto& list = it->second;
     if (t.chunk_end > list.size() || t.chunk_start >= t.chunk_end) {
-      return Status::InvalidArgument("A term of file " + file +
-                                     " names chunks past the end of xorb " + hex);
+      return Status::InvalidArgument(
+          fmt::format("A term of file {} names chunks past the end of xorb {}", file, hex));
     }
     uint64_t unpacked = 0;
     std::vector<xet::XetHash> range_hashes;
