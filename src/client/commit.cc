@@ -5,6 +5,9 @@
 // commit itself is one request at the end, so a failure anywhere before it changes nothing.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -502,7 +505,13 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
                             impl_->options().use_xet,
                             impl_->options().xet_compress};
   std::vector<PreparedAdd> adds = CollectAdds(operations);
+  auto hash_start = std::chrono::steady_clock::now();
   HashAdds(adds, target.workers, target.use_xet);
+  if (const char* stats = std::getenv("SPACEHUB_CLIENT_XET_STATS"); stats && *stats == '1') {
+    std::fprintf(
+        stderr, "hashing: %.3f s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - hash_start).count());
+  }
   Preupload(target, adds);
   UploadLfsObjects(target, adds);
 

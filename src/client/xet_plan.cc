@@ -114,6 +114,21 @@ std::vector<size_t> DedupQueryChunks(const std::vector<FileChunk>& chunks) {
   return out;
 }
 
+void FollowDedup(const std::vector<FileChunk>& chunks, const DedupIndex& dedup,
+                 const std::function<void(size_t)>& query, size_t stride) {
+  bool prev_known = false;
+  size_t unknown_run = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    bool known = dedup.Find(chunks[i].hash).has_value();
+    if (!known && (prev_known || unknown_run % stride == 0)) {
+      query(i);
+      known = dedup.Find(chunks[i].hash).has_value();
+    }
+    unknown_run = known ? 0 : unknown_run + 1;
+    prev_known = known;
+  }
+}
+
 xet::Shard BuildUploadShard(const std::vector<ShardFile>& files) {
   xet::Shard shard;
   for (const auto& f : files) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,6 +71,16 @@ FilePlan PlanFile(const std::vector<FileChunk>& chunks, const DedupIndex& dedup,
 // Which chunks to ask the global dedup API about: the first, then those whose hash % 1024 == 0,
 // at most one every ~4 MB of data (the spec's spacing).
 std::vector<size_t> DedupQueryChunks(const std::vector<FileChunk>& chunks);
+
+// The chunks to ask about next, given what `dedup` knows now, for the chunks the eligible queries
+// missed: xorbs of 64 MiB hold ~1000 chunks and only 1 in 1024 is eligible, so about a third of a
+// stored file's xorbs would have no eligible chunk and be sent again. Following the stored layout
+// finds them: the first unknown chunk after a known one (where the next stored xorb starts when
+// the same bytes were packed the same way), and every `stride`-th chunk of an unknown run (to pick
+// the layout up again after changed bytes). Calls `query(i)` for each, in file order, re-checking
+// `dedup` after each call (the caller adds the answer to it). Our hub answers for any chunk.
+void FollowDedup(const std::vector<FileChunk>& chunks, const DedupIndex& dedup,
+                 const std::function<void(size_t)>& query, size_t stride = 64);
 
 // The upload shard: one file entry per (plan, sha256 hex) with verification entries and the
 // SHA-256 metadata, and the CAS info of every new xorb of those plans.

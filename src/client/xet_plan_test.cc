@@ -135,6 +135,37 @@ TEST(XetPlanTest, DedupQueriesTheFirstChunkAndSpacesTheRest) {
   }
 }
 
+TEST(XetPlanTest, FollowDedupFindsEveryStoredXorbOfAChangedFile) {
+  // Stored: a file of 40 chunks packed 10 to a xorb. Now chunks 15..16 changed.
+  std::vector<FileChunk> old = Chunks(40, 100);
+  std::vector<FileChunk> now = old;
+  now[15].hash = xet::ChunkHash("changed 15");
+  now[16].hash = xet::ChunkHash("changed 16");
+  std::vector<xet::Shard> stored;
+  for (size_t x = 0; x < 4; ++x) {
+    stored.push_back(
+        StoredShard(xet::ChunkHash("xorb" + std::to_string(x)),
+                    std::vector<FileChunk>(old.begin() + x * 10, old.begin() + x * 10 + 10)));
+  }
+  // The hub's answer for a chunk: the shard of the xorb holding it.
+  DedupIndex index;
+  std::vector<size_t> asked;
+  auto query = [&](size_t i) {
+    asked.push_back(i);
+    for (const auto& s : stored) {
+      for (const auto& c : s.xorbs[0].chunks) {
+        if (c.hash == now[i].hash) index.AddShard(s);
+      }
+    }
+  };
+  query(0);  // what the eligible queries found
+  FollowDedup(now, index, query, 4);
+  EXPECT_EQ(PlanFile(now, index).new_bytes, 200u);  // only the two changed chunks
+  // 0, then the starts of the next xorbs (10, 20, 30) and the first changed chunk (15); chunk 16
+  // is the second of an unknown run (stride 4) and 17 is known by then.
+  EXPECT_EQ(asked, (std::vector<size_t>{0, 10, 15, 20, 30}));
+}
+
 TEST(XetChunksTest, ChunkBytesTilesTheDataAsTheChunkerCuts) {
   std::string data;
   for (int i = 0; i < 300000; ++i) data.push_back(static_cast<char>((i * 7919) ^ (i >> 5)));

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "client/error_mapping.h"
 #include "client/http.h"
@@ -81,8 +83,24 @@ std::string XorbRawBytes(const XetUploadFile& f, const NewXorb& x) {
   return raw;
 }
 
-// Asks the global dedup API about the files' eligible chunks; every answer shard goes into
-// `index`. A 404 means none; other failures only cost the dedup, so they are not raised.
+// One global dedup query: the answer's shard, or nullopt (404 = none; other failures only cost
+// the dedup, so they are not raised).
+std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash& chunk) {
+  HttpRequest r = CasRequest(auth, "GET", "/v1/chunks/default/" + chunk.ToHex());
+  HttpResponse resp;
+  try {
+    resp = PerformWithRetry(r, RetryPolicy::kAll);
+  } catch (const NetworkError&) {
+    return std::nullopt;
+  }
+  if (resp.status != 200) return std::nullopt;
+  auto shard = xet::ParseShard(resp.body);
+  if (!shard.ok()) return std::nullopt;
+  return std::move(*shard);
+}
+
+// Asks about the files' eligible chunks (in parallel), then follows the stored layout from what
+// they found (FollowDedup, one query at a time); every answer goes into `index`.
 void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files, int workers,
                 DedupIndex& index) {
   std::vector<xet::XetHash> queries;
@@ -91,19 +109,16 @@ void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& file
   }
   std::mutex mu;
   ParallelFor(queries.size(), workers, [&](size_t i) {
-    HttpRequest r = CasRequest(auth, "GET", "/v1/chunks/default/" + queries[i].ToHex());
-    HttpResponse resp;
-    try {
-      resp = PerformWithRetry(r, RetryPolicy::kAll);
-    } catch (const NetworkError&) {
-      return;
-    }
-    if (resp.status != 200) return;
-    auto shard = xet::ParseShard(resp.body);
-    if (!shard.ok()) return;
+    auto shard = AskDedup(auth, queries[i]);
+    if (!shard) return;
     std::lock_guard<std::mutex> lock(mu);
     index.AddShard(*shard);
   });
+  for (const auto& f : files) {
+    FollowDedup(*f.chunks, index, [&](size_t i) {
+      if (auto shard = AskDedup(auth, (*f.chunks)[i].hash)) index.AddShard(*shard);
+    });
+  }
 }
 
 void PostXorb(const XetWriteAuth& auth, const NewXorb& x, std::string body) {
@@ -118,9 +133,15 @@ void PostXorb(const XetWriteAuth& auth, const NewXorb& x, std::string body) {
 
 XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files,
                               int workers, bool compress, ProgressSum* sum) {
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point from) {
+    return std::chrono::duration<double>(Clock::now() - from).count();
+  };
   XetUploadStats stats;
   DedupIndex index;
+  auto t0 = Clock::now();
   QueryDedup(auth, files, workers, index);
+  stats.dedup_seconds = seconds(t0);
   std::vector<FilePlan> plans;
   plans.reserve(files.size());
   for (const auto& f : files) {
@@ -138,6 +159,7 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
     for (size_t x = 0; x < plans[f].xorbs.size(); ++x) units.push_back({f, x});
   }
   std::atomic<uint64_t> sent{0};
+  t0 = Clock::now();
   ParallelFor(units.size(), std::min(workers, kMaxXorbWorkers), [&](size_t i) {
     const XetUploadFile& f = files[units[i].file];
     NewXorb& x = plans[units[i].file].xorbs[units[i].xorb];
@@ -155,6 +177,7 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
     PostXorb(auth, x, std::move(body));
     if (sum) sum->Add(static_cast<int64_t>(x.raw_bytes));
   });
+  stats.xorb_seconds = seconds(t0);
   stats.xorb_bytes_sent = sent.load();
   stats.xorbs = units.size();
 
@@ -162,14 +185,19 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
   for (size_t i = 0; i < files.size(); ++i) {
     shard_files.push_back({&plans[i], files[i].chunks, files[i].sha256});
   }
+  t0 = Clock::now();
   HttpRequest r = CasRequest(auth, "POST", "/v1/shards");
   r.headers.emplace_back("Content-Type: application/octet-stream");
   r.body = xet::SerializeShard(BuildUploadShard(shard_files));
   RaiseForStatus(PerformWithRetry(r, RetryPolicy::kAll));
+  stats.shard_seconds = seconds(t0);
   if (const char* debug = std::getenv("SPACEHUB_CLIENT_XET_STATS"); debug && *debug == '1') {
-    std::fprintf(stderr, "xet upload: %zu xorbs, %llu bytes sent, %llu bytes deduplicated\n",
+    std::fprintf(stderr,
+                 "xet upload: %zu xorbs, %llu bytes sent, %llu bytes deduplicated (dedup %.3f s, "
+                 "xorbs %.3f s, shard %.3f s)\n",
                  stats.xorbs, static_cast<unsigned long long>(stats.xorb_bytes_sent),
-                 static_cast<unsigned long long>(stats.deduped_bytes));
+                 static_cast<unsigned long long>(stats.deduped_bytes), stats.dedup_seconds,
+                 stats.xorb_seconds, stats.shard_seconds);
   }
   return stats;
 }

@@ -30,6 +30,7 @@ struct XetUploadStats {
   uint64_t xorb_bytes_sent = 0;  // serialized xorb bytes POSTed
   uint64_t deduped_bytes = 0;    // raw bytes found already stored
   size_t xorbs = 0;
+  double dedup_seconds = 0, xorb_seconds = 0, shard_seconds = 0;  // wall time of each step
 };
 
 // Throws HttpError / NetworkError / LocalError like the LFS path. `sum` may be null.
