@@ -47,14 +47,15 @@ main() {
   require_cmd jq
   bench_init
   require_free_mib "$BENCH_TMP" $((SIZE_MIB * 4 + 512))
-  local file="$BENCH_TMP/blob.bin" i
-  make_random_file "$file" "$SIZE_MIB"
-  sha256_of "$file" >/dev/null  # into the page cache
   hub_start
   export HF_ENDPOINT HF_TOKEN
-
-  local chunks=() ups=() reups=() sent=() resent=() t repo first
+  # Each run has its own random file (else the second run's upload finds the first run's xorbs
+  # and sends nothing) and its own repo; its re-upload changes 1 MiB in the middle of that file.
+  local chunks=() ups=() reups=() sent=() resent=() t s d repo file i
   for ((i = 1; i <= RUNS; i++)); do
+    file="$BENCH_TMP/blob$i.bin"
+    make_random_file "$file" "$SIZE_MIB"
+    sha256_of "$file" >/dev/null  # into the page cache
     t=$(time_chunks "$file")
     log "chunk+hash run $i: ${t}s"
     chunks+=("$t")
@@ -63,17 +64,12 @@ main() {
     log "upload run $i: ${t}s, $s xorb bytes sent"
     ups+=("$t")
     sent+=("$s")
-  done
-  # 1 MiB of new bytes in the middle, then the same repo again (its xorbs are the dedup source).
-  cp "$file" "$file.changed"
-  dd if=/dev/urandom of="$file.changed" bs=1M count=1 seek=$((SIZE_MIB / 2)) conv=notrunc status=none
-  for ((i = 1; i <= RUNS; i++)); do
-    repo=$(hub_create_repo "bench-xet-re-$i")
-    read -r first _ < <(time_upload "$repo" "$file")  # the original, so the change is all that is new
-    read -r t s d < <(time_upload "$repo" "$file.changed")
-    log "re-upload run $i: ${t}s, $s bytes sent, $d deduplicated (its first upload ${first}s)"
+    dd if=/dev/urandom of="$file" bs=1M count=1 seek=$((SIZE_MIB / 2)) conv=notrunc status=none
+    read -r t s d < <(time_upload "$repo" "$file")
+    log "re-upload run $i: ${t}s, $s bytes sent, $d deduplicated"
     reups+=("$t")
     resent+=("$s")
+    rm -f "$file"
   done
 
   echo

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -134,8 +136,12 @@ void FetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const std::
     try {
       XetFetchToFile(impl, m, partial, label, progress);
       return;
-    } catch (const HttpError&) {  // the plain GET below still serves the same bytes
-    } catch (const NetworkError&) {
+    } catch (const HubError& e) {  // the plain GET below still serves the same bytes
+      if (e.kind() == ErrorKind::kLocalIo) throw;
+      if (const char* debug = std::getenv("SPACEHUB_CLIENT_DEBUG"); debug && *debug == '1') {
+        std::fprintf(stderr, "spacehub-client: Xet download of %s failed (%s); plain GET\n",
+                     label.c_str(), e.what());
+      }
     }
     CreateEmpty(partial, true);
   }

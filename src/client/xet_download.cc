@@ -147,7 +147,8 @@ void XetFetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const st
   json recon = GetJson(rr);
 
   std::map<std::string, std::vector<Fetch>> fetches;
-  for (const auto& [xorb, list] : recon.value("xorbs", json::object()).items()) {
+  const json xorbs = recon.value("xorbs", json::object());  // items() must not outlive it
+  for (const auto& [xorb, list] : xorbs.items()) {
     if (!list.is_array()) BadAnswer("xorbs entry is not a list");
     for (const auto& f : list) {
       for (const auto& range : f.value("ranges", json::array())) {

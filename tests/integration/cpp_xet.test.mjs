@@ -84,6 +84,9 @@ test("spacehub upload sends a 20 MB file as xorbs; download and @huggingface/hub
     SPACEHUB_CLIENT_DEBUG: "1",
   });
   assert.match(dl.stderr, /\/cas\/v2\/reconstructions\//);
+  assert.match(dl.stderr, /\/cas\/xorb-data\//, "no xorb range was fetched");
+  assert.doesNotMatch(dl.stderr, /Xet download of .* failed/);
+  assert.doesNotMatch(dl.stderr, /GET [^ ]*\/resolve\/main\/weights\.bin/, "fell back to the plain GET");
   const got = readFileSync(dl.stdout.trim());
   assert.equal(sha256(got), oid);
 
