@@ -22,8 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-// Each worker holds one term's stored and decoded bytes (up to ~128 MiB).
-constexpr int kMaxTermWorkers = 4;
+// Terms are fetched two at a time: measured on 2 cores, four parallel writers into one new file
+// were slower (1.46 s vs 1.30 s for 1 GiB) than two; one stream would leave the network idle
+// while a term is written.
+constexpr int kMaxTermWorkers = 2;
 
 struct Fetch {
   std::string url;
@@ -58,60 +60,108 @@ json GetJson(const HttpRequest& r) {
   return j;
 }
 
-void WriteAt(int fd, const std::string& path, std::string_view data, uint64_t offset);
+// Decodes one term's fetched range as it arrives (it begins at chunk t.fetch->chunk_start) and
+// writes chunks [t.start, t.end), from byte t.skip of the term on and at most `limit` bytes, at
+// t.file_offset. Raw chunks (the usual case: weights do not compress) go from the network buffer
+// straight to the file; compressed ones are gathered and decoded first. Runs inside libcurl's
+// write callback, so it never throws: the first error stops the transfer and is kept for Finish.
+class TermWriter final {
+ public:
+  TermWriter(const Term& t, int fd, uint64_t limit)
+      : t_(t), fd_(fd), limit_(limit), index_(t.fetch->chunk_start) {}
 
-// Decodes chunks [t.start, t.end) from `stored` (which begins at chunk t.fetch->chunk_start) and
-// writes the term's bytes from `t.skip` on, up to `limit` bytes, at t.file_offset. Raw chunks are
-// written straight from the fetched bytes (the usual case: weights do not compress), compressed
-// ones through a scratch buffer. Returns the bytes written.
-uint64_t WriteTerm(const Term& t, std::string_view stored, int fd, const std::string& path,
-                   uint64_t limit) {
-  std::string scratch;
-  size_t pos = 0;
-  uint64_t term_pos = 0;  // bytes of the term decoded so far
-  uint64_t written = 0;
-  for (uint32_t idx = t.fetch->chunk_start; idx < t.end; ++idx) {
-    if (stored.size() - pos < xet::kChunkHeaderBytes) BadAnswer("xorb range ends in a header");
-    const auto* h = reinterpret_cast<const unsigned char*>(stored.data() + pos);
-    size_t len = xet::kChunkHeaderBytes + (h[1] | (h[2] << 8) | (h[3] << 16));
-    if (stored.size() - pos < len) BadAnswer("xorb range ends in a chunk");
-    if (idx >= t.start) {
-      std::string_view data;
-      if (h[4] == static_cast<uint8_t>(xet::Compression::kNone) && h[0] == 0) {
-        data = stored.substr(pos + xet::kChunkHeaderBytes, len - xet::kChunkHeaderBytes);
-      } else {
-        scratch.clear();
-        Status st = xet::DecodeChunk(stored.substr(pos, len), scratch);
-        if (!st.ok()) BadAnswer(st.message());
-        data = scratch;
+  bool Feed(const char* data, size_t size) {
+    fed_ += size;
+    while (size > 0 && error_.empty()) {
+      if (header_.size() < xet::kChunkHeaderBytes) {
+        size_t take = std::min(size, xet::kChunkHeaderBytes - header_.size());
+        header_.append(data, take);
+        data += take;
+        size -= take;
+        if (header_.size() == xet::kChunkHeaderBytes) StartChunk();
+        continue;
       }
-      uint64_t begin = term_pos, end = term_pos + data.size();
-      term_pos = end;
-      uint64_t from = std::max<uint64_t>(begin, t.skip);
-      uint64_t to = std::min<uint64_t>(end, t.skip + limit);
-      if (from < to) {
-        WriteAt(fd, path, data.substr(from - begin, to - from), t.file_offset + (from - t.skip));
-        written += to - from;
+      size_t take = static_cast<size_t>(std::min<uint64_t>(size, left_));
+      if (index_ >= t_.start && index_ < t_.end) {
+        if (raw_) {
+          Emit(std::string_view(data, take));
+        } else {
+          stored_.append(data, take);
+        }
       }
+      data += take;
+      size -= take;
+      left_ -= take;
+      if (left_ == 0) EndChunk();
     }
-    pos += len;
+    return error_.empty();
   }
-  if (term_pos != t.unpacked) BadAnswer("a term decodes to the wrong size");
-  return written;
-}
 
-void WriteAt(int fd, const std::string& path, std::string_view data, uint64_t offset) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n =
-        ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      throw LocalError(ErrorKind::kLocalIo, "cannot write " + path + ": " + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
+  // After the transfer: the error, else "" when the whole range and the whole term arrived.
+  std::string Finish(uint64_t expected) const {
+    if (!error_.empty()) return error_;
+    if (fed_ != expected) return "a xorb range came back with the wrong length";
+    if (index_ < t_.end || term_pos_ != t_.unpacked) return "a term decodes to the wrong size";
+    return "";
   }
-}
+  uint64_t written() const { return written_; }
+
+ private:
+  void StartChunk() {
+    const auto* h = reinterpret_cast<const unsigned char*>(header_.data());
+    left_ = h[1] | (h[2] << 8) | (h[3] << 16);
+    raw_ = h[0] == 0 && h[4] == static_cast<uint8_t>(xet::Compression::kNone);
+    stored_ = raw_ ? std::string() : header_;
+    if (left_ == 0) EndChunk();
+  }
+
+  void EndChunk() {
+    if (!raw_ && index_ >= t_.start && index_ < t_.end) {
+      std::string out;
+      Status st = xet::DecodeChunk(stored_, out);
+      if (!st.ok()) {
+        error_ = st.message();
+        return;
+      }
+      Emit(out);
+    }
+    header_.clear();
+    ++index_;
+  }
+
+  void Emit(std::string_view data) {
+    uint64_t begin = term_pos_, end = term_pos_ + data.size();
+    term_pos_ = end;
+    uint64_t from = std::max<uint64_t>(begin, t_.skip);
+    uint64_t to = std::min<uint64_t>(end, t_.skip + limit_);
+    if (from >= to) return;
+    std::string_view part = data.substr(from - begin, to - from);
+    uint64_t offset = t_.file_offset + (from - t_.skip);
+    size_t done = 0;
+    while (done < part.size()) {
+      ssize_t n =
+          ::pwrite(fd_, part.data() + done, part.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error_ = std::string("cannot write the file: ") + std::strerror(errno);
+        return;
+      }
+      done += static_cast<size_t>(n);
+    }
+    written_ += part.size();
+  }
+
+  const Term& t_;
+  int fd_;
+  uint64_t limit_;
+  uint32_t index_;      // the chunk arriving now, counted in the xorb
+  std::string header_;  // the current chunk's header, as far as it has arrived
+  std::string stored_;  // a compressed chunk's header and data, as far as they have arrived
+  uint64_t left_ = 0;   // data bytes of the current chunk still to come
+  bool raw_ = false;
+  uint64_t term_pos_ = 0, written_ = 0, fed_ = 0;
+  std::string error_;
+};
 
 }  // namespace
 
@@ -205,20 +255,14 @@ void XetFetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const st
       r.headers.push_back("Range: bytes=" + std::to_string(t.fetch->byte_start) + "-" +
                           std::to_string(t.fetch->byte_end));
       r.large_buffers = true;
-      // The range's bytes land in one buffer sized up front (no regrowth copies).
-      std::string stored;
-      stored.reserve(t.fetch->byte_end - t.fetch->byte_start + 1);
-      r.on_data = [&stored](const char* data, size_t size) {
-        stored.append(data, size);
-        return true;
-      };
+      TermWriter writer(t, fd, m.size - t.file_offset);
+      r.on_data = [&writer](const char* data, size_t size) { return writer.Feed(data, size); };
       HttpResponse resp = PerformWithRetry(r, RetryPolicy::kDownload);
       RaiseForStatus(resp);
-      // A retry after a dropped connection appends again: then the bytes are not the range.
-      if (stored.size() != t.fetch->byte_end - t.fetch->byte_start + 1) {
-        BadAnswer("a xorb range came back with the wrong length");
-      }
-      uint64_t n = WriteTerm(t, stored, fd, partial, m.size - t.file_offset);
+      // A retry after a dropped connection feeds the range again: the length check catches it.
+      std::string error = writer.Finish(t.fetch->byte_end - t.fetch->byte_start + 1);
+      if (!error.empty()) BadAnswer(error);
+      uint64_t n = writer.written();
       if (sum) sum->Add(static_cast<int64_t>(n));
     });
   } catch (...) {

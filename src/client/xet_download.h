@@ -1,8 +1,8 @@
 // Downloading a Xet-stored file (spec: download-protocol.md): a read token from the resolve
 // answer's rel="xet-auth" link, the file's reconstruction (v2), then every term's xorb range
-// fetched with one Range request and its chunks decoded into place, on up to max_workers threads
-// (each holds at most one term, up to 64 MiB, plus its stored bytes). Internal; called by
-// FetchToFile, from any thread.
+// fetched with one Range request and its chunks decoded straight into place as they arrive (raw
+// chunks are written from the network buffer; nothing holds a whole term), two terms at a time.
+// Internal; called by FetchToFile, from any thread.
 #pragma once
 
 #include <string>
