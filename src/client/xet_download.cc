@@ -243,9 +243,6 @@ void XetFetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const st
   std::optional<ProgressSum> sum;
   if (progress && *progress) sum.emplace(*progress, label, m.size);
   try {
-    if (::ftruncate(fd, static_cast<off_t>(m.size)) != 0) {
-      throw LocalError(ErrorKind::kLocalIo, "cannot size " + partial + ": " + std::strerror(errno));
-    }
     int workers = std::clamp(impl.options().max_workers, 1, kMaxTermWorkers);
     ParallelFor(terms.size(), workers, [&](size_t i) {
       const Term& t = terms[i];
