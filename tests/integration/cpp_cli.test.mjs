@@ -338,7 +338,9 @@ test("download --local-dir: plain files, huggingface_hub's metadata, unchanged f
   mkdirSync(path.join(src, "sub"));
   writeFileSync(path.join(src, "big.bin"), big);
   writeFileSync(path.join(src, "sub", "note.txt"), "note\n");
-  const up = await okJson(["upload", id, src]);
+  // Stored as plain LFS: this test is about resolve's GETs (a Xet-stored file downloads as xorb
+  // ranges; cpp_xet.test.mjs covers that path).
+  const up = await okJson(["upload", id, src, "--no-xet"]);
   const tree = await okJson(["repo", "tree", id, "--recursive"]);
   const noteOid = tree.find((e) => e.path === "sub/note.txt").oid;
   const resolves = () => proxy.seen.filter((r) => r.url.includes("/resolve/"));
