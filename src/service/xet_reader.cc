@@ -26,6 +26,10 @@ Result<std::unique_ptr<XetFileReader>> XetFileReader::Open(Hub& hub, const db::X
       SH_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, UnpackChunks(row->chunks));
       int fd = ::open(hub.xorbs.Path(hex).c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) return Status::NotFound("Xorb " + hex + " is missing on disk");
+      // Files are read front to back: let the kernel read ahead in large steps (xorbs are written
+      // with O_DIRECT, so a fresh upload is not in the page cache when its SHA-256 is checked).
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
       r->fds_.push_back(fd);
       it = xorbs.emplace(t.xorb, std::make_pair(fd, std::move(chunks))).first;
     }
