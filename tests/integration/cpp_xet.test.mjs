@@ -6,10 +6,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as hf from "@huggingface/hub";
-import { startHub, makeTempDir, SPACEHUB_BIN, sha256, uniqueName, lfsObjectPath } from "./harness.mjs";
+import { startHub, makeTempDir, SPACEHUB_BIN, sha256, uniqueName, lfsObjectPath, storedXorbs } from "./harness.mjs";
 
 const T = { timeout: 240_000 };
 const MiB = 1024 * 1024;
@@ -37,14 +37,6 @@ async function ok(args, env) {
   const r = await cli(args, env);
   assert.equal(r.code, 0, `spacehub ${args.join(" ")} → ${r.code}\n${r.stdout}\n${r.stderr}`);
   return r;
-}
-
-function storedXorbs(dataDir) {
-  const root = path.join(dataDir, "xet", "xorbs");
-  const out = [];
-  if (!existsSync(root)) return out;
-  for (const a of readdirSync(root)) for (const b of readdirSync(path.join(root, a))) out.push(...readdirSync(path.join(root, a, b)));
-  return out;
 }
 
 // "xet upload: N xorbs, B bytes sent, D bytes deduplicated" (SPACEHUB_CLIENT_XET_STATS=1).

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as hf from "@huggingface/hub";
 import { getChunks, xorbHash, hashToHex } from "@huggingface/xetchunk-wasm";
 import {
@@ -24,6 +24,7 @@ import {
   walkFiles,
   findBareRepos,
   fileSha256,
+  storedXorbs,
   execFileP,
   sleep,
 } from "./harness.mjs";
@@ -217,9 +218,7 @@ describe("durability across kill -9", () => {
   });
 
   test("no partial xorb after the crash; the acknowledged ones are there", T, async () => {
-    const root = path.join(dataDir, "xet", "xorbs");
-    const stored = [];
-    for (const a of readdirSync(root)) for (const b of readdirSync(path.join(root, a))) stored.push(...readdirSync(path.join(root, a, b)));
+    const stored = storedXorbs(dataDir);
     assert.ok(stored.length >= 1, "the acknowledged upload's xorbs are stored");
     assert.ok(stored.every((n) => /^[0-9a-f]{64}$/.test(n)), `only complete, named xorbs: ${stored}`);
     assert.ok(!stored.includes(partialXorbHash), "the half-sent xorb must not be stored");

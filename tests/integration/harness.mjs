@@ -514,6 +514,15 @@ export function findBareRepos(dir) {
   return out;
 }
 
+/** Names of the Xet xorbs a hub has stored (<dataDir>/xet/xorbs/<aa>/<bb>/<hash>). */
+export function storedXorbs(dataDir) {
+  const root = path.join(dataDir, "xet", "xorbs");
+  const out = [];
+  if (!existsSync(root)) return out;
+  for (const a of readdirSync(root)) for (const b of readdirSync(path.join(root, a))) out.push(...readdirSync(path.join(root, a, b)));
+  return out;
+}
+
 export async function fileSha256(p) {
   return sha256(await readFile(p));
 }

@@ -8,11 +8,11 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { readdirSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as hf from "@huggingface/hub";
 import { createChunker, nextBlock, finalize, hashToHex, hexToBytes, xorbHash, fileHash, verificationHash } from "@huggingface/xetchunk-wasm";
-import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath, rawHttp, hostRequest, spaceHost } from "./harness.mjs";
+import { startHub, uniqueName, sha256, makeTempDir, removeTempDir, createRepo, commitRaw, lfsObjectPath, rawHttp, hostRequest, spaceHost, storedXorbs } from "./harness.mjs";
 import { runGit, remoteUrl } from "./git_lib.mjs";
 import { HAVE_BWRAP, IS_ROOT, RUNTIME_ARGS, waitStage } from "./runtime_lib.mjs";
 
@@ -26,15 +26,6 @@ function run(cmd, args, opts = {}) {
       else resolve({ stdout, stderr: stderr.toString() });
     });
   });
-}
-
-// Every xorb file the hub has stored, by hash.
-function storedXorbs(dataDir) {
-  const root = path.join(dataDir, "xet", "xorbs");
-  const out = [];
-  if (!existsSync(root)) return out;
-  for (const a of readdirSync(root)) for (const b of readdirSync(path.join(root, a))) out.push(...readdirSync(path.join(root, a, b)));
-  return out;
 }
 
 // A fetch that records what the client sent where.
