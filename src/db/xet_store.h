@@ -62,6 +62,11 @@ class XetStore {
   virtual Result<std::vector<ChunkLocation>> FindChunk(std::string_view chunk_hash,
                                                        size_t limit) = 0;
 
+  // The other xorbs of the files that use `xorb` (the neighbours a client re-uploading a changed
+  // file will want), at most `limit`.
+  virtual Result<std::vector<std::string>> XorbsOfFilesUsing(std::string_view xorb,
+                                                             size_t limit) = 0;
+
   // Records files (idempotent) and links them to the repo, all in one transaction; each file with a
   // SHA-256 is also linked as an LFS object of the repo (LfsLinkStore), so commits and git-lfs see
   // it.

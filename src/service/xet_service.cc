@@ -220,6 +220,20 @@ Result<std::string> XetService::DedupQuery(const XetGrant& grant, std::string_vi
     if (may) xorbs.push_back(p.xorb_hash);
   }
   if (xorbs.empty()) return Status::NotFound("Chunk not found");
+  // The other xorbs of the files those belong to: a client re-uploading a changed file asks about
+  // its first chunk only (@huggingface/hub) and dedups against whatever the answer describes.
+  std::set<std::string> listed(xorbs.begin(), xorbs.end());
+  const size_t direct = xorbs.size();
+  for (size_t i = 0; i < direct && listed.size() < kDedupXorbs; ++i) {
+    SH_ASSIGN_OR_RETURN(auto more, hub_.db.xet().XorbsOfFilesUsing(xorbs[i], kDedupXorbs));
+    for (auto& x : more) {
+      if (listed.size() >= kDedupXorbs || listed.count(x)) continue;
+      SH_ASSIGN_OR_RETURN(bool may, MayUseXorb(grant, x));
+      if (!may) continue;
+      listed.insert(x);
+      xorbs.push_back(std::move(x));
+    }
+  }
   xet::Shard shard;
   std::string key = RandomBytes(32);  // fresh per answer: the chunk hashes stay opaque
   std::copy(key.begin(), key.end(), shard.hmac_key.bytes.begin());

@@ -65,8 +65,9 @@ class XetService final {
   Result<bool> UploadXorb(const XetGrant& grant, std::string_view hash, std::string_view body);
   // Returns 1 when the shard recorded something new, 0 when everything was known.
   Result<int> UploadShard(const XetGrant& grant, std::string_view body);
-  // A serialized shard describing xorbs that hold the chunk (and the other xorbs of files that
-  // use it), chunk hashes HMAC-protected; kNotFound when none the caller may read has it.
+  // A serialized shard describing xorbs that hold the chunk and the other xorbs of the files
+  // those belong to (up to 64 in all, each one the caller may use), chunk hashes HMAC-protected;
+  // kNotFound when no xorb the caller may use has it.
   Result<std::string> DedupQuery(const XetGrant& grant, std::string_view chunk_hash);
   // `range`: inclusive byte range of the file, when asked. 416 when it starts past the end.
   Result<XetReconstruction> Reconstruct(const XetGrant& grant, std::string_view file_hash,

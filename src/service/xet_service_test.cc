@@ -304,6 +304,36 @@ TEST_F(XetServiceTest, KnowingHashesGrantsNothing) {
   EXPECT_TRUE(xet_->UploadShard(b, xet::SerializeShard(u.shard)).ok());
 }
 
+TEST_F(XetServiceTest, DedupDescribesTheOtherXorbsOfTheFile) {
+  // One file over two xorbs: asking about its first chunk describes both, so a client that asks
+  // once (@huggingface/hub) dedups the whole file.
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload a = MakeUpload(RandomData(150 * 1024, 13));
+  Upload b = MakeUpload(RandomData(170 * 1024, 14));
+  ASSERT_TRUE(xet_->UploadXorb(g, a.xorb_hash.ToHex(), a.xorb).ok());
+  ASSERT_TRUE(xet_->UploadXorb(g, b.xorb_hash.ToHex(), b.xorb).ok());
+  std::vector<xet::ChunkRef> all = a.chunks;
+  all.insert(all.end(), b.chunks.begin(), b.chunks.end());
+  xet::Shard s;
+  xet::FileInfo f;
+  f.file_hash = xet::FileHash(all);
+  f.terms = {a.shard.files[0].terms[0], b.shard.files[0].terms[0]};
+  f.sha256 = xet::XetHash::FromHex(Sha256Hex(a.data + b.data));
+  s.files.push_back(f);
+  auto recorded = xet_->UploadShard(g, xet::SerializeShard(s));
+  ASSERT_TRUE(recorded.ok()) << recorded.status().message();
+  auto answer = xet_->DedupQuery(g, a.chunks[0].hash.ToHex());
+  ASSERT_TRUE(answer.ok());
+  auto shard = xet::ParseShard(*answer);
+  ASSERT_TRUE(shard.ok());
+  ASSERT_EQ(shard->xorbs.size(), 2u);
+  EXPECT_EQ(shard->xorbs[0].xorb, a.xorb_hash);
+  EXPECT_EQ(shard->xorbs[1].xorb, b.xorb_hash);
+  // Another user still learns nothing from it.
+  XetGrant other = Grant(bob_, "other", true);
+  EXPECT_EQ(xet_->DedupQuery(other, a.chunks[0].hash.ToHex()).status().code(), Code::kNotFound);
+}
+
 TEST_F(XetServiceTest, SweepRemovesWhatNoLiveRepoUses) {
   XetGrant g = Grant(alice_, "weights", true);
   Upload kept = MakeUpload(RandomData(50 * 1024, 8));

@@ -95,6 +95,19 @@ class SqliteXetStore final : public XetStore {
     return out;
   }
 
+  Result<std::vector<std::string>> XorbsOfFilesUsing(std::string_view xorb, size_t limit) override {
+    MutexLock lock(mu_);
+    Statement s(statements_,
+                "SELECT DISTINCT b.xorb_hash FROM xet_file_xorbs a JOIN xet_file_xorbs b "
+                "ON b.file_hash = a.file_hash WHERE a.xorb_hash = ? AND b.xorb_hash != a.xorb_hash "
+                "LIMIT ?");
+    s.Bind(1, xorb).Bind(2, static_cast<int64_t>(limit));
+    std::vector<std::string> out;
+    while (s.Step()) out.push_back(s.Text(0));
+    SH_TRY(s.status());
+    return out;
+  }
+
   Status AddFiles(const std::vector<XetFileRow>& files, const std::vector<std::string>& xorbs_used,
                   int64_t repo_id) override {
     MutexLock lock(mu_);
