@@ -97,34 +97,52 @@ Result<std::optional<std::pair<uint64_t, uint64_t>>> SingleRange(const http::Req
 
 nlohmann::json RangeJson(uint64_t start, uint64_t end) { return {{"start", start}, {"end", end}}; }
 
+// Renders reconstructions: the terms of each file, and one signed URL per distinct xorb range,
+// shared between files (the client fetches each with a single-range request).
+class ReconRenderer {
+ public:
+  ReconRenderer(ApiContext& ctx, const http::Request& req, bool v2)
+      : ctx_(ctx), base_(ctx.BaseUrl(req)), v2_(v2) {}
+
+  nlohmann::json Terms(const service::XetReconstruction& recon) {
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : recon.terms) {
+      terms.push_back({{"hash", t.xorb},
+                       {"unpacked_length", t.unpacked_bytes},
+                       {"range", RangeJson(t.chunk_start, t.chunk_end)}});
+      if (!listed_.insert({t.xorb, t.chunk_start, t.chunk_end}).second) continue;
+      std::string url = base_ + ctx_.xet.SignedXorbPath(t.xorb, t.byte_start, t.byte_end);
+      fetch_[t.xorb].push_back(
+          v2_ ? nlohmann::json{{"url", url},
+                               {"ranges", nlohmann::json::array(
+                                              {{{"chunks", RangeJson(t.chunk_start, t.chunk_end)},
+                                                {"bytes", RangeJson(t.byte_start, t.byte_end)}}})}}
+              : nlohmann::json{{"range", RangeJson(t.chunk_start, t.chunk_end)},
+                               {"url", url},
+                               {"url_range", RangeJson(t.byte_start, t.byte_end)}});
+    }
+    return terms;
+  }
+  // The fetch entries by xorb ("xorbs" in v2, "fetch_info" in v1).
+  nlohmann::json TakeFetch() { return std::move(fetch_); }
+
+ private:
+  ApiContext& ctx_;
+  const std::string base_;
+  const bool v2_;
+  std::set<std::tuple<std::string, uint32_t, uint32_t>> listed_;
+  nlohmann::json fetch_ = nlohmann::json::object();
+};
+
 Result<http::Response> Reconstruction(ApiContext& ctx, http::Request& req, bool v2) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
   SH_ASSIGN_OR_RETURN(auto range, SingleRange(req));
   SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, req.Param("file"), range));
-  nlohmann::json terms = nlohmann::json::array();
-  nlohmann::json fetch = nlohmann::json::object();
-  std::set<std::tuple<std::string, uint32_t, uint32_t>> listed;
-  const std::string base = ctx.BaseUrl(req);
-  for (const auto& t : recon.terms) {
-    terms.push_back({{"hash", t.xorb},
-                     {"unpacked_length", t.unpacked_bytes},
-                     {"range", RangeJson(t.chunk_start, t.chunk_end)}});
-    if (!listed.insert({t.xorb, t.chunk_start, t.chunk_end}).second) continue;
-    // One URL per range: the client fetches it with a single-range request.
-    std::string url = base + ctx.xet.SignedXorbPath(t.xorb, t.byte_start, t.byte_end);
-    nlohmann::json entry =
-        v2 ? nlohmann::json{{"url", url},
-                            {"ranges", nlohmann::json::array(
-                                           {{{"chunks", RangeJson(t.chunk_start, t.chunk_end)},
-                                             {"bytes", RangeJson(t.byte_start, t.byte_end)}}})}}
-           : nlohmann::json{{"range", RangeJson(t.chunk_start, t.chunk_end)},
-                            {"url", url},
-                            {"url_range", RangeJson(t.byte_start, t.byte_end)}};
-    fetch[t.xorb].push_back(std::move(entry));
-  }
+  ReconRenderer render(ctx, req, v2);
+  nlohmann::json terms = render.Terms(recon);
   return http::Response::Json({{"offset_into_first_range", recon.offset_into_first_range},
                                {"terms", std::move(terms)},
-                               {v2 ? "xorbs" : "fetch_info", std::move(fetch)}});
+                               {v2 ? "xorbs" : "fetch_info", render.TakeFetch()}});
 }
 
 // POST /v1/reconstructions: [{"prefix": "default", "hash": ...}, ...] → the v1 shape for each file,
@@ -144,26 +162,13 @@ Result<http::Response> BatchReconstruction(ApiContext& ctx, http::Request& req) 
     }
     hashes.insert(k["hash"].get<std::string>());
   }
+  ReconRenderer render(ctx, req, /*v2=*/false);
   nlohmann::json files = nlohmann::json::object();
-  nlohmann::json fetch = nlohmann::json::object();
-  std::set<std::tuple<std::string, uint32_t, uint32_t>> listed;
-  const std::string base = ctx.BaseUrl(req);
   for (const auto& h : hashes) {
     SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, h, std::nullopt));
-    nlohmann::json terms = nlohmann::json::array();
-    for (const auto& t : recon.terms) {
-      terms.push_back({{"hash", t.xorb},
-                       {"unpacked_length", t.unpacked_bytes},
-                       {"range", RangeJson(t.chunk_start, t.chunk_end)}});
-      if (!listed.insert({t.xorb, t.chunk_start, t.chunk_end}).second) continue;
-      fetch[t.xorb].push_back(
-          {{"range", RangeJson(t.chunk_start, t.chunk_end)},
-           {"url", base + ctx.xet.SignedXorbPath(t.xorb, t.byte_start, t.byte_end)},
-           {"url_range", RangeJson(t.byte_start, t.byte_end)}});
-    }
-    files[h] = std::move(terms);
+    files[h] = render.Terms(recon);
   }
-  return http::Response::Json({{"files", std::move(files)}, {"fetch_info", std::move(fetch)}});
+  return http::Response::Json({{"files", std::move(files)}, {"fetch_info", render.TakeFetch()}});
 }
 
 Result<http::Response> HeadFile(ApiContext& ctx, http::Request& req) {
