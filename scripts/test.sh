@@ -27,6 +27,10 @@ fi
 
 step unit-tests ctest --test-dir build --output-on-failure -j2
 
+# The installed client package links on its own (Xet included): examples/ built out of tree against
+# `cmake --install build --component client` in a temp prefix (scripts/check-client-install.sh).
+step client-install scripts/check-client-install.sh build
+
 step integration-tests integration "${SPACEHUB_BIN:-$ROOT/build/src/cli/spacehub}"
 
 # A short libFuzzer run of each parser harness (fuzz/, scripts/fuzz.sh): FUZZ_RUNS executions per

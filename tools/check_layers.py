@@ -2,11 +2,12 @@
 """Fails when a file includes a header from a layer its CMake target may not use.
 
 The allowed edges come from the build itself: each `spacehub_library(NAME <t> DEPS ...)` and each
-`target_link_libraries(<t> ...)` in src/*/CMakeLists.txt. Every target gets all of src/ as an include
-path (one path keeps #include lines short), so the compiler alone would accept a wrong-way include of
-a header-only type; this check closes that gap. A layer may include its own folder, the targets it
-names in DEPS (not what they link in turn: using a layer two steps down is an edge to declare) and
-core. Rules beyond the CMake graph:
+`target_link_libraries(<t> ...)` (and each `$<TARGET_OBJECTS:...>` in `target_sources(<t> ...)`) in
+src/*/CMakeLists.txt. Every target gets all of src/ as an include path (one path keeps #include
+lines short), so the compiler alone would accept a wrong-way include of a header-only type; this
+check closes that gap. A layer may include its own folder, the targets it names in DEPS (not what
+they link in turn: using a layer two steps down is an edge to declare) and core. Rules beyond the
+CMake graph:
   - cli is the composition root (`serve` wires every layer): it may use any of them;
   - include/spacehub/wire/* (wire types) may be used by every layer;
   - the rest of include/spacehub/ is the client's public API: client, cli and examples only;
@@ -41,6 +42,10 @@ def cmake_targets():
         for body in re.findall(r"target_link_libraries\(\s*" + re.escape(target) + r"\b(.*?)\)",
                                text, re.S):
             deps += re.findall(r"spacehub(?:_|::)\w+", body)
+        # A target that compiles in another layer's objects uses that layer as if it linked it.
+        for body in re.findall(r"target_sources\(\s*" + re.escape(target) + r"\b(.*?)\)", text,
+                               re.S):
+            deps += re.findall(r"\$<TARGET_OBJECTS:(spacehub_\w+)>", body)
         deps = [d.replace("spacehub::", "spacehub_") for d in deps]
         folders[folder] = (target, deps)
     return folders
