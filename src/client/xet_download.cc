@@ -26,6 +26,7 @@ namespace {
 // were slower (1.46 s vs 1.30 s for 1 GiB) than two; one stream would leave the network idle
 // while a term is written.
 constexpr int kMaxTermWorkers = 2;
+constexpr size_t kWriteBlock = 4 << 20;
 
 struct Fetch {
   std::string url;
@@ -68,7 +69,9 @@ json GetJson(const HttpRequest& r) {
 class TermWriter final {
  public:
   TermWriter(const Term& t, int fd, uint64_t limit)
-      : t_(t), fd_(fd), limit_(limit), index_(t.fetch->chunk_start) {}
+      : t_(t), fd_(fd), limit_(limit), index_(t.fetch->chunk_start) {
+    pending_.reserve(kWriteBlock + (128 << 10));
+  }
 
   bool Feed(const char* data, size_t size) {
     fed_ += size;
@@ -97,8 +100,10 @@ class TermWriter final {
     return error_.empty();
   }
 
-  // After the transfer: the error, else "" when the whole range and the whole term arrived.
-  std::string Finish(uint64_t expected) const {
+  // After the transfer: writes what is left, then the error, else "" when the whole range and
+  // the whole term arrived.
+  std::string Finish(uint64_t expected) {
+    Flush();
     if (!error_.empty()) return error_;
     if (fed_ != expected) return "a xorb range came back with the wrong length";
     if (index_ < t_.end || term_pos_ != t_.unpacked) return "a term decodes to the wrong size";
@@ -136,19 +141,28 @@ class TermWriter final {
     uint64_t to = std::min<uint64_t>(end, t_.skip + limit_);
     if (from >= to) return;
     std::string_view part = data.substr(from - begin, to - from);
-    uint64_t offset = t_.file_offset + (from - t_.skip);
+    if (pending_.empty()) pending_offset_ = t_.file_offset + (from - t_.skip);
+    pending_.append(part);
+    written_ += part.size();
+    if (pending_.size() >= kWriteBlock) Flush();
+  }
+
+  // Writes what Emit gathered. Whole blocks rather than the 16 KiB pieces libcurl hands over: two
+  // workers writing one file take turns on its inode lock, and with small writes the waiting one
+  // spins (1.27 s of kernel time for 1 GiB, against 0.76 s for one writer).
+  void Flush() {
     size_t done = 0;
-    while (done < part.size()) {
-      ssize_t n =
-          ::pwrite(fd_, part.data() + done, part.size() - done, static_cast<off_t>(offset + done));
+    while (done < pending_.size() && error_.empty()) {
+      ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done,
+                           static_cast<off_t>(pending_offset_ + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         error_ = std::string("cannot write the file: ") + std::strerror(errno);
-        return;
+        break;
       }
       done += static_cast<size_t>(n);
     }
-    written_ += part.size();
+    pending_.clear();
   }
 
   const Term& t_;
@@ -160,6 +174,8 @@ class TermWriter final {
   uint64_t left_ = 0;   // data bytes of the current chunk still to come
   bool raw_ = false;
   uint64_t term_pos_ = 0, written_ = 0, fed_ = 0;
+  std::string pending_;  // decoded bytes not yet written, for the file at pending_offset_
+  uint64_t pending_offset_ = 0;
   std::string error_;
 };
 
