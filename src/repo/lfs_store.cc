@@ -40,7 +40,8 @@ class HashingFile {
 
   Status Open(std::filesystem::path temp) {
     SH_TRY(file_.Create(std::move(temp)));
-    pipe_ = std::make_unique<PipelinedFile>(file_.fd(), file_.path().string(), direct_);
+    pipe_ = std::make_unique<PipelinedFile>(file_.fd(), file_.path().string(),
+                                            PipelinedFile::Options{.direct = direct_});
     return Status::Ok();
   }
 

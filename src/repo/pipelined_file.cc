@@ -42,14 +42,15 @@ bool SetDirect(int fd, bool on) {
 
 void PipelinedFile::FreeAligned::operator()(char* p) const { std::free(p); }
 
-PipelinedFile::PipelinedFile(int fd, std::string what, bool direct)
+PipelinedFile::PipelinedFile(int fd, std::string what, Options options)
     : fd_(fd),
       what_(std::move(what)),
-      direct_(direct && SetDirect(fd, true)),
+      hashing_(options.sha256),
+      direct_(options.direct && SetDirect(fd, true)),
       memory_(static_cast<char*>(std::aligned_alloc(kAlign, kBlockBytes * kBlocks))) {
   if (!memory_) throw std::bad_alloc();
   for (size_t i = 0; i < kBlocks; ++i) blocks_[i].data = memory_.get() + i * kBlockBytes;
-  hasher_ = std::thread([this] { HashLoop(); });
+  if (hashing_) hasher_ = std::thread([this] { HashLoop(); });
   writer_ = std::thread([this] { WriteLoop(); });
 }
 
@@ -70,9 +71,7 @@ Status PipelinedFile::Append(std::string_view data) {
     if (fill_ == 0) {
       // Block `filled_` is free once both threads are past the block kBlocks before it.
       std::unique_lock lock(mu_);
-      changed_.wait(lock, [&] {
-        return !write_error_.ok() || filled_ - std::min(hashed_, written_) < kBlocks;
-      });
+      changed_.wait(lock, [&] { return !write_error_.ok() || filled_ - Released() < kBlocks; });
       if (!write_error_.ok()) return write_error_;
     }
     Block& b = BlockFor(filled_);  // filled_ changes only on this thread
@@ -106,7 +105,7 @@ Result<std::string> PipelinedFile::Finish() {
   Stop();
   std::lock_guard lock(mu_);
   if (!write_error_.ok()) return write_error_;
-  return sha_.FinishHex();
+  return hashing_ ? sha_.FinishHex() : std::string();
 }
 
 void PipelinedFile::HashLoop() {

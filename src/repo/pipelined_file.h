@@ -11,6 +11,7 @@
 // Threads: one owner calls Append() and Finish(); the two worker threads are private.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -30,9 +31,15 @@ class PipelinedFile final {
   static constexpr size_t kBlockBytes = 2u << 20;
   static constexpr size_t kBlocks = 4;  // 8 MiB in flight per upload, at most
 
-  // `direct`: try O_DIRECT (falls back to buffered writes where refused). Part files, read back
-  // right away by the multipart completion, pass false so they stay in the page cache.
-  PipelinedFile(int fd, std::string what, bool direct);
+  struct Options {
+    // Try O_DIRECT (falls back to buffered writes where refused). Part files, read back right
+    // away by the multipart completion, pass false so they stay in the page cache.
+    bool direct = true;
+    // SHA-256 every byte. Xorbs pass false: their hash was checked before they are written, and
+    // a second hash over 64 MiB per xorb was a third of the hub's CPU in a Xet upload.
+    bool sha256 = true;
+  };
+  PipelinedFile(int fd, std::string what, Options options);
   ~PipelinedFile();
   PipelinedFile(const PipelinedFile&) = delete;
   PipelinedFile& operator=(const PipelinedFile&) = delete;
@@ -40,8 +47,8 @@ class PipelinedFile final {
   // Copies `data` into the current block; blocks only while every block is in flight. Reports a
   // write error of an earlier block.
   Status Append(std::string_view data);
-  // Writes the last partial block, waits for both threads; the SHA-256 hex of every byte appended.
-  // Must be called once; nothing may be appended afterwards.
+  // Writes the last partial block, waits for both threads; the SHA-256 hex of every byte appended
+  // ("" without Options::sha256). Must be called once; nothing may be appended afterwards.
   Result<std::string> Finish();
 
  private:
@@ -60,9 +67,12 @@ class PipelinedFile final {
   void WriteLoop();
   Status WriteBlock(const Block& b, uint64_t offset);
   void Stop();
+  // Blocks both threads are done with (under mu_).
+  uint64_t Released() const { return hashing_ ? std::min(hashed_, written_) : written_; }
 
   const int fd_;
   const std::string what_;
+  const bool hashing_;
   bool direct_ = false;   // the writer thread's
   uint64_t flushed_ = 0;  // the writer thread's: bytes handed to writeback (buffered mode)
   std::unique_ptr<char, FreeAligned> memory_;
@@ -77,7 +87,7 @@ class PipelinedFile final {
   bool closing_ = false;  // guarded by mu_
   Status write_error_;    // guarded by mu_
   Sha256Stream sha_;      // the hashing thread's until Finish() joins it
-  std::thread hasher_;
+  std::thread hasher_;    // only when hashing_
   std::thread writer_;
   bool finished_ = false;
 };

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "core/crypto.h"
 #include "repo/test_util.h"
@@ -13,8 +14,15 @@
 namespace spacehub::repo {
 namespace {
 
-class PipelinedFileTest : public testing::TempDirTest, public ::testing::WithParamInterface<bool> {
+// Parameters: O_DIRECT, and whether the file is hashed (xorbs are not).
+class PipelinedFileTest : public testing::TempDirTest,
+                          public ::testing::WithParamInterface<std::tuple<bool, bool>> {
  protected:
+  bool Hashing() const { return std::get<1>(GetParam()); }
+  // What RoundTrip returns for `data`.
+  std::string Expected(const std::string& data) const {
+    return Hashing() ? Sha256Hex(data) : std::string();
+  }
   // Writes `data` in pieces of `piece` bytes; returns the hash, checks the file's bytes.
   std::string RoundTrip(const std::string& data, size_t piece) {
     auto path = dir_ / "out.bin";
@@ -23,7 +31,7 @@ class PipelinedFileTest : public testing::TempDirTest, public ::testing::WithPar
     EXPECT_GE(fd, 0);
     std::string sha;
     {
-      PipelinedFile f(fd, path.string(), /*direct=*/GetParam());
+      PipelinedFile f(fd, path.string(), {.direct = std::get<0>(GetParam()), .sha256 = Hashing()});
       for (size_t at = 0; at < data.size(); at += piece) {
         EXPECT_TRUE(f.Append(std::string_view(data).substr(at, piece)).ok());
       }
@@ -52,23 +60,24 @@ TEST_P(PipelinedFileTest, EverySizeAroundBlockAndAlignmentEdges) {
   for (size_t n : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{4097}, kB - 1, kB,
                    kB + 1, kB * PipelinedFile::kBlocks + 12345, kB * 9}) {
     std::string data = Pattern(n);
-    EXPECT_EQ(RoundTrip(data, 256 * 1024 + 7), Sha256Hex(data)) << n;
+    EXPECT_EQ(RoundTrip(data, 256 * 1024 + 7), Expected(data)) << n;
   }
 }
 
 TEST_P(PipelinedFileTest, PiecesLargerThanABlock) {
   std::string data = Pattern(PipelinedFile::kBlockBytes * 6 + 999);
-  EXPECT_EQ(RoundTrip(data, PipelinedFile::kBlockBytes * 3 + 5), Sha256Hex(data));
+  EXPECT_EQ(RoundTrip(data, PipelinedFile::kBlockBytes * 3 + 5), Expected(data));
 }
 
-INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, PipelinedFileTest, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(DirectAndBufferedWithAndWithoutHash, PipelinedFileTest,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()));
 
 // A write error (here: a descriptor open for reading only) reaches the caller instead of a hash.
 TEST(PipelinedFileErrorTest, WriteErrorIsReported) {
   int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   {
-    PipelinedFile f(fd, "/dev/null", /*direct=*/false);
+    PipelinedFile f(fd, "/dev/null", {.direct = false});
     std::string data = Pattern(PipelinedFile::kBlockBytes * 2);
     bool append_failed = false;
     for (int i = 0; i < 8 && !append_failed; ++i) append_failed = !f.Append(data).ok();

@@ -92,10 +92,14 @@ Result<XorbInfo> ParseXorb(std::string_view bytes) {
                                      " chunks");
     }
     SH_ASSIGN_OR_RETURN(ChunkHeader h, ReadHeader(bytes.substr(pos), pos));
-    raw.clear();
-    Status decoded = Decode(h, bytes.substr(pos + kChunkHeaderBytes, h.stored), lz4, grouped, raw);
-    if (!decoded.ok()) return Bad(pos, decoded.message());
-    XorbChunk chunk{.hash = ChunkHash(raw),
+    std::string_view data = bytes.substr(pos + kChunkHeaderBytes, h.stored);
+    if (static_cast<Compression>(h.scheme) != Compression::kNone) {  // raw ones hash in place
+      raw.clear();
+      Status decoded = Decode(h, data, lz4, grouped, raw);
+      if (!decoded.ok()) return Bad(pos, decoded.message());
+      data = raw;
+    }
+    XorbChunk chunk{.hash = ChunkHash(data),
                     .offset = pos,
                     .stored_bytes = static_cast<uint32_t>(kChunkHeaderBytes + h.stored),
                     .unpacked_bytes = h.unpacked,
@@ -144,13 +148,20 @@ std::string BuildXorb(const std::vector<std::string_view>& chunks, bool compress
       }
     }
     const std::string_view data = scheme == Compression::kNone ? chunk : packed;
-    out.push_back(static_cast<char>(kChunkVersion));
-    PutU24(out, static_cast<uint32_t>(data.size()));
-    out.push_back(static_cast<char>(scheme));
-    PutU24(out, static_cast<uint32_t>(chunk.size()));
+    out += EncodeChunkHeader(static_cast<uint32_t>(data.size()), scheme,
+                             static_cast<uint32_t>(chunk.size()));
     out.append(data);
   }
   return out;
+}
+
+std::string EncodeChunkHeader(uint32_t stored_bytes, Compression scheme, uint32_t unpacked_bytes) {
+  std::string h;
+  h.push_back(static_cast<char>(kChunkVersion));
+  PutU24(h, stored_bytes);
+  h.push_back(static_cast<char>(scheme));
+  PutU24(h, unpacked_bytes);
+  return h;
 }
 
 }  // namespace spacehub::xet
