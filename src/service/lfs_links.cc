@@ -3,7 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "service/xet_reader.h"
+#include "service/xet_scan.h"
 
 namespace spacehub::service {
 
@@ -91,14 +91,9 @@ Status MaterializeXetObjects(Hub& hub, const db::RepoRow& row, const std::string
     if (!e.lfs || hub.lfs.Exists(e.lfs->oid) || !done.insert(e.lfs->oid).second) continue;
     SH_ASSIGN_OR_RETURN(auto file, hub.db.xet().FindFileBySha256(e.lfs->oid));
     if (!file) continue;  // CheckoutCommit names the missing object
-    SH_ASSIGN_OR_RETURN(auto reader, XetFileReader::Open(hub, *file));
     SH_ASSIGN_OR_RETURN(auto writer, hub.lfs.BeginUpload(e.lfs->oid, file->size));
-    std::string buf(1 << 20, '\0');
-    while (true) {
-      SH_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
-      if (n == 0) break;
-      SH_TRY(writer->Write(std::string_view(buf.data(), n)));
-    }
+    SH_TRY(ScanXetFile(hub, *file,
+                       [&writer](std::string_view bytes) { return writer->Write(bytes); }));
     SH_TRY(writer->Commit());
   }
   return Status::Ok();

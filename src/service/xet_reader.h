@@ -1,7 +1,7 @@
 // XetFileReader: the bytes of a Xet-stored file, rebuilt from its xorbs chunk by chunk (for
-// clients that do not speak Xet: resolve over plain HTTP, git-lfs, Space checkouts, and the
-// SHA-256 check of a shard upload). Narrow() picks a window before reading, so a ranged request
-// decodes only the chunks it needs.
+// clients that do not speak Xet: resolve over plain HTTP and git-lfs). Narrow() picks a window
+// before reading, so a ranged request decodes only the chunks it needs. Whole-file passes use
+// ScanXetFile (xet_scan.h), which reads ahead.
 // One owner; not thread-safe. Open() reads the xorb records once; Read() does blocking disk reads.
 #pragma once
 
@@ -12,6 +12,7 @@
 
 #include "db/xet_store.h"
 #include "service/hub.h"
+#include "service/xet_layout.h"
 
 namespace spacehub::service {
 
@@ -23,7 +24,7 @@ class XetFileReader final {
   XetFileReader(const XetFileReader&) = delete;
   XetFileReader& operator=(const XetFileReader&) = delete;
 
-  uint64_t Size() const { return size_; }
+  uint64_t Size() const { return layout_->size(); }
   // Bytes left in the window.
   uint64_t Length() const { return end_ - pos_; }
   // Keeps `length` bytes from `offset` of the current window.
@@ -32,19 +33,10 @@ class XetFileReader final {
   Result<size_t> Read(char* buf, size_t capacity);
 
  private:
-  struct Piece {
-    int fd = -1;          // of its xorb (shared by pieces of one xorb; owned by fds_)
-    uint64_t offset = 0;  // of the chunk's header in the xorb
-    uint32_t stored_bytes = 0;
-    uint32_t unpacked_bytes = 0;
-    uint64_t start = 0;  // of its bytes in the file
-  };
   XetFileReader() = default;
   Status LoadPiece(size_t index);
 
-  std::vector<int> fds_;
-  std::vector<Piece> pieces_;
-  uint64_t size_ = 0;
+  std::unique_ptr<XetLayout> layout_;
   uint64_t pos_ = 0;  // absolute file offsets
   uint64_t end_ = 0;
   size_t loaded_ = SIZE_MAX;  // the piece whose bytes are in decoded_

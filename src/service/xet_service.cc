@@ -9,6 +9,7 @@
 
 #include "core/crypto.h"
 #include "service/xet_records.h"
+#include "service/xet_scan.h"
 #include "xet/shard_format.h"
 #include "xet/xorb_format.h"
 
@@ -196,14 +197,11 @@ Status XetService::CheckSha256(const db::XetFileRow& row) {
   // file (the same file hash is the same bytes, so a recorded SHA-256 is the one).
   SH_ASSIGN_OR_RETURN(auto existing, hub_.db.xet().FindFile(row.file_hash));
   if (existing && existing->sha256 == row.sha256) return Status::Ok();
-  SH_ASSIGN_OR_RETURN(auto reader, XetFileReader::Open(hub_, row));
   Sha256Stream sha;
-  std::string buf(1 << 20, '\0');
-  while (true) {
-    SH_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
-    if (n == 0) break;
-    sha.Update(buf.data(), n);
-  }
+  SH_TRY(ScanXetFile(hub_, row, [&sha](std::string_view bytes) {
+    sha.Update(bytes.data(), bytes.size());
+    return Status::Ok();
+  }));
   if (sha.FinishHex() != row.sha256) {
     return Status::InvalidArgument("File " + row.file_hash +
                                    " does not have the SHA-256 its shard states");

@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "core/crypto.h"
 #include "service/repo_service.h"
 #include "service/test_util.h"
+#include "service/xet_scan.h"
 #include "service/xet_sweeper.h"
 #include "xet/chunker.h"
 #include "xet/shard_format.h"
@@ -169,6 +171,58 @@ TEST_F(XetServiceTest, UploadAndReadBack) {
   auto again = xet_->UploadShard(g, xet::SerializeShard(u.shard));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
+}
+
+// The whole-file pass (the shard's SHA-256 check, Space builds): two xorbs, one of them
+// compressed, more blocks than the read-ahead ring holds, every byte in order.
+TEST_F(XetServiceTest, ScanReadsAWholeFileInOrder) {
+  XetGrant g = Grant(alice_, "weights", true);
+  std::string text;
+  while (text.size() < (3u << 20))
+    text += "the same few words, over and over " + std::to_string(text.size() % 7);
+  Upload a = MakeUpload(RandomData(26u << 20, 5), /*compress=*/false);
+  Upload b = MakeUpload(text, /*compress=*/true);
+  ASSERT_LT(b.xorb.size(), text.size() / 2);  // compressed chunks take the decoding path
+  ASSERT_TRUE(xet_->UploadXorb(g, a.xorb_hash.ToHex(), a.xorb).ok());
+  ASSERT_TRUE(xet_->UploadXorb(g, b.xorb_hash.ToHex(), b.xorb).ok());
+  // One file: a's chunks, then b's.
+  std::vector<xet::ChunkRef> chunks = a.chunks;
+  chunks.insert(chunks.end(), b.chunks.begin(), b.chunks.end());
+  xet::FileInfo f;
+  f.file_hash = xet::FileHash(chunks);
+  f.terms = {a.shard.files[0].terms[0], b.shard.files[0].terms[0]};
+  const std::string data = a.data + b.data;
+  f.sha256 = xet::XetHash::FromHex(Sha256Hex(data));
+  xet::Shard shard;
+  shard.files.push_back(f);
+  auto stored = xet_->UploadShard(g, xet::SerializeShard(shard));  // scans once for the SHA-256
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  auto row = hub().db.xet().FindFile(f.file_hash.ToHex());
+  ASSERT_TRUE(row.ok() && row->has_value());
+
+  std::string got;
+  size_t calls = 0;
+  Status st = ScanXetFile(hub(), **row, [&](std::string_view bytes) {
+    got.append(bytes);
+    ++calls;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(got == data);
+  EXPECT_EQ(calls, chunks.size());
+
+  // A sink's error ends the scan and comes back.
+  calls = 0;
+  st = ScanXetFile(hub(), **row, [&](std::string_view) {
+    return ++calls == 3 ? Status::InvalidArgument("enough") : Status::Ok();
+  });
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_EQ(calls, 3u);
+
+  // A xorb gone from disk is a NotFound, not a crash or a short file.
+  std::filesystem::remove(hub().xorbs.Path(b.xorb_hash.ToHex()));
+  EXPECT_EQ(ScanXetFile(hub(), **row, [](std::string_view) { return Status::Ok(); }).code(),
+            Code::kNotFound);
 }
 
 TEST_F(XetServiceTest, ASha256RecordedLaterIsAdded) {
