@@ -54,6 +54,7 @@ struct Transfer {
   uint64_t in_left = 0;
   uint64_t moved = 0;  // bytes moved for progress
   int write_errno = 0;
+  bool source_failed = false;  // body_source returned 0
   bool header_done = false;
   std::chrono::steady_clock::time_point last_byte = std::chrono::steady_clock::now();
 };
@@ -145,6 +146,22 @@ size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
   if (want == 0) return 0;
   size_t got = std::fread(buffer, 1, want, t->in);
   if (got == 0) return CURL_READFUNC_ABORT;
+  t->in_left -= got;
+  t->moved += got;
+  Report(t);
+  return got;
+}
+
+size_t OnSourceRead(char* buffer, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t want = std::min<uint64_t>(size * n, t->in_left);
+  if (want == 0) return 0;
+  uint64_t at = t->req->upload_length - t->in_left;
+  size_t got = t->req->body_source(buffer, want, at);
+  if (got == 0 || got > want) {
+    t->source_failed = true;
+    return CURL_READFUNC_ABORT;
+  }
   t->in_left -= got;
   t->moved += got;
   Report(t);
@@ -276,7 +293,8 @@ void SetTransferOptions(CURL* c, const HttpRequest& req, curl_slist* headers, Tr
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 }
 
-// The method and what it sends: a byte range of a file streamed from disk, or `req.body`.
+// The method and what it sends: a byte range of a file streamed from disk, a body_source, or
+// `req.body`.
 // Returns the open upload file, which must outlive curl_easy_perform.
 FileGuard SetRequestBody(CURL* c, const HttpRequest& req, Transfer& t) {
   FileGuard in_guard(nullptr, &std::fclose);
@@ -293,6 +311,13 @@ FileGuard SetRequestBody(CURL* c, const HttpRequest& req, Transfer& t) {
     t.in_left = req.upload_length;
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, &OnRead);
+    curl_easy_setopt(c, CURLOPT_READDATA, &t);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.upload_length));
+    if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else if (req.body_source) {
+    t.in_left = req.upload_length;
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, &OnSourceRead);
     curl_easy_setopt(c, CURLOPT_READDATA, &t);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.upload_length));
     if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
@@ -320,6 +345,9 @@ void FinishTransfer(CURL* c, const HttpRequest& req, Transfer& t, CURLcode rc) {
   if (t.write_errno) {
     throw LocalError(ErrorKind::kLocalIo,
                      "cannot write " + req.download_file + ": " + std::strerror(t.write_errno));
+  }
+  if (t.source_failed) {  // a local failure: retrying would not help
+    throw LocalError(ErrorKind::kLocalIo, "cannot produce the body for " + req.url);
   }
   if (rc == CURLE_WRITE_ERROR && t.resp->stopped) rc = CURLE_OK;
   if (rc == CURLE_ABORTED_BY_CALLBACK && t.resp->idled) {

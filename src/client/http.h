@@ -25,6 +25,10 @@ struct HttpRequest {
   std::string upload_file;
   uint64_t upload_offset = 0;
   uint64_t upload_length = 0;
+  // Instead of `body`: `upload_length` bytes produced by this source as libcurl asks for them. It
+  // fills up to `capacity` bytes from offset `at` of the body and returns how many (0: it failed,
+  // and the transfer aborts). A retry starts again from 0.
+  std::function<size_t(char* buf, size_t capacity, uint64_t at)> body_source;
   // For 2xx answers, append the body to this file instead of HttpResponse::body. With
   // `restart_on_200`, a 200 (not 206) answer truncates the file first (the server ignored Range).
   std::string download_file;

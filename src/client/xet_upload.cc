@@ -15,6 +15,7 @@
 
 #include "client/error_mapping.h"
 #include "client/http.h"
+#include "client/xet_xorb_source.h"
 #include "spacehub/errors.h"
 #include "xet/shard_format.h"
 #include "xet/xorb_format.h"
@@ -121,12 +122,40 @@ void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& file
   }
 }
 
-void PostXorb(const XetWriteAuth& auth, const NewXorb& x, std::string body) {
+// POSTs one new xorb: streamed from the file when it goes uncompressed, else built whole (each
+// chunk compressed first); returns the bytes sent.
+uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXorb& x,
+                  bool compress) {
   HttpRequest r = CasRequest(auth, "POST", "/v1/xorbs/default/" + x.hash.ToHex());
   r.headers.emplace_back("Content-Type: application/octet-stream");
-  r.body = std::move(body);
   r.large_buffers = true;
-  RaiseForStatus(PerformWithRetry(r, RetryPolicy::kAll));
+  std::optional<RawXorbSource> source;
+  if (compress) {
+    std::string raw = XorbRawBytes(f, x);
+    std::vector<std::string_view> views;
+    views.reserve(x.chunks.size());
+    size_t at = 0;
+    for (size_t c : x.chunks) {
+      views.emplace_back(raw.data() + at, (*f.chunks)[c].length);
+      at += (*f.chunks)[c].length;
+    }
+    r.body = xet::BuildXorb(views, true);
+  } else {
+    source.emplace(f, x);
+    r.upload_length = source->size();
+    r.body_source = [&source](char* buf, size_t capacity, uint64_t at) {
+      return source->Fill(buf, capacity, at);
+    };
+  }
+  const uint64_t sent = source ? source->size() : r.body.size();
+  try {
+    RaiseForStatus(PerformWithRetry(r, RetryPolicy::kAll));
+  } catch (const LocalError&) {
+    if (!source) throw;
+    throw LocalError(ErrorKind::kLocalIo,
+                     "cannot read " + f.local_path + " (changed while uploading?)");
+  }
+  return sent;
 }
 
 }  // namespace
@@ -163,18 +192,8 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
   ParallelFor(units.size(), std::min(workers, kMaxXorbWorkers), [&](size_t i) {
     const XetUploadFile& f = files[units[i].file];
     NewXorb& x = plans[units[i].file].xorbs[units[i].xorb];
-    std::string raw = XorbRawBytes(f, x);
-    std::vector<std::string_view> views;
-    views.reserve(x.chunks.size());
-    size_t at = 0;
-    for (size_t c : x.chunks) {
-      views.emplace_back(raw.data() + at, (*f.chunks)[c].length);
-      at += (*f.chunks)[c].length;
-    }
-    std::string body = xet::BuildXorb(views, compress);
-    x.stored_bytes = body.size();
-    sent += body.size();
-    PostXorb(auth, x, std::move(body));
+    x.stored_bytes = PostXorb(auth, f, x, compress);
+    sent += x.stored_bytes;
     if (sum) sum->Add(static_cast<int64_t>(x.raw_bytes));
   });
   stats.xorb_seconds = seconds(t0);

@@ -58,4 +58,8 @@ Status DecodeChunk(std::string_view stored, std::string& out);
 // kMaxChunkBytes bytes. Used by the C++ client and tests.
 std::string BuildXorb(const std::vector<std::string_view>& chunks, bool compress);
 
+// The 8-byte header that precedes a chunk's stored bytes in a xorb (for writers that stream a
+// xorb instead of building it whole).
+std::string EncodeChunkHeader(uint32_t stored_bytes, Compression scheme, uint32_t unpacked_bytes);
+
 }  // namespace spacehub::xet
