@@ -105,6 +105,10 @@ uint64_t XetHash::Mod(uint64_t n) const {
 
 XetHash ChunkHash(std::string_view data) { return FromDigest(Blake3Keyed(kDataKey, data)); }
 
+ChunkHasher::ChunkHasher() : blake3_(kDataKey) {}
+
+XetHash ChunkHasher::Finish() const { return FromDigest(blake3_.Finalize()); }
+
 XetHash XorbHash(std::span<const ChunkRef> chunks) {
   if (chunks.empty()) return XetHash{};
   std::vector<ChunkRef> level(chunks.begin(), chunks.end());

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "xet/blake3.h"
+
 namespace spacehub::xet {
 
 struct XetHash {
@@ -38,6 +40,17 @@ struct ChunkRef {
 
 // blake3_keyed(DATA_KEY, data).
 XetHash ChunkHash(std::string_view data);
+// ChunkHash of data that arrives in pieces (a chunk split between a streamed body's reads): the
+// same hash without gathering the chunk first. One owner.
+class ChunkHasher final {
+ public:
+  ChunkHasher();
+  void Update(std::string_view data) { blake3_.Update(data); }
+  XetHash Finish() const;
+
+ private:
+  Blake3Hasher blake3_;
+};
 // The aggregated Merkle root over the chunks (zero hash for none).
 XetHash XorbHash(std::span<const ChunkRef> chunks);
 // keyed(zero key, XorbHash(chunks)); the zero hash for an empty file.

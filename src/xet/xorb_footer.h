@@ -6,6 +6,7 @@
 // and V1). Pure function; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "core/status.h"
@@ -14,6 +15,11 @@
 namespace spacehub::xet {
 
 inline constexpr std::string_view kXorbFooterIdent = "XETBLOB";
+
+// The most bytes a footer describing `chunks` chunks can hold (V1, the larger layout: 96 bytes
+// plus a hash, a boundary and an unpacked offset per chunk), so a streaming parser knows when to
+// stop gathering one.
+inline constexpr uint64_t MaxXorbFooterBytes(uint64_t chunks) { return 96 + 40 * chunks; }
 
 // `footer`: every byte after the last chunk, trailing length included. `xorb`: the chunks and the
 // recomputed hash. kInvalidArgument with the reason unless the footer is well formed and agrees.

@@ -4,19 +4,13 @@
 #include <utility>
 
 #include "xet/chunk_codec.h"
-#include "xet/xorb_footer.h"
+#include "xet/xorb_chunk.h"
+#include "xet/xorb_stream.h"
 
 namespace spacehub::xet {
 namespace {
 
 constexpr uint8_t kChunkVersion = 0;
-
-struct ChunkHeader {
-  uint8_t version = 0;
-  uint32_t stored = 0;  // data bytes after the header
-  uint8_t scheme = 0;
-  uint32_t unpacked = 0;
-};
 
 uint32_t U24(std::string_view b, size_t at) {
   return static_cast<uint32_t>(static_cast<uint8_t>(b[at])) |
@@ -28,37 +22,36 @@ void PutU24(std::string& out, uint32_t v) {
   for (int i = 0; i < 3; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-Status Bad(uint64_t offset, const std::string& why) {
+}  // namespace
+
+Status BadChunk(uint64_t offset, const std::string& why) {
   return Status::InvalidArgument("xorb: chunk at byte " + std::to_string(offset) + ": " + why);
 }
 
-// Reads and checks the header at the start of `rest` (the xorb from a chunk on); `offset` names
-// the chunk in errors.
-Result<ChunkHeader> ReadHeader(std::string_view rest, uint64_t offset) {
-  if (rest.size() < kChunkHeaderBytes) return Bad(offset, "truncated header");
-  ChunkHeader h{.version = static_cast<uint8_t>(rest[0]),
-                .stored = U24(rest, 1),
-                .scheme = static_cast<uint8_t>(rest[4]),
-                .unpacked = U24(rest, 5)};
-  if (h.version != kChunkVersion)
-    return Bad(offset, "unknown version " + std::to_string(h.version));
-  if (h.scheme > static_cast<uint8_t>(Compression::kByteGrouping4Lz4)) {
-    return Bad(offset, "unknown compression scheme " + std::to_string(h.scheme));
+Result<ChunkHeader> ReadChunkHeader(std::string_view header, uint64_t offset) {
+  if (header.size() < kChunkHeaderBytes) return BadChunk(offset, "truncated header");
+  const auto version = static_cast<uint8_t>(header[0]);
+  const auto scheme = static_cast<uint8_t>(header[4]);
+  if (version != kChunkVersion)
+    return BadChunk(offset, "unknown version " + std::to_string(version));
+  if (scheme > static_cast<uint8_t>(Compression::kByteGrouping4Lz4)) {
+    return BadChunk(offset, "unknown compression scheme " + std::to_string(scheme));
   }
+  ChunkHeader h{.stored = U24(header, 1),
+                .scheme = static_cast<Compression>(scheme),
+                .unpacked = U24(header, 5)};
   if (h.unpacked == 0 || h.unpacked > kMaxChunkBytes) {
-    return Bad(offset, "uncompressed size " + std::to_string(h.unpacked) + " out of range");
+    return BadChunk(offset, "uncompressed size " + std::to_string(h.unpacked) + " out of range");
   }
-  if (h.stored > rest.size() - kChunkHeaderBytes) return Bad(offset, "data runs past the end");
-  if (static_cast<Compression>(h.scheme) == Compression::kNone && h.stored != h.unpacked) {
-    return Bad(offset, "uncompressed chunk whose sizes differ");
+  if (h.scheme == Compression::kNone && h.stored != h.unpacked) {
+    return BadChunk(offset, "uncompressed chunk whose sizes differ");
   }
   return h;
 }
 
-// Appends the chunk's raw bytes to `out`; `grouped` is scratch space for BG4.
-Status Decode(const ChunkHeader& h, std::string_view data, Lz4FrameDecoder& lz4,
-              std::string& grouped, std::string& out) {
-  switch (static_cast<Compression>(h.scheme)) {
+Status DecodeChunkData(const ChunkHeader& h, std::string_view data, Lz4FrameDecoder& lz4,
+                       std::string& grouped, std::string& out) {
+  switch (h.scheme) {
     case Compression::kNone:
       out.append(data);
       return Status::Ok();
@@ -73,57 +66,20 @@ Status Decode(const ChunkHeader& h, std::string_view data, Lz4FrameDecoder& lz4,
   return Status::InvalidArgument("xorb: unknown compression scheme");
 }
 
-}  // namespace
-
 Result<XorbInfo> ParseXorb(std::string_view bytes) {
-  if (bytes.size() > kMaxXorbBytes) {
-    return Status::InvalidArgument("xorb: larger than " + std::to_string(kMaxXorbBytes) + " bytes");
-  }
-  XorbInfo info;
-  Lz4FrameDecoder lz4;
-  std::string raw;
-  std::string grouped;
-  std::vector<ChunkRef> refs;
-  uint64_t pos = 0;
-  // A chunk header starts with version 0, so a footer's "X" cannot be mistaken for one.
-  while (pos < bytes.size() && !bytes.substr(pos).starts_with(kXorbFooterIdent)) {
-    if (info.chunks.size() == kMaxXorbChunks) {
-      return Status::InvalidArgument("xorb: more than " + std::to_string(kMaxXorbChunks) +
-                                     " chunks");
-    }
-    SH_ASSIGN_OR_RETURN(ChunkHeader h, ReadHeader(bytes.substr(pos), pos));
-    std::string_view data = bytes.substr(pos + kChunkHeaderBytes, h.stored);
-    if (static_cast<Compression>(h.scheme) != Compression::kNone) {  // raw ones hash in place
-      raw.clear();
-      Status decoded = Decode(h, data, lz4, grouped, raw);
-      if (!decoded.ok()) return Bad(pos, decoded.message());
-      data = raw;
-    }
-    XorbChunk chunk{.hash = ChunkHash(data),
-                    .offset = pos,
-                    .stored_bytes = static_cast<uint32_t>(kChunkHeaderBytes + h.stored),
-                    .unpacked_bytes = h.unpacked,
-                    .scheme = static_cast<Compression>(h.scheme)};
-    refs.push_back({.hash = chunk.hash, .length = chunk.unpacked_bytes});
-    info.chunks.push_back(chunk);
-    info.unpacked_bytes += h.unpacked;
-    pos += chunk.stored_bytes;
-  }
-  if (info.chunks.empty()) return Status::InvalidArgument("xorb: no chunks");
-  info.chunk_bytes = pos;
-  info.hash = XorbHash(refs);
-  if (pos < bytes.size()) SH_TRY(CheckXorbFooter(bytes.substr(pos), info));
-  return info;
+  XorbStreamParser parser;
+  SH_TRY(parser.Feed(bytes).status());
+  return parser.Finish();
 }
 
 Status DecodeChunk(std::string_view stored, std::string& out) {
-  SH_ASSIGN_OR_RETURN(ChunkHeader h, ReadHeader(stored, 0));
-  if (stored.size() != kChunkHeaderBytes + h.stored) {
-    return Bad(0, "bytes after the chunk's data");
-  }
+  SH_ASSIGN_OR_RETURN(ChunkHeader h, ReadChunkHeader(stored, 0));
+  const std::string_view data = stored.substr(kChunkHeaderBytes);
+  if (h.stored > data.size()) return BadChunk(0, "data runs past the end");
+  if (h.stored < data.size()) return BadChunk(0, "bytes after the chunk's data");
   Lz4FrameDecoder lz4;
   std::string grouped;
-  return Decode(h, stored.substr(kChunkHeaderBytes), lz4, grouped, out);
+  return DecodeChunkData(h, data, lz4, grouped, out);
 }
 
 std::string BuildXorb(const std::vector<std::string_view>& chunks, bool compress) {

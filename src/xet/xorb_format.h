@@ -3,8 +3,8 @@
 // LZ4 frame, or byte-grouped (BG4) then LZ4. xet-core may append a footer ("XETBLOB" ... u32
 // length) after the last chunk; the JS client sends none. ParseXorb checks a whole upload before
 // anything is stored: every header, every chunk decompresses to exactly its stated size, chunk
-// hashes recomputed from the data, and the xorb hash recomputed from those. Pure functions;
-// thread-safe.
+// hashes recomputed from the data, and the xorb hash recomputed from those; XorbStreamParser
+// (xorb_stream.h) checks one as it arrives, by the same code. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
