@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <system_error>
+#include <utility>
 
 #include "core/crypto.h"
 #include "repo/fs_util.h"
@@ -11,36 +13,77 @@
 
 namespace spacehub::repo {
 
-XorbStore::XorbStore(std::filesystem::path root) : root_(std::move(root)) {}
+namespace {
 
-std::filesystem::path XorbStore::Path(std::string_view hash) const {
+std::filesystem::path XorbPath(const std::filesystem::path& root, std::string_view hash) {
   if (!IsHex(hash, 64)) return {};
   std::string h(hash);
-  return root_ / "xorbs" / h.substr(0, 2) / h.substr(2, 2) / h;
+  return root / "xorbs" / h.substr(0, 2) / h.substr(2, 2) / h;
+}
+
+}  // namespace
+
+// The temp file and its writer; the writer is declared last so that it is destroyed (its threads
+// joined) before the temp file is closed and unlinked.
+struct XorbWriter::File {
+  fs::TempFile temp;
+  std::unique_ptr<PipelinedFile> out;
+};
+
+XorbWriter::XorbWriter(std::filesystem::path root, std::unique_ptr<File> file)
+    : root_(std::move(root)), file_(std::move(file)) {}
+
+XorbWriter::~XorbWriter() = default;
+
+Status XorbWriter::Append(std::string_view bytes) {
+  if (!file_) return Status::Internal("xorb writer: appended to after Commit");
+  SH_TRY(file_->out->Append(bytes));
+  size_ += bytes.size();
+  return Status::Ok();
+}
+
+Result<bool> XorbWriter::Commit(std::string_view hash) {
+  if (!file_) return Status::Internal("xorb writer: committed twice");
+  // Spent whatever happens below: on any return but success `file` unlinks the temp file.
+  const std::unique_ptr<File> file = std::move(file_);
+  const std::filesystem::path target = XorbPath(root_, hash);
+  if (target.empty()) return Status::InvalidArgument("Invalid xorb hash");
+  SH_TRY(file->out->Finish().status());
+  file->out.reset();
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(target, ec)) return false;
+  SH_TRY(file->temp.SyncAndClose());
+  SH_TRY(fs::MakeDirs(target.parent_path()));
+  // rename replaces atomically: a concurrent put of the same (verified, identical) bytes is fine.
+  if (std::rename(file->temp.path().c_str(), target.c_str()) != 0) {
+    return fs::Errno(errno, "rename to " + target.string());
+  }
+  file->temp.Release();
+  SH_TRY(fs::FsyncDir(target.parent_path()));
+  return true;
+}
+
+XorbStore::XorbStore(std::filesystem::path root) : root_(std::move(root)) {}
+
+std::filesystem::path XorbStore::Path(std::string_view hash) const { return XorbPath(root_, hash); }
+
+Result<std::unique_ptr<XorbWriter>> XorbStore::Begin() {
+  auto file = std::make_unique<XorbWriter::File>();
+  SH_TRY(file->temp.Create(root_ / "tmp" / ("xorb." + RandomHex(8))));
+  // O_DIRECT where allowed: copying 64 MiB into fresh page-cache pages was most of a xorb
+  // upload's time on the hub. No SHA-256: the caller checks the xorb hash.
+  file->out =
+      std::make_unique<PipelinedFile>(file->temp.fd(), file->temp.path().string(),
+                                      PipelinedFile::Options{.direct = true, .sha256 = false});
+  return std::unique_ptr<XorbWriter>(new XorbWriter(root_, std::move(file)));
 }
 
 Result<bool> XorbStore::Put(std::string_view hash, std::string_view bytes) {
-  std::filesystem::path target = Path(hash);
-  if (target.empty()) return Status::InvalidArgument("Invalid xorb hash");
+  if (Path(hash).empty()) return Status::InvalidArgument("Invalid xorb hash");
   if (Exists(hash)) return false;
-  fs::TempFile temp;
-  SH_TRY(temp.Create(root_ / "tmp" / (std::string(hash) + "." + RandomHex(8))));
-  {
-    // O_DIRECT where allowed: copying 64 MiB into fresh page-cache pages was most of a xorb
-    // upload's time on the hub. No SHA-256: the caller checked the xorb hash.
-    PipelinedFile out(temp.fd(), temp.path().string(), {.direct = true, .sha256 = false});
-    SH_TRY(out.Append(bytes));
-    SH_TRY(out.Finish().status());
-  }
-  SH_TRY(temp.SyncAndClose());
-  SH_TRY(fs::MakeDirs(target.parent_path()));
-  // rename replaces atomically: a concurrent put of the same (verified, identical) bytes is fine.
-  if (std::rename(temp.path().c_str(), target.c_str()) != 0) {
-    return fs::Errno(errno, "rename to " + target.string());
-  }
-  temp.Release();
-  SH_TRY(fs::FsyncDir(target.parent_path()));
-  return true;
+  SH_ASSIGN_OR_RETURN(std::unique_ptr<XorbWriter> writer, Begin());
+  SH_TRY(writer->Append(bytes));
+  return writer->Commit(hash);
 }
 
 bool XorbStore::Exists(std::string_view hash) const {

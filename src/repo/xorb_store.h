@@ -2,13 +2,16 @@
 // directory now, an object store later). Layout: <root>/xorbs/<aa>/<bb>/<hash>, <root>/tmp/.
 // A xorb is written to a temp file, fsynced, renamed into place and its folder fsynced, so a
 // kill -9 at any step leaves either no object or the whole one, and an acknowledged put survives.
-// The caller has verified the bytes (xet/xorb_format.h) before Put: the store trusts the hash.
-// Thread-safety: all methods may be called concurrently; two puts of one hash both succeed and
-// leave one object.
+// The caller has verified the bytes (xet/xorb_format.h) before Put or Commit: the store trusts
+// the hash. A streamed upload writes through a XorbWriter while it is checked, and commits only
+// once the check passed; a writer dropped without Commit leaves nothing.
+// Thread-safety: all XorbStore methods may be called concurrently; two puts of one hash both
+// succeed and leave one object. A XorbWriter has one owner.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -16,10 +19,38 @@
 
 namespace spacehub::repo {
 
+// One xorb being written: bytes go to a temp file under <root>/tmp/ (O_DIRECT, written off the
+// caller's thread: repo/pipelined_file.h) as they come; Commit makes them the xorb. Destroyed
+// without a successful Commit, the temp file is removed.
+class XorbWriter final {
+ public:
+  ~XorbWriter();
+  XorbWriter(const XorbWriter&) = delete;
+  XorbWriter& operator=(const XorbWriter&) = delete;
+
+  // Blocks only while the writes in flight are at their bound; reports an earlier write error.
+  Status Append(std::string_view bytes);
+  // fsync, rename to the xorb's place, fsync of its folder. Returns false, discarding the bytes,
+  // when the xorb was already stored. Once only; the writer is spent afterwards, even on error.
+  Result<bool> Commit(std::string_view hash);
+  uint64_t size() const { return size_; }
+
+ private:
+  friend class XorbStore;
+  struct File;
+  XorbWriter(std::filesystem::path root, std::unique_ptr<File> file);
+
+  std::filesystem::path root_;
+  std::unique_ptr<File> file_;
+  uint64_t size_ = 0;
+};
+
 class XorbStore final {
  public:
   explicit XorbStore(std::filesystem::path root);
 
+  // Starts writing a xorb whose hash is named at Commit.
+  Result<std::unique_ptr<XorbWriter>> Begin();
   // Stores the bytes under `hash` (64 lowercase hex). Returns false when it was already stored.
   Result<bool> Put(std::string_view hash, std::string_view bytes);
   bool Exists(std::string_view hash) const;

@@ -55,5 +55,73 @@ TEST_F(XorbStoreTest, RemoveDeletes) {
   EXPECT_TRUE(store_->Remove(kHash).ok());
 }
 
+// Files anywhere under `dir` (none when it does not exist).
+size_t FilesUnder(const std::filesystem::path& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file()) ++n;
+  }
+  return n;
+}
+
+// Several pipeline blocks and a tail that is not a multiple of the O_DIRECT alignment.
+std::string Big() {
+  std::string s(5 * 1024 * 1024 + 123, '\0');
+  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>(i * 131 + i / 4096);
+  return s;
+}
+
+TEST_F(XorbStoreTest, AWriterCommitsWhatWasAppendedInPieces) {
+  const std::string big = Big();
+  auto writer = store_->Begin();
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  for (size_t at = 0; at < big.size(); at += 300000) {
+    ASSERT_TRUE((*writer)->Append(std::string_view(big).substr(at, 300000)).ok());
+  }
+  EXPECT_EQ((*writer)->size(), big.size());
+  EXPECT_FALSE(store_->Exists(kHash));  // nothing is visible before Commit
+  auto committed = (*writer)->Commit(kHash);
+  ASSERT_TRUE(committed.ok()) << committed.status().message();
+  EXPECT_TRUE(*committed);
+  EXPECT_EQ(Read(store_->Path(kHash)), big);
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "tmp"), 0u);
+  // Spent after Commit.
+  EXPECT_FALSE((*writer)->Append("x").ok());
+  EXPECT_FALSE((*writer)->Commit(kHash).ok());
+  EXPECT_EQ(Read(store_->Path(kHash)), big);
+}
+
+TEST_F(XorbStoreTest, CommittingAStoredXorbKeepsTheOldOneAndDiscardsTheNew) {
+  ASSERT_TRUE(store_->Put(kHash, "first").ok());
+  auto writer = store_->Begin();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append("second").ok());
+  auto committed = (*writer)->Commit(kHash);
+  ASSERT_TRUE(committed.ok());
+  EXPECT_FALSE(*committed);
+  EXPECT_EQ(Read(store_->Path(kHash)), "first");
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "tmp"), 0u);
+}
+
+TEST_F(XorbStoreTest, AWriterDroppedWithoutCommitLeavesNothing) {
+  const std::string big = Big();
+  {
+    auto writer = store_->Begin();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Append(big).ok());
+    EXPECT_EQ(FilesUnder(dir_ / "xet" / "tmp"), 1u);
+  }
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "tmp"), 0u);
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "xorbs"), 0u);
+  // Nor does a commit under a malformed hash.
+  auto writer = store_->Begin();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append("bytes").ok());
+  EXPECT_EQ((*writer)->Commit("../../etc/passwd").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "tmp"), 0u);
+  EXPECT_EQ(FilesUnder(dir_ / "xet" / "xorbs"), 0u);
+}
+
 }  // namespace
 }  // namespace spacehub::repo
