@@ -28,21 +28,40 @@ Status BadOid(std::string_view oid) {
                                  "': expected 64 lowercase hex digits");
 }
 
-std::string PartFileName(int part_number, std::string_view sha) {
-  return std::to_string(part_number) + "." + std::string(sha) + ".part";
+constexpr size_t kTokenBytes = 16;  // a part version's token: 32 hex digits
+constexpr size_t kMaxChains = 16;   // in-order assemblies at once (each holds two threads)
+constexpr auto kChainIdle = std::chrono::hours(1);
+
+bool ValidToken(std::string_view t) { return IsHex(t, kTokenBytes * 2); }
+
+std::string PartFileName(int part_number, std::string_view token) {
+  return std::to_string(part_number) + "." + std::string(token) + ".part";
 }
 
 // A temp file that counts and hashes what is written and refuses bytes beyond `expected`.
 // `direct`: written around the page cache (see PipelinedFile).
 class HashingFile {
  public:
-  HashingFile(uint64_t expected, bool direct) : expected_(expected), direct_(direct) {}
+  HashingFile(uint64_t expected, bool direct, bool sha256 = true)
+      : expected_(expected), direct_(direct), sha256_(sha256) {}
 
   Status Open(std::filesystem::path temp) {
     SH_TRY(file_.Create(std::move(temp)));
-    pipe_ = std::make_unique<PipelinedFile>(file_.fd(), file_.path().string(),
-                                            PipelinedFile::Options{.direct = direct_});
+    pipe_ = std::make_unique<PipelinedFile>(
+        file_.fd(), file_.path().string(),
+        PipelinedFile::Options{.direct = direct_, .sha256 = sha256_});
     return Status::Ok();
+  }
+
+  uint64_t written() const { return written_; }
+  const std::filesystem::path& path() const { return file_.path(); }
+
+  // Writes out what is buffered, for reading the file back; nothing may be written afterwards.
+  Status Close() {
+    if (!pipe_) return Status::Ok();
+    auto done = pipe_->Finish();
+    pipe_.reset();
+    return done.status();
   }
 
   Status Write(std::string_view chunk) {
@@ -61,6 +80,7 @@ class HashingFile {
       return Status::InvalidArgument("size mismatch: expected " + std::to_string(expected_) +
                                      " bytes, got " + std::to_string(written_));
     }
+    if (!pipe_) return Status::Internal("the file was closed for reading");
     SH_ASSIGN_OR_RETURN(std::string sha, pipe_->Finish());
     pipe_.reset();
     SH_TRY(file_.SyncAndClose());
@@ -88,6 +108,7 @@ class HashingFile {
   std::unique_ptr<PipelinedFile> pipe_;  // declared after file_: stops before the fd closes
   uint64_t expected_;
   bool direct_;
+  bool sha256_;
   uint64_t written_ = 0;
 };
 
@@ -128,17 +149,22 @@ class ObjectWriter final : public LfsStore::Writer {
   bool done_ = false;
 };
 
-// A part is kept as "<n>.<sha256>.part", written around the page cache like a whole object: its
-// name says what its bytes hashed to when they arrived, so the completion finds the very version
-// each ETag names without hashing it again (the whole object's hash still checks every byte). A
-// committed part replaces earlier versions (two re-sends of one part racing each other may remove
-// each other's; the completion then names the part as missing, and the client sends it again).
+// A part that does not extend the in-order assembly is kept as "<n>.<token>.part", written around
+// the page cache like a whole object. The token is its ETag: the completion finds the very
+// version each ETag names (the whole object's hash checks every byte). A committed part replaces
+// earlier versions (two re-sends of one part racing each other may remove each other's; the
+// completion then names the part as missing, and the client sends it again).
 class PartFileWriter final : public LfsStore::PartWriter {
  public:
   PartFileWriter(uint64_t size, std::filesystem::path dir, int part_number)
-      : dir_(std::move(dir)), part_number_(part_number), file_(size, /*direct=*/true) {}
+      : dir_(std::move(dir)),
+        part_number_(part_number),
+        token_(RandomHex(kTokenBytes)),
+        file_(size, /*direct=*/true, /*sha256=*/false) {}
 
-  Status Open(std::filesystem::path temp) { return file_.Open(std::move(temp)); }
+  Status Open() {
+    return file_.Open(dir_ / (std::to_string(part_number_) + "." + token_ + ".tmp"));
+  }
   Status Write(std::string_view chunk) override {
     if (done_) return Status::InvalidArgument("Part already finished");
     return file_.Write(chunk);
@@ -146,18 +172,19 @@ class PartFileWriter final : public LfsStore::PartWriter {
   Result<std::string> Commit() override {
     if (done_) return Status::InvalidArgument("Part already finished");
     done_ = true;
-    auto sha = file_.Finish();
-    Status st = sha.ok() ? file_.MoveTo(dir_ / PartFileName(part_number_, *sha)) : sha.status();
+    auto finished = file_.Finish();
+    Status st =
+        finished.ok() ? file_.MoveTo(dir_ / PartFileName(part_number_, token_)) : finished.status();
     file_.Discard();
     if (!st.ok()) return st;
-    RemoveOtherVersions(*sha);
-    return "\"" + *sha + "\"";
+    RemoveOtherVersions();
+    return "\"" + token_ + "\"";
   }
 
  private:
-  void RemoveOtherVersions(const std::string& keep) {
+  void RemoveOtherVersions() {
     const std::string prefix = std::to_string(part_number_) + ".";
-    const std::string mine = PartFileName(part_number_, keep);
+    const std::string mine = PartFileName(part_number_, token_);
     std::error_code ec;
     std::vector<std::filesystem::path> old;
     for (auto it = std::filesystem::directory_iterator(dir_, ec);
@@ -173,6 +200,7 @@ class PartFileWriter final : public LfsStore::PartWriter {
 
   std::filesystem::path dir_;
   int part_number_;
+  std::string token_;
   HashingFile file_;
   bool done_ = false;
 };
@@ -184,12 +212,14 @@ std::string_view Unquote(std::string_view etag) {
   return etag;
 }
 
-// Streams the file at `path` into `out` (which hashes what it is given). Parts were written around
-// the page cache, so they are read the same way where the file system allows it: straight from the
-// disk into an aligned buffer, without filling fresh page-cache pages.
-Status CopyInto(const std::filesystem::path& path, LfsStore::Writer& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
-  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// Streams [offset, offset + length) of the file at `path` into `out` (which hashes what it is
+// given). Parts and assemblies were written around the page cache, so they are read the same way
+// where the file system allows it: straight from the disk into an aligned buffer.
+Status CopyRange(const std::filesystem::path& path, uint64_t offset, uint64_t length,
+                 LfsStore::Writer& out) {
+  const bool aligned = offset % kCopyAlign == 0;
+  int fd = aligned ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1;
+  if (fd < 0 && (!aligned || errno == EINVAL)) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fs::Errno(errno, "open " + path.string());
   std::unique_ptr<char, decltype(&std::free)> buf(
       static_cast<char*>(std::aligned_alloc(kCopyAlign, kCopyChunk)), &std::free);
@@ -198,12 +228,17 @@ Status CopyInto(const std::filesystem::path& path, LfsStore::Writer& out) {
     return Status::Internal("out of memory copying " + path.string());
   }
   Status st;
-  while (st.ok()) {
-    ssize_t n = ::read(fd, buf.get(), kCopyChunk);
+  uint64_t done = 0;
+  while (st.ok() && done < length) {
+    // Whole blocks (O_DIRECT): the bytes past the range are read and not used.
+    ssize_t n = ::pread(fd, buf.get(), kCopyChunk, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) st = fs::Errno(errno, "read " + path.string());
+    if (n == 0) st = Status::Internal("short part file " + path.string());
     if (n <= 0) break;
-    st = out.Write(std::string_view(buf.get(), static_cast<size_t>(n)));
+    const uint64_t use = std::min<uint64_t>(static_cast<uint64_t>(n), length - done);
+    st = out.Write(std::string_view(buf.get(), static_cast<size_t>(use)));
+    done += use;
   }
   ::close(fd);
   return st;
@@ -241,23 +276,185 @@ Result<std::unique_ptr<LfsStore::Writer>> LfsStore::BeginUpload(std::string_view
   return std::unique_ptr<Writer>(std::move(writer));
 }
 
+// An object assembled as its parts arrive in order: part `next` may be written into it while no
+// other part is, and its bytes are hashed on the way, so completing the upload only compares the
+// hash and renames the file. A part that stops half-way breaks the chain (the hash then covers
+// bytes no part has); the parts committed before it can still be read back from their ranges.
+struct LfsStore::Chain {
+  explicit Chain(uint64_t object_size) : file(object_size, /*direct=*/true) {}
+
+  Mutex mu;
+  int next GUARDED_BY(mu) = 1;
+  bool writing GUARDED_BY(mu) = false;
+  bool broken GUARDED_BY(mu) = false;
+  std::vector<std::string> tokens GUARDED_BY(mu);  // of parts 1..next-1
+  std::vector<uint64_t> ends GUARDED_BY(mu);       // where each of them ends in `file`
+  std::chrono::steady_clock::time_point touched GUARDED_BY(mu) = std::chrono::steady_clock::now();
+  // Written only by the part that claimed the chain (`writing`), read only once it is taken.
+  HashingFile file;
+};
+
+namespace {
+
+// The part the chain is waiting for: its bytes go into the assembly.
+class ChainPartWriter final : public LfsStore::PartWriter {
+ public:
+  ChainPartWriter(std::shared_ptr<LfsStore::Chain> chain, uint64_t size)
+      : chain_(std::move(chain)), size_(size), token_(RandomHex(kTokenBytes)) {}
+  ~ChainPartWriter() override {
+    if (done_) return;
+    MutexLock lock(chain_->mu);  // abandoned half-way: the assembly's hash is spoiled
+    chain_->writing = false;
+    chain_->broken = true;
+  }
+  ChainPartWriter(const ChainPartWriter&) = delete;
+  ChainPartWriter& operator=(const ChainPartWriter&) = delete;
+
+  Status Write(std::string_view chunk) override {
+    if (done_) return Status::InvalidArgument("Part already finished");
+    if (chunk.size() > size_ - written_) {
+      return Status::InvalidArgument("Received more than the announced " + std::to_string(size_) +
+                                     " bytes");
+    }
+    SH_TRY(chain_->file.Write(chunk));
+    written_ += chunk.size();
+    return Status::Ok();
+  }
+
+  Result<std::string> Commit() override {
+    if (done_) return Status::InvalidArgument("Part already finished");
+    done_ = true;
+    MutexLock lock(chain_->mu);
+    chain_->writing = false;
+    if (written_ != size_) {
+      chain_->broken = true;
+      return Status::InvalidArgument("size mismatch: expected " + std::to_string(size_) +
+                                     " bytes, got " + std::to_string(written_));
+    }
+    chain_->tokens.push_back(token_);
+    chain_->ends.push_back(chain_->file.written());
+    ++chain_->next;
+    chain_->touched = std::chrono::steady_clock::now();
+    return "\"" + token_ + "\"";
+  }
+
+ private:
+  std::shared_ptr<LfsStore::Chain> chain_;
+  uint64_t size_;
+  std::string token_;
+  uint64_t written_ = 0;
+  bool done_ = false;
+};
+
+// Where the completion reads one part from.
+struct Piece {
+  std::filesystem::path path;
+  uint64_t offset = 0, length = 0;  // length 0: the whole file
+};
+
+// Stitches the object together from `pieces`, hashing it (a Writer, as for a single upload).
+Status StitchParts(LfsStore& store, std::string_view oid, uint64_t expected_size,
+                   const std::vector<Piece>& pieces) {
+  SH_ASSIGN_OR_RETURN(std::unique_ptr<LfsStore::Writer> writer,
+                      store.BeginUpload(oid, expected_size));
+  for (const auto& p : pieces) {
+    uint64_t length = p.length;
+    if (length == 0) {
+      std::error_code ec;
+      length = std::filesystem::file_size(p.path, ec);
+      if (ec) return Status::Internal("stat " + p.path.string() + ": " + ec.message());
+    }
+    SH_TRY(CopyRange(p.path, p.offset, length, *writer));
+  }
+  return writer->Commit();
+}
+
+// Publishes a finished assembly at `target` once its hash is `oid`.
+Status PublishAssembly(HashingFile& file, const std::filesystem::path& target,
+                       std::string_view oid) {
+  SH_ASSIGN_OR_RETURN(std::string sha, file.Finish());
+  if (sha != oid) {
+    return Status::InvalidArgument("SHA-256 mismatch: expected " + std::string(oid) + ", got " +
+                                   sha);
+  }
+  std::error_code ec;
+  // Content-addressed: an existing object has these very bytes; the temp file is dropped.
+  if (std::filesystem::exists(target, ec)) return Status::Ok();
+  SH_TRY(file.MoveTo(target));
+  return fs::FsyncDir(target.parent_path().parent_path());
+}
+
+}  // namespace
+
+std::shared_ptr<LfsStore::Chain> LfsStore::ClaimChain(std::string_view oid, int part_number,
+                                                      uint64_t object_size) {
+  const auto now = std::chrono::steady_clock::now();
+  MutexLock lock(chains_mu_);
+  // Abandoned uploads let go of their threads and temp file after an idle hour.
+  for (auto it = chains_.begin(); it != chains_.end();) {
+    Chain& c = *it->second;
+    MutexLock chain_lock(c.mu);
+    it = !c.writing && now - c.touched > kChainIdle ? chains_.erase(it) : std::next(it);
+  }
+  auto it = chains_.find(oid);
+  if (it == chains_.end()) {
+    if (part_number != 1 || chains_.size() >= kMaxChains) return nullptr;
+    auto chain = std::make_shared<Chain>(object_size);
+    auto dir = root_ / "tmp" / "multipart" / std::string(oid);
+    if (!chain->file.Open(dir / ("assembly." + RandomHex(8) + ".tmp")).ok()) return nullptr;
+    it = chains_.emplace(std::string(oid), std::move(chain)).first;
+  }
+  Chain& c = *it->second;
+  MutexLock chain_lock(c.mu);
+  if (c.broken || c.writing || c.next != part_number) return nullptr;
+  c.writing = true;
+  c.touched = now;
+  return it->second;
+}
+
+Result<std::shared_ptr<LfsStore::Chain>> LfsStore::TakeChain(std::string_view oid) {
+  MutexLock lock(chains_mu_);
+  auto it = chains_.find(oid);
+  if (it == chains_.end()) return std::shared_ptr<Chain>();
+  {
+    MutexLock chain_lock(it->second->mu);
+    if (it->second->writing) {
+      return Status::Conflict("Part " + std::to_string(it->second->next) +
+                              " is still being received; complete the upload after it");
+    }
+  }
+  std::shared_ptr<Chain> chain = std::move(it->second);
+  chains_.erase(it);
+  return chain;
+}
+
+void LfsStore::PutBackChain(std::string_view oid, std::shared_ptr<Chain> chain) {
+  MutexLock lock(chains_mu_);
+  chains_.emplace(std::string(oid), std::move(chain));  // unless a new one began meanwhile
+}
+
 Result<std::unique_ptr<LfsStore::PartWriter>> LfsStore::BeginPart(std::string_view oid,
                                                                   int part_number,
-                                                                  uint64_t expected_size) {
+                                                                  uint64_t expected_size,
+                                                                  uint64_t object_size) {
   if (!ValidOid(oid)) return BadOid(oid);
   if (part_number < 1 || part_number > 10000) {
     return Status::InvalidArgument("Invalid part number " + std::to_string(part_number));
   }
+  if (auto chain = ClaimChain(oid, part_number, object_size)) {
+    return std::unique_ptr<PartWriter>(
+        std::make_unique<ChainPartWriter>(std::move(chain), expected_size));
+  }
   std::filesystem::path dir = root_ / "tmp" / "multipart" / std::string(oid);
   auto writer = std::make_unique<PartFileWriter>(expected_size, dir, part_number);
-  SH_TRY(writer->Open(dir / (std::to_string(part_number) + "." + RandomHex(8) + ".tmp")));
+  SH_TRY(writer->Open());
   return std::unique_ptr<PartWriter>(std::move(writer));
 }
 
-// Each part is found by the hash its ETag names (PartFileWriter), so a part replaced since its
-// ETag was issued is caught without hashing the parts again; the whole object is verified by the
-// Writer as for a single upload. On failure the parts stay, so the client may re-send a part and
-// complete again.
+// The assembly is published when it holds exactly the parts named, in order (the usual case: the
+// parts were sent one after another). Otherwise the object is stitched together from the
+// assembly's ranges and the part files and hashed now, as for a single upload. On failure the
+// parts stay, so the client may re-send a part and complete again.
 Status LfsStore::CompleteMultipart(std::string_view oid, uint64_t expected_size,
                                    const std::vector<PartRef>& parts) {
   if (!ValidOid(oid)) return BadOid(oid);
@@ -265,34 +462,74 @@ Status LfsStore::CompleteMultipart(std::string_view oid, uint64_t expected_size,
   std::vector<PartRef> sorted = parts;
   std::sort(sorted.begin(), sorted.end(),
             [](const PartRef& a, const PartRef& b) { return a.part_number < b.part_number; });
-  std::filesystem::path dir = root_ / "tmp" / "multipart" / std::string(oid);
-  std::vector<std::filesystem::path> paths;
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i].part_number == sorted[i - 1].part_number) {
+      return Status::InvalidArgument("Part " + std::to_string(sorted[i].part_number) +
+                                     " listed twice");
+    }
+  }
+  const std::filesystem::path dir = root_ / "tmp" / "multipart" / std::string(oid);
+  SH_ASSIGN_OR_RETURN(std::shared_ptr<Chain> chain, TakeChain(oid));
+  std::vector<std::string> tokens;
+  std::vector<uint64_t> ends;
+  bool broken = true;
+  if (chain) {
+    MutexLock lock(chain->mu);
+    tokens = chain->tokens;
+    ends = chain->ends;
+    broken = chain->broken;
+  }
+  // Part i (0-based) is the chain's when it is part i + 1 with the token the chain gave it.
+  auto in_chain = [&](size_t i) {
+    return i < tokens.size() && sorted[i].part_number == static_cast<int>(i + 1) &&
+           Unquote(sorted[i].etag) == tokens[i];
+  };
+  bool whole =
+      !broken && tokens.size() == sorted.size() && !ends.empty() && ends.back() == expected_size;
+  for (size_t i = 0; whole && i < sorted.size(); ++i) whole = in_chain(i);
+  if (whole) {
+    Status st = PublishAssembly(chain->file, ObjectPath(oid), oid);
+    std::error_code ec;
+    if (st.ok()) std::filesystem::remove_all(dir, ec);
+    return st;  // a wrong hash drops the assembly: its bytes are not the object's
+  }
+  if (chain) {
+    SH_TRY(chain->file.Close());  // for reading its ranges back
+    MutexLock lock(chain->mu);
+    chain->broken = true;  // nothing more may be appended
+  }
+  std::vector<Piece> pieces;
   for (size_t i = 0; i < sorted.size(); ++i) {
     const PartRef& part = sorted[i];
-    const std::string n = std::to_string(part.part_number);
-    if (i > 0 && part.part_number == sorted[i - 1].part_number) {
-      return Status::InvalidArgument("Part " + n + " listed twice");
-    }
-    std::string_view sha = Unquote(part.etag);
-    std::error_code ec;
-    auto path = dir / PartFileName(part.part_number, sha);
-    if (ValidOid(sha) && std::filesystem::is_regular_file(path, ec)) {
-      paths.push_back(std::move(path));
+    if (in_chain(i)) {
+      uint64_t from = i == 0 ? 0 : ends[i - 1];
+      pieces.push_back({chain->file.path(), from, ends[i] - from});
       continue;
     }
-    bool uploaded = false;  // some version of the part, under another hash
+    const std::string n = std::to_string(part.part_number);
+    std::string_view token = Unquote(part.etag);
+    std::error_code ec;
+    auto path = dir / PartFileName(part.part_number, token);
+    if (ValidToken(token) && std::filesystem::is_regular_file(path, ec)) {
+      pieces.push_back({std::move(path), 0, 0});
+      continue;
+    }
+    bool uploaded = static_cast<size_t>(part.part_number) <= tokens.size();  // some version
     for (auto it = std::filesystem::directory_iterator(dir, ec);
          !ec && it != std::filesystem::directory_iterator() && !uploaded; it.increment(ec)) {
       std::string name = it->path().filename().string();
       uploaded = name.starts_with(n + ".") && name.ends_with(".part");
     }
+    if (chain) PutBackChain(oid, chain);
     if (!uploaded) return Status::InvalidArgument("Part " + n + " was not uploaded");
     return Status::InvalidArgument("ETag mismatch for part " + n + ": got " + part.etag +
-                                   ", which is not the part's SHA-256");
+                                   ", which names no version of the part");
   }
-  SH_ASSIGN_OR_RETURN(std::unique_ptr<Writer> writer, BeginUpload(oid, expected_size));
-  for (const auto& path : paths) SH_TRY(CopyInto(path, *writer));
-  SH_TRY(writer->Commit());
+  Status st = StitchParts(*this, oid, expected_size, pieces);
+  if (!st.ok()) {
+    if (chain) PutBackChain(oid, chain);
+    return st;
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return Status::Ok();

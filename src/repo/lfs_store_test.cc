@@ -98,19 +98,19 @@ TEST_F(LfsStoreTest, MultipartOutOfOrder) {
   std::vector<LfsStore::PartRef> parts(n);
   for (size_t k = n; k-- > 0;) {  // last part first
     std::string slice = data.substr(k * chunk, chunk);
-    auto pw = store_->BeginPart(oid, static_cast<int>(k + 1), slice.size());
+    auto pw = store_->BeginPart(oid, static_cast<int>(k + 1), slice.size(), data.size());
     ASSERT_TRUE(pw.ok());
     ASSERT_TRUE((*pw)->Write(slice).ok());
     auto etag = (*pw)->Commit();
     ASSERT_TRUE(etag.ok());
-    EXPECT_EQ(*etag, "\"" + Sha256Hex(slice) + "\"");
+    EXPECT_TRUE(etag->size() == 34 && etag->front() == '"' && etag->back() == '"') << *etag;
     parts[n - 1 - k] = {static_cast<int>(k + 1), *etag};
   }
   {  // an abandoned re-send of part 1 changes nothing
-    auto pw = store_->BeginPart(oid, 1, chunk);
+    auto pw = store_->BeginPart(oid, 1, chunk, data.size());
     ASSERT_TRUE((*pw)->Write("garbage").ok());
   }
-  parts[0].etag = parts[0].etag.substr(1, 64);  // quotes are optional
+  parts[0].etag = parts[0].etag.substr(1, 32);  // quotes are optional
   Status st = store_->CompleteMultipart(oid, data.size(), parts);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_TRUE(store_->Exists(oid));
@@ -124,7 +124,7 @@ TEST_F(LfsStoreTest, MultipartBadEtagOrMissingPart) {
   std::string oid = Sha256Hex(data);
   std::vector<LfsStore::PartRef> parts;
   for (int k = 0; k < 2; ++k) {
-    auto pw = store_->BeginPart(oid, k + 1, 8);
+    auto pw = store_->BeginPart(oid, k + 1, 8, data.size());
     ASSERT_TRUE((*pw)->Write(data.substr(k * 8, 8)).ok());
     parts.push_back({k + 1, *(*pw)->Commit()});
   }
@@ -144,33 +144,105 @@ TEST_F(LfsStoreTest, MultipartBadEtagOrMissingPart) {
   EXPECT_TRUE(store_->CleanTemp().ok());
 }
 
-// A re-sent part replaces the earlier version: the earlier ETag no longer completes, and only one
-// file per part stays behind.
-TEST_F(LfsStoreTest, ResentPartReplacesTheEarlierVersion) {
+// A re-sent part is a new version with an ETag of its own; the completion takes the versions it
+// names, and the whole object's hash decides.
+TEST_F(LfsStoreTest, ResentPartIsANewVersion) {
   std::string data = "0123456789abcdef";
   std::string oid = Sha256Hex(data);
   auto send = [&](int n, std::string_view bytes) {
-    auto pw = store_->BeginPart(oid, n, bytes.size());
+    auto pw = store_->BeginPart(oid, n, bytes.size(), data.size());
     EXPECT_TRUE((*pw)->Write(bytes).ok());
     return *(*pw)->Commit();
   };
-  std::string first = send(1, "01234567");
-  std::string second = send(1, "XXXXXXXX");
+  std::string first = send(1, "01234567");   // into the in-order assembly
+  std::string second = send(1, "XXXXXXXX");  // a part file of its own
   std::string tail = send(2, "89abcdef");
   EXPECT_NE(first, second);
-  Status st = store_->CompleteMultipart(oid, data.size(), {{1, first}, {2, tail}});
+  Status st = store_->CompleteMultipart(oid, data.size(), {{1, second}, {2, tail}});
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("SHA-256 mismatch"), std::string::npos) << st.ToString();
+  st = store_->CompleteMultipart(oid, data.size(),
+                                 {{1, "\"" + std::string(32, '0') + "\""}, {2, tail}});
   EXPECT_NE(st.message().find("ETag mismatch for part 1"), std::string::npos) << st.ToString();
-  // The current version is found, and the whole-object hash refuses its bytes.
-  EXPECT_EQ(store_->CompleteMultipart(oid, data.size(), {{1, second}, {2, tail}}).code(),
-            Code::kInvalidArgument);
-  EXPECT_EQ(TempFiles(), 2u);
-  // A path in place of a hash is just a mismatch.
+  // A path in place of a token is just a mismatch.
   EXPECT_EQ(store_->CompleteMultipart(oid, data.size(), {{1, "../../x"}, {2, tail}}).code(),
             Code::kInvalidArgument);
-  send(1, "01234567");
+  EXPECT_FALSE(store_->Exists(oid));
   ASSERT_TRUE(store_->CompleteMultipart(oid, data.size(), {{1, first}, {2, tail}}).ok());
   EXPECT_TRUE(store_->Exists(oid));
+  EXPECT_EQ(TempFiles(), 0u);
+}
+
+// Parts sent one after another go into one assembly, hashed on the way: no part files, and the
+// completion publishes it as it is.
+TEST_F(LfsStoreTest, InOrderPartsAreAssembledAsTheyCome) {
+  std::string data;
+  for (int i = 0; i < 3000; ++i) data += "in-order-" + std::to_string(i) + ";";
+  std::string oid = Sha256Hex(data);
+  const size_t chunk = 8192;  // aligned, as the hub's part size is
+  std::vector<LfsStore::PartRef> parts;
+  for (size_t k = 0; k * chunk < data.size(); ++k) {
+    std::string slice = data.substr(k * chunk, chunk);
+    auto pw = store_->BeginPart(oid, static_cast<int>(k + 1), slice.size(), data.size());
+    ASSERT_TRUE(pw.ok());
+    for (size_t at = 0; at < slice.size(); at += 1000) {
+      ASSERT_TRUE((*pw)->Write(std::string_view(slice).substr(at, 1000)).ok());
+    }
+    parts.push_back({static_cast<int>(k + 1), *(*pw)->Commit()});
+    EXPECT_EQ(TempFiles(), 1u);  // the assembly alone
+  }
+  ASSERT_GT(parts.size(), 3u);
+  Status st = store_->CompleteMultipart(oid, data.size(), parts);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(*store_->Size(oid), data.size());
+  EXPECT_EQ(TempFiles(), 0u);
+}
+
+// A part that stops half-way spoils the assembly's hash: the parts before it are still read back
+// from it, the re-sent part from its own file, and the object is hashed whole.
+TEST_F(LfsStoreTest, AnAbandonedPartFallsBackToStitching) {
+  std::string data(30000, 'a');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 23);
+  std::string oid = Sha256Hex(data);
+  const size_t chunk = 8192;
+  auto send = [&](int n) {
+    std::string slice = data.substr((n - 1) * chunk, chunk);
+    auto pw = store_->BeginPart(oid, n, slice.size(), data.size());
+    EXPECT_TRUE((*pw)->Write(slice).ok());
+    return LfsStore::PartRef{n, *(*pw)->Commit()};
+  };
+  std::vector<LfsStore::PartRef> parts = {send(1), send(2)};
+  {
+    auto pw = store_->BeginPart(oid, 3, chunk, data.size());  // the assembly's next part
+    ASSERT_TRUE((*pw)->Write("half").ok());
+    // Completing while a part is still coming is refused, and loses nothing.
+    EXPECT_EQ(store_->CompleteMultipart(oid, data.size(), parts).code(), Code::kConflict);
+  }
+  parts.push_back(send(3));
+  parts.push_back(send(4));
+  Status st = store_->CompleteMultipart(oid, data.size(), parts);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(*store_->Size(oid), data.size());
+  EXPECT_EQ(TempFiles(), 0u);
+}
+
+// Too many unfinished assemblies at once: later uploads keep their parts in files, and complete.
+TEST_F(LfsStoreTest, AssembliesAreBounded) {
+  std::vector<std::pair<std::string, LfsStore::PartRef>> open;
+  for (int i = 0; i < 20; ++i) {
+    std::string data = "object " + std::to_string(i);
+    std::string oid = Sha256Hex(data);
+    auto pw = store_->BeginPart(oid, 1, data.size(), data.size());
+    ASSERT_TRUE((*pw)->Write(data).ok());
+    open.push_back({oid, {1, *(*pw)->Commit()}});
+  }
+  EXPECT_EQ(TempFiles(), 20u);  // 16 assemblies, 4 part files
+  for (size_t i = 0; i < open.size(); ++i) {
+    std::string size_text = "object " + std::to_string(i);
+    EXPECT_TRUE(store_->CompleteMultipart(open[i].first, size_text.size(), {open[i].second}).ok())
+        << i;
+  }
+  EXPECT_EQ(TempFiles(), 0u);
 }
 
 }  // namespace

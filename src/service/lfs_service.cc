@@ -161,7 +161,8 @@ Result<std::unique_ptr<LfsUploadSession>> LfsService::BeginPart(const LfsGrant& 
   }
   uint64_t expected =
       static_cast<uint64_t>(part_number) == parts ? grant.size - chunk * (parts - 1) : chunk;
-  SH_ASSIGN_OR_RETURN(auto writer, hub_.lfs.BeginPart(grant.oid, part_number, expected));
+  SH_ASSIGN_OR_RETURN(auto writer,
+                      hub_.lfs.BeginPart(grant.oid, part_number, expected, grant.size));
   return std::unique_ptr<LfsUploadSession>(std::make_unique<PartSession>(std::move(writer)));
 }
 
