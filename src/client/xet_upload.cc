@@ -24,8 +24,9 @@ namespace spacehub::client::detail {
 
 namespace {
 
-// Each xorb in flight holds its raw chunks and its serialized form (up to ~128 MiB together), so
-// the xorb uploads run on fewer threads than the client's max_workers.
+// A compressed xorb in flight holds its raw chunks and its serialized form (up to ~128 MiB
+// together; raw ones are streamed from the file), so the xorb uploads run on fewer threads than
+// the client's max_workers.
 constexpr int kMaxXorbWorkers = 4;
 
 HttpRequest CasRequest(const XetWriteAuth& auth, const std::string& method,
