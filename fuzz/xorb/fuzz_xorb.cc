@@ -1,7 +1,8 @@
 // xet::ParseXorb against any bytes: a xorb it accepts has contiguous chunks that each decode alone
 // to their stated size and hash, its hash is the Merkle hash of those, and the chunks rebuilt by
 // BuildXorb (raw and compressed) parse to the same hash. Bytes it rejects are stored as one chunk
-// (when they fit) and must round-trip through BuildXorb, exercising the compressors.
+// (when they fit) and must round-trip through BuildXorb, exercising the compressors. The same bytes
+// fed to XorbStreamParser in pieces (sized from the input) get the same answer.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "fuzz/fuzz_check.h"
 #include "xet/xet_hash.h"
 #include "xet/xorb_format.h"
+#include "xet/xorb_stream.h"
 
 using spacehub::xet::BuildXorb;
 using spacehub::xet::ChunkHash;
@@ -19,6 +21,8 @@ using spacehub::xet::kMaxChunkBytes;
 using spacehub::xet::ParseXorb;
 using spacehub::xet::XorbChunk;
 using spacehub::xet::XorbHash;
+using spacehub::xet::XorbInfo;
+using spacehub::xet::XorbStreamParser;
 
 namespace {
 
@@ -32,11 +36,38 @@ void CheckRebuilds(const std::vector<std::string>& chunks, const spacehub::xet::
   }
 }
 
+// Feeds `input` in pieces of 1 to 64 bytes (the sizes cycle through the input's own bytes) and
+// checks the answer and the chunk bytes reported against ParseXorb's.
+void CheckStreamed(std::string_view input, const spacehub::Result<XorbInfo>& whole) {
+  XorbStreamParser parser;
+  uint64_t chunk_bytes = 0;
+  size_t at = 0;
+  for (size_t i = 0; at < input.size(); ++i) {
+    const size_t n = static_cast<uint8_t>(input[i % input.size()]) % 64 + 1;
+    auto fed = parser.Feed(input.substr(at, n));
+    if (!fed.ok()) {
+      FUZZ_CHECK(!whole.ok() && fed.status().message() == whole.status().message());
+      return;
+    }
+    chunk_bytes += *fed;
+    at += n;
+  }
+  auto streamed = parser.Finish();
+  FUZZ_CHECK(streamed.ok() == whole.ok());
+  if (!whole.ok()) {
+    FUZZ_CHECK(streamed.status().message() == whole.status().message());
+    return;
+  }
+  FUZZ_CHECK(streamed->hash == whole->hash && streamed->chunks.size() == whole->chunks.size());
+  FUZZ_CHECK(chunk_bytes == whole->chunk_bytes);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input = spacehub::fuzz::AsText(data, size);
   auto parsed = ParseXorb(input);
+  CheckStreamed(input, parsed);
   if (!parsed.ok()) {
     if (input.empty() || input.size() > kMaxChunkBytes) return 0;
     const std::vector<ChunkRef> refs = {{ChunkHash(input), input.size()}};

@@ -2,10 +2,12 @@
 // (/api/{type}s/{ns}/{name}/xet-{read,write}-token/{rev}) and the CAS API under /cas — the casUrl
 // the tokens name: xorbs, shards, the dedup query, reconstructions (v1 and v2) and the signed xorb
 // range URLs the reconstructions hand out. CAS requests carry a Xet token, not a hub token: the
-// router's credential check takes a write token before an upload's body is read (routes.cc), and
-// each handler checks the token again for its own scope.
+// router's credential check takes a write token before a shard's body is read (routes.cc), the
+// streamed xorb upload checks its write token in its stream handler, also before any body byte,
+// and each handler checks the token again for its own scope.
 #include <charconv>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "api/routes.h"
@@ -44,11 +46,34 @@ Status CheckPrefix(const http::Request& req, std::initializer_list<std::string_v
   return Status::InvalidArgument("Unknown prefix '" + std::string(prefix) + "'");
 }
 
-Result<http::Response> PutXorb(ApiContext& ctx, http::Request& req) {
+// Streams a xorb's body into its upload: each piece is checked and written as it arrives
+// (service/xet_xorb_upload.h), so the hub never holds the body whole.
+class XorbSink final : public http::BodySink {
+ public:
+  explicit XorbSink(std::unique_ptr<service::XorbUpload> upload) : upload_(std::move(upload)) {}
+  Status Write(std::string_view chunk) override { return upload_->Write(chunk); }
+  http::Response Finish() override {
+    auto inserted = upload_->Finish();
+    if (!inserted.ok()) return http::Response::Error(inserted.status());
+    return http::Response::Json({{"was_inserted", *inserted}});
+  }
+
+ private:
+  std::unique_ptr<service::XorbUpload> upload_;
+};
+
+// The write token, the prefix and the hash are checked from the head, before any body byte is
+// read; so is a declared length over the limit.
+Result<std::unique_ptr<http::BodySink>> PutXorb(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
   SH_TRY(CheckPrefix(req, {"default"}));
-  SH_ASSIGN_OR_RETURN(bool inserted, ctx.xet.UploadXorb(grant, req.Param("hash"), req.body));
-  return http::Response::Json({{"was_inserted", inserted}});
+  std::optional<uint64_t> length;
+  const std::string_view header = req.Header("content-length");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), n);
+  if (ec == std::errc() && end == header.data() + header.size()) length = n;
+  SH_ASSIGN_OR_RETURN(auto upload, ctx.xet.BeginXorb(grant, req.Param("hash"), length));
+  return std::unique_ptr<http::BodySink>(std::make_unique<XorbSink>(std::move(upload)));
 }
 
 Result<http::Response> HeadXorb(ApiContext& ctx, http::Request& req) {
@@ -215,9 +240,11 @@ void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
     router.Add(Method::kGet, base + "/xet-write-token/{rev*}",
                Handle([&ctx, type](http::Request& r) { return Token(ctx, r, type, true); }));
   }
-  // Large bodies (a xorb is up to 64 MiB), read only for a valid write token (routes.cc).
+  // Shards: large bodies (up to 64 MiB), read only for a valid write token (routes.cc). Xorbs
+  // stream into their upload; the write token is checked before the body (PutXorb).
   const http::BodyRules xet_body = http::BodyRules::Large();
-  router.Add(Method::kPost, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, PutXorb), xet_body);
+  router.AddStreaming(Method::kPost, "/cas/v1/xorbs/{prefix}/{hash}",
+                      [&ctx](http::Request& req) { return PutXorb(ctx, req); });
   router.Add(Method::kHead, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, HeadXorb));
   router.Add(Method::kPost, "/cas/v1/shards", Handle(ctx, PutShard), xet_body);
   router.Add(Method::kGet, "/cas/v1/chunks/{prefix}/{hash}", Handle(ctx, Dedup));

@@ -68,29 +68,30 @@ Result<bool> XetService::MayUseXorb(const XetGrant& grant, std::string_view xorb
   return false;
 }
 
+Result<std::unique_ptr<XorbUpload>> XetService::BeginXorb(const XetGrant& grant,
+                                                          std::string_view hash,
+                                                          std::optional<uint64_t> length) {
+  if (!grant.write) {
+    return Status::PermissionDenied("This Xet token is read-only; request a write token");
+  }
+  SH_ASSIGN_OR_RETURN(xet::XetHash expected, ParseHash(hash, "xorb"));
+  if (length && *length > xet::kMaxXorbBytes) {  // the parser's own limit, known from the head
+    return Status::InvalidArgument("xorb: larger than " + std::to_string(xet::kMaxXorbBytes) +
+                                   " bytes");
+  }
+  // A xorb stored already is checked as it comes but not written twice.
+  std::unique_ptr<repo::XorbWriter> writer;
+  if (!hub_.xorbs.Exists(expected.ToHex())) {
+    SH_ASSIGN_OR_RETURN(writer, hub_.xorbs.Begin());
+  }
+  return std::make_unique<XorbUpload>(hub_, grant, expected, std::move(writer));
+}
+
 Result<bool> XetService::UploadXorb(const XetGrant& grant, std::string_view hash,
                                     std::string_view body) {
-  SH_ASSIGN_OR_RETURN(xet::XetHash expected, ParseHash(hash, "xorb"));
-  SH_ASSIGN_OR_RETURN(xet::XorbInfo info, xet::ParseXorb(body));
-  if (info.hash != expected) {
-    return Status::InvalidArgument("The xorb's chunks hash to " + info.hash.ToHex() + ", not " +
-                                   expected.ToHex());
-  }
-  std::string hex = expected.ToHex();
-  // Only the chunks are kept: a footer is the client's index, rebuilt here from the data.
-  SH_ASSIGN_OR_RETURN(bool inserted, hub_.xorbs.Put(hex, body.substr(0, info.chunk_bytes)));
-  db::XorbRow row;
-  row.hash = hex;
-  row.stored_bytes = info.chunk_bytes;
-  row.unpacked_bytes = info.unpacked_bytes;
-  row.num_chunks = static_cast<uint32_t>(info.chunks.size());
-  row.chunks = PackChunks(info.chunks);
-  row.created_at = hub_.clock.NowMillis() / 1000;
-  std::vector<std::string> chunk_hashes;
-  chunk_hashes.reserve(info.chunks.size());
-  for (const auto& c : info.chunks) chunk_hashes.push_back(c.hash.ToHex());
-  SH_ASSIGN_OR_RETURN(bool new_row, hub_.db.xet().AddXorb(row, chunk_hashes, grant.repo_id));
-  return inserted || new_row;
+  SH_ASSIGN_OR_RETURN(std::unique_ptr<XorbUpload> upload, BeginXorb(grant, hash, body.size()));
+  SH_TRY(upload->Write(body));
+  return upload->Finish();
 }
 
 Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body) {

@@ -21,6 +21,7 @@
 #include "service/xet_grant.h"
 #include "service/xet_reader.h"
 #include "service/xet_records.h"
+#include "service/xet_xorb_upload.h"
 #include "xet/shard_format.h"
 #include "xet/xet_hash.h"
 
@@ -62,6 +63,12 @@ class XetService final {
   Result<XetTokenAnswer> IssueToken(const Caller& who, const RepoId& id, const std::string& rev,
                                     bool write);
 
+  // POST /cas/v1/xorbs/default/<hash>, streamed: the grant's write scope, the hash's syntax and
+  // the body's declared `length` (when the request has one) are checked here, before any body
+  // byte; the body goes to the upload (xet_xorb_upload.h).
+  Result<std::unique_ptr<XorbUpload>> BeginXorb(const XetGrant& grant, std::string_view hash,
+                                                std::optional<uint64_t> length = std::nullopt);
+  // The same with the whole body at hand.
   Result<bool> UploadXorb(const XetGrant& grant, std::string_view hash, std::string_view body);
   // Returns 1 when the shard recorded something new, 0 when everything was known.
   Result<int> UploadShard(const XetGrant& grant, std::string_view body);

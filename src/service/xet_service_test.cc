@@ -286,6 +286,101 @@ TEST_F(XetServiceTest, XorbsAreVerifiedBeforeAnythingIsStored) {
   EXPECT_FALSE(row->has_value());
 }
 
+// Files under the xorb store's folders (written, or left behind as temp files).
+size_t StoreFiles(const std::filesystem::path& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file()) ++n;
+  }
+  return n;
+}
+
+TEST_F(XetServiceTest, AStreamedXorbIsCheckedAsItComesAndStoredOnFinish) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(300 * 1024, 5));
+  auto upload = xet_->BeginXorb(g, u.xorb_hash.ToHex());
+  ASSERT_TRUE(upload.ok()) << upload.status().message();
+  for (size_t at = 0; at < u.xorb.size(); at += 7777) {
+    ASSERT_TRUE((*upload)->Write(std::string_view(u.xorb).substr(at, 7777)).ok());
+  }
+  EXPECT_FALSE(hub().xorbs.Exists(u.xorb_hash.ToHex()));  // not before Finish
+  auto inserted = (*upload)->Finish();
+  ASSERT_TRUE(inserted.ok()) << inserted.status().message();
+  EXPECT_TRUE(*inserted);
+  EXPECT_EQ(*hub().xorbs.Size(u.xorb_hash.ToHex()), u.xorb.size());
+  auto row = hub().db.xet().FindXorb(u.xorb_hash.ToHex());
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->stored_bytes, u.xorb.size());
+  EXPECT_EQ(StoreFiles(dir_ / "xet" / "tmp"), 0u);
+  // Again: checked, not written twice, not new.
+  auto again = xet_->BeginXorb(g, u.xorb_hash.ToHex());
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Write(u.xorb).ok());
+  auto second = (*again)->Finish();
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_FALSE(*second);
+}
+
+TEST_F(XetServiceTest, AStreamedXorbThatFailsLeavesNothing) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(200 * 1024, 6));
+  Upload v = MakeUpload(RandomData(1000, 7));
+  const std::string hash = u.xorb_hash.ToHex();
+  // Before any body byte: a read token, a malformed hash.
+  EXPECT_EQ(xet_->BeginXorb(Grant(alice_, "weights", false), hash).status().code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(xet_->BeginXorb(g, "not-a-hash").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(xet_->BeginXorb(g, hash, xet::kMaxXorbBytes + 1).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(xet_->BeginXorb(g, hash, xet::kMaxXorbBytes).ok());
+  std::string corrupt = u.xorb;
+  corrupt[1] = static_cast<char>(0xff);  // the first chunk claims more data than it has
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {hash, corrupt},
+      {v.xorb_hash.ToHex(), u.xorb},                // another xorb's hash
+      {hash, u.xorb.substr(0, u.xorb.size() - 1)},  // truncated
+      {hash, u.xorb + "junk"},
+  };
+  for (const auto& [name, body] : bodies) {
+    auto upload = xet_->BeginXorb(g, name);
+    ASSERT_TRUE(upload.ok());
+    Status st;
+    for (size_t at = 0; at < body.size() && st.ok(); at += 4096) {
+      st = (*upload)->Write(std::string_view(body).substr(at, 4096));
+    }
+    if (st.ok()) st = (*upload)->Finish().status();
+    EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.message();
+  }
+  // A body cut off by the client: the upload is dropped without Finish.
+  {
+    auto upload = xet_->BeginXorb(g, hash);
+    ASSERT_TRUE(upload.ok());
+    ASSERT_TRUE((*upload)->Write(std::string_view(u.xorb).substr(0, u.xorb.size() / 2)).ok());
+  }
+  // A body without a declared length stops at the limit.
+  {
+    auto upload = xet_->BeginXorb(g, hash);
+    ASSERT_TRUE(upload.ok());
+    const std::string chunk =
+        xet::BuildXorb({RandomData(xet::kMaxChunkBytes, 8)}, /*compress=*/false);
+    Status st;
+    uint64_t sent = 0;
+    while (st.ok() && sent <= xet::kMaxXorbBytes) {
+      st = (*upload)->Write(chunk);
+      sent += chunk.size();
+    }
+    EXPECT_EQ(st.code(), Code::kInvalidArgument);
+    EXPECT_EQ(StoreFiles(dir_ / "xet" / "tmp"), 0u);  // gone as soon as it failed
+  }
+  EXPECT_EQ(StoreFiles(dir_ / "xet"), 0u);
+  for (const std::string& h : {hash, v.xorb_hash.ToHex()}) {
+    auto row = hub().db.xet().FindXorb(h);
+    ASSERT_TRUE(row.ok());
+    EXPECT_FALSE(row->has_value());
+  }
+}
+
 TEST_F(XetServiceTest, ShardsAreVerified) {
   XetGrant g = Grant(alice_, "weights", true);
   Upload u = MakeUpload(RandomData(300 * 1024, 5));
