@@ -136,8 +136,12 @@ void FetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const std::
     try {
       XetFetchToFile(impl, m, partial, label, progress);
       return;
-    } catch (const HubError& e) {  // the plain GET below still serves the same bytes
-      if (e.kind() == ErrorKind::kLocalIo) throw;
+    } catch (const HubError& e) {             // the plain GET below still serves the same bytes
+      if (e.kind() == ErrorKind::kLocalIo) {  // a full disk: nothing half-written may stay
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        throw;
+      }
       if (const char* debug = std::getenv("SPACEHUB_CLIENT_DEBUG"); debug && *debug == '1') {
         std::fprintf(stderr, "spacehub-client: Xet download of %s failed (%s); plain GET\n",
                      label.c_str(), e.what());

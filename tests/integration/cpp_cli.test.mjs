@@ -527,11 +527,13 @@ test("a full disk: clear error, exit 13, no partial file and no blob left in the
   const data = randomBytes(2 * 1024 * 1024);
   writeFileSync(path.join(dir, "data.bin"), data);
   await ok(["upload", id, dir]);
-  // Linux's /dev/full fails every write with ENOSPC: the download writes its .incomplete there.
+  // Linux's /dev/full fails every write with ENOSPC: the download writes its .incomplete there
+  // (a Xet-stored file is first built as .incomplete.xet, its terms written side by side).
   const cache = makeTempDir("spacehub-cli-enospc-");
   const blobs = path.join(cache, "models--dora--diskfull", "blobs");
   mkdirSync(blobs, { recursive: true });
   symlinkSync("/dev/full", path.join(blobs, `${sha256(data)}.incomplete`));
+  symlinkSync("/dev/full", path.join(blobs, `${sha256(data)}.incomplete.xet`));
   const r = await run(["download", id, "data.bin", "--cache-dir", cache]);
   assert.equal(r.code, 13, r.stderr);
   assert.match(r.stderr, /No space left on device/);
