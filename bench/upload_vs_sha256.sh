@@ -2,8 +2,9 @@
 # Issue #2, goal 2: a 1 GiB LFS upload (the server streams the body to disk and checks its SHA-256)
 # vs `openssl dgst -sha256` of the same file. Goal: openssl_time / hub_time >= 0.9.
 #
-# Each run uploads into a new repo, so the batch answers with upload actions again and the server
-# streams + verifies the whole body every time (the object may already sit in the store).
+# Each upload is of new content (16 random bytes at the start of the file) into a new repo, so the
+# server streams, verifies and stores the whole body every time (an object it already has is only
+# verified).
 # Two upload paths are measured:
 #   basic      one PUT of the whole file to the signed grant URL (curl -T)
 #   multipart  what the batch answers for objects >= 512 MiB: sequential part PUTs + completion POST
@@ -46,6 +47,14 @@ time_dd_fsync() {
 # Dies unless $2 is a positive number of seconds (an empty or zero time means nothing was measured).
 require_time() {
   awk -v t="$2" 'BEGIN {exit !(t ~ /^[0-9.]+$/ && t > 0)}' || die "$1: no time measured ('$2')"
+}
+
+# new_content FILE -> the new sha256 after overwriting its first 16 bytes with random ones (the rest
+# stays in the page cache); drops the parts split from the old content
+new_content() {
+  rm -rf "$1".parts.*  # split_parts' copies of the old content
+  dd if=/dev/urandom of="$1" bs=16 count=1 conv=notrunc status=none
+  sha256_of "$1"
 }
 
 # upload_run N FILE OID MODE -> seconds for the upload (PUT, or parts + complete)
@@ -92,8 +101,14 @@ main() {
     t=$(time_dd_fsync "$file")
     log "dd run $i: ${t}s"
     disk+=("$t")
+    # A new object for every upload: one already stored is only verified, not written again,
+    # which is not what this measures.
+    oid=$(new_content "$file")
     basic+=("$(upload_run "$i" "$file" "$oid" basic)")
-    ((MULTIPART)) && multi+=("$(upload_run "$i" "$file" "$oid" multipart)")
+    if ((MULTIPART)); then
+      oid=$(new_content "$file")
+      multi+=("$(upload_run "$i" "$file" "$oid" multipart)")
+    fi
   done
 
   local m_ossl m_disk m_basic

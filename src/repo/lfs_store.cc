@@ -149,6 +149,52 @@ class ObjectWriter final : public LfsStore::Writer {
   bool done_ = false;
 };
 
+// An upload of an object already stored: its bytes are hashed and not written (the upload proves
+// the uploader has them, which is what links the object to a repo). Writing 1 GiB again only to
+// unlink it cost the disk write and 0.18 s of unlink before the answer.
+class VerifyingWriter final : public LfsStore::Writer {
+ public:
+  VerifyingWriter(std::string oid, uint64_t size, std::filesystem::path target)
+      : oid_(std::move(oid)), size_(size), target_(std::move(target)) {}
+
+  Status Write(std::string_view chunk) override {
+    if (done_) return Status::InvalidArgument("Upload already finished");
+    if (chunk.size() > size_ - written_) {
+      return Status::InvalidArgument("Received more than the announced " + std::to_string(size_) +
+                                     " bytes");
+    }
+    sha_.Update(chunk.data(), chunk.size());
+    written_ += chunk.size();
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    if (done_) return Status::InvalidArgument("Upload already finished");
+    done_ = true;
+    if (written_ != size_) {
+      return Status::InvalidArgument("size mismatch: expected " + std::to_string(size_) +
+                                     " bytes, got " + std::to_string(written_));
+    }
+    std::string sha = sha_.FinishHex();
+    if (sha != oid_) {
+      return Status::InvalidArgument("SHA-256 mismatch: expected " + oid_ + ", got " + sha);
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(target_, ec)) {
+      return Status::Unavailable("The stored object went away during the upload; send it again");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string oid_;
+  uint64_t size_;
+  std::filesystem::path target_;
+  Sha256Stream sha_;
+  uint64_t written_ = 0;
+  bool done_ = false;
+};
+
 // A part that does not extend the in-order assembly is kept as "<n>.<token>.part", written around
 // the page cache like a whole object. The token is its ETag: the completion finds the very
 // version each ETag names (the whole object's hash checks every byte). A committed part replaces
@@ -271,6 +317,10 @@ Result<uint64_t> LfsStore::Size(std::string_view oid) const {
 Result<std::unique_ptr<LfsStore::Writer>> LfsStore::BeginUpload(std::string_view oid,
                                                                 uint64_t expected_size) {
   if (!ValidOid(oid)) return BadOid(oid);
+  if (Exists(oid)) {
+    return std::unique_ptr<Writer>(
+        std::make_unique<VerifyingWriter>(std::string(oid), expected_size, ObjectPath(oid)));
+  }
   auto writer = std::make_unique<ObjectWriter>(std::string(oid), expected_size, ObjectPath(oid));
   SH_TRY(writer->Open(root_ / "tmp" / (RandomHex(16) + ".upload")));
   return std::unique_ptr<Writer>(std::move(writer));

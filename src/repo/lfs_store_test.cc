@@ -43,11 +43,28 @@ TEST_F(LfsStoreTest, Upload) {
             dir_ / "lfs" / "objects" / oid.substr(0, 2) / oid.substr(2, 2) / oid);
   EXPECT_EQ(TempFiles(), 0u);
 
-  // Uploading the same object again keeps the existing one and leaves no temp file.
+  // Uploading the same object again verifies the bytes without writing them: no temp file, even
+  // while the upload is under way.
   auto again = store_->BeginUpload(oid, data.size());
-  ASSERT_TRUE((*again)->Write(data).ok());
+  ASSERT_TRUE((*again)->Write(data.substr(0, 3)).ok());
+  EXPECT_EQ(TempFiles(), 0u);
+  ASSERT_TRUE((*again)->Write(data.substr(3)).ok());
   ASSERT_TRUE((*again)->Commit().ok());
   EXPECT_EQ(TempFiles(), 0u);
+  // ... and still refuses other bytes, or too many.
+  auto wrong = store_->BeginUpload(oid, data.size());
+  ASSERT_TRUE((*wrong)->Write(std::string(data.size(), 'x')).ok());
+  EXPECT_EQ((*wrong)->Commit().code(), Code::kInvalidArgument);
+  auto extra = store_->BeginUpload(oid, data.size());
+  EXPECT_EQ((*extra)->Write(data + "!").code(), Code::kInvalidArgument);
+  auto short_one = store_->BeginUpload(oid, data.size());
+  ASSERT_TRUE((*short_one)->Write(data.substr(1)).ok());
+  EXPECT_EQ((*short_one)->Commit().code(), Code::kInvalidArgument);
+  // The object going away meanwhile is not reported as stored.
+  auto racing = store_->BeginUpload(oid, data.size());
+  std::filesystem::remove(store_->ObjectPath(oid));
+  ASSERT_TRUE((*racing)->Write(data).ok());
+  EXPECT_EQ((*racing)->Commit().code(), Code::kUnavailable);
 }
 
 TEST_F(LfsStoreTest, Rejections) {
