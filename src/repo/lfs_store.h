@@ -79,7 +79,6 @@ class LfsStore final {
   Status CleanTemp();
 
  private:
-
   // The chain part `part_number` of `oid` extends, marked as being written; null when the part
   // goes to a file of its own.
   std::shared_ptr<Chain> ClaimChain(std::string_view oid, int part_number, uint64_t object_size);

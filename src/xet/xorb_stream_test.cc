@@ -18,33 +18,14 @@
 #include "xet/byte_reader.h"
 #include "xet/chunk_codec.h"
 #include "xet/xorb_footer.h"
+#include "xet/xorb_test_util.h"
 
 namespace spacehub::xet {
 namespace {
 
-std::string Header(uint32_t stored, uint8_t scheme, uint32_t unpacked, uint8_t version = 0) {
-  std::string h(1, static_cast<char>(version));
-  for (int i = 0; i < 3; ++i) h.push_back(static_cast<char>((stored >> (8 * i)) & 0xff));
-  h.push_back(static_cast<char>(scheme));
-  for (int i = 0; i < 3; ++i) h.push_back(static_cast<char>((unpacked >> (8 * i)) & 0xff));
-  return h;
-}
-
-std::string Noise(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
-// 4-byte records whose first byte varies: BG4 + LZ4 beats plain LZ4.
-std::string Records(size_t n, uint32_t seed) {
-  std::string s = Noise(n, seed);
-  for (size_t i = 0; i < n; ++i) {
-    if (i % 4 != 0) s[i] = static_cast<char>(i % 4);
-  }
-  return s;
-}
+using testing::Header;
+using testing::Noise;
+using testing::Records;
 
 std::string Text(size_t n) {
   std::string s;
