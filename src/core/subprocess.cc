@@ -295,19 +295,38 @@ Result<std::unique_ptr<Subprocess>> Subprocess::Start(SubprocessOptions o) {
 
 Subprocess::~Subprocess() {
   CloseStdin();
-  CloseStdout();
+  // Stdout stays open until the child is gone: a child that sees the end of its input and writes
+  // its last words would otherwise die of SIGPIPE before cleaning up (receive-pack, cut off
+  // mid-push, left its quarantine folder behind that way).
   KillAndReap();
+  CloseStdout();
   CloseFd(stderr_fd_);
 }
+
+namespace {
+constexpr std::chrono::milliseconds kOwnExitWait{200};
+}  // namespace
 
 void Subprocess::KillAndReap() {
   if (Reap(false)) return;
   if (kill_grace_.count() > 0) {
+    // Its stdin is closed by now: a child reading its input sees the end and usually exits by
+    // itself within milliseconds, cleaning up on the way (git removes its quarantine), which a
+    // signal would cut short. So a moment to end on its own (short: this runs on the caller's
+    // thread, and a child blocked writing to a reader that went away will not end by itself),
+    // then SIGTERM and the rest of the grace.
+    auto wait = [this](std::chrono::milliseconds d) {
+      const auto until = std::chrono::steady_clock::now() + d;
+      while (!Reap(false)) {
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      return true;
+    };
+    const auto own = std::min<std::chrono::milliseconds>(kill_grace_ / 2, kOwnExitWait);
+    if (wait(own)) return;
     Kill(SIGTERM);
-    const auto until = std::chrono::steady_clock::now() + kill_grace_;
-    while (!Reap(false) && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (wait(kill_grace_ - own)) return;
   }
   Kill(SIGKILL);
   Reap(true);

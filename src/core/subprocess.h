@@ -52,8 +52,9 @@ struct SubprocessOptions {
   // fails with "Cannot <describe_step(step)>: <strerror(errno)>".
   std::function<int()> child_setup;
   std::function<std::string(int step)> describe_step;
-  // Destructor of a still running child: SIGTERM and up to this long to exit (git removes its
-  // lock and quarantine files), then SIGKILL. Zero: SIGKILL at once.
+  // Destructor of a still running child: with its stdin closed, up to 200 ms (at most half of
+  // this) to exit by itself, then SIGTERM and the rest (git removes its lock and quarantine
+  // files), then SIGKILL; its stdout is closed after. Zero: SIGKILL at once.
   std::chrono::milliseconds kill_grace{0};
 };
 

@@ -214,5 +214,24 @@ TEST_F(SubprocessTest, DestructorGivesTheGraceToExitCleanly) {
   EXPECT_EQ(ReadFile(dir_ / "bye"), "bye\n");
 }
 
+// A child that sees the end of its input and still has something to say is not killed by
+// SIGPIPE for it: its stdout stays open until it is gone (receive-pack, cut off mid-push, writes
+// its report and only then removes its quarantine). It ignores TERM here, so only the grace ends it
+// before it finishes, and 30 s leaves no doubt.
+TEST_F(SubprocessTest, DestructorLetsAChildFinishAfterItsInputEnds) {
+  SubprocessOptions o =
+      Shell("trap '' TERM; echo ready; cat >/dev/null; echo last words; : > \"$F\"");
+  o.stdin_mode = SubprocessOptions::In::kPipe;
+  o.env.push_back("F=" + (dir_ / "done").string());
+  o.kill_grace = std::chrono::seconds(30);
+  {
+    auto p = Subprocess::Start(o);
+    ASSERT_TRUE(p.ok());
+    char buf[6];
+    ASSERT_EQ(::read((*p)->stdout_fd(), buf, sizeof(buf)), 6);  // running, reading its stdin
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "done"));
+}
+
 }  // namespace
 }  // namespace spacehub

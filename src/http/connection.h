@@ -110,6 +110,10 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // False: the client went away.
   boost::asio::awaitable<bool> StreamBody(BodySink& sink, Request& req, Exchange::HeaderParser& hp,
                                           std::optional<Reply>& refused);
+  // StreamBody for a body of `length` bytes: read from the socket straight into the piece handed
+  // to the sink, without Beast's parser buffer in between.
+  boost::asio::awaitable<bool> StreamSizedBody(BodySink& sink, Request& req, uint64_t length,
+                                               std::optional<Reply>& refused);
   // Writes the reply and logs the request; whether the connection may serve another.
   boost::asio::awaitable<bool> Answer(const Request& req, Reply reply,
                                       std::chrono::steady_clock::time_point start);
