@@ -11,6 +11,7 @@ Result<PageFile> ReadPageFile(const WebContext& ctx, const Visitor& visitor, con
   if (found.empty()) return Status::EntryNotFound(path);
   PageFile out;
   out.entry = std::move(found.front().entry);
+  out.xet_hash = std::move(found.front().xet_hash);
   if (out.entry.is_dir || out.entry.lfs) return out;
   if (out.entry.size > max_bytes) {
     out.too_large = true;

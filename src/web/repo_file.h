@@ -16,6 +16,7 @@ inline constexpr uint64_t kMaxEditBytes = 1 << 20;
 
 struct PageFile {
   repo::TreeEntry entry;
+  std::string xet_hash;  // LFS files stored with Xet: their file hash
   // The commit `text` was read at (for an edit's parent commit); set with text.
   std::string commit;
   std::optional<std::string> text;  // set when the file is shown as text

@@ -1,5 +1,5 @@
 // The files of a repo at a revision (models, datasets, and a Space's Files tab):
-//   GET /{prefix}{ns}/{name}/tree/{rev}[/{path*}]   a folder: folders first, sizes, LFS badges
+//   GET /{prefix}{ns}/{name}/tree/{rev}[/{path*}]   a folder: folders first, sizes, LFS/Xet badges
 //   GET /{prefix}{ns}/{name}/blob/{rev}/{path*}     a file: text (highlighted), Markdown rendered,
 //                                                   or a note for binary, LFS and large files
 // Raw and download links point at the API's /raw/ and /resolve/ routes, which serve the bytes.
@@ -31,19 +31,21 @@ nlohmann::json CrumbItems(const std::string& base, const std::string& rev, const
 
 nlohmann::json EntryItems(const std::vector<service::TreeEntryWithCommit>& listed,
                           const std::string& base, const std::string& rev) {
-  std::vector<const repo::TreeEntry*> entries;
+  std::vector<const service::TreeEntryWithCommit*> entries;
   entries.reserve(listed.size());
-  for (const auto& t : listed) entries.push_back(&t.entry);
+  for (const auto& t : listed) entries.push_back(&t);
   // Folders first, each group in path order (as the Hub lists them).
   std::stable_partition(entries.begin(), entries.end(),
-                        [](const repo::TreeEntry* e) { return e->is_dir; });
+                        [](const service::TreeEntryWithCommit* t) { return t->entry.is_dir; });
   nlohmann::json out = nlohmann::json::array();
-  for (const repo::TreeEntry* e : entries) {
+  for (const service::TreeEntryWithCommit* t : entries) {
+    const repo::TreeEntry* e = &t->entry;
     nlohmann::json item = {{"name", std::string(BaseName(e->path))},
                            {"path", e->path},
                            {"url", RevPath(base, e->is_dir ? "tree" : "blob", rev, e->path)},
                            {"is_dir", e->is_dir},
-                           {"lfs", e->lfs.has_value()}};
+                           {"lfs", e->lfs.has_value()},
+                           {"xet", !t->xet_hash.empty()}};
     if (!e->is_dir) item["size"] = HumanSize(e->size);
     out.push_back(std::move(item));
   }
@@ -105,11 +107,15 @@ Result<http::Response> BlobPage(const WebContext& ctx, const http::Request& req,
   data["file_name"] = std::string(BaseName(path));
   data["size"] = HumanSize(file.entry.size);
   data["lfs"] = file.entry.lfs.has_value();
+  data["xet"] = !file.xet_hash.empty();
   data["raw_url"] = RevPath(base, "raw", rev, path);
   data["download_url"] = RevPath(base, "resolve", rev, path) + "?download=true";
   data["history_url"] = RevPath(base, "commits", rev);
   bool highlight = false;
-  if (file.entry.lfs) {
+  if (file.entry.lfs && !file.xet_hash.empty()) {
+    data["note"] = "This file is stored with Xet, in deduplicated chunks (" +
+                   HumanSize(file.entry.size) + "); git holds its LFS pointer.";
+  } else if (file.entry.lfs) {
     data["note"] = "This file is stored with Git LFS (" + HumanSize(file.entry.size) + ").";
   } else if (file.too_large) {
     data["note"] = "This file is too large to show here (" + HumanSize(file.entry.size) + ").";

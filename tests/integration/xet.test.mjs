@@ -153,6 +153,24 @@ describe("Xet storage", () => {
     assert.deepEqual(Buffer.from(await smallBlob.arrayBuffer()), small);
   });
 
+  test("the web pages mark a Xet-stored file as Xet, an LFS one as LFS", T, async () => {
+    const page = async (p) => {
+      const r = await fetch(`${hub.endpoint}${p}`);
+      assert.equal(r.status, 200, p);
+      return r.text();
+    };
+    const tree = await page(`/${repo.name}/tree/main/data`);
+    assert.match(tree, /big\.bin<\/a> <span class="badge xet"/);
+    assert.doesNotMatch(tree, /badge lfs/);
+    const blob = await page(`/${repo.name}/blob/main/data/big.bin`);
+    assert.match(blob, /id="file-note">This file is stored with Xet, in deduplicated chunks \(25 MB\)/);
+    // The same bytes stored the LFS way (the JS client with Xet off) keep the LFS badge.
+    const other = { type: "model", name: `admin/${uniqueName("lfs")}` };
+    await hf.createRepo({ ...creds, repo: other });
+    await hf.uploadFile({ ...creds, repo: other, useXet: false, file: { path: "w.bin", content: new Blob([randomBytes(2 * MiB)]) } });
+    assert.match(await page(`/${other.name}/tree/main`), /w\.bin<\/a> <span class="badge lfs"/);
+  });
+
   test("curl resolve serves the same bytes, with ranges, and announces Xet", T, async () => {
     const out = path.join(work, "big.curl");
     await run("curl", ["-sSf", "-H", `Authorization: Bearer ${hub.token}`, "-o", out, resolveUrl("data/big.bin")]);
