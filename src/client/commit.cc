@@ -23,6 +23,7 @@
 #include "client/parallel.h"
 #include "client/url.h"
 #include "client/xet_chunks.h"
+#include "client/xet_early_upload.h"
 #include "client/xet_upload.h"
 #include "spacehub/hub_client.h"
 
@@ -53,6 +54,9 @@ struct PreparedAdd {
   // answers with "xet" needs no second hashing pass.
   std::vector<detail::FileChunk> chunks;
   bool chunked = false;
+  // Big files whose xorbs went while they were chunked (ChunkAndSend): only the shard is left.
+  detail::SentXorbs sent;
+  bool sent_ok = false;
 };
 
 std::string LoadSmall(const CommitOperation& op) {
@@ -223,7 +227,8 @@ std::vector<PreparedAdd> CollectAdds(const std::vector<CommitOperation>& operati
 // offered, files past the inline size are also chunked, on a second thread reading the same
 // (by then cached) bytes: SHA-256 and chunking each cost about as much, so together they take the
 // time of one.
-void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet) {
+void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet,
+              const detail::XetWriteAuth* early, bool compress) {
   std::atomic<uint64_t> kept{0};
   detail::ParallelFor(adds.size(), workers, [&](size_t i) {
     PreparedAdd& a = adds[i];
@@ -238,10 +243,15 @@ void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet) {
     std::error_code ec;
     std::thread chunker;
     std::exception_ptr chunk_error;
-    if (xet && fs::file_size(a.op->local_path, ec) > kKeepMaxSize && !ec) {
-      chunker = std::thread([&a, &chunk_error] {
+    const uint64_t file_size = fs::file_size(a.op->local_path, ec);
+    if (xet && file_size > kKeepMaxSize && !ec) {
+      // Files the Hub always keeps out of git send their xorbs while they are chunked.
+      const detail::XetWriteAuth* send = file_size > kGitSha1MaxSize ? early : nullptr;
+      chunker = std::thread([&a, &chunk_error, send, compress] {
         try {
-          a.chunks = detail::ChunkFile(a.op->local_path);
+          a.chunks =
+              send ? detail::ChunkAndSend(a.op->local_path, *send, compress, a.sent, a.sent_ok)
+                   : detail::ChunkFile(a.op->local_path);
           a.chunked = true;
         } catch (...) {
           chunk_error = std::current_exception();
@@ -264,6 +274,35 @@ void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet) {
       a.content = std::move(bytes);
     }
   });
+}
+
+// A Xet write token before hashing, when some file is big enough to send its xorbs while it is
+// chunked (the Hub keeps files above 10 MB out of git, so they go to the CAS whatever the batch
+// says). nullopt when no file is, or the hub gives none (no Xet): the usual path then.
+std::optional<detail::XetWriteAuth> EarlyXetAuth(const CommitTarget& t,
+                                                 const std::vector<PreparedAdd>& adds) {
+  bool big = false;
+  for (const auto& a : adds) {
+    std::error_code ec;
+    big = big || (!a.op->content && fs::file_size(a.op->local_path, ec) > kGitSha1MaxSize && !ec);
+  }
+  if (!big) return std::nullopt;
+  HttpRequest r = t.impl.Make("GET", t.api + "/xet-write-token/" + detail::Quote(t.rev, false));
+  try {
+    HttpResponse resp = detail::Perform(r);
+    if (resp.status != 200) return std::nullopt;
+    json j = json::parse(resp.body, nullptr, false);
+    detail::XetWriteAuth auth;
+    if (j.is_object()) {
+      auth.token = j.value("accessToken", "");
+      auth.cas_url = j.value("casUrl", "");
+    }
+    while (!auth.cas_url.empty() && auth.cas_url.back() == '/') auth.cas_url.pop_back();
+    if (auth.token.empty() || auth.cas_url.empty()) return std::nullopt;
+    return auth;
+  } catch (const NetworkError&) {
+    return std::nullopt;
+  }
 }
 
 // Reads the preupload answer for one file: LFS or regular, and whether the server has it already.
@@ -382,8 +421,8 @@ void UploadXetChunk(const CommitTarget& t, const json& answer,
           a.op->content ? detail::ChunkBytes(*a.op->content) : detail::ChunkFile(a.op->local_path);
       chunks = &late[i];
     }
-    files.push_back(
-        {a.op->local_path, a.op->content ? &*a.op->content : nullptr, a.digest.sha256, chunks});
+    files.push_back({a.op->local_path, a.op->content ? &*a.op->content : nullptr, a.digest.sha256,
+                     chunks, a.sent_ok ? &a.sent : nullptr});
   }
   detail::UploadXetFiles(auth, files, t.workers, t.xet_compress, sum);
 }
@@ -506,7 +545,9 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
                             impl_->options().xet_compress};
   std::vector<PreparedAdd> adds = CollectAdds(operations);
   auto hash_start = std::chrono::steady_clock::now();
-  HashAdds(adds, target.workers, target.use_xet);
+  std::optional<detail::XetWriteAuth> early;
+  if (target.use_xet) early = EarlyXetAuth(target, adds);
+  HashAdds(adds, target.workers, target.use_xet, early ? &*early : nullptr, target.xet_compress);
   if (const char* stats = std::getenv("SPACEHUB_CLIENT_XET_STATS"); stats && *stats == '1') {
     std::fprintf(
         stderr, "hashing: %.3f s\n",

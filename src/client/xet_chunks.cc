@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "spacehub/errors.h"
 #include "xet/chunker.h"
@@ -20,6 +21,10 @@ constexpr size_t kReadBlock = 8 << 20;
 // gathered in `carry_` first (at most 128 KiB).
 class ChunkStream final {
  public:
+  ChunkStream() = default;
+  explicit ChunkStream(std::function<void(const FileChunk&)> on_chunk)
+      : on_chunk_(std::move(on_chunk)) {}
+
   void Update(std::string_view block) {
     cuts_.clear();
     chunker_.Update(block, cuts_);
@@ -46,8 +51,13 @@ class ChunkStream final {
 
  private:
   void Emit(std::string_view data) {
-    chunks_.push_back({xet::ChunkHash(data), offset_, static_cast<uint32_t>(data.size())});
+    FileChunk c{xet::ChunkHash(data), offset_, static_cast<uint32_t>(data.size())};
     offset_ += data.size();
+    if (on_chunk_) {
+      on_chunk_(c);
+    } else {
+      chunks_.push_back(c);
+    }
   }
 
   xet::Chunker chunker_;
@@ -55,17 +65,24 @@ class ChunkStream final {
   std::string carry_;
   uint64_t offset_ = 0;
   std::vector<FileChunk> chunks_;
+  std::function<void(const FileChunk&)> on_chunk_;  // instead of chunks_ when set
 };
 
 }  // namespace
 
 std::vector<FileChunk> ChunkFile(const std::string& path) {
+  std::vector<FileChunk> chunks;
+  ChunkFileInto(path, [&chunks](const FileChunk& c) { chunks.push_back(c); });
+  return chunks;
+}
+
+void ChunkFileInto(const std::string& path, const std::function<void(const FileChunk&)>& on_chunk) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw LocalError(ErrorKind::kLocalIo, "cannot read " + path + ": " + std::strerror(errno));
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  ChunkStream stream;
+  ChunkStream stream(on_chunk);
   std::string buf(kReadBlock, '\0');
   while (true) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -79,7 +96,7 @@ std::vector<FileChunk> ChunkFile(const std::string& path) {
     stream.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
   ::close(fd);
-  return stream.Finish();
+  stream.Finish();
 }
 
 std::vector<FileChunk> ChunkBytes(std::string_view data) {

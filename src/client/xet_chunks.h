@@ -3,6 +3,7 @@
 // pack any chunk it needs without hashing again. Thread-safe: no shared state.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,8 @@ namespace spacehub::client::detail {
 
 // Throws LocalError(kLocalIo) when the file cannot be read.
 std::vector<FileChunk> ChunkFile(const std::string& path);
+// The same pass, handing each chunk to `on_chunk` as soon as it is cut and hashed.
+void ChunkFileInto(const std::string& path, const std::function<void(const FileChunk&)>& on_chunk);
 std::vector<FileChunk> ChunkBytes(std::string_view data);
 
 }  // namespace spacehub::client::detail

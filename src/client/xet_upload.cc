@@ -85,6 +85,32 @@ std::string XorbRawBytes(const XetUploadFile& f, const NewXorb& x) {
   return raw;
 }
 
+// Asks about the files' eligible chunks (in parallel), then follows the stored layout from what
+// they found (FollowDedup, one query at a time); every answer goes into `index`.
+void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files, int workers,
+                DedupIndex& index) {
+  std::vector<xet::XetHash> queries;
+  for (const auto& f : files) {
+    if (f.sent) continue;
+    for (size_t i : DedupQueryChunks(*f.chunks)) queries.push_back((*f.chunks)[i].hash);
+  }
+  std::mutex mu;
+  ParallelFor(queries.size(), workers, [&](size_t i) {
+    auto shard = AskDedup(auth, queries[i]);
+    if (!shard) return;
+    std::lock_guard<std::mutex> lock(mu);
+    index.AddShard(*shard);
+  });
+  for (const auto& f : files) {
+    if (f.sent) continue;
+    FollowDedup(*f.chunks, index, [&](size_t i) {
+      if (auto shard = AskDedup(auth, (*f.chunks)[i].hash)) index.AddShard(*shard);
+    });
+  }
+}
+
+}  // namespace
+
 // One global dedup query: the answer's shard, or nullopt (404 = none; other failures only cost
 // the dedup, so they are not raised).
 std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash& chunk) {
@@ -99,28 +125,6 @@ std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash&
   auto shard = xet::ParseShard(resp.body);
   if (!shard.ok()) return std::nullopt;
   return std::move(*shard);
-}
-
-// Asks about the files' eligible chunks (in parallel), then follows the stored layout from what
-// they found (FollowDedup, one query at a time); every answer goes into `index`.
-void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files, int workers,
-                DedupIndex& index) {
-  std::vector<xet::XetHash> queries;
-  for (const auto& f : files) {
-    for (size_t i : DedupQueryChunks(*f.chunks)) queries.push_back((*f.chunks)[i].hash);
-  }
-  std::mutex mu;
-  ParallelFor(queries.size(), workers, [&](size_t i) {
-    auto shard = AskDedup(auth, queries[i]);
-    if (!shard) return;
-    std::lock_guard<std::mutex> lock(mu);
-    index.AddShard(*shard);
-  });
-  for (const auto& f : files) {
-    FollowDedup(*f.chunks, index, [&](size_t i) {
-      if (auto shard = AskDedup(auth, (*f.chunks)[i].hash)) index.AddShard(*shard);
-    });
-  }
 }
 
 // POSTs one new xorb: streamed from the file when it goes uncompressed, else built whole (each
@@ -159,8 +163,6 @@ uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXor
   return sent;
 }
 
-}  // namespace
-
 XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files,
                               int workers, bool compress, ProgressSum* sum) {
   using Clock = std::chrono::steady_clock;
@@ -175,8 +177,16 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
   std::vector<FilePlan> plans;
   plans.reserve(files.size());
   for (const auto& f : files) {
-    plans.push_back(PlanFile(*f.chunks, index));
     uint64_t size = f.chunks->empty() ? 0 : f.chunks->back().offset + f.chunks->back().length;
+    if (f.sent) {  // its xorbs went while it was chunked: only the shard is left
+      plans.push_back(f.sent->plan);
+      stats.xorbs += f.sent->stats.xorbs;
+      stats.xorb_bytes_sent += f.sent->stats.xorb_bytes_sent;
+      stats.deduped_bytes += f.sent->stats.deduped_bytes;
+      if (sum) sum->Add(static_cast<int64_t>(size));
+      continue;
+    }
+    plans.push_back(PlanFile(*f.chunks, index));
     stats.deduped_bytes += size - plans.back().new_bytes;
     if (sum) sum->Add(static_cast<int64_t>(size - plans.back().new_bytes));
   }
@@ -186,6 +196,7 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
   };
   std::vector<Unit> units;
   for (size_t f = 0; f < plans.size(); ++f) {
+    if (files[f].sent) continue;
     for (size_t x = 0; x < plans[f].xorbs.size(); ++x) units.push_back({f, x});
   }
   std::atomic<uint64_t> sent{0};
@@ -198,8 +209,8 @@ XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUpl
     if (sum) sum->Add(static_cast<int64_t>(x.raw_bytes));
   });
   stats.xorb_seconds = seconds(t0);
-  stats.xorb_bytes_sent = sent.load();
-  stats.xorbs = units.size();
+  stats.xorb_bytes_sent += sent.load();
+  stats.xorbs += units.size();
 
   std::vector<ShardFile> shard_files;
   for (size_t i = 0; i < files.size(); ++i) {

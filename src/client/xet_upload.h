@@ -5,11 +5,13 @@
 // files by their SHA-256 as for plain LFS. Runs on the calling thread plus the workers it joins.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "client/parallel.h"
 #include "client/xet_plan.h"
+#include "xet/shard_format.h"
 
 namespace spacehub::client::detail {
 
@@ -19,19 +21,34 @@ struct XetWriteAuth {
   std::string token;    // Bearer for every CAS request
 };
 
-struct XetUploadFile {
-  std::string local_path;                // read from here, unless `content` is set
-  const std::string* content = nullptr;  // in-memory bytes (CommitOperation::AddBytes)
-  std::string sha256;                    // hex, the LFS oid the commit will name
-  const std::vector<FileChunk>* chunks = nullptr;
-};
-
 struct XetUploadStats {
   uint64_t xorb_bytes_sent = 0;  // serialized xorb bytes POSTed
   uint64_t deduped_bytes = 0;    // raw bytes found already stored
   size_t xorbs = 0;
   double dedup_seconds = 0, xorb_seconds = 0, shard_seconds = 0;  // wall time of each step
 };
+
+// A file whose xorbs were posted while it was being chunked (xet_early_upload.h): its plan over
+// the whole chunk list, and what sending them cost.
+struct SentXorbs {
+  FilePlan plan;
+  XetUploadStats stats;
+};
+
+struct XetUploadFile {
+  std::string local_path;                // read from here, unless `content` is set
+  const std::string* content = nullptr;  // in-memory bytes (CommitOperation::AddBytes)
+  std::string sha256;                    // hex, the LFS oid the commit will name
+  const std::vector<FileChunk>* chunks = nullptr;
+  const SentXorbs* sent = nullptr;  // set: only the shard is left to send for it
+};
+
+// One global dedup query: the answer's shard, or nullopt (none, or a failure, which only costs
+// the dedup).
+std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash& chunk);
+// POSTs one new xorb of `f`; the bytes sent. Throws like the LFS path.
+uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXorb& x,
+                  bool compress);
 
 // Throws HttpError / NetworkError / LocalError like the LFS path. `sum` may be null.
 XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files,

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as hf from "@huggingface/hub";
 import { startHub, makeTempDir, SPACEHUB_BIN, sha256, uniqueName, lfsObjectPath, storedXorbs } from "./harness.mjs";
@@ -94,6 +94,34 @@ test("spacehub upload sends a 20 MB file as xorbs; download and @huggingface/hub
   console.log(`# 1 MiB change of ${data.length}: re-sent ${s2.sent} bytes, deduplicated ${s2.deduped}`);
   const dl2 = await ok(["download", repo, "weights.bin", "--cache-dir", path.join(work, "cache2")]);
   assert.equal(sha256(readFileSync(dl2.stdout.trim())), sha256(data));
+});
+
+// A file of several xorbs sends them while it is being chunked (SPACEHUB_CLIENT_DEBUG shows the
+// xorb POSTs before the LFS batch), one 64 MiB window at a time; the shard after the batch names
+// them all, and a change in the second window re-sends only around it.
+test("a 140 MiB file sends its xorbs while it is chunked; a change in its middle re-sends little", T, async () => {
+  const repo = `xena/${uniqueName("cw")}`;
+  await ok(["repo", "create", repo]);
+  const data = randomBytes(140 * MiB);
+  const file = path.join(work, "big.bin");
+  writeFileSync(file, data);
+  const up = await ok(["upload", repo, file, "big.bin"], { SPACEHUB_CLIENT_XET_STATS: "1", SPACEHUB_CLIENT_DEBUG: "1" });
+  const stats = xetStats(up.stderr);
+  assert.equal(stats.xorbs, 3, JSON.stringify(stats));
+  const firstXorb = up.stderr.search(/POST [^ ]*\/cas\/v1\/xorbs\//);
+  const batch = up.stderr.search(/POST [^ ]*\/info\/lfs\/objects\/batch/);
+  assert.ok(firstXorb >= 0 && batch > firstXorb, "the xorbs did not go before the LFS batch");
+  const dl = await ok(["download", repo, "big.bin", "--cache-dir", path.join(work, "cache-big")]);
+  assert.equal(sha256(readFileSync(dl.stdout.trim())), sha256(data));
+
+  data.set(randomBytes(MiB), 100 * MiB);
+  writeFileSync(file, data);
+  const again = await ok(["upload", repo, file, "big.bin"], { SPACEHUB_CLIENT_XET_STATS: "1" });
+  const s2 = xetStats(again.stderr);
+  assert.ok(s2.sent < 4 * MiB, `re-sent ${s2.sent} of ${data.length} bytes`);
+  const dl2 = await ok(["download", repo, "big.bin", "--cache-dir", path.join(work, "cache-big2")]);
+  assert.equal(sha256(readFileSync(dl2.stdout.trim())), sha256(data));
+  rmSync(file);
 });
 
 test("--no-xet uploads to the LFS store and downloads plain bytes", T, async () => {
