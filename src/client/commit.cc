@@ -228,7 +228,7 @@ std::vector<PreparedAdd> CollectAdds(const std::vector<CommitOperation>& operati
 // (by then cached) bytes: SHA-256 and chunking each cost about as much, so together they take the
 // time of one.
 void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet,
-              const detail::XetWriteAuth* early, bool compress) {
+              const detail::XetCasAuth* early, bool compress) {
   std::atomic<uint64_t> kept{0};
   detail::ParallelFor(adds.size(), workers, [&](size_t i) {
     PreparedAdd& a = adds[i];
@@ -246,7 +246,7 @@ void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet,
     const uint64_t file_size = fs::file_size(a.op->local_path, ec);
     if (xet && file_size > kKeepMaxSize && !ec) {
       // Files the Hub always keeps out of git send their xorbs while they are chunked.
-      const detail::XetWriteAuth* send = file_size > kGitSha1MaxSize ? early : nullptr;
+      const detail::XetCasAuth* send = file_size > kGitSha1MaxSize ? early : nullptr;
       chunker = std::thread([&a, &chunk_error, send, compress] {
         try {
           a.chunks =
@@ -279,8 +279,8 @@ void HashAdds(std::vector<PreparedAdd>& adds, int workers, bool xet,
 // A Xet write token before hashing, when some file is big enough to send its xorbs while it is
 // chunked (the Hub keeps files above 10 MB out of git, so they go to the CAS whatever the batch
 // says). nullopt when no file is, or the hub gives none (no Xet): the usual path then.
-std::optional<detail::XetWriteAuth> EarlyXetAuth(const CommitTarget& t,
-                                                 const std::vector<PreparedAdd>& adds) {
+std::optional<detail::XetCasAuth> EarlyXetAuth(const CommitTarget& t,
+                                               const std::vector<PreparedAdd>& adds) {
   bool big = false;
   for (const auto& a : adds) {
     std::error_code ec;
@@ -292,14 +292,8 @@ std::optional<detail::XetWriteAuth> EarlyXetAuth(const CommitTarget& t,
     HttpResponse resp = detail::Perform(r);
     if (resp.status != 200) return std::nullopt;
     json j = json::parse(resp.body, nullptr, false);
-    detail::XetWriteAuth auth;
-    if (j.is_object()) {
-      auth.token = j.value("accessToken", "");
-      auth.cas_url = j.value("casUrl", "");
-    }
-    while (!auth.cas_url.empty() && auth.cas_url.back() == '/') auth.cas_url.pop_back();
-    if (auth.token.empty() || auth.cas_url.empty()) return std::nullopt;
-    return auth;
+    if (!j.is_object()) return std::nullopt;
+    return detail::CasAuth(j.value("casUrl", ""), j.value("accessToken", ""));
   } catch (const NetworkError&) {
     return std::nullopt;
   }
@@ -380,7 +374,7 @@ json RequestLfsBatch(const CommitTarget& t, const json& objects) {
 void UploadXetChunk(const CommitTarget& t, const json& answer,
                     const std::map<std::string, const PreparedAdd*>& by_oid,
                     detail::ProgressSum* sum) {
-  detail::XetWriteAuth auth;
+  std::optional<detail::XetCasAuth> auth;
   std::vector<const PreparedAdd*> todo;
   std::set<std::string> seen;
   for (const auto& o : answer.value("objects", json::array())) {
@@ -401,15 +395,14 @@ void UploadXetChunk(const CommitTarget& t, const json& answer,
       continue;
     }
     const json header = upload->value("header", json::object());
-    auth.cas_url = header.value("X-Xet-Cas-Url", "");
-    auth.token = header.value("X-Xet-Access-Token", "");
+    auth =
+        detail::CasAuth(header.value("X-Xet-Cas-Url", ""), header.value("X-Xet-Access-Token", ""));
     todo.push_back(it->second);
   }
   if (todo.empty()) return;
-  if (auth.cas_url.empty() || auth.token.empty()) {
+  if (!auth) {
     throw LocalError(ErrorKind::kInvalidArgument, "the LFS batch answered xet without a CAS URL");
   }
-  while (!auth.cas_url.empty() && auth.cas_url.back() == '/') auth.cas_url.pop_back();
   // Files the hashing pass did not chunk (small ones the hub still wants in LFS) are chunked now.
   std::vector<std::vector<detail::FileChunk>> late(todo.size());
   std::vector<detail::XetUploadFile> files;
@@ -424,7 +417,7 @@ void UploadXetChunk(const CommitTarget& t, const json& answer,
     files.push_back({a.op->local_path, a.op->content ? &*a.op->content : nullptr, a.digest.sha256,
                      chunks, a.sent_ok ? &a.sent : nullptr});
   }
-  detail::UploadXetFiles(auth, files, t.workers, t.xet_compress, sum);
+  detail::UploadXetFiles(*auth, files, t.workers, t.xet_compress, sum);
 }
 
 // One batch of up to 256 objects: the batch request, then every object's bytes (each multipart
@@ -545,7 +538,7 @@ CommitInfo HubClient::CreateCommit(const std::string& repo_id, RepoType type,
                             impl_->options().xet_compress};
   std::vector<PreparedAdd> adds = CollectAdds(operations);
   auto hash_start = std::chrono::steady_clock::now();
-  std::optional<detail::XetWriteAuth> early;
+  std::optional<detail::XetCasAuth> early;
   if (target.use_xet) early = EarlyXetAuth(target, adds);
   HashAdds(adds, target.workers, target.use_xet, early ? &*early : nullptr, target.xet_compress);
   if (const char* stats = std::getenv("SPACEHUB_CLIENT_XET_STATS"); stats && *stats == '1') {

@@ -140,27 +140,21 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+// The next piece of the upload body: from the file, or from the request's body_source.
 size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t want = std::min<uint64_t>(size * n, t->in_left);
   if (want == 0) return 0;
-  size_t got = std::fread(buffer, 1, want, t->in);
-  if (got == 0) return CURL_READFUNC_ABORT;
-  t->in_left -= got;
-  t->moved += got;
-  Report(t);
-  return got;
-}
-
-size_t OnSourceRead(char* buffer, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t want = std::min<uint64_t>(size * n, t->in_left);
-  if (want == 0) return 0;
-  uint64_t at = t->req->upload_length - t->in_left;
-  size_t got = t->req->body_source(buffer, want, at);
-  if (got == 0 || got > want) {
-    t->source_failed = true;
-    return CURL_READFUNC_ABORT;
+  size_t got = 0;
+  if (t->in) {
+    got = std::fread(buffer, 1, want, t->in);
+    if (got == 0) return CURL_READFUNC_ABORT;
+  } else {
+    got = t->req->body_source(buffer, want, t->req->upload_length - t->in_left);
+    if (got == 0 || got > want) {
+      t->source_failed = true;
+      return CURL_READFUNC_ABORT;
+    }
   }
   t->in_left -= got;
   t->moved += got;
@@ -298,26 +292,21 @@ void SetTransferOptions(CURL* c, const HttpRequest& req, curl_slist* headers, Tr
 // Returns the open upload file, which must outlive curl_easy_perform.
 FileGuard SetRequestBody(CURL* c, const HttpRequest& req, Transfer& t) {
   FileGuard in_guard(nullptr, &std::fclose);
-  if (!req.upload_file.empty()) {
-    t.in = std::fopen(req.upload_file.c_str(), "rb");
-    if (!t.in) {
-      throw LocalError(ErrorKind::kLocalIo,
-                       "cannot read " + req.upload_file + ": " + std::strerror(errno));
-    }
-    in_guard.reset(t.in);
-    if (fseeko(t.in, static_cast<off_t>(req.upload_offset), SEEK_SET) != 0) {
-      throw LocalError(ErrorKind::kLocalIo, "cannot seek in " + req.upload_file);
+  if (!req.upload_file.empty() || req.body_source) {
+    if (!req.upload_file.empty()) {
+      t.in = std::fopen(req.upload_file.c_str(), "rb");
+      if (!t.in) {
+        throw LocalError(ErrorKind::kLocalIo,
+                         "cannot read " + req.upload_file + ": " + std::strerror(errno));
+      }
+      in_guard.reset(t.in);
+      if (fseeko(t.in, static_cast<off_t>(req.upload_offset), SEEK_SET) != 0) {
+        throw LocalError(ErrorKind::kLocalIo, "cannot seek in " + req.upload_file);
+      }
     }
     t.in_left = req.upload_length;
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, &OnRead);
-    curl_easy_setopt(c, CURLOPT_READDATA, &t);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.upload_length));
-    if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-  } else if (req.body_source) {
-    t.in_left = req.upload_length;
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, &OnSourceRead);
     curl_easy_setopt(c, CURLOPT_READDATA, &t);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.upload_length));
     if (req.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());

@@ -15,6 +15,7 @@
 #include "client/http.h"
 #include "client/parallel.h"
 #include "client/run_writer.h"
+#include "client/xet_upload.h"
 #include "xet/xorb_format.h"
 
 namespace spacehub::client::detail {
@@ -188,14 +189,12 @@ std::string LinkWithRel(const std::string& header, const std::string& rel) {
 
 void XetFetchToFile(const HubClient::Impl& impl, const FileMetadata& m, const std::string& partial,
                     const std::string& label, const ProgressFn* progress) {
-  json auth = GetJson(impl.Make("GET", m.xet_auth_url));
-  const std::string token = auth.value("accessToken", "");
-  std::string cas = auth.value("casUrl", "");
-  if (token.empty() || cas.empty()) BadAnswer("the token answer lacks accessToken or casUrl");
-  while (!cas.empty() && cas.back() == '/') cas.pop_back();
+  json answer = GetJson(impl.Make("GET", m.xet_auth_url));
+  auto auth = CasAuth(answer.value("casUrl", ""), answer.value("accessToken", ""));
+  if (!auth) BadAnswer("the token answer lacks accessToken or casUrl");
   HttpRequest rr;
-  rr.url = cas + "/v2/reconstructions/" + m.xet_hash;
-  rr.headers.push_back("Authorization: Bearer " + token);
+  rr.url = auth->cas_url + "/v2/reconstructions/" + m.xet_hash;
+  rr.headers.push_back("Authorization: Bearer " + auth->token);
   json recon = GetJson(rr);
 
   std::map<std::string, std::vector<Fetch>> fetches;

@@ -15,7 +15,7 @@ namespace {
 // Windows of consecutive chunks, cut on the caller's thread and sent in order by one thread.
 class WindowSender final {
  public:
-  WindowSender(const std::string& path, const XetWriteAuth& auth, bool compress, SentXorbs& sent)
+  WindowSender(const std::string& path, const XetCasAuth& auth, bool compress, SentXorbs& sent)
       : path_(path), auth_(auth), compress_(compress), sent_(sent), thread_([this] { Run(); }) {}
   ~WindowSender() { Close(); }
   WindowSender(const WindowSender&) = delete;
@@ -109,7 +109,7 @@ class WindowSender final {
   }
 
   const std::string& path_;
-  const XetWriteAuth& auth_;
+  const XetCasAuth& auth_;
   const bool compress_;
   SentXorbs& sent_;  // the sender thread's until Finish joins it
   // The caller's: the window being cut.
@@ -128,8 +128,8 @@ class WindowSender final {
 
 }  // namespace
 
-std::vector<FileChunk> ChunkAndSend(const std::string& path, const XetWriteAuth& auth,
-                                    bool compress, SentXorbs& sent, bool& sent_ok) {
+std::vector<FileChunk> ChunkAndSend(const std::string& path, const XetCasAuth& auth, bool compress,
+                                    SentXorbs& sent, bool& sent_ok) {
   WindowSender sender(path, auth, compress, sent);
   ChunkFileInto(path, [&sender](const FileChunk& c) { sender.Add(c); });
   std::vector<FileChunk> chunks = sender.Finish(sent_ok);

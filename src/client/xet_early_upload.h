@@ -17,7 +17,7 @@ namespace spacehub::client::detail {
 // The file's chunks. `sent` gets the plan of what was sent, and `sent_ok` whether all of it went
 // (when not, the caller uploads the file the usual way; what did go is found by dedup). Throws
 // LocalError when the file cannot be read.
-std::vector<FileChunk> ChunkAndSend(const std::string& path, const XetWriteAuth& auth,
-                                    bool compress, SentXorbs& sent, bool& sent_ok);
+std::vector<FileChunk> ChunkAndSend(const std::string& path, const XetCasAuth& auth, bool compress,
+                                    SentXorbs& sent, bool& sent_ok);
 
 }  // namespace spacehub::client::detail

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 
 #include "client/error_mapping.h"
 #include "client/http.h"
@@ -29,8 +30,7 @@ namespace {
 // the client's max_workers.
 constexpr int kMaxXorbWorkers = 4;
 
-HttpRequest CasRequest(const XetWriteAuth& auth, const std::string& method,
-                       const std::string& path) {
+HttpRequest CasRequest(const XetCasAuth& auth, const std::string& method, const std::string& path) {
   HttpRequest r;
   r.method = method;
   r.url = auth.cas_url + path;
@@ -87,7 +87,7 @@ std::string XorbRawBytes(const XetUploadFile& f, const NewXorb& x) {
 
 // Asks about the files' eligible chunks (in parallel), then follows the stored layout from what
 // they found (FollowDedup, one query at a time); every answer goes into `index`.
-void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files, int workers,
+void QueryDedup(const XetCasAuth& auth, const std::vector<XetUploadFile>& files, int workers,
                 DedupIndex& index) {
   std::vector<xet::XetHash> queries;
   for (const auto& f : files) {
@@ -111,9 +111,15 @@ void QueryDedup(const XetWriteAuth& auth, const std::vector<XetUploadFile>& file
 
 }  // namespace
 
+std::optional<XetCasAuth> CasAuth(std::string cas_url, std::string token) {
+  while (!cas_url.empty() && cas_url.back() == '/') cas_url.pop_back();
+  if (cas_url.empty() || token.empty()) return std::nullopt;
+  return XetCasAuth{std::move(cas_url), std::move(token)};
+}
+
 // One global dedup query: the answer's shard, or nullopt (404 = none; other failures only cost
 // the dedup, so they are not raised).
-std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash& chunk) {
+std::optional<xet::Shard> AskDedup(const XetCasAuth& auth, const xet::XetHash& chunk) {
   HttpRequest r = CasRequest(auth, "GET", "/v1/chunks/default/" + chunk.ToHex());
   HttpResponse resp;
   try {
@@ -129,8 +135,7 @@ std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash&
 
 // POSTs one new xorb: streamed from the file when it goes uncompressed, else built whole (each
 // chunk compressed first); returns the bytes sent.
-uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXorb& x,
-                  bool compress) {
+uint64_t PostXorb(const XetCasAuth& auth, const XetUploadFile& f, const NewXorb& x, bool compress) {
   HttpRequest r = CasRequest(auth, "POST", "/v1/xorbs/default/" + x.hash.ToHex());
   r.headers.emplace_back("Content-Type: application/octet-stream");
   r.large_buffers = true;
@@ -163,7 +168,7 @@ uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXor
   return sent;
 }
 
-XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files,
+XetUploadStats UploadXetFiles(const XetCasAuth& auth, const std::vector<XetUploadFile>& files,
                               int workers, bool compress, ProgressSum* sum) {
   using Clock = std::chrono::steady_clock;
   auto seconds = [](Clock::time_point from) {

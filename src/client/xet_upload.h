@@ -15,11 +15,15 @@
 
 namespace spacehub::client::detail {
 
-// What the batch's X-Xet-* headers grant.
-struct XetWriteAuth {
+// A CAS address and the Bearer token for it (read or write), as the hub hands them out.
+struct XetCasAuth {
   std::string cas_url;  // no trailing slash
-  std::string token;    // Bearer for every CAS request
+  std::string token;
 };
+
+// From a token answer's casUrl/accessToken or a batch's X-Xet-Cas-Url/X-Xet-Access-Token:
+// nullopt when either is missing; trailing slashes go.
+std::optional<XetCasAuth> CasAuth(std::string cas_url, std::string token);
 
 struct XetUploadStats {
   uint64_t xorb_bytes_sent = 0;  // serialized xorb bytes POSTed
@@ -45,13 +49,12 @@ struct XetUploadFile {
 
 // One global dedup query: the answer's shard, or nullopt (none, or a failure, which only costs
 // the dedup).
-std::optional<xet::Shard> AskDedup(const XetWriteAuth& auth, const xet::XetHash& chunk);
+std::optional<xet::Shard> AskDedup(const XetCasAuth& auth, const xet::XetHash& chunk);
 // POSTs one new xorb of `f`; the bytes sent. Throws like the LFS path.
-uint64_t PostXorb(const XetWriteAuth& auth, const XetUploadFile& f, const NewXorb& x,
-                  bool compress);
+uint64_t PostXorb(const XetCasAuth& auth, const XetUploadFile& f, const NewXorb& x, bool compress);
 
 // Throws HttpError / NetworkError / LocalError like the LFS path. `sum` may be null.
-XetUploadStats UploadXetFiles(const XetWriteAuth& auth, const std::vector<XetUploadFile>& files,
+XetUploadStats UploadXetFiles(const XetCasAuth& auth, const std::vector<XetUploadFile>& files,
                               int workers, bool compress, ProgressSum* sum);
 
 }  // namespace spacehub::client::detail

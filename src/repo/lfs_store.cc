@@ -13,7 +13,7 @@
 
 #include "core/crypto.h"
 #include "repo/fs_util.h"
-#include "repo/pipelined_file.h"
+#include "repo/staged_file.h"
 
 namespace spacehub::repo {
 namespace {
@@ -34,88 +34,22 @@ constexpr auto kChainIdle = std::chrono::hours(1);
 
 bool ValidToken(std::string_view t) { return IsHex(t, kTokenBytes * 2); }
 
+Status SameHash(std::string_view oid, std::string_view sha) {
+  if (sha == oid) return Status::Ok();
+  return Status::InvalidArgument("SHA-256 mismatch: expected " + std::string(oid) + ", got " +
+                                 std::string(sha));
+}
+
 std::string PartFileName(int part_number, std::string_view token) {
   return std::to_string(part_number) + "." + std::string(token) + ".part";
 }
 
-// A temp file that counts and hashes what is written and refuses bytes beyond `expected`.
-// `direct`: written around the page cache (see PipelinedFile).
-class HashingFile {
- public:
-  HashingFile(uint64_t expected, bool direct, bool sha256 = true)
-      : expected_(expected), direct_(direct), sha256_(sha256) {}
-
-  Status Open(std::filesystem::path temp) {
-    SH_TRY(file_.Create(std::move(temp)));
-    pipe_ = std::make_unique<PipelinedFile>(
-        file_.fd(), file_.path().string(),
-        PipelinedFile::Options{.direct = direct_, .sha256 = sha256_});
-    return Status::Ok();
-  }
-
-  uint64_t written() const { return written_; }
-  const std::filesystem::path& path() const { return file_.path(); }
-
-  // Writes out what is buffered, for reading the file back; nothing may be written afterwards.
-  Status Close() {
-    if (!pipe_) return Status::Ok();
-    auto done = pipe_->Finish();
-    pipe_.reset();
-    return done.status();
-  }
-
-  Status Write(std::string_view chunk) {
-    if (chunk.size() > expected_ - written_) {
-      return Status::InvalidArgument("Received more than the announced " +
-                                     std::to_string(expected_) + " bytes");
-    }
-    SH_TRY(pipe_->Append(chunk));
-    written_ += chunk.size();
-    return Status::Ok();
-  }
-
-  // Checks the size, finishes the hash and makes the bytes durable; returns the sha256 hex.
-  Result<std::string> Finish() {
-    if (written_ != expected_) {
-      return Status::InvalidArgument("size mismatch: expected " + std::to_string(expected_) +
-                                     " bytes, got " + std::to_string(written_));
-    }
-    if (!pipe_) return Status::Internal("the file was closed for reading");
-    SH_ASSIGN_OR_RETURN(std::string sha, pipe_->Finish());
-    pipe_.reset();
-    SH_TRY(file_.SyncAndClose());
-    return sha;
-  }
-
-  // Renames the temp file to `target` (replacing it) and fsyncs the folder.
-  Status MoveTo(const std::filesystem::path& target) {
-    SH_TRY(fs::MakeDirs(target.parent_path()));
-    if (std::rename(file_.path().c_str(), target.c_str()) != 0) {
-      return fs::Errno(errno, "rename to " + target.string());
-    }
-    file_.Release();
-    return fs::FsyncDir(target.parent_path());
-  }
-
-  // Deletes the temp file now (unless it was moved into place).
-  void Discard() {
-    pipe_.reset();  // its threads are done with the fd before it closes
-    file_.Discard();
-  }
-
- private:
-  fs::TempFile file_;                    // unlinked on destruction unless moved into place
-  std::unique_ptr<PipelinedFile> pipe_;  // declared after file_: stops before the fd closes
-  uint64_t expected_;
-  bool direct_;
-  bool sha256_;
-  uint64_t written_ = 0;
-};
-
 class ObjectWriter final : public LfsStore::Writer {
  public:
   ObjectWriter(std::string oid, uint64_t size, std::filesystem::path target)
-      : oid_(std::move(oid)), target_(std::move(target)), file_(size, /*direct=*/true) {}
+      : oid_(std::move(oid)),
+        target_(std::move(target)),
+        file_({.expected = size, .direct = true}) {}
 
   Status Open(std::filesystem::path temp) { return file_.Open(std::move(temp)); }
   Status Write(std::string_view chunk) override {
@@ -133,9 +67,7 @@ class ObjectWriter final : public LfsStore::Writer {
  private:
   Status Publish() {
     SH_ASSIGN_OR_RETURN(std::string sha, file_.Finish());
-    if (sha != oid_) {
-      return Status::InvalidArgument("SHA-256 mismatch: expected " + oid_ + ", got " + sha);
-    }
+    SH_TRY(SameHash(oid_, sha));
     std::error_code ec;
     // Content-addressed: an existing object has these very bytes; the temp file is dropped.
     if (std::filesystem::exists(target_, ec)) return Status::Ok();
@@ -145,7 +77,7 @@ class ObjectWriter final : public LfsStore::Writer {
 
   std::string oid_;
   std::filesystem::path target_;
-  HashingFile file_;
+  StagedFile file_;
   bool done_ = false;
 };
 
@@ -159,10 +91,7 @@ class VerifyingWriter final : public LfsStore::Writer {
 
   Status Write(std::string_view chunk) override {
     if (done_) return Status::InvalidArgument("Upload already finished");
-    if (chunk.size() > size_ - written_) {
-      return Status::InvalidArgument("Received more than the announced " + std::to_string(size_) +
-                                     " bytes");
-    }
+    SH_TRY(RoomFor(size_, written_, chunk.size()));
     sha_.Update(chunk.data(), chunk.size());
     written_ += chunk.size();
     return Status::Ok();
@@ -171,14 +100,8 @@ class VerifyingWriter final : public LfsStore::Writer {
   Status Commit() override {
     if (done_) return Status::InvalidArgument("Upload already finished");
     done_ = true;
-    if (written_ != size_) {
-      return Status::InvalidArgument("size mismatch: expected " + std::to_string(size_) +
-                                     " bytes, got " + std::to_string(written_));
-    }
-    std::string sha = sha_.FinishHex();
-    if (sha != oid_) {
-      return Status::InvalidArgument("SHA-256 mismatch: expected " + oid_ + ", got " + sha);
-    }
+    SH_TRY(SameSize(size_, written_));
+    SH_TRY(SameHash(oid_, sha_.FinishHex()));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(target_, ec)) {
       return Status::Unavailable("The stored object went away during the upload; send it again");
@@ -206,7 +129,7 @@ class PartFileWriter final : public LfsStore::PartWriter {
       : dir_(std::move(dir)),
         part_number_(part_number),
         token_(RandomHex(kTokenBytes)),
-        file_(size, /*direct=*/true, /*sha256=*/false) {}
+        file_({.expected = size, .direct = true, .sha256 = false}) {}
 
   Status Open() {
     return file_.Open(dir_ / (std::to_string(part_number_) + "." + token_ + ".tmp"));
@@ -247,7 +170,7 @@ class PartFileWriter final : public LfsStore::PartWriter {
   std::filesystem::path dir_;
   int part_number_;
   std::string token_;
-  HashingFile file_;
+  StagedFile file_;
   bool done_ = false;
 };
 
@@ -331,7 +254,7 @@ Result<std::unique_ptr<LfsStore::Writer>> LfsStore::BeginUpload(std::string_view
 // hash and renames the file. A part that stops half-way breaks the chain (the hash then covers
 // bytes no part has); the parts committed before it can still be read back from their ranges.
 struct LfsStore::Chain {
-  explicit Chain(uint64_t object_size) : file(object_size, /*direct=*/true) {}
+  explicit Chain(uint64_t object_size) : file({.expected = object_size, .direct = true}) {}
 
   Mutex mu;
   int next GUARDED_BY(mu) = 1;
@@ -341,7 +264,7 @@ struct LfsStore::Chain {
   std::vector<uint64_t> ends GUARDED_BY(mu);       // where each of them ends in `file`
   std::chrono::steady_clock::time_point touched GUARDED_BY(mu) = std::chrono::steady_clock::now();
   // Written only by the part that claimed the chain (`writing`), read only once it is taken.
-  HashingFile file;
+  StagedFile file;
 };
 
 namespace {
@@ -362,10 +285,7 @@ class ChainPartWriter final : public LfsStore::PartWriter {
 
   Status Write(std::string_view chunk) override {
     if (done_) return Status::InvalidArgument("Part already finished");
-    if (chunk.size() > size_ - written_) {
-      return Status::InvalidArgument("Received more than the announced " + std::to_string(size_) +
-                                     " bytes");
-    }
+    SH_TRY(RoomFor(size_, written_, chunk.size()));
     SH_TRY(chain_->file.Write(chunk));
     written_ += chunk.size();
     return Status::Ok();
@@ -376,10 +296,9 @@ class ChainPartWriter final : public LfsStore::PartWriter {
     done_ = true;
     MutexLock lock(chain_->mu);
     chain_->writing = false;
-    if (written_ != size_) {
+    if (Status st = SameSize(size_, written_); !st.ok()) {
       chain_->broken = true;
-      return Status::InvalidArgument("size mismatch: expected " + std::to_string(size_) +
-                                     " bytes, got " + std::to_string(written_));
+      return st;
     }
     chain_->tokens.push_back(token_);
     chain_->ends.push_back(chain_->file.written());
@@ -420,13 +339,10 @@ Status StitchParts(LfsStore& store, std::string_view oid, uint64_t expected_size
 }
 
 // Publishes a finished assembly at `target` once its hash is `oid`.
-Status PublishAssembly(HashingFile& file, const std::filesystem::path& target,
+Status PublishAssembly(StagedFile& file, const std::filesystem::path& target,
                        std::string_view oid) {
   SH_ASSIGN_OR_RETURN(std::string sha, file.Finish());
-  if (sha != oid) {
-    return Status::InvalidArgument("SHA-256 mismatch: expected " + std::string(oid) + ", got " +
-                                   sha);
-  }
+  SH_TRY(SameHash(oid, sha));
   std::error_code ec;
   // Content-addressed: an existing object has these very bytes; the temp file is dropped.
   if (std::filesystem::exists(target, ec)) return Status::Ok();

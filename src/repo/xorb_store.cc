@@ -9,7 +9,7 @@
 
 #include "core/crypto.h"
 #include "repo/fs_util.h"
-#include "repo/pipelined_file.h"
+#include "repo/staged_file.h"
 
 namespace spacehub::repo {
 
@@ -23,11 +23,9 @@ std::filesystem::path XorbPath(const std::filesystem::path& root, std::string_vi
 
 }  // namespace
 
-// The temp file and its writer; the writer is declared last so that it is destroyed (its threads
-// joined) before the temp file is closed and unlinked.
+// The temp file, written through the pipeline without a SHA-256 (the caller checks the xorb hash).
 struct XorbWriter::File {
-  fs::TempFile temp;
-  std::unique_ptr<PipelinedFile> out;
+  StagedFile staged{{.direct = true, .sha256 = false}};
 };
 
 XorbWriter::XorbWriter(std::filesystem::path root, std::unique_ptr<File> file)
@@ -37,7 +35,7 @@ XorbWriter::~XorbWriter() = default;
 
 Status XorbWriter::Append(std::string_view bytes) {
   if (!file_) return Status::Internal("xorb writer: appended to after Commit");
-  SH_TRY(file_->out->Append(bytes));
+  SH_TRY(file_->staged.Write(bytes));
   size_ += bytes.size();
   return Status::Ok();
 }
@@ -48,18 +46,11 @@ Result<bool> XorbWriter::Commit(std::string_view hash) {
   const std::unique_ptr<File> file = std::move(file_);
   const std::filesystem::path target = XorbPath(root_, hash);
   if (target.empty()) return Status::InvalidArgument("Invalid xorb hash");
-  SH_TRY(file->out->Finish().status());
-  file->out.reset();
+  SH_TRY(file->staged.Finish().status());
   std::error_code ec;
   if (std::filesystem::is_regular_file(target, ec)) return false;
-  SH_TRY(file->temp.SyncAndClose());
-  SH_TRY(fs::MakeDirs(target.parent_path()));
   // rename replaces atomically: a concurrent put of the same (verified, identical) bytes is fine.
-  if (std::rename(file->temp.path().c_str(), target.c_str()) != 0) {
-    return fs::Errno(errno, "rename to " + target.string());
-  }
-  file->temp.Release();
-  SH_TRY(fs::FsyncDir(target.parent_path()));
+  SH_TRY(file->staged.MoveTo(target));
   return true;
 }
 
@@ -68,13 +59,10 @@ XorbStore::XorbStore(std::filesystem::path root) : root_(std::move(root)) {}
 std::filesystem::path XorbStore::Path(std::string_view hash) const { return XorbPath(root_, hash); }
 
 Result<std::unique_ptr<XorbWriter>> XorbStore::Begin() {
-  auto file = std::make_unique<XorbWriter::File>();
-  SH_TRY(file->temp.Create(root_ / "tmp" / ("xorb." + RandomHex(8))));
   // O_DIRECT where allowed: copying 64 MiB into fresh page-cache pages was most of a xorb
-  // upload's time on the hub. No SHA-256: the caller checks the xorb hash.
-  file->out =
-      std::make_unique<PipelinedFile>(file->temp.fd(), file->temp.path().string(),
-                                      PipelinedFile::Options{.direct = true, .sha256 = false});
+  // upload's time on the hub.
+  auto file = std::make_unique<XorbWriter::File>();
+  SH_TRY(file->staged.Open(root_ / "tmp" / ("xorb." + RandomHex(8))));
   return std::unique_ptr<XorbWriter>(new XorbWriter(root_, std::move(file)));
 }
 
