@@ -16,6 +16,7 @@
 #include "cli/serve_options.h"
 #include "cli/serve_runtime.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "http/server.h"
 #include "proxy/space_host.h"
 #include "proxy/space_proxy.h"
@@ -162,6 +163,7 @@ void StartEngines(SpaceRuntime& rt, http::Server& server) {
 
 void RunUntilSignal(http::Server& server, const sigset_t& signals) {
   std::thread waiter([&server, signals] {
+    NameThisThread("signals");
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("signal {} received: shutting down", sig);

@@ -30,6 +30,7 @@
 
 #include "core/log.h"
 #include "core/mutex.h"
+#include "core/thread_name.h"
 #include "http/connection.h"
 
 namespace spacehub::http {
@@ -163,7 +164,10 @@ class Server::Impl final : public ConnectionHost {
     std::vector<std::thread> threads;
     for (int i = 1; i < n; ++i) {
       net::io_context& ioc = workers_.empty() ? *ioc_ : *workers_[i - 1];
-      threads.emplace_back([this, &ioc] { RunLoop(ioc); });
+      threads.emplace_back([this, &ioc] {
+        NameThisThread("http-io");
+        RunLoop(ioc);
+      });
     }
     RunLoop(*ioc_);
     for (auto& t : threads) t.join();

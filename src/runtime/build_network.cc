@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/thread_name.h"
+
 namespace spacehub::runtime {
 namespace {
 
@@ -222,6 +224,7 @@ Status IndexRelay::RunInside(const std::function<Status()>& fn) {
 }
 
 void IndexRelay::AcceptLoop() {
+  NameThisThread("index-relay");
   for (;;) {
     if (!WaitFor(listener_, POLLIN, stop_[0], -1)) return;
     int c = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/thread_name.h"
 #include "runtime/podman/podman.h"
 #include "runtime/process.h"
 #include "service/placement.h"
@@ -43,7 +44,10 @@ JobEngine::JobEngine(Hub hub, runtime::JobBackend& backend, SpaceRuntimeHook* sp
 JobEngine::~JobEngine() { Stop(); }
 
 void JobEngine::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("job-engine");
+    Loop();
+  });
 }
 
 void JobEngine::Stop() {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "core/thread_name.h"
 #include "repo/checkout.h"
 #include "runtime/build_files.h"
 #include "runtime/process.h"
@@ -57,7 +58,10 @@ void SpaceEngine::Start() {
   MutexLock lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread(&SpaceEngine::Loop, this);
+  thread_ = std::thread([this] {
+    NameThisThread("space-engine");
+    Loop();
+  });
 }
 
 void SpaceEngine::Stop() {
@@ -530,6 +534,7 @@ void SpaceEngine::LaunchBuild(const db::RepoRow& row, Space& sp, const std::stri
   sp.build.result = done.get_future();
   if (sp.build.thread.joinable()) sp.build.thread.join();
   sp.build.thread = std::thread([this, r = row, sha, factory, done = std::move(done)]() mutable {
+    NameThisThread("space-build");
     done.set_value(Build(r, sha, factory));
     Notify(r.id);  // after the value is set, so the loop finds the build ready
   });

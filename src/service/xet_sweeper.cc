@@ -1,6 +1,7 @@
 #include "service/xet_sweeper.h"
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "service/xet_service.h"
 
 namespace spacehub::service {
@@ -19,6 +20,7 @@ size_t XetSweeper::SweepOnce() {
 
 void XetSweeper::Start() {
   thread_ = std::thread([this] {
+    NameThisThread("xet-sweeper");
     while (true) {
       SweepOnce();
       MutexLock lock(mu_);

@@ -14,7 +14,7 @@
 
 import { spawn, execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, existsSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
@@ -67,6 +67,42 @@ export const gitBlobSha1 = (buf) =>
   createHash("sha1").update(`blob ${buf.length}\0`).update(buf).digest("hex");
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// One line per thread of `pid` and per child process, from /proc (Linux; empty elsewhere).
+function describeProcess(pid) {
+  const read = (f) => {
+    try {
+      return readFileSync(f, "utf8").trim();
+    } catch {
+      return "?";
+    }
+  };
+  // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+  const stat = (f) => {
+    const s = read(f);
+    const close = s.lastIndexOf(")");
+    return { comm: s.slice(s.indexOf("(") + 1, close), rest: s.slice(close + 2).split(" ") };
+  };
+  let out = `--- hub process ${pid}: threads ---\n`;
+  let tasks = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return `--- hub process ${pid} is gone ---\n`;
+  }
+  for (const t of tasks) {
+    const { comm, rest } = stat(`/proc/${pid}/task/${t}/stat`);
+    out += `${t} ${comm} ${rest[0]} wchan=${read(`/proc/${pid}/task/${t}/wchan`)}\n`;
+  }
+  out += "--- its children ---\n";
+  for (const t of tasks) {
+    for (const c of read(`/proc/${pid}/task/${t}/children`).split(/\s+/).filter((x) => /^\d+$/.test(x))) {
+      const { comm, rest } = stat(`/proc/${c}/stat`);
+      out += `${c} ${comm} ${rest[0]} wchan=${read(`/proc/${c}/wchan`)} ${read(`/proc/${c}/cmdline`).replaceAll("\0", " ").slice(0, 200)}\n`;
+    }
+  }
+  return out;
+}
 
 /**
  * Start a hub.
@@ -201,6 +237,13 @@ export async function startHub(opts = {}) {
       throw e;
     }
   };
+
+  /**
+   * What the hub is doing now, for the message of a test that timed out waiting on it: each of its
+   * threads (name, state, the kernel function it sleeps in), its child processes, and the tail of
+   * its log. A wait that never ends (a stuck engine thread, a child that never exits) shows here.
+   */
+  hub.diagnose = () => describeProcess(child.pid) + `--- hub stderr (tail) ---\n${hub.stderr.slice(-6000)}`;
 
   /** Run `spacehub admin --data-dir <dataDir> ...args`; resolves to trimmed stdout. */
   hub.admin = (args) => runAdmin(dataDir, args);

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { startHub, makeTempDir, removeTempDir, uniqueName, SPACEHUB_BIN } from "./harness.mjs";
-import { HAVE_BWRAP, HELLO_APP, createSpace, waitStage, waitFor } from "./runtime_lib.mjs";
+import { HAVE_BWRAP, HELLO_APP, createSpace, waitStage, waitFor as waitForOnce } from "./runtime_lib.mjs";
 
 const SECRET = "sk_live_JOBS_CLI_SECRET_5521";
 let hub;
@@ -48,6 +48,16 @@ async function ok(args, opts) {
 const okJson = async (args) => JSON.parse((await ok([...args, "--json"])).stdout);
 const jobIdOf = (stdout) => /Job started with ID: (\S+)/.exec(stdout)?.[1];
 const image = () => `hf.co/spaces/admin/${space}`;
+// A wait on the hub's job engine that times out says what the hub was doing (its threads, its
+// children, its log): these waits failed once in CI and never again when rerun.
+async function waitFor(what, fn, ms) {
+  try {
+    return await waitForOnce(what, fn, ms);
+  } catch (e) {
+    e.message += `\n${hub.diagnose()}`;
+    throw e;
+  }
+}
 const inspect = async (id) => (await okJson(["jobs", "inspect", id]))[0];
 
 before(async () => {

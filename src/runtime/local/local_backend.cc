@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/thread_name.h"
 #include "core/time_util.h"
 #include "runtime/podman/podman.h"
 #include "runtime/process.h"
@@ -383,6 +384,7 @@ Result<LocalBackend::Sandbox> LocalBackend::SpawnSandbox(const InstanceSpec& spe
 }
 
 void LocalBackend::Pump(Instance* inst, int info_fd, InstanceSpec spec) {
+  NameThisThread("app-output");
   // bwrap writes its info and closes the fd once the namespaces exist (or exits on failure).
   // Containers have no info fd: their pid comes from podman's pidfile while the output flows.
   if (info_fd >= 0) inst->child_pid = ParseChildPid(ReadToEnd(info_fd));
