@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -383,6 +384,13 @@ std::string Subprocess::Stderr(size_t max) const {
   return s;
 }
 
+namespace {
+// poll()'s timeout for a wait of `d`: -1 (no end) for one too long to count in milliseconds.
+int PollMillis(std::chrono::milliseconds d) {
+  return d.count() > std::numeric_limits<int>::max() ? -1 : static_cast<int>(d.count());
+}
+}  // namespace
+
 int Subprocess::DrainOutput(const Drain& d) {
   using Clock = std::chrono::steady_clock;
   bool exited = false, killed = false;
@@ -392,12 +400,17 @@ int Subprocess::DrainOutput(const Drain& d) {
     // Short polls while the child runs, so that its exit, the deadline and the ticks are seen
     // even when a descendant keeps the pipe open and silent.
     pollfd pf{stdout_fd_, POLLIN, 0};
-    const int wait_ms = !exited ? static_cast<int>(d.tick.count()) : d.until_eof ? -1 : 0;
+    const int wait_ms = !exited        ? static_cast<int>(d.tick.count())
+                        : !d.until_eof ? 0
+                                       : PollMillis(d.eof_wait);
     const int ready = ::poll(&pf, 1, wait_ms);
     if (ready > 0) {
       ssize_t n = ::read(stdout_fd_, buf, sizeof(buf));
       if (n > 0 && d.on_data) d.on_data(std::string_view(buf, static_cast<size_t>(n)));
       if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;
+    } else if (exited && d.until_eof && ready == 0) {
+      if (d.on_eof_wait) d.on_eof_wait();
+      break;  // silent for eof_wait since the exit, and still not closed
     } else if ((exited && !d.until_eof) || (ready < 0 && errno != EINTR)) {
       break;  // exited, and whatever still holds the pipe has nothing to say
     }

@@ -108,6 +108,11 @@ class Subprocess final {
     // Keep reading after the child exited until every holder of the pipe closed it (`podman
     // run`'s output outlives it until the container is cleaned up).
     bool until_eof = false;
+    // ...but give up once the pipe has been silent this long after the exit, and say so through
+    // `on_eof_wait` (a process that should be gone still holds the pipe): the caller reports the
+    // exit late instead of never.
+    std::chrono::milliseconds eof_wait = std::chrono::milliseconds::max();
+    std::function<void()> on_eof_wait;
   };
   // Reads stdout until EOF, or (unless until_eof) until the child has exited and the pipe is quiet
   // (a descendant it left behind may hold the pipe open), reaps it and returns its exit code.

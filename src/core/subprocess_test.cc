@@ -186,6 +186,41 @@ TEST_F(SubprocessTest, StopsReadingOnceTheChildExitedEvenIfADescendantHoldsThePi
   ::kill(static_cast<pid_t>(std::stol(lines[0])), SIGKILL);
 }
 
+TEST_F(SubprocessTest, UntilEofGivesUpOnAHolderThatStaysSilentPastTheEofWait) {
+  // A sandbox's pump reads until EOF; a process left holding the pipe must not keep it (and the
+  // stop waiting on it) there for ever.
+  auto p = Subprocess::Start(Shell("sleep 600 & echo $!; exit 5"));
+  ASSERT_TRUE(p.ok());
+  std::string out;
+  int gave_up = 0;
+  Subprocess::Drain d;
+  d.on_data = [&](std::string_view data) { out.append(data); };
+  d.until_eof = true;
+  d.eof_wait = std::chrono::milliseconds(50);
+  d.on_eof_wait = [&] { ++gave_up; };
+  EXPECT_EQ((*p)->DrainOutput(d), 5);
+  EXPECT_EQ(gave_up, 1);
+  ASSERT_FALSE(out.empty());
+  ::kill(static_cast<pid_t>(std::stol(out)), SIGKILL);
+}
+
+TEST_F(SubprocessTest, UntilEofReadsWhatADescendantWritesAfterTheExit) {
+  // The descendant writes only once the child is gone (it waits for its parent to change), and
+  // the pump still gets it: the pipe's end, not the exit, ends the read.
+  auto p = Subprocess::Start(
+      Shell("(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; echo after) & exit 0"));
+  ASSERT_TRUE(p.ok());
+  std::string out;
+  int gave_up = 0;
+  Subprocess::Drain d;
+  d.on_data = [&](std::string_view data) { out.append(data); };
+  d.until_eof = true;
+  d.on_eof_wait = [&] { ++gave_up; };
+  EXPECT_EQ((*p)->DrainOutput(d), 0);
+  EXPECT_EQ(out, "after\n");
+  EXPECT_EQ(gave_up, 0);
+}
+
 TEST_F(SubprocessTest, DestructorKillsAndReapsARunningChild) {
   pid_t pid;
   {

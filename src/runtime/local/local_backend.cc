@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,6 +28,8 @@ namespace {
 
 constexpr size_t kKeepLines = 50;
 constexpr size_t kMaxLine = 16 * 1024;
+constexpr std::chrono::seconds kSandboxEofWait{10};
+constexpr std::chrono::seconds kContainerEofWait{60};
 
 // Parses {"child-pid": N} from bwrap's info fd.
 pid_t ParseChildPid(const std::string& info) {
@@ -407,6 +410,16 @@ void LocalBackend::Pump(Instance* inst, int info_fd, InstanceSpec spec) {
     if (want_pid) want_pid = !PollContainerPid(inst);
   };
   d.until_eof = true;  // the app's exit is reported once its output has ended
+  // A sandbox's pipe closes with its pid namespace, at once; a container's when podman has
+  // cleaned it up. A holder past that is a leak outside the app, and must not keep the exit (and
+  // whoever waits on this thread: a stop, a job's cancel) waiting for ever.
+  d.eof_wait = inst->container.empty() ? kSandboxEofWait : kContainerEofWait;
+  d.on_eof_wait = [&] {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(d.eof_wait).count();
+    emit("spacehub: the app's output was still open " + std::to_string(secs) +
+         " s after it exited; not waiting for it any longer");
+    spdlog::warn("space runtime: {}: output still open {} s after the exit", spec.key, secs);
+  };
   const int code = inst->proc->DrainOutput(d);
   lines.Finish();
   if (!inst->private_dir.empty()) {
