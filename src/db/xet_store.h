@@ -51,8 +51,9 @@ class XetStore {
  public:
   virtual ~XetStore() = default;
 
-  // Records a xorb whose bytes are stored (idempotent: an existing row is kept) with its chunk
-  // index for dedup, and lets `repo_id` use it. Returns whether the row is new.
+  // Records a xorb whose bytes are stored (idempotent: an existing row is kept, its created_at
+  // moved up to the row's) with its chunk index for dedup, and lets `repo_id` use it. Returns
+  // whether the row is new.
   virtual Result<bool> AddXorb(const XorbRow& row, const std::vector<std::string>& chunk_hashes,
                                int64_t repo_id) = 0;
   virtual Result<std::optional<XorbRow>> FindXorb(std::string_view hash) = 0;
@@ -69,7 +70,7 @@ class XetStore {
 
   // Records files (idempotent) and links them to the repo, all in one transaction; each file with a
   // SHA-256 is also linked as an LFS object of the repo (LfsLinkStore), so commits and git-lfs see
-  // it.
+  // it. NotFound, recording nothing, when a xorb a file uses has no row (swept meanwhile).
   virtual Status AddFiles(const std::vector<XetFileRow>& files,
                           const std::vector<std::string>& xorbs_used, int64_t repo_id) = 0;
   virtual Result<std::optional<XetFileRow>> FindFile(std::string_view file_hash) = 0;
@@ -77,11 +78,13 @@ class XetStore {
   virtual Result<bool> FileInRepo(std::string_view file_hash, int64_t repo_id) = 0;
 
   // Sweep: xorbs no file uses and no repo still links, or that only deleted repos used, created
-  // before `created_before` (uploads between their xorbs and their shard stay). Rows are removed
-  // by DeleteXorb once the bytes are gone.
+  // (or last uploaded) before `created_before` (uploads between their xorbs and their shard stay).
   virtual Result<std::vector<std::string>> UnreachableXorbs(int64_t created_before,
                                                             size_t limit) = 0;
-  virtual Status DeleteXorb(std::string_view hash) = 0;
+  // Deletes the xorb's row (and the dead files that used it) if it is still unreachable, in one
+  // transaction with that check; returns whether it did. The bytes go after the row: AddFiles then
+  // refuses a shard that names it, so no file can come to use bytes about to go.
+  virtual Result<bool> DeleteXorbIfUnreachable(std::string_view hash, int64_t created_before) = 0;
 };
 
 }  // namespace spacehub::db

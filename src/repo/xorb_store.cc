@@ -97,6 +97,29 @@ Status XorbStore::Remove(std::string_view hash) {
   return fs::FsyncDir(p.parent_path());
 }
 
+Status XorbStore::ForEach(
+    const std::function<void(std::string_view, std::filesystem::file_time_type)>& fn) const {
+  std::error_code ec;
+  std::filesystem::recursive_directory_iterator it(root_ / "xorbs", ec), end;
+  if (ec)
+    return ec == std::errc::no_such_file_or_directory
+               ? Status::Ok()
+               : Status::Internal("list xorbs: " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::Internal("list xorbs: " + ec.message());
+    std::error_code ignored;
+    const std::string name = it->path().filename().string();
+    if (!it->is_regular_file(ignored) || Path(name) != it->path()) continue;  // not a xorb's place
+    const auto written = it->last_write_time(ignored);
+    if (!ignored) fn(name, written);
+  }
+  return Status::Ok();
+}
+
+Mutex& XorbStore::HashMutex(std::string_view hash) {
+  return stripes_[std::hash<std::string_view>{}(hash) % kHashStripes];
+}
+
 Status XorbStore::CleanTemp() {
   std::error_code ec;
   auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);

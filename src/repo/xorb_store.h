@@ -6,15 +6,19 @@
 // the hash. A streamed upload writes through a XorbWriter while it is checked, and commits only
 // once the check passed; a writer dropped without Commit leaves nothing.
 // Thread-safety: all XorbStore methods may be called concurrently; two puts of one hash both
-// succeed and leave one object. A XorbWriter has one owner.
+// succeed and leave one object. A XorbWriter has one owner. What must change a hash's bytes and
+// its row as one step holds HashMutex(hash).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace spacehub::repo {
@@ -61,9 +65,20 @@ class XorbStore final {
   Status Remove(std::string_view hash);
   // Deletes temp files older than a day (abandoned puts).
   Status CleanTemp();
+  // Calls `fn` for every stored xorb, with when its file was written (a store-wide walk: for the
+  // sweep of bytes whose metadata row never came, a kill between rename and row).
+  Status ForEach(const std::function<void(std::string_view hash,
+                                          std::filesystem::file_time_type written)>& fn) const;
+
+  // Held across a change of a hash's bytes and of its metadata row together (an upload's commit
+  // and row; the sweep's row and removal), so that neither sees the other half-done. Striped:
+  // unrelated hashes may share a mutex.
+  Mutex& HashMutex(std::string_view hash);
 
  private:
+  static constexpr size_t kHashStripes = 64;
   std::filesystem::path root_;
+  std::array<Mutex, kHashStripes> stripes_;
 };
 
 }  // namespace spacehub::repo

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "core/crypto.h"
+#include "core/mutex.h"
 #include "service/xet_records.h"
 #include "service/xet_scan.h"
 #include "xet/shard_format.h"
@@ -118,8 +121,13 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
     used.insert(row.xorbs.begin(), row.xorbs.end());
     rows.push_back(std::move(row));
   }
-  SH_TRY(hub_.db.xet().AddFiles(rows, std::vector<std::string>(used.begin(), used.end()),
-                                grant.repo_id));
+  Status added = hub_.db.xet().AddFiles(rows, std::vector<std::string>(used.begin(), used.end()),
+                                        grant.repo_id);
+  if (added.code() == Code::kNotFound) {  // swept while the shard was checked
+    return Status::InvalidArgument("The shard uses a xorb that is no longer stored (" +
+                                   added.message() + "); upload the file again");
+  }
+  SH_TRY(added);
   return result;
 }
 
@@ -386,16 +394,37 @@ Result<std::unique_ptr<XetFileReader>> XetService::OpenFile(const db::XetFileRow
 
 Result<size_t> XetService::Sweep(int64_t created_before) {
   size_t removed = 0;
+  // Xorbs no live repository reaches. Each row goes first, in one transaction with the check that
+  // nothing reaches it (a shard recorded meanwhile keeps it); then its bytes, under the hash's lock
+  // so that an upload of the same xorb cannot record a row for bytes about to go.
   while (true) {
     SH_ASSIGN_OR_RETURN(auto batch, hub_.db.xet().UnreachableXorbs(created_before, 256));
     if (batch.empty()) break;
+    size_t deleted = 0;
     for (const auto& hex : batch) {
-      // Bytes first: a row without bytes is never handed out (readers check both), while bytes
-      // without a row would never be swept again.
+      MutexLock lock(hub_.xorbs.HashMutex(hex));
+      SH_ASSIGN_OR_RETURN(bool gone, hub_.db.xet().DeleteXorbIfUnreachable(hex, created_before));
+      if (!gone) continue;
       SH_TRY(hub_.xorbs.Remove(hex));
-      SH_TRY(hub_.db.xet().DeleteXorb(hex));
-      ++removed;
+      ++deleted;
     }
+    removed += deleted;
+    if (deleted == 0) break;  // all of this batch was taken meanwhile; the next sweep looks again
+  }
+  // Bytes whose row never came: the hub was killed between a xorb's rename and its row (or its
+  // row's write failed). Only those older than the grace: an upload in flight writes its row next.
+  std::vector<std::string> unrecorded;
+  const auto cutoff = std::chrono::file_clock::from_sys(
+      std::chrono::sys_seconds(std::chrono::seconds(created_before)));
+  SH_TRY(hub_.xorbs.ForEach([&](std::string_view hash, std::filesystem::file_time_type written) {
+    if (written < cutoff) unrecorded.emplace_back(hash);
+  }));
+  for (const auto& hex : unrecorded) {
+    MutexLock lock(hub_.xorbs.HashMutex(hex));
+    SH_ASSIGN_OR_RETURN(auto row, hub_.db.xet().FindXorb(hex));
+    if (row) continue;
+    SH_TRY(hub_.xorbs.Remove(hex));
+    ++removed;
   }
   return removed;
 }

@@ -93,8 +93,9 @@ class XetService final {
   Result<std::optional<db::XetFileRow>> FileForObject(int64_t repo_id, std::string_view sha256);
   Result<std::unique_ptr<XetFileReader>> OpenFile(const db::XetFileRow& file);
 
-  // Deletes xorbs no recorded file of a live repo uses, created before `created_before`; returns
-  // how many went.
+  // Deletes xorbs no recorded file of a live repo uses, created (or last uploaded) before
+  // `created_before` (seconds of the hub's clock), and stored xorbs written before then that have
+  // no row; returns how many went. Safe beside uploads and shards of the same xorbs.
   Result<size_t> Sweep(int64_t created_before);
 
  private:

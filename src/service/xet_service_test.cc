@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -506,6 +507,109 @@ TEST_F(XetServiceTest, SweepRemovesWhatNoLiveRepoUses) {
   ASSERT_TRUE(rest.ok());
   EXPECT_EQ(*rest, 1u);
   EXPECT_FALSE(hub().xorbs.Exists(kept.xorb_hash.ToHex()));
+}
+
+TEST_F(XetServiceTest, ASweepDeletesNothingAShardReachedAfterItWasListed) {
+  // The interleaving the sweep must survive: it lists an unreachable xorb, then a shard makes a
+  // file of it, then the sweep comes to delete it.
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(40 * 1024, 11));
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  const int64_t later = clock_.NowMillis() / 1000 + 1;
+  auto listed = hub().db.xet().UnreachableXorbs(later, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(*listed, std::vector<std::string>{u.xorb_hash.ToHex()});
+  ASSERT_TRUE(xet_->UploadShard(g, xet::SerializeShard(u.shard)).ok());
+  auto gone = hub().db.xet().DeleteXorbIfUnreachable(u.xorb_hash.ToHex(), later);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(*gone);
+  auto swept = xet_->Sweep(later);
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 0u);
+  EXPECT_TRUE(hub().xorbs.Exists(u.xorb_hash.ToHex()));
+  auto file = hub().db.xet().FindFile(u.shard.files[0].file_hash.ToHex());
+  ASSERT_TRUE(file.ok() && file->has_value());
+  EXPECT_EQ(ReadAll(**file), u.data);
+}
+
+TEST_F(XetServiceTest, AShardWhoseXorbWasSweptMeanwhileIsRefusedAndRecordsNothing) {
+  // The other order: the sweep deleted the row after the shard looked the xorb up, before the
+  // shard's files were recorded.
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(40 * 1024, 12));
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  db::XetFileRow f;
+  f.file_hash = u.shard.files[0].file_hash.ToHex();
+  f.size = u.data.size();
+  f.xorbs = {u.xorb_hash.ToHex()};
+  auto gone =
+      hub().db.xet().DeleteXorbIfUnreachable(u.xorb_hash.ToHex(), clock_.NowMillis() / 1000 + 1);
+  ASSERT_TRUE(gone.ok() && *gone);
+  EXPECT_EQ(hub().db.xet().AddFiles({f}, f.xorbs, 1).code(), Code::kNotFound);
+  auto file = hub().db.xet().FindFile(f.file_hash);
+  ASSERT_TRUE(file.ok());
+  EXPECT_FALSE(file->has_value());
+  EXPECT_EQ(xet_->UploadShard(g, xet::SerializeShard(u.shard)).status().code(),
+            Code::kInvalidArgument);
+}
+
+TEST_F(XetServiceTest, UploadingAXorbAgainRestartsItsGracePeriod) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(30 * 1024, 13));
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  clock_.AdvanceSeconds(48 * 3600);
+  // Uploaded again (its shard to follow): a sweep with a day's grace keeps it.
+  ASSERT_TRUE(xet_->UploadXorb(g, u.xorb_hash.ToHex(), u.xorb).ok());
+  auto swept = xet_->Sweep(clock_.NowMillis() / 1000 - 24 * 3600);
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 0u);
+  EXPECT_TRUE(hub().xorbs.Exists(u.xorb_hash.ToHex()));
+}
+
+TEST_F(XetServiceTest, AXorbSweptWhileItWasUploadedAgainIsRefusedNotRecordedWithoutBytes) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(30 * 1024, 14));
+  const std::string hex = u.xorb_hash.ToHex();
+  ASSERT_TRUE(xet_->UploadXorb(g, hex, u.xorb).ok());
+  // Stored already when the second upload begins: it is checked but not written again...
+  auto again = xet_->BeginXorb(g, hex, u.xorb.size());
+  ASSERT_TRUE(again.ok());
+  // ...and the sweep takes the xorb before it ends.
+  auto swept = xet_->Sweep(clock_.NowMillis() / 1000 + 1);
+  ASSERT_TRUE(swept.ok());
+  ASSERT_EQ(*swept, 1u);
+  ASSERT_TRUE((*again)->Write(u.xorb).ok());
+  EXPECT_EQ((*again)->Finish().status().code(), Code::kUnavailable);
+  auto row = hub().db.xet().FindXorb(hex);
+  ASSERT_TRUE(row.ok());
+  EXPECT_FALSE(row->has_value()) << "a row for bytes that are gone";
+  // Sent again, it is stored whole.
+  ASSERT_TRUE(xet_->UploadXorb(g, hex, u.xorb).ok());
+  EXPECT_TRUE(hub().xorbs.Exists(hex));
+}
+
+TEST_F(XetServiceTest, SweepDeletesStoredBytesWhoseRowNeverCameOnceOlderThanTheGrace) {
+  // A kill between a xorb's rename and its row leaves bytes nothing records.
+  Upload u = MakeUpload(RandomData(20 * 1024, 15));
+  const std::string hex = u.xorb_hash.ToHex();
+  auto put = hub().xorbs.Put(hex, u.xorb);
+  ASSERT_TRUE(put.ok() && *put);
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload kept = MakeUpload(RandomData(20 * 1024, 16));
+  Store(g, kept);
+  // Written just now (the file clock is the real one): within any grace, it stays.
+  const int64_t real_now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  auto young = xet_->Sweep(real_now - 3600);
+  ASSERT_TRUE(young.ok());
+  EXPECT_EQ(*young, 0u);
+  EXPECT_TRUE(hub().xorbs.Exists(hex));
+  auto old = xet_->Sweep(real_now + 60);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(*old, 1u);
+  EXPECT_FALSE(hub().xorbs.Exists(hex));
+  EXPECT_TRUE(hub().xorbs.Exists(kept.xorb_hash.ToHex())) << "recorded and used: kept";
 }
 
 TEST_F(XetServiceTest, SweeperSweepsAndStops) {

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "service/xet_records.h"
 
 namespace spacehub::service {
@@ -35,9 +36,14 @@ Result<bool> XorbUpload::Finish() {
                                    expected_.ToHex());
   }
   const std::string hex = expected_.ToHex();
+  // The bytes and the row as one step against the sweep (XorbStore::HashMutex).
+  MutexLock lock(hub_.xorbs.HashMutex(hex));
   bool inserted = false;
   if (writer) {
     SH_ASSIGN_OR_RETURN(inserted, writer->Commit(hex));
+  } else if (!hub_.xorbs.Exists(hex)) {
+    // Stored when the upload began, so not written again, and swept since.
+    return Status::Unavailable("The xorb was removed while it was uploaded; send it again");
   }
   db::XorbRow row;
   row.hash = hex;

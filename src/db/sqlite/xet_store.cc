@@ -20,6 +20,11 @@ XetFileRow ReadFile(const Statement& s) {
 
 constexpr const char* kFileCols = "file_hash, size, sha256, terms";
 
+// A xorb row `x` created before the first parameter that no file of a live repository uses.
+constexpr const char* kUnreachable =
+    "x.created_at < ? AND NOT EXISTS (SELECT 1 FROM xet_file_xorbs fx JOIN xet_file_repos fr "
+    "ON fr.file_hash = fx.file_hash WHERE fx.xorb_hash = x.hash)";
+
 class SqliteXetStore final : public XetStore {
  public:
   explicit SqliteXetStore(sqlite3* db) : db_(db), statements_(db) {}
@@ -40,6 +45,13 @@ class SqliteXetStore final : public XetStore {
     ins.BindBlob(5, row.chunks).Bind(6, row.created_at);
     SH_TRY(ins.Run());
     const bool inserted = sqlite3_changes(db_) > 0;
+    if (!inserted) {
+      // Uploaded again: its shard may follow, so the sweep's grace starts over.
+      Statement touch(statements_,
+                      "UPDATE xet_xorbs SET created_at = ? WHERE hash = ? AND created_at < ?");
+      touch.Bind(1, row.created_at).Bind(2, row.hash).Bind(3, row.created_at);
+      SH_TRY(touch.Run());
+    }
     if (inserted) {
       for (size_t i = 0; i < chunk_hashes.size(); ++i) {
         Statement c(statements_,
@@ -113,6 +125,18 @@ class SqliteXetStore final : public XetStore {
     MutexLock lock(mu_);
     WriteTxn txn(db_);
     SH_TRY(txn.status());
+    // Checked in the transaction that makes them reachable: the sweep deletes a xorb's row (in its
+    // own transaction, only while nothing reaches it) before its bytes, so a xorb either is still
+    // here and now kept, or is gone and the shard refused.
+    for (const auto& f : files) {
+      for (const auto& x : f.xorbs) {
+        Statement has(statements_, "SELECT 1 FROM xet_xorbs WHERE hash = ?");
+        has.Bind(1, x);
+        const bool present = has.Step();
+        SH_TRY(has.status());
+        if (!present) return Status::NotFound("xorb " + x + " is no longer stored");
+      }
+    }
     // A file built from xorbs the repo may read makes those xorbs the repo's too (dedup answers).
     for (const auto& x : xorbs_used) SH_TRY(LinkXorbLocked(x, repo_id));
     for (const auto& f : files) {
@@ -172,9 +196,7 @@ class SqliteXetStore final : public XetStore {
   Result<std::vector<std::string>> UnreachableXorbs(int64_t created_before, size_t limit) override {
     MutexLock lock(mu_);
     Statement s(statements_,
-                "SELECT x.hash FROM xet_xorbs x WHERE x.created_at < ? AND NOT EXISTS ("
-                "SELECT 1 FROM xet_file_xorbs fx JOIN xet_file_repos fr "
-                "ON fr.file_hash = fx.file_hash WHERE fx.xorb_hash = x.hash) LIMIT ?");
+                std::string("SELECT x.hash FROM xet_xorbs x WHERE ") + kUnreachable + " LIMIT ?");
     s.Bind(1, created_before).Bind(2, static_cast<int64_t>(limit));
     std::vector<std::string> out;
     while (s.Step()) out.push_back(s.Text(0));
@@ -182,10 +204,16 @@ class SqliteXetStore final : public XetStore {
     return out;
   }
 
-  Status DeleteXorb(std::string_view hash) override {
+  Result<bool> DeleteXorbIfUnreachable(std::string_view hash, int64_t created_before) override {
     MutexLock lock(mu_);
     WriteTxn txn(db_);
     SH_TRY(txn.status());
+    Statement still(statements_, std::string("SELECT 1 FROM xet_xorbs x WHERE ") + kUnreachable +
+                                     " AND x.hash = ?");
+    still.Bind(1, created_before).Bind(2, hash);
+    const bool unreachable = still.Step();
+    SH_TRY(still.status());
+    if (!unreachable) return false;  // a shard reached it, or an upload renewed it, since listed
     // Files that used it are dead already (no repo links them, or the xorb would be reachable).
     Statement files(statements_,
                     "DELETE FROM xet_files WHERE file_hash IN (SELECT file_hash FROM "
@@ -195,7 +223,8 @@ class SqliteXetStore final : public XetStore {
     Statement x(statements_, "DELETE FROM xet_xorbs WHERE hash = ?");
     x.Bind(1, hash);
     SH_TRY(x.Run());
-    return txn.Commit();
+    SH_TRY(txn.Commit());
+    return true;
   }
 
  private:
