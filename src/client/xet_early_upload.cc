@@ -17,7 +17,9 @@ class WindowSender final {
  public:
   WindowSender(const std::string& path, const XetCasAuth& auth, bool compress, SentXorbs& sent)
       : path_(path), auth_(auth), compress_(compress), sent_(sent), thread_([this] { Run(); }) {}
-  ~WindowSender() { Close(); }
+  // Without Finish (the file could not be read to its end): the windows still queued are dropped,
+  // not sent for an upload that is failing anyway; one being sent ends first.
+  ~WindowSender() { Close(/*drop_queued=*/true); }
   WindowSender(const WindowSender&) = delete;
   WindowSender& operator=(const WindowSender&) = delete;
 
@@ -34,7 +36,7 @@ class WindowSender final {
   // Sends the last window, waits for the sender; every chunk in order, and whether all was sent.
   std::vector<FileChunk> Finish(bool& sent_ok) {
     if (!window_.empty()) Publish();
-    Close();
+    Close(/*drop_queued=*/false);
     std::vector<FileChunk> all;
     for (auto& w : done_) all.insert(all.end(), w.begin(), w.end());
     sent_ok = !failed_;
@@ -52,10 +54,11 @@ class WindowSender final {
     window_bytes_ = 0;
   }
 
-  void Close() {
+  void Close(bool drop_queued) {
     {
       MutexLock lock(mu_);
       closing_ = true;
+      if (drop_queued) queue_.clear();
     }
     changed_.NotifyAll();
     if (thread_.joinable()) thread_.join();
