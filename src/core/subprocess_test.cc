@@ -186,39 +186,45 @@ TEST_F(SubprocessTest, StopsReadingOnceTheChildExitedEvenIfADescendantHoldsThePi
   ::kill(static_cast<pid_t>(std::stol(lines[0])), SIGKILL);
 }
 
+// What an until_eof drain of `script` read, its exit code, and how often it gave up waiting.
+struct EofDrain {
+  std::string out;
+  int code = -1;
+  int gave_up = 0;
+};
+EofDrain DrainUntilEof(const std::string& script, std::chrono::milliseconds eof_wait) {
+  EofDrain r;
+  auto p = Subprocess::Start(Shell(script));
+  EXPECT_TRUE(p.ok());
+  if (!p.ok()) return r;
+  Subprocess::Drain d;
+  d.on_data = [&](std::string_view data) { r.out.append(data); };
+  d.until_eof = true;
+  d.eof_wait = eof_wait;
+  d.on_eof_wait = [&] { ++r.gave_up; };
+  r.code = (*p)->DrainOutput(d);
+  return r;
+}
+
 TEST_F(SubprocessTest, UntilEofGivesUpOnAHolderThatStaysSilentPastTheEofWait) {
   // A sandbox's pump reads until EOF; a process left holding the pipe must not keep it (and the
   // stop waiting on it) there for ever.
-  auto p = Subprocess::Start(Shell("sleep 600 & echo $!; exit 5"));
-  ASSERT_TRUE(p.ok());
-  std::string out;
-  int gave_up = 0;
-  Subprocess::Drain d;
-  d.on_data = [&](std::string_view data) { out.append(data); };
-  d.until_eof = true;
-  d.eof_wait = std::chrono::milliseconds(50);
-  d.on_eof_wait = [&] { ++gave_up; };
-  EXPECT_EQ((*p)->DrainOutput(d), 5);
-  EXPECT_EQ(gave_up, 1);
-  ASSERT_FALSE(out.empty());
-  ::kill(static_cast<pid_t>(std::stol(out)), SIGKILL);
+  EofDrain r = DrainUntilEof("sleep 600 & echo $!; exit 5", std::chrono::milliseconds(50));
+  EXPECT_EQ(r.code, 5);
+  EXPECT_EQ(r.gave_up, 1);
+  ASSERT_FALSE(r.out.empty());
+  ::kill(static_cast<pid_t>(std::stol(r.out)), SIGKILL);
 }
 
 TEST_F(SubprocessTest, UntilEofReadsWhatADescendantWritesAfterTheExit) {
   // The descendant writes only once the child is gone (it waits for its parent to change), and
   // the pump still gets it: the pipe's end, not the exit, ends the read.
-  auto p = Subprocess::Start(
-      Shell("(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; echo after) & exit 0"));
-  ASSERT_TRUE(p.ok());
-  std::string out;
-  int gave_up = 0;
-  Subprocess::Drain d;
-  d.on_data = [&](std::string_view data) { out.append(data); };
-  d.until_eof = true;
-  d.on_eof_wait = [&] { ++gave_up; };
-  EXPECT_EQ((*p)->DrainOutput(d), 0);
-  EXPECT_EQ(out, "after\n");
-  EXPECT_EQ(gave_up, 0);
+  EofDrain r =
+      DrainUntilEof("(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; echo after) & exit 0",
+                    std::chrono::milliseconds::max());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "after\n");
+  EXPECT_EQ(r.gave_up, 0);
 }
 
 TEST_F(SubprocessTest, DestructorKillsAndReapsARunningChild) {
