@@ -170,13 +170,28 @@ Result<http::Response> Reconstruction(ApiContext& ctx, http::Request& req, bool 
                                {v2 ? "xorbs" : "fetch_info", render.TakeFetch()}});
 }
 
-// POST /v1/reconstructions: [{"prefix": "default", "hash": ...}, ...] → the v1 shape for each file,
-// with the xorbs' fetch entries shared. 404 when any file is not in the token's repo.
+// Reconstructions of several files at once, in the v1 shape for each, with the xorbs' fetch entries
+// shared. Asked two ways: POST /v1/reconstructions with [{"prefix": "default", "hash": ...}, ...]
+// (the specification), or GET /v1/reconstructions?file_id=...&file_id=... (xet-core's client).
+// 404 when any file is not in the token's repo.
+constexpr size_t kMaxBatchFiles = 1000;
+
+Result<http::Response> RenderBatch(ApiContext& ctx, const http::Request& req,
+                                   const service::XetGrant& grant,
+                                   const std::set<std::string>& hashes) {
+  ReconRenderer render(ctx, req, /*v2=*/false);
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& h : hashes) {
+    SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, h, std::nullopt));
+    files[h] = render.Terms(recon);
+  }
+  return http::Response::Json({{"files", std::move(files)}, {"fetch_info", render.TakeFetch()}});
+}
+
 Result<http::Response> BatchReconstruction(ApiContext& ctx, http::Request& req) {
-  constexpr size_t kMaxFiles = 1000;
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
   nlohmann::json keys = nlohmann::json::parse(req.body, nullptr, false);
-  if (!keys.is_array() || keys.empty() || keys.size() > kMaxFiles) {
+  if (!keys.is_array() || keys.empty() || keys.size() > kMaxBatchFiles) {
     return Status::InvalidArgument("The body must be a JSON array of 1 to 1000 {prefix, hash}");
   }
   std::set<std::string> hashes;
@@ -187,13 +202,16 @@ Result<http::Response> BatchReconstruction(ApiContext& ctx, http::Request& req) 
     }
     hashes.insert(k["hash"].get<std::string>());
   }
-  ReconRenderer render(ctx, req, /*v2=*/false);
-  nlohmann::json files = nlohmann::json::object();
-  for (const auto& h : hashes) {
-    SH_ASSIGN_OR_RETURN(auto recon, ctx.xet.Reconstruct(grant, h, std::nullopt));
-    files[h] = render.Terms(recon);
+  return RenderBatch(ctx, req, grant, hashes);
+}
+
+Result<http::Response> BatchReconstructionByQuery(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, false));
+  std::vector<std::string> ids = req.QueryAll("file_id");
+  if (ids.empty() || ids.size() > kMaxBatchFiles) {
+    return Status::InvalidArgument("Name 1 to 1000 files, each as a file_id query parameter");
   }
-  return http::Response::Json({{"files", std::move(files)}, {"fetch_info", render.TakeFetch()}});
+  return RenderBatch(ctx, req, grant, std::set<std::string>(ids.begin(), ids.end()));
 }
 
 Result<http::Response> HeadFile(ApiContext& ctx, http::Request& req) {
@@ -253,6 +271,7 @@ void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
   router.Add(Method::kGet, "/cas/v2/reconstructions/{file}",
              Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, true); }));
   router.Add(Method::kPost, "/cas/v1/reconstructions", Handle(ctx, BatchReconstruction));
+  router.Add(Method::kGet, "/cas/v1/reconstructions", Handle(ctx, BatchReconstructionByQuery));
   router.Add(Method::kHead, "/cas/v1/files/{file}", Handle(ctx, HeadFile));
   router.Add(Method::kGet, "/cas/xorb-data/{hash}/{range}/{exp}/{sig}", Handle(ctx, XorbData));
 }

@@ -356,6 +356,14 @@ describe("Xet storage", () => {
         body: JSON.stringify([{ prefix: "default", hash: "0".repeat(64) }]),
       });
       assert.equal(missing.status, 404);
+      // xet-core's form of the batch: GET with file_id parameters, the same answer.
+      const byQuery = await fetch(cas(`/v1/reconstructions?file_id=${info[0].xetHash}`), { headers: { Authorization: `Bearer ${readToken}` } });
+      assert.equal(byQuery.status, 200, await byQuery.clone().text());
+      assert.deepEqual(Object.keys((await byQuery.json()).files), [info[0].xetHash]);
+      assert.equal((await fetch(cas(`/v1/reconstructions?file_id=${"0".repeat(64)}`), { headers: { Authorization: `Bearer ${readToken}` } })).status, 404);
+      const none = await fetch(cas(`/v1/reconstructions`), { headers: { Authorization: `Bearer ${readToken}` } });
+      assert.equal(none.status, 400);
+      assert.ok(none.headers.get("x-error-message"), "no X-Error-Message");
     });
   });
 });
