@@ -188,11 +188,14 @@ const inspectContainer = async (c, format) => {
 // Spaces' containers may come and go meanwhile (a crash-looping Space retried after a hub restart).
 async function containersOf(name) {
   const out = [];
-  for (const c of await hubContainers()) {
-    const r = await inspectContainer(c, "{{range .Config.Env}}{{println .}}{{end}}");
-    if (r.code === 0 && r.stdout.split("\n").includes(`SPACE_ID=admin/${name}`)) out.push(c);
-  }
+  for (const c of await hubContainers()) if ((await spaceOf(c)) === name) out.push(c);
   return out;
+}
+// The name of the Space a container runs (SPACE_ID=admin/<name>); undefined once it is gone.
+async function spaceOf(container) {
+  const r = await inspectContainer(container, "{{range .Config.Env}}{{println .}}{{end}}");
+  if (r.code !== 0) return undefined;
+  return r.stdout.split("\n").find((l) => l.startsWith("SPACE_ID=admin/"))?.slice("SPACE_ID=admin/".length);
 }
 
 // GET / inside the app's own network namespace (the host's 127.0.0.1 is another network).
@@ -318,9 +321,17 @@ test("a Docker Space builds with podman and runs with its env, variable, secret 
   assert.equal(http.stdout, `hello from docker admin/${names.app}`, http.stderr);
   const host = await execFileP("curl", ["-sS", "--max-time", "2", `http://127.0.0.1:${APP_PORT}/`]);
   assert.ok(!host.stdout.includes("hello from docker"), "the app is reachable on the host's network");
-  // Both are running by now (the twin builds alongside): one container each, nothing more.
+  // Both are running by now (the twin builds alongside): one container each. Any other is the
+  // crash-looping Space's, between two of its retries (gone by the time it is inspected, or its).
   await waitStage(names.twin, ["RUNNING"]);
-  assert.equal((await hubContainers()).length, 2, "app and twin");
+  const owners = [];
+  for (const c of await hubContainers()) {
+    const owner = await spaceOf(c);
+    if (owner !== undefined) owners.push(owner);
+  }
+  assert.equal(owners.filter((o) => o === names.app).length, 1, `app: ${owners}`);
+  assert.equal(owners.filter((o) => o === names.twin).length, 1, `twin: ${owners}`);
+  assert.deepEqual(owners.filter((o) => o !== names.app && o !== names.twin && o !== names.crash), [], "a container of no Space here");
   // The env file (secrets in it) went once podman had started the container; build secrets too.
   // Checked once no container is starting: the crashing Space retries until RUNTIME_ERROR, and
   // the env file of a start under way is rightly still there.
