@@ -11,6 +11,7 @@
 #include <set>
 
 #include "api/routes.h"
+#include "api/xet_shard_stream.h"
 
 namespace spacehub::api {
 namespace {
@@ -89,6 +90,21 @@ Result<http::Response> PutShard(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
   SH_ASSIGN_OR_RETURN(int result, ctx.xet.UploadShard(grant, req.body));
   return http::Response::Json({{"result", result}});
+}
+
+// The same check, answered as NDJSON progress while it runs (api/xet_shard_stream.h). What can
+// be refused from the body alone (token, size, format) is refused with a status, as in v1.
+Result<http::Response> PutShardV2(ApiContext& ctx, http::Request& req) {
+  SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
+  SH_ASSIGN_OR_RETURN(xet::Shard parsed, service::XetService::ParseShardBody(req.body));
+  auto shard = std::make_shared<const xet::Shard>(std::move(parsed));
+  http::Response r;
+  r.Header("Content-Type", "application/x-ndjson");
+  r.stream = std::make_unique<ShardCheckStream>(
+      shard->files.size(), [&xet = ctx.xet, grant, shard](service::ShardProgress& progress) {
+        return xet.RecordShard(grant, *shard, &progress);
+      });
+  return r;
 }
 
 Result<http::Response> Dedup(ApiContext& ctx, http::Request& req) {
@@ -258,13 +274,16 @@ void RegisterXetRoutes(http::Router& router, ApiContext& ctx) {
     router.Add(Method::kGet, base + "/xet-write-token/{rev*}",
                Handle([&ctx, type](http::Request& r) { return Token(ctx, r, type, true); }));
   }
-  // Shards: large bodies (up to 64 MiB), read only for a valid write token (routes.cc). Xorbs
+  // Shards: large bodies (up to 64 MiB), read only for a valid write token (routes.cc), checked on
+  // the server's pool for slow work (each new file is read back whole for its SHA-256). Xorbs
   // stream into their upload; the write token is checked before the body (PutXorb).
-  const http::BodyRules xet_body = http::BodyRules::Large();
+  const http::BodyRules xet_body = http::BodyRules::LargeOffloaded();
   router.AddStreaming(Method::kPost, "/cas/v1/xorbs/{prefix}/{hash}",
                       [&ctx](http::Request& req) { return PutXorb(ctx, req); });
   router.Add(Method::kHead, "/cas/v1/xorbs/{prefix}/{hash}", Handle(ctx, HeadXorb));
   router.Add(Method::kPost, "/cas/v1/shards", Handle(ctx, PutShard), xet_body);
+  // v2 needs no offloading: the handler only parses; the check is its body's background work.
+  router.Add(Method::kPost, "/cas/v2/shards", Handle(ctx, PutShardV2), http::BodyRules::Large());
   router.Add(Method::kGet, "/cas/v1/chunks/{prefix}/{hash}", Handle(ctx, Dedup));
   router.Add(Method::kGet, "/cas/v1/reconstructions/{file}",
              Handle([&ctx](http::Request& r) { return Reconstruction(ctx, r, false); }));

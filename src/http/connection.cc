@@ -402,9 +402,25 @@ net::awaitable<std::optional<Connection::Reply>> Connection::ServeBuffered(
     if (!read) co_return std::nullopt;
     if (!read->ok()) co_return Reply{Response::Error(*read), true};
   }
-  Reply reply{Guarded("handler", req.request_id, [&] { return Router::Invoke(route, req); })};
+  Reply reply;
+  if (Router::Rules(route).offload) {
+    reply.resp = co_await InvokeOffloaded(route, req);
+  } else {
+    reply.resp = Guarded("handler", req.request_id, [&] { return Router::Invoke(route, req); });
+  }
   std::string().swap(req.body);  // the reservation ends here, so must the memory it stands for
   co_return reply;
+}
+
+net::awaitable<Response> Connection::InvokeOffloaded(const Router::Route& route, Request& req) {
+  // The request stays in this coroutine's frame, which waits here until the handler returned.
+  Response resp = co_await net::co_spawn(
+      host_.slow_executor(),
+      [&route, &req]() -> net::awaitable<Response> {
+        co_return Guarded("handler", req.request_id, [&] { return Router::Invoke(route, req); });
+      },
+      net::use_awaitable);
+  co_return resp;
 }
 
 net::awaitable<std::optional<Status>> Connection::ReadWholeBody(Request& req,

@@ -37,6 +37,8 @@ class ConnectionHost {
   virtual const ServerOptions& options() const = 0;
   virtual bool stopping() const = 0;
   virtual BodyBudget& body_budget() = 0;
+  // The pool for slow work (ServerOptions::slow_threads), not an I/O thread.
+  virtual boost::asio::any_io_executor slow_executor() = 0;
   enum class Admission { kAdmitted, kStopping, kBusy };
   // kStopping: the server is stopping (the connection must not start); kBusy: its client address
   // has max_connections_per_client open already (the connection answers 503 and closes).
@@ -92,6 +94,9 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // ServeOne's steps. nullopt from a step: the client went away, the connection just closes.
   // Answers a head that could not be read, when the client is still there to read the answer.
   boost::asio::awaitable<void> RejectHead(const boost::beast::error_code& ec);
+  // A BodyRules::offload handler, run on the host's pool for slow work; this coroutine waits
+  // for it without holding its I/O thread.
+  boost::asio::awaitable<Response> InvokeOffloaded(const Router::Route& route, Request& req);
   // A buffered route: the body checked from the head (credentials, size, memory), read whole,
   // then the handler.
   boost::asio::awaitable<std::optional<Reply>> ServeBuffered(const Router::Route& route,

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -163,6 +164,10 @@ net::awaitable<Connection::Outcome> Connection::WriteResponse(const Request& req
   const bool no_body = StatusHasNoBody(resp.status);
   bhttp::response_header<> h = BuildHeader(req, resp, keep_alive);
   if (resp.stream && !no_body) {
+    // Started before the head goes out; a HEAD request never reads the body, so never starts it.
+    if (!head) {
+      if (auto work = resp.stream->TakeBackgroundWork()) net::post(host_.slow_executor(), work);
+    }
     h.set(bhttp::field::transfer_encoding, "chunked");
     out.ok = co_await WriteHeader(std::move(h));
     if (out.ok && !head) out.ok = co_await SendStream(*resp.stream, out.bytes);

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -55,6 +56,11 @@ class BodySource {
   virtual ~BodySource() = default;
   virtual Result<size_t> Read(char* buf, size_t capacity) = 0;
   virtual std::chrono::milliseconds PollInterval() const { return std::chrono::milliseconds(200); }
+  // Long work the body reports on (a check that reads whole files), taken once before the head is
+  // sent and run on the server's pool for slow work, never on an I/O thread; Read tells its
+  // progress meanwhile. The work may outlive the source: whatever they share, they share by
+  // shared_ptr, and the source's destructor tells the work that no one waits any more.
+  virtual std::function<void()> TakeBackgroundWork() { return {}; }
 };
 
 // A body of known length produced piece by piece (a file rebuilt from stored parts). Unlike a

@@ -50,6 +50,9 @@ struct BodyRules {
   // reads such as paths-info and LFS batch downloads, URLs signed by the hub). Otherwise a request
   // with a body must pass the router's credential check before the body is read.
   bool anonymous = false;
+  // The handler may run long (a check that reads whole files back): it runs on the server's pool
+  // for slow work instead of an I/O thread, so the connections on that thread are not held up.
+  bool offload = false;
 
   // The default: GET and HEAD routes take (small) bodies from anyone; other methods only from an
   // authenticated caller.
@@ -58,6 +61,7 @@ struct BodyRules {
   }
   static BodyRules Anonymous() { return {.large = false, .anonymous = true}; }
   static BodyRules Large() { return {.large = true, .anonymous = false}; }
+  static BodyRules LargeOffloaded() { return {.large = true, .anonymous = false, .offload = true}; }
 };
 
 // Whether a request's credentials name a caller: Ok, or the error to answer with (a 401).

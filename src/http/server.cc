@@ -56,9 +56,19 @@ class Server::Impl final : public ConnectionHost {
       workers_.push_back(std::make_unique<net::io_context>(1));
       guards_.emplace_back(workers_.back()->get_executor());
     }
+    for (int i = 0; i < std::max(1, options_.slow_threads); ++i) {
+      slow_threads_.emplace_back([this] {
+        NameThisThread("http-slow");
+        slow_ioc_.run();
+      });
+    }
   }
 
   ~Impl() override {
+    // Slow work still queued or running (a background check whose client left) finishes first:
+    // it may post its completion to the io_contexts below.
+    slow_guard_.reset();
+    for (auto& t : slow_threads_) t.join();
     {
       MutexLock lock(mu_);
       destroying_ = true;
@@ -234,6 +244,8 @@ class Server::Impl final : public ConnectionHost {
     return Admission::kAdmitted;
   }
 
+  net::any_io_executor slow_executor() override { return slow_ioc_.get_executor(); }
+
   void Unregister(Connection* conn) override {
     MutexLock lock(mu_);
     if (conns_.erase(conn) != 0) {
@@ -306,6 +318,10 @@ class Server::Impl final : public ConnectionHost {
   std::atomic<size_t> next_context_{0};
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> grace_timer_;
+  // The pool for slow work: its own io_context, kept running until the server is destroyed.
+  net::io_context slow_ioc_;
+  net::executor_work_guard<net::io_context::executor_type> slow_guard_{slow_ioc_.get_executor()};
+  std::vector<std::thread> slow_threads_;
 };
 
 Result<int> Server::OpenListeningSocket(const std::string& host, uint16_t port) {

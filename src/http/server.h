@@ -3,7 +3,8 @@
 //
 // Threading: Run() blocks and runs the io_context on `threads` threads (or, with
 // `context_per_thread`, one io_context per thread, each connection pinned to one); handlers run on
-// those threads (synchronously: they may do short blocking work such as SQLite or libgit2 calls).
+// those threads (synchronously: they may do short blocking work such as SQLite or libgit2 calls),
+// except the routes that say they may run long (BodyRules::offload), which run on `slow_threads`.
 // Stop() may be called from any thread or a signal-watching thread: it stops accepting, lets
 // in-flight requests finish (up to `shutdown_grace`), closes idle connections, and Run() returns.
 #pragma once
@@ -23,6 +24,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: pick a free port (read it back with port())
   int threads = 0;    // 0: number of CPUs, at least 2
+  // Threads for slow work (BodyRules::offload handlers, BodySource::TakeBackgroundWork): beyond
+  // these, such work waits its turn while the I/O threads go on serving.
+  int slow_threads = 4;
   size_t max_header_bytes = 64 * 1024;
   // Buffered routes: BodyRules::large ones (commits) up to max_body_bytes, the others (JSON
   // requests) up to max_small_body_bytes. Streaming routes: their sink's limit.

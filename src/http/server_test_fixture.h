@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -138,6 +139,49 @@ class CountingSource final : public BodySource {
   int left_ = 3;
 };
 
+inline std::string ThisThreadName() {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
+}
+
+// A body whose content comes from background work: the work waits for `release`, then names the
+// thread it ran on; Read has nothing until then.
+class BackgroundSource final : public BodySource {
+ public:
+  BackgroundSource(Gate& started, Gate& release)
+      : started_(started), release_(release), result_(std::make_shared<Outcome>()) {}
+  std::function<void()> TakeBackgroundWork() override {
+    return [result = result_, &started = started_, &release = release_] {
+      started.Open();
+      release.Wait();
+      std::lock_guard<std::mutex> lock(result->mu);
+      result->text = "worked on " + ThisThreadName();
+      result->done = true;
+    };
+  }
+  Result<size_t> Read(char* buf, size_t capacity) override {
+    std::lock_guard<std::mutex> lock(result_->mu);
+    if (!result_->done) return BodySource::kNotYet;
+    if (sent_) return size_t{0};
+    sent_ = true;
+    std::copy(result_->text.begin(), result_->text.end(), buf);
+    return result_->text.size();
+  }
+  std::chrono::milliseconds PollInterval() const override { return 5ms; }
+
+ private:
+  struct Outcome {
+    std::mutex mu;
+    std::string text;
+    bool done = false;
+  };
+  Gate& started_;
+  Gate& release_;
+  std::shared_ptr<Outcome> result_;
+  bool sent_ = false;
+};
+
 // Serves `data` in small pieces, as a rebuilt file would, honouring the window it is narrowed to.
 // `short_by` bytes are missing at the end (a store that lost data): the response must be cut.
 class StringSized final : public SizedSource {
@@ -208,6 +252,20 @@ class ServerTest : public spacehub::testing::TempDirTest {
       slow_release_.Wait();
       return Response::Text("slow done");
     });
+    // The same on the pool for slow work: the I/O threads go on serving meanwhile.
+    router_.Add(
+        Method::kGet, "/slow-offloaded",
+        [this](Request&) {
+          slow_started_.Open();
+          slow_release_.Wait();
+          return Response::Text("slow done on " + ThisThreadName());
+        },
+        BodyRules{.large = false, .anonymous = true, .offload = true});
+    router_.Add(Method::kGet, "/background", [this](Request&) {
+      Response r;
+      r.stream = std::make_unique<BackgroundSource>(slow_started_, slow_release_);
+      return r;
+    });
     router_.Add(Method::kGet, "/throw",
                 [](Request&) -> Response { throw std::runtime_error("boom"); });
     router_.Add(Method::kGet, "/stream", [](Request&) {
@@ -236,7 +294,7 @@ class ServerTest : public spacehub::testing::TempDirTest {
   void StartServer(ServerOptions options = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
-    options.threads = 2;
+    if (options.threads == 0) options.threads = 2;
     if (options.shutdown_grace == ServerOptions().shutdown_grace) options.shutdown_grace = 5s;
     server_ = std::make_unique<Server>(options, router_);
     ASSERT_TRUE(server_->Listen().ok());

@@ -98,10 +98,26 @@ Result<bool> XetService::UploadXorb(const XetGrant& grant, std::string_view hash
 }
 
 Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body) {
+  SH_ASSIGN_OR_RETURN(xet::Shard shard, ParseShardBody(body));
+  return RecordShard(grant, shard);
+}
+
+Result<xet::Shard> XetService::ParseShardBody(std::string_view body) {
   if (body.size() > kMaxShardBytes) {
     return Status::InvalidArgument("A shard may be at most 64 MiB");
   }
-  SH_ASSIGN_OR_RETURN(xet::Shard shard, xet::ParseShard(body));
+  return xet::ParseShard(body);
+}
+
+Status XetService::ShardCheck::StillWanted() const {
+  if (progress && !progress->Wanted()) {
+    return Status::Unavailable("The shard's upload was abandoned before it was checked");
+  }
+  return Status::Ok();
+}
+
+Result<int> XetService::RecordShard(const XetGrant& grant, const xet::Shard& shard,
+                                    ShardProgress* progress) {
   // Xorbs the shard lists must have been uploaded.
   for (const auto& x : shard.xorbs) {
     SH_ASSIGN_OR_RETURN(auto row, hub_.db.xet().FindXorb(x.xorb.ToHex()));
@@ -111,16 +127,23 @@ Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body
     }
   }
   ShardCheck check;
+  check.progress = progress;
   std::vector<db::XetFileRow> rows;
   std::set<std::string> used;
   int result = 0;
+  const uint64_t total = shard.files.size();
+  if (progress) progress->Validating(0, total);
   for (const auto& f : shard.files) {
+    SH_TRY(check.StillWanted());
     SH_ASSIGN_OR_RETURN(db::XetFileRow row, CheckFile(grant, f, check));
+    if (progress) progress->Validating(rows.size() + 1, total);
     SH_ASSIGN_OR_RETURN(bool in_repo, hub_.db.xet().FileInRepo(row.file_hash, grant.repo_id));
     if (!in_repo) result = 1;
     used.insert(row.xorbs.begin(), row.xorbs.end());
     rows.push_back(std::move(row));
   }
+  SH_TRY(check.StillWanted());
+  if (progress) progress->Committing();
   Status added = hub_.db.xet().AddFiles(rows, std::vector<std::string>(used.begin(), used.end()),
                                         grant.repo_id);
   if (added.code() == Code::kNotFound) {  // swept while the shard was checked
@@ -196,20 +219,20 @@ Result<db::XetFileRow> XetService::CheckFile(const XetGrant& grant, const xet::F
   if (f.sha256) {
     // Stored like every hash of the format: its string form is the usual SHA-256 hex.
     row.sha256 = f.sha256->ToHex();
-    SH_TRY(CheckSha256(row));
+    SH_TRY(CheckSha256(row, check));
   }
   return row;
 }
 
-Status XetService::CheckSha256(const db::XetFileRow& row) {
+Status XetService::CheckSha256(const db::XetFileRow& row, const ShardCheck& check) {
   // A SHA-256 is what git and git-lfs name the file by: check it against the bytes, once per
   // file (the same file hash is the same bytes, so a recorded SHA-256 is the one).
   SH_ASSIGN_OR_RETURN(auto existing, hub_.db.xet().FindFile(row.file_hash));
   if (existing && existing->sha256 == row.sha256) return Status::Ok();
   Sha256Stream sha;
-  SH_TRY(ScanXetFile(hub_, row, [&sha](std::string_view bytes) {
+  SH_TRY(ScanXetFile(hub_, row, [&sha, &check](std::string_view bytes) {
     sha.Update(bytes.data(), bytes.size());
-    return Status::Ok();
+    return check.StillWanted();  // a file of many GiB: its client may have left meanwhile
   }));
   if (sha.FinishHex() != row.sha256) {
     return Status::InvalidArgument("File " + row.file_hash +

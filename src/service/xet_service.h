@@ -54,6 +54,19 @@ struct XetXorbWindow {
   uint64_t end = 0;  // inclusive
 };
 
+// Follows one shard's check (the /v2/shards progress stream), on the thread that runs it.
+class ShardProgress {
+ public:
+  virtual ~ShardProgress() = default;
+  // `verified` of the shard's `total` files are checked.
+  virtual void Validating(uint64_t verified, uint64_t total) = 0;
+  // Checked; the files are being recorded.
+  virtual void Committing() = 0;
+  // Whether anyone still waits for the answer: false stops the check at its next step, and the
+  // shard records nothing.
+  virtual bool Wanted() const = 0;
+};
+
 class XetService final {
  public:
   explicit XetService(Hub& hub) : hub_(hub) {}
@@ -72,6 +85,12 @@ class XetService final {
   Result<bool> UploadXorb(const XetGrant& grant, std::string_view hash, std::string_view body);
   // Returns 1 when the shard recorded something new, 0 when everything was known.
   Result<int> UploadShard(const XetGrant& grant, std::string_view body);
+  // The shard's body, parsed (400 when it is not one, or too large); then RecordShard.
+  static Result<xet::Shard> ParseShardBody(std::string_view body);
+  // UploadShard once parsed, told to `progress` when given. It may run long (every new file's
+  // bytes are read back for their SHA-256): not on an I/O thread.
+  Result<int> RecordShard(const XetGrant& grant, const xet::Shard& shard,
+                          ShardProgress* progress = nullptr);
   // A serialized shard describing xorbs that hold the chunk and the other xorbs of the files
   // those belong to (up to 64 in all, each one the caller may use), chunk hashes HMAC-protected;
   // kNotFound when no xorb the caller may use has it.
@@ -107,12 +126,15 @@ class XetService final {
   struct ShardCheck {
     std::map<xet::XetHash, std::vector<StoredChunk>> xorbs;
     uint64_t bytes = 0;
+    ShardProgress* progress = nullptr;
+    // Unavailable once no one waits for the answer.
+    Status StillWanted() const;
   };
   // One file of a shard: every term against the stored chunk records, the file hash and the
   // SHA-256 recomputed; the row to record.
   Result<db::XetFileRow> CheckFile(const XetGrant& grant, const xet::FileInfo& file,
                                    ShardCheck& check);
-  Status CheckSha256(const db::XetFileRow& row);
+  Status CheckSha256(const db::XetFileRow& row, const ShardCheck& check);
   // The recorded file when the repo may read it (nullopt otherwise).
   Result<std::optional<db::XetFileRow>> RepoFile(int64_t repo_id, const xet::XetHash& file_hash);
   Hub& hub_;

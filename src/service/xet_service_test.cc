@@ -416,6 +416,44 @@ TEST_F(XetServiceTest, ShardsAreVerified) {
   EXPECT_FALSE(file->has_value());
 }
 
+// What /v2/shards streams: each file checked, then the commit; a check no one waits for any more
+// stops, in the file loop or in the middle of a file's SHA-256 pass, and records nothing.
+class RecordingProgress final : public ShardProgress {
+ public:
+  explicit RecordingProgress(int wanted_for = INT32_MAX) : wanted_for_(wanted_for) {}
+  void Validating(uint64_t verified, uint64_t total) override {
+    events.push_back(std::to_string(verified) + "/" + std::to_string(total));
+  }
+  void Committing() override { events.emplace_back("committing"); }
+  bool Wanted() const override { return asked_++ < wanted_for_; }
+  std::vector<std::string> events;
+  mutable int asked_ = 0;
+
+ private:
+  int wanted_for_;
+};
+
+TEST_F(XetServiceTest, ShardProgressIsReportedAndAnAbandonedCheckRecordsNothing) {
+  XetGrant g = Grant(alice_, "weights", true);
+  Upload a = MakeUpload(RandomData(300 * 1024, 21));
+  Upload b = MakeUpload(RandomData(300 * 1024, 22));
+  for (const Upload* u : {&a, &b})
+    ASSERT_TRUE(xet_->UploadXorb(g, u->xorb_hash.ToHex(), u->xorb).ok());
+  xet::Shard both = a.shard;
+  both.files.push_back(b.shard.files[0]);
+  for (int wanted_for : {0, 2}) {  // gone before the first file; in the middle of its SHA-256 pass
+    RecordingProgress gone(wanted_for);
+    auto r = xet_->RecordShard(g, both, &gone);
+    EXPECT_EQ(r.status().code(), Code::kUnavailable) << wanted_for;
+    EXPECT_FALSE(*xet_->FileForObject(g.repo_id, Sha256Hex(a.data))) << wanted_for;
+  }
+  RecordingProgress seen;
+  auto r = xet_->RecordShard(g, both, &seen);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"0/2", "1/2", "2/2", "committing"}));
+  EXPECT_TRUE(*xet_->FileForObject(g.repo_id, Sha256Hex(b.data)));
+}
+
 TEST_F(XetServiceTest, AShardCannotMakeTheHubReadUnboundedData) {
   // The same 300 KiB term over and over: a few MB of shard naming more than the hub accepts.
   XetGrant g = Grant(alice_, "weights", true);

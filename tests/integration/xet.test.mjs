@@ -325,6 +325,42 @@ describe("Xet storage", () => {
       assert.equal(c.status, 400, c.text);
     });
 
+    // xet-core's upload_shard_v2: NDJSON frames while the shard is checked, ending in a result or
+    // an error frame (the status is 200 by then); what the body alone shows is refused with a status.
+    test("/v2/shards streams the check's progress and its outcome", T, async () => {
+      const frames = async (resp) => {
+        assert.equal(resp.status, 200, await resp.clone().text());
+        assert.equal(resp.headers.get("content-type"), "application/x-ndjson");
+        return (await resp.text()).trim().split("\n").map((l) => JSON.parse(l));
+      };
+      const data = randomBytes(150 * 1024);
+      const x = rawXorb(data);
+      assert.equal((await post(`/v1/xorbs/default/${x.hash}`, writeTok, x.bytes)).status, 200);
+      const file = hashToHex(fileHash(x.chunks));
+      const reconstruct = () => fetch(cas(`/v1/reconstructions/${file}`), { headers: { Authorization: `Bearer ${writeTok}` } });
+
+      // A SHA-256 that is not the file's: the stream ends in an error frame, not worth a retry, and
+      // nothing is recorded.
+      const liar = await frames(await post(`/v2/shards`, writeTok, shardFor(file, [{ xorb: x.hash, chunks: x.chunks }], sha256(Buffer.from("other")))));
+      assert.deepEqual(liar[0], { type: "validating", verified: 0, total: 1 });
+      const err = liar.at(-1);
+      assert.equal(err.type, "error");
+      assert.match(err.message, /SHA-256/);
+      assert.equal(err.retryable, false);
+      assert.equal((await reconstruct()).status, 404);
+
+      const ok = await frames(await post(`/v2/shards`, writeTok, shardFor(file, [{ xorb: x.hash, chunks: x.chunks }], sha256(data))));
+      assert.deepEqual(ok[0], { type: "validating", verified: 0, total: 1 });
+      assert.deepEqual(ok.slice(-2), [{ type: "committing", stage: "syncing" }, { type: "result" }]);
+      assert.ok(!ok.some((f) => f.type === "error"));
+      assert.equal((await reconstruct()).status, 200);
+
+      // Refused before any frame: not a shard, a read token, no token.
+      await expectRefused(await post(`/v2/shards`, writeTok, Buffer.from("not a shard")), 400);
+      await expectRefused(await post(`/v2/shards`, readTok, shardFor(file, [{ xorb: x.hash, chunks: x.chunks }], sha256(data))), 403);
+      await expectRefused(await fetch(cas(`/v2/shards`), { method: "POST", body: Buffer.from("x") }), 401);
+    });
+
     test("signed xorb URLs serve only their range", T, async () => {
       const info = await hf.pathsInfo({ ...creds, repo, paths: ["data/big.bin"] });
       const readToken = (await (await fetch(`${hub.endpoint}/api/models/${repo.name}/xet-read-token/main`, { headers: { Authorization: `Bearer ${hub.token}` } })).json()).accessToken;
