@@ -57,6 +57,8 @@ class XetStore {
   virtual Result<bool> AddXorb(const XorbRow& row, const std::vector<std::string>& chunk_hashes,
                                int64_t repo_id) = 0;
   virtual Result<std::optional<XorbRow>> FindXorb(std::string_view hash) = 0;
+  // Whether the xorb has a row, without reading its chunk records (for checks over many xorbs).
+  virtual Result<bool> HasXorb(std::string_view hash) = 0;
   // Ids of the repos that may use the xorb.
   virtual Result<std::vector<int64_t>> XorbRepos(std::string_view hash) = 0;
   // Xorbs holding the chunk, at most `limit`.

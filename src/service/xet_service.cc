@@ -120,8 +120,8 @@ Result<int> XetService::RecordShard(const XetGrant& grant, const xet::Shard& sha
                                     ShardProgress* progress) {
   // Xorbs the shard lists must have been uploaded.
   for (const auto& x : shard.xorbs) {
-    SH_ASSIGN_OR_RETURN(auto row, hub_.db.xet().FindXorb(x.xorb.ToHex()));
-    if (!row) {
+    SH_ASSIGN_OR_RETURN(bool stored, hub_.db.xet().HasXorb(x.xorb.ToHex()));
+    if (!stored) {
       return Status::InvalidArgument("The shard lists xorb " + x.xorb.ToHex() +
                                      ", which was not uploaded");
     }
@@ -444,8 +444,8 @@ Result<size_t> XetService::Sweep(int64_t created_before) {
   }));
   for (const auto& hex : unrecorded) {
     MutexLock lock(hub_.xorbs.HashMutex(hex));
-    SH_ASSIGN_OR_RETURN(auto row, hub_.db.xet().FindXorb(hex));
-    if (row) continue;
+    SH_ASSIGN_OR_RETURN(bool recorded, hub_.db.xet().HasXorb(hex));
+    if (recorded) continue;
     SH_TRY(hub_.xorbs.Remove(hex));
     ++removed;
   }

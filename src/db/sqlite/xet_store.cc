@@ -86,6 +86,15 @@ class SqliteXetStore final : public XetStore {
     return std::optional<XorbRow>(std::move(r));
   }
 
+  Result<bool> HasXorb(std::string_view hash) override {
+    MutexLock lock(mu_);
+    Statement s(statements_, "SELECT 1 FROM xet_xorbs WHERE hash = ?");
+    s.Bind(1, hash);
+    if (s.Step()) return true;
+    SH_TRY(s.status());
+    return false;
+  }
+
   Result<std::vector<int64_t>> XorbRepos(std::string_view hash) override {
     MutexLock lock(mu_);
     Statement s(statements_, "SELECT repo_id FROM xet_xorb_repos WHERE xorb_hash = ?");
