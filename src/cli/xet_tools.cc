@@ -60,6 +60,8 @@ const char* BackendName(xet::Blake3Backend backend) {
       return "sse41";
     case xet::Blake3Backend::kAvx2:
       return "avx2";
+    case xet::Blake3Backend::kAvx512:
+      return "avx512";
   }
   return "?";
 }
@@ -78,8 +80,8 @@ int XetChunks(const Options& opt) {
   }
   if (!opt.blake3.empty()) {
     bool known = false;
-    for (auto b :
-         {xet::Blake3Backend::kPortable, xet::Blake3Backend::kSse41, xet::Blake3Backend::kAvx2}) {
+    for (auto b : {xet::Blake3Backend::kPortable, xet::Blake3Backend::kSse41,
+                   xet::Blake3Backend::kAvx2, xet::Blake3Backend::kAvx512}) {
       if (opt.blake3 != BackendName(b)) continue;
       known = true;
       if (!xet::Blake3SetBackend(b)) {
@@ -186,7 +188,8 @@ Command AddXetChunksCommand(CLI::App& app) {
   auto opt = std::make_shared<Options>();
   cmd->add_option("file", opt->file, "the file to chunk")->required();
   cmd->add_flag("--bench", opt->bench, "print only the totals and the time taken");
-  cmd->add_option("--blake3", opt->blake3, "force a BLAKE3 backend: portable, sse41 or avx2");
+  cmd->add_option("--blake3", opt->blake3,
+                  "force a BLAKE3 backend: portable, sse41, avx2 or avx512");
   cmd->add_option("--range", opt->range, "A:B: also print the verification hash of chunks [A, B)");
   return [opt] { return XetChunks(*opt); };
 }

@@ -96,17 +96,12 @@ Cv FirstEight(const std::array<uint32_t, 16>& words) {
   return cv;
 }
 
-Blake3Backend BestBackend() {
-#if defined(__x86_64__) || defined(__i386__)
-  if (__builtin_cpu_supports("avx2")) return Blake3Backend::kAvx2;
-  if (__builtin_cpu_supports("sse4.1")) return Blake3Backend::kSse41;
-#endif
-  return Blake3Backend::kPortable;
-}
-
 bool Supported(Blake3Backend backend) {
 #if defined(__x86_64__) || defined(__i386__)
   switch (backend) {
+    case Blake3Backend::kAvx512:
+      return Supported(Blake3Backend::kAvx2) && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512vl");
     case Blake3Backend::kAvx2:
       // The AVX2 path hands a leftover of four chunks to the SSE4.1 one.
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("sse4.1");
@@ -121,6 +116,15 @@ bool Supported(Blake3Backend backend) {
 #endif
 }
 
+Blake3Backend BestBackend() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (Supported(Blake3Backend::kAvx512)) return Blake3Backend::kAvx512;
+  if (__builtin_cpu_supports("avx2")) return Blake3Backend::kAvx2;
+  if (__builtin_cpu_supports("sse4.1")) return Blake3Backend::kSse41;
+#endif
+  return Blake3Backend::kPortable;
+}
+
 std::atomic<Blake3Backend>& BackendSlot() {
   static std::atomic<Blake3Backend> slot{BestBackend()};
   return slot;
@@ -131,12 +135,16 @@ void HashChunks(const uint8_t* input, size_t n, const Cv& key, uint64_t counter,
                 Cv* out) {
   const Blake3Backend backend = BackendSlot().load(std::memory_order_relaxed);
   size_t done = 0;
-  if (backend == Blake3Backend::kAvx2) {
+  if (backend == Blake3Backend::kAvx512) {
+    for (; n - done >= 8; done += 8) {
+      b3::HashChunks8Avx512(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
+    }
+  } else if (backend == Blake3Backend::kAvx2) {
     for (; n - done >= 8; done += 8) {
       b3::HashChunks8Avx2(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
     }
   }
-  if (backend == Blake3Backend::kAvx2 || backend == Blake3Backend::kSse41) {
+  if (backend != Blake3Backend::kPortable) {
     for (; n - done >= 4; done += 4) {
       b3::HashChunks4Sse41(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
     }

@@ -20,7 +20,7 @@ Blake3Digest Blake3Keyed(const Blake3Key& key, std::string_view data);
 
 // The code that hashes whole 1 KiB chunks: the portable loop, or 4 (SSE4.1) or 8 (AVX2) chunks at
 // once. All give the same bytes; the fastest the CPU has is picked on first use.
-enum class Blake3Backend { kPortable, kSse41, kAvx2 };
+enum class Blake3Backend { kPortable, kSse41, kAvx2, kAvx512 };
 Blake3Backend Blake3ActiveBackend();
 // Forces one backend for the whole process (tests compare them, the bench times them). False, and
 // nothing changes, when the CPU lacks its instructions. Safe to call while other threads hash.

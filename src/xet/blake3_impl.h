@@ -1,4 +1,5 @@
-// Internals of blake3.cc shared with its SIMD files (blake3_sse41.cc, blake3_avx2.cc): the
+// Internals of blake3.cc shared with its SIMD files (blake3_sse41.cc, blake3_avx2.cc,
+// blake3_avx512.cc): the
 // constants of the BLAKE3 spec and the entry points that hash whole chunks. Not part of the xet
 // API. Pure functions over the caller's buffers; thread-safe.
 #pragma once
@@ -42,9 +43,11 @@ std::array<uint32_t, 16> Compress(const Cv& cv, const uint8_t* block, uint8_t bl
 // The CVs of `n` whole chunks at `input` (chunk i has counter `counter + i`); none may be the root.
 void HashChunksPortable(const uint8_t* input, size_t n, const Cv& key, uint64_t counter,
                         uint8_t flags, Cv* out);
-// Exactly 4 (SSE4.1) or 8 (AVX2) chunks; only call when the CPU has the instructions.
+// Exactly 4 (SSE4.1) or 8 (AVX2, AVX-512VL) chunks; only call when the CPU has the instructions.
 void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
                       Cv* out);
 void HashChunks8Avx2(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags, Cv* out);
+void HashChunks8Avx512(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
+                       Cv* out);
 
 }  // namespace spacehub::xet::blake3_internal

@@ -174,8 +174,8 @@ class Blake3BackendTest : public ::testing::Test {
 };
 
 TEST_F(Blake3BackendTest, EveryBackendPassesTheOfficialVectors) {
-  for (Blake3Backend backend :
-       {Blake3Backend::kPortable, Blake3Backend::kSse41, Blake3Backend::kAvx2}) {
+  for (Blake3Backend backend : {Blake3Backend::kPortable, Blake3Backend::kSse41,
+                                Blake3Backend::kAvx2, Blake3Backend::kAvx512}) {
     if (!Blake3SetBackend(backend)) continue;  // this CPU lacks it
     ASSERT_EQ(Blake3ActiveBackend(), backend);
     for (const Vector& v : kVectors) {
@@ -196,7 +196,8 @@ TEST_F(Blake3BackendTest, SimdMatchesPortableOnManyLengths) {
   std::string base(130 * 1024 + 3, '\0');
   for (size_t i = 0; i < base.size(); ++i) base[i] = static_cast<char>((i * 7919) >> 3);
   const std::string_view all = base;
-  for (Blake3Backend backend : {Blake3Backend::kSse41, Blake3Backend::kAvx2}) {
+  for (Blake3Backend backend :
+       {Blake3Backend::kSse41, Blake3Backend::kAvx2, Blake3Backend::kAvx512}) {
     if (!Blake3SetBackend(backend)) continue;
     for (size_t offset : {0, 1, 3}) {
       for (size_t len : lengths) {
