@@ -70,16 +70,15 @@ std::array<uint32_t, 16> Compress(const Cv& cv, const uint8_t* block, uint8_t bl
   return v;
 }
 
-void HashChunksPortable(const uint8_t* input, size_t n, const Cv& key, uint64_t counter,
-                        uint8_t flags, Cv* out) {
+void HashManyPortable(const Many8& job, size_t n, const Cv& key, Cv* out) {
   for (size_t i = 0; i < n; ++i) {
+    const Many8 one = job.Skip(i);
     Cv cv = key;
-    for (size_t b = 0; b < kBlocksPerChunk; ++b) {
-      uint8_t block_flags = flags;
-      if (b == 0) block_flags |= kChunkStart;
-      if (b + 1 == kBlocksPerChunk) block_flags |= kChunkEnd;
-      auto words =
-          Compress(cv, input + i * kChunkLen + b * kBlockLen, kBlockLen, counter + i, block_flags);
+    for (size_t b = 0; b < one.blocks; ++b) {
+      uint8_t block_flags = one.flags;
+      if (b == 0) block_flags |= one.flags_start;
+      if (b + 1 == one.blocks) block_flags |= one.flags_end;
+      auto words = Compress(cv, one.input + b * kBlockLen, kBlockLen, one.counter, block_flags);
       std::copy_n(words.begin(), 8, cv.begin());
     }
     out[i] = cv;
@@ -130,27 +129,36 @@ std::atomic<Blake3Backend>& BackendSlot() {
   return slot;
 }
 
-// The CVs of `n` whole chunks, as wide as the backend allows.
-void HashChunks(const uint8_t* input, size_t n, const Cv& key, uint64_t counter, uint8_t flags,
-                Cv* out) {
+// The CVs of `n` inputs of `job`, as wide as the backend allows. With eight lanes, a leftover of
+// two or more inputs goes through them too, copied next to zeroed lanes whose CVs are dropped:
+// the scalar loop costs about as much per input as the eight-lane kernel per eight.
+void HashMany(const b3::Many8& job, size_t n, const Cv& key, Cv* out) {
   const Blake3Backend backend = BackendSlot().load(std::memory_order_relaxed);
   size_t done = 0;
-  if (backend == Blake3Backend::kAvx512) {
-    for (; n - done >= 8; done += 8) {
-      b3::HashChunks8Avx512(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
-    }
-  } else if (backend == Blake3Backend::kAvx2) {
-    for (; n - done >= 8; done += 8) {
-      b3::HashChunks8Avx2(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
+  if (backend == Blake3Backend::kAvx512 || backend == Blake3Backend::kAvx2) {
+    auto* kernel = backend == Blake3Backend::kAvx512 ? b3::HashMany8Avx512 : b3::HashMany8Avx2;
+    for (; n - done >= 8; done += 8) kernel(job.Skip(done), key, out + done);
+    const size_t left = n - done;
+    if (left >= 2) {
+      std::array<uint8_t, 8 * b3::kChunkLen> padded{};
+      std::memcpy(padded.data(), job.Skip(done).input, left * job.stride);
+      b3::Many8 tail = job.Skip(done);
+      tail.input = padded.data();
+      std::array<Cv, 8> cvs;
+      kernel(tail, key, cvs.data());
+      std::copy_n(cvs.begin(), left, out + done);
+      done = n;
     }
   }
   if (backend != Blake3Backend::kPortable) {
-    for (; n - done >= 4; done += 4) {
-      b3::HashChunks4Sse41(input + done * b3::kChunkLen, key, counter + done, flags, out + done);
-    }
+    for (; n - done >= 4; done += 4) b3::HashMany4Sse41(job.Skip(done), key, out + done);
   }
-  b3::HashChunksPortable(input + done * b3::kChunkLen, n - done, key, counter + done, flags,
-                         out + done);
+  b3::HashManyPortable(job.Skip(done), n - done, key, out + done);
+}
+
+void HashChunks(const uint8_t* input, size_t n, const Cv& key, uint64_t counter, uint8_t flags,
+                Cv* out) {
+  HashMany(b3::Many8::ChunksAt(input, counter, flags), n, key, out);
 }
 
 // What the last compression of a (sub)tree needs; the root compresses it with kRoot.
@@ -178,6 +186,81 @@ Output ParentOutput(const Cv& left, const Cv& right, const Cv& key, uint8_t flag
   return out;
 }
 
+// The root's output: `out_len` bytes of it into `out`.
+void RootBytes(const Output& output, uint8_t* out, size_t out_len) {
+  uint64_t block_counter = 0;
+  while (out_len > 0) {
+    const auto words =
+        b3::Compress(output.cv, output.block.data(), output.block_len, block_counter++,
+                     static_cast<uint8_t>(output.flags | b3::kRoot));
+    const size_t take = std::min<size_t>(out_len, 64);
+    for (size_t i = 0; i < take; ++i) out[i] = static_cast<uint8_t>(words[i / 4] >> (8 * (i % 4)));
+    out += take;
+    out_len -= take;
+  }
+}
+
+Cv KeyWords(const Blake3Key& key) {
+  Cv words;
+  for (size_t i = 0; i < 8; ++i) {
+    words[i] = static_cast<uint32_t>(key[4 * i]) | (static_cast<uint32_t>(key[4 * i + 1]) << 8) |
+               (static_cast<uint32_t>(key[4 * i + 2]) << 16) |
+               (static_cast<uint32_t>(key[4 * i + 3]) << 24);
+  }
+  return words;
+}
+
+// The CV of a chunk's `len` (1..1024) bytes that is not the root.
+Cv ChunkCv(const uint8_t* p, size_t len, const Cv& key, uint64_t counter, uint8_t flags) {
+  Cv cv = key;
+  for (size_t off = 0; off < len; off += b3::kBlockLen) {
+    std::array<uint8_t, b3::kBlockLen> block{};  // a short last block is hashed zero-padded
+    const size_t n = std::min(b3::kBlockLen, len - off);
+    std::memcpy(block.data(), p + off, n);
+    uint8_t block_flags = flags;
+    if (off == 0) block_flags |= b3::kChunkStart;
+    if (off + n == len) block_flags |= b3::kChunkEnd;
+    cv = FirstEight(b3::Compress(cv, block.data(), static_cast<uint8_t>(n), counter, block_flags));
+  }
+  return cv;
+}
+
+// One-shot inputs up to this size (a Xet chunk is at most 128 KiB) are hashed by HashTree.
+constexpr size_t kTreeMax = 256 * b3::kChunkLen;
+
+// The hash of `data` (more than one chunk, at most kTreeMax) with every level of the tree hashed
+// side by side: the whole chunks, then the parents of each level, pairing neighbours and carrying
+// an odd last CV up (the left-balanced tree BLAKE3 defines comes out of that pairing). The
+// incremental hasher merges parents one by one, in the scalar code: a third of a Xet chunk
+// hash's time went there.
+Blake3Digest HashTree(const Cv& key, uint8_t flags, std::string_view data) {
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  const size_t whole = data.size() / b3::kChunkLen;
+  const size_t tail = data.size() % b3::kChunkLen;
+  std::array<Cv, kTreeMax / b3::kChunkLen> cvs;
+  HashChunks(p, whole, key, 0, flags, cvs.data());
+  size_t n = whole;
+  if (tail > 0) cvs[n++] = ChunkCv(p + whole * b3::kChunkLen, tail, key, whole, flags);
+  std::array<uint8_t, kTreeMax / b3::kChunkLen / 2 * b3::kBlockLen> blocks;
+  while (n > 2) {
+    const size_t pairs = n / 2;
+    for (size_t i = 0; i < 2 * pairs; ++i) {
+      for (size_t w = 0; w < 8; ++w) {
+        for (size_t j = 0; j < 4; ++j) {
+          blocks[32 * i + 4 * w + j] = static_cast<uint8_t>(cvs[i][w] >> (8 * j));
+        }
+      }
+    }
+    const Cv odd = cvs[n - 1];
+    HashMany(b3::Many8::ParentsAt(blocks.data(), flags), pairs, key, cvs.data());
+    if (n % 2 == 1) cvs[pairs] = odd;
+    n = pairs + n % 2;
+  }
+  Blake3Digest digest;
+  RootBytes(ParentOutput(cvs[0], cvs[1], key, flags), digest.data(), digest.size());
+  return digest;
+}
+
 }  // namespace
 
 Blake3Backend Blake3ActiveBackend() { return BackendSlot().load(std::memory_order_relaxed); }
@@ -190,12 +273,7 @@ bool Blake3SetBackend(Blake3Backend backend) {
 
 Blake3Hasher::Blake3Hasher() : key_(b3::kIv) { StartChunk(0); }
 
-Blake3Hasher::Blake3Hasher(const Blake3Key& key) : flags_(b3::kKeyedHash) {
-  for (size_t i = 0; i < 8; ++i) {
-    key_[i] = static_cast<uint32_t>(key[4 * i]) | (static_cast<uint32_t>(key[4 * i + 1]) << 8) |
-              (static_cast<uint32_t>(key[4 * i + 2]) << 16) |
-              (static_cast<uint32_t>(key[4 * i + 3]) << 24);
-  }
+Blake3Hasher::Blake3Hasher(const Blake3Key& key) : key_(KeyWords(key)), flags_(b3::kKeyedHash) {
   StartChunk(0);
 }
 
@@ -288,25 +366,20 @@ void Blake3Hasher::FinalizeXof(uint8_t* out, size_t out_len) const {
     --remaining;
     output = ParentOutput(cv_stack_[remaining], output.ChainingValue(), key_, flags_);
   }
-  uint64_t block_counter = 0;
-  while (out_len > 0) {
-    const auto words =
-        b3::Compress(output.cv, output.block.data(), output.block_len, block_counter++,
-                     static_cast<uint8_t>(output.flags | b3::kRoot));
-    const size_t take = std::min<size_t>(out_len, 64);
-    for (size_t i = 0; i < take; ++i) out[i] = static_cast<uint8_t>(words[i / 4] >> (8 * (i % 4)));
-    out += take;
-    out_len -= take;
-  }
+  RootBytes(output, out, out_len);
 }
 
 Blake3Digest Blake3(std::string_view data) {
+  if (data.size() > b3::kChunkLen && data.size() <= kTreeMax) return HashTree(b3::kIv, 0, data);
   Blake3Hasher hasher;
   hasher.Update(data);
   return hasher.Finalize();
 }
 
 Blake3Digest Blake3Keyed(const Blake3Key& key, std::string_view data) {
+  if (data.size() > b3::kChunkLen && data.size() <= kTreeMax) {
+    return HashTree(KeyWords(key), b3::kKeyedHash, data);
+  }
   Blake3Hasher hasher(key);
   hasher.Update(data);
   return hasher.Finalize();

@@ -6,7 +6,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 
 #define SPACEHUB_X8_TARGET __attribute__((target("avx2,avx512f,avx512vl")))
-#define SPACEHUB_X8_NAME HashChunks8Avx512
+#define SPACEHUB_X8_NAME HashMany8Avx512
 #define SPACEHUB_X8_ROR 1
 #include "xet/blake3_x8.inc"
 
@@ -14,9 +14,8 @@
 
 namespace spacehub::xet::blake3_internal {
 // Never called off x86 (blake3.cc reports no AVX-512 there); present so the library links.
-void HashChunks8Avx512(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
-                       Cv* out) {
-  HashChunksPortable(input, 8, key, counter, flags, out);
+void HashMany8Avx512(const Many8& job, const Cv& key, Cv* out) {
+  HashManyPortable(job, 8, key, out);
 }
 }  // namespace spacehub::xet::blake3_internal
 

@@ -40,14 +40,40 @@ using Cv = std::array<uint32_t, 8>;
 std::array<uint32_t, 16> Compress(const Cv& cv, const uint8_t* block, uint8_t block_len,
                                   uint64_t counter, uint8_t flags);
 
-// The CVs of `n` whole chunks at `input` (chunk i has counter `counter + i`); none may be the root.
-void HashChunksPortable(const uint8_t* input, size_t n, const Cv& key, uint64_t counter,
-                        uint8_t flags, Cv* out);
-// Exactly 4 (SSE4.1) or 8 (AVX2, AVX-512VL) chunks; only call when the CPU has the instructions.
-void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
-                      Cv* out);
-void HashChunks8Avx2(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags, Cv* out);
-void HashChunks8Avx512(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
-                       Cv* out);
+// Inputs hashed side by side, each `blocks` 64-byte blocks, `stride` bytes apart: whole chunks
+// (ChunksAt) or parent nodes (ParentsAt: one block, the children's CVs). Input i has counter
+// `counter + i` when `increment_counter`, else `counter`; the first block of each also gets
+// `flags_start`, the last `flags_end`. None may be the root.
+struct Many8 {
+  const uint8_t* input = nullptr;
+  size_t stride = 0;
+  size_t blocks = 0;
+  uint64_t counter = 0;
+  bool increment_counter = false;
+  uint8_t flags = 0;
+  uint8_t flags_start = 0;
+  uint8_t flags_end = 0;
+
+  static Many8 ChunksAt(const uint8_t* input, uint64_t counter, uint8_t flags) {
+    return {input, kChunkLen, kBlocksPerChunk, counter, true, flags, kChunkStart, kChunkEnd};
+  }
+  static Many8 ParentsAt(const uint8_t* blocks, uint8_t flags) {
+    return {blocks, kBlockLen, 1, 0, false, static_cast<uint8_t>(flags | kParent), 0, 0};
+  }
+  // The same job `n` inputs further on.
+  Many8 Skip(size_t n) const {
+    Many8 next = *this;
+    next.input += n * stride;
+    if (increment_counter) next.counter += n;
+    return next;
+  }
+};
+
+// The CVs of `n` inputs of `job`, one at a time.
+void HashManyPortable(const Many8& job, size_t n, const Cv& key, Cv* out);
+// Exactly 4 (SSE4.1) or 8 (AVX2, AVX-512VL) inputs; only call when the CPU has the instructions.
+void HashMany4Sse41(const Many8& job, const Cv& key, Cv* out);
+void HashMany8Avx2(const Many8& job, const Cv& key, Cv* out);
+void HashMany8Avx512(const Many8& job, const Cv& key, Cv* out);
 
 }  // namespace spacehub::xet::blake3_internal

@@ -54,27 +54,29 @@ SPACEHUB_SSE41 inline __m128i Load(const uint8_t* p) {
 
 }  // namespace
 
-SPACEHUB_SSE41 void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64_t counter,
-                                     uint8_t flags, Cv* out) {
+SPACEHUB_SSE41 void HashMany4Sse41(const Many8& job, const Cv& key, Cv* out) {
   __m128i h[8];
   for (size_t i = 0; i < 8; ++i) h[i] = _mm_set1_epi32(static_cast<int>(key[i]));
-  const __m128i counter_lo =
-      _mm_setr_epi32(static_cast<int>(counter), static_cast<int>(counter + 1),
-                     static_cast<int>(counter + 2), static_cast<int>(counter + 3));
-  const __m128i counter_hi =
-      _mm_setr_epi32(static_cast<int>(counter >> 32), static_cast<int>((counter + 1) >> 32),
-                     static_cast<int>((counter + 2) >> 32), static_cast<int>((counter + 3) >> 32));
-  for (size_t b = 0; b < kBlocksPerChunk; ++b) {
+  alignas(16) uint32_t lo[4];
+  alignas(16) uint32_t hi[4];
+  for (size_t lane = 0; lane < 4; ++lane) {
+    const uint64_t c = job.counter + (job.increment_counter ? lane : 0);
+    lo[lane] = static_cast<uint32_t>(c);
+    hi[lane] = static_cast<uint32_t>(c >> 32);
+  }
+  const __m128i counter_lo = _mm_load_si128(reinterpret_cast<const __m128i*>(lo));
+  const __m128i counter_hi = _mm_load_si128(reinterpret_cast<const __m128i*>(hi));
+  for (size_t b = 0; b < job.blocks; ++b) {
     __m128i m[16];
     for (size_t g = 0; g < 4; ++g) {
       for (size_t lane = 0; lane < 4; ++lane) {
-        m[4 * g + lane] = Load(input + lane * kChunkLen + b * kBlockLen + 16 * g);
+        m[4 * g + lane] = Load(job.input + lane * job.stride + b * kBlockLen + 16 * g);
       }
       Transpose(&m[4 * g]);
     }
-    uint8_t block_flags = flags;
-    if (b == 0) block_flags |= kChunkStart;
-    if (b + 1 == kBlocksPerChunk) block_flags |= kChunkEnd;
+    uint8_t block_flags = job.flags;
+    if (b == 0) block_flags |= job.flags_start;
+    if (b + 1 == job.blocks) block_flags |= job.flags_end;
     __m128i v[16] = {h[0],
                      h[1],
                      h[2],
@@ -119,9 +121,8 @@ SPACEHUB_SSE41 void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64
 
 namespace spacehub::xet::blake3_internal {
 // Never called off x86 (blake3.cc reports no SSE4.1 there); present so the library links.
-void HashChunks4Sse41(const uint8_t* input, const Cv& key, uint64_t counter, uint8_t flags,
-                      Cv* out) {
-  HashChunksPortable(input, 4, key, counter, flags, out);
+void HashMany4Sse41(const Many8& job, const Cv& key, Cv* out) {
+  HashManyPortable(job, 4, key, out);
 }
 }  // namespace spacehub::xet::blake3_internal
 

@@ -213,6 +213,32 @@ TEST_F(Blake3BackendTest, SimdMatchesPortableOnManyLengths) {
   }
 }
 
+// One-shot inputs of up to 256 KiB hash the tree level by level (parents side by side); the
+// incremental hasher merges one parent at a time. Both must give the same bytes for every tree
+// shape: every chunk count from 2 to 257, ending on a chunk boundary or inside a block.
+TEST_F(Blake3BackendTest, TheOneShotTreeMatchesTheIncrementalHasher) {
+  std::string base(258 * 1024, '\0');
+  for (size_t i = 0; i < base.size(); ++i) base[i] = static_cast<char>((i * 2654435761u) >> 13);
+  const std::string_view all = base;
+  for (Blake3Backend backend : {Blake3Backend::kPortable, Blake3Backend::kSse41,
+                                Blake3Backend::kAvx2, Blake3Backend::kAvx512}) {
+    if (!Blake3SetBackend(backend)) continue;
+    for (size_t chunks = 2; chunks <= 257; ++chunks) {
+      for (size_t len : {chunks * 1024 - 1023, chunks * 1024 - 700, chunks * 1024}) {
+        const std::string_view input = all.substr(1, len);
+        Blake3Hasher keyed(TestKey());
+        Blake3Hasher plain;
+        for (size_t off = 0; off < len; off += 1000) {  // pieces: never the one-shot path
+          keyed.Update(input.substr(off, 1000));
+          plain.Update(input.substr(off, 1000));
+        }
+        ASSERT_EQ(Blake3Keyed(TestKey(), input), keyed.Finalize()) << len;
+        ASSERT_EQ(Blake3(input), plain.Finalize()) << len;
+      }
+    }
+  }
+}
+
 TEST_F(Blake3BackendTest, PortableIsAlwaysAvailable) {
   EXPECT_TRUE(Blake3SetBackend(Blake3Backend::kPortable));
   EXPECT_EQ(Blake3ActiveBackend(), Blake3Backend::kPortable);
