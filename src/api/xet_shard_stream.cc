@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/log.h"
 #include "core/mutex.h"
 
 namespace spacehub::api {
@@ -82,7 +84,14 @@ ShardCheckStream::~ShardCheckStream() { frames_->Abandon(); }
 std::function<void()> ShardCheckStream::TakeBackgroundWork() {
   if (!check_) return {};
   return [frames = frames_, check = std::exchange(check_, Check())] {
-    frames->Finish(check(*frames));
+    // The stream must end with a terminal frame whatever happens, or its client waits for ever.
+    Result<int> result = Status::Internal("internal error");
+    try {
+      result = check(*frames);
+    } catch (const std::exception& e) {
+      spdlog::error("shard check threw: {}", e.what());
+    }
+    frames->Finish(result);
   };
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -69,6 +70,17 @@ TEST(ShardCheckStreamTest, ErrorsEndTheStreamAndSayWhetherToRetry) {
                   {"type", "error"}, {"message", status.message()}, {"retryable", retryable}}));
     EXPECT_EQ(ReadOnce(s), "");
   }
+}
+
+TEST(ShardCheckStreamTest, ACheckThatThrowsStillEndsTheStream) {
+  ShardCheckStream s(
+      1, [](service::ShardProgress&) -> Result<int> { throw std::runtime_error("disk on fire"); });
+  std::thread(s.TakeBackgroundWork()).join();
+  auto frames = Lines(ReadOnce(s));
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[1]["type"], "error");
+  EXPECT_EQ(frames[1]["message"], "internal error");  // the exception's text stays in the log
+  EXPECT_EQ(ReadOnce(s), "");
 }
 
 TEST(ShardCheckStreamTest, SilenceIsFilledWithTheLastFrame) {

@@ -166,7 +166,15 @@ net::awaitable<Connection::Outcome> Connection::WriteResponse(const Request& req
   if (resp.stream && !no_body) {
     // Started before the head goes out; a HEAD request never reads the body, so never starts it.
     if (!head) {
-      if (auto work = resp.stream->TakeBackgroundWork()) net::post(host_.slow_executor(), work);
+      if (auto work = resp.stream->TakeBackgroundWork()) {
+        // A throw must not end the pool's thread: it is logged, and the body reports what it has.
+        net::post(host_.slow_executor(), [work = std::move(work), rid = req.request_id] {
+          (void)Guarded("background work", rid, [&] {
+            work();
+            return Status::Ok();
+          });
+        });
+      }
     }
     h.set(bhttp::field::transfer_encoding, "chunked");
     out.ok = co_await WriteHeader(std::move(h));

@@ -41,40 +41,24 @@ TEST_F(ServerTest, GracefulStopLetsInFlightRequestFinish) {
   EXPECT_TRUE(ec);
 }
 
-// One I/O thread: while an offloaded handler is held, that thread still serves others; the
-// handler ran on the pool for slow work.
+// An offloaded handler runs on the pool, not on the I/O thread.
 TEST_F(ServerTest, OffloadedHandlerLeavesTheIoThreadFree) {
   ServerOptions o;
   o.threads = 1;
   StartServer(o);
-  tcp::socket busy = Connect();
-  net::write(busy, net::buffer(std::string("GET /slow-offloaded HTTP/1.1\r\n\r\n")));
-  ASSERT_TRUE(slow_started_.Wait());
-  EXPECT_EQ(Once("GET /hello HTTP/1.1\r\n\r\n").body(), "hello world");
-  slow_release_.Open();
   boost::beast::flat_buffer buf;
-  auto r = Read(busy, buf);
-  EXPECT_EQ(r.result_int(), 200);
-  EXPECT_EQ(r.body(), "slow done on http-slow");
+  tcp::socket busy = ServedWhileHeld("/slow-offloaded", "slow done on http-slow", buf);
   // The connection goes on with its next request as usual.
   EXPECT_EQ(Exchange(busy, buf, "GET /hello HTTP/1.1\r\n\r\n").body(), "hello world");
 }
 
-// A body's background work runs on the pool once the response starts; the body waits for it and
-// the I/O thread serves others meanwhile.
+// A body's background work runs on the pool once the response starts; the body waits for it.
 TEST_F(ServerTest, BackgroundWorkOfABodyRunsOnThePool) {
   ServerOptions o;
   o.threads = 1;
   StartServer(o);
-  tcp::socket busy = Connect();
-  net::write(busy, net::buffer(std::string("GET /background HTTP/1.1\r\n\r\n")));
-  ASSERT_TRUE(slow_started_.Wait());
-  EXPECT_EQ(Once("GET /hello HTTP/1.1\r\n\r\n").body(), "hello world");
-  slow_release_.Open();
   boost::beast::flat_buffer buf;
-  auto r = Read(busy, buf);
-  EXPECT_EQ(r.result_int(), 200);
-  EXPECT_EQ(r.body(), "worked on http-slow");
+  ServedWhileHeld("/background", "worked on http-slow", buf);
 }
 
 TEST_F(ServerTest, GraceElapsesWithStalledUpload) {

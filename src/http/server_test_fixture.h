@@ -348,6 +348,22 @@ class ServerTest : public spacehub::testing::TempDirTest {
     return Exchange(s, buf, raw, head);
   }
 
+  // On a server with one I/O thread: `path` is held on the pool for slow work (slow_started_,
+  // slow_release_), the I/O thread serves another request meanwhile, then `path` answers `body`.
+  // Returns its connection, for more requests.
+  tcp::socket ServedWhileHeld(const std::string& path, const std::string& body,
+                              boost::beast::flat_buffer& buf) {
+    tcp::socket busy = Connect();
+    net::write(busy, net::buffer("GET " + path + " HTTP/1.1\r\n\r\n"));
+    EXPECT_TRUE(slow_started_.Wait());
+    EXPECT_EQ(Once("GET /hello HTTP/1.1\r\n\r\n").body(), "hello world");
+    slow_release_.Open();
+    auto r = Read(busy, buf);
+    EXPECT_EQ(r.result_int(), 200);
+    EXPECT_EQ(r.body(), body);
+    return busy;
+  }
+
   // True when the server closed the connection (read returns EOF).
   static bool ReadsEof(tcp::socket& s) {
     char c;
