@@ -130,6 +130,13 @@ nlohmann::json SpaceRuntimeJson(const service::SpaceRuntimeView& v) {
   };
 }
 
+nlohmann::json SpaceRuntimeEventJson(const service::SpaceRuntimeView& v) {
+  nlohmann::json j = SpaceRuntimeJson(v);
+  j["servingSince"] = v.serving_since_ms ? nlohmann::json(FormatIsoMillis(*v.serving_since_ms))
+                                         : nlohmann::json(nullptr);
+  return j;
+}
+
 nlohmann::json SpaceEntriesJson(const std::vector<db::SpaceEntry>& entries, bool with_values) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& e : entries) {

@@ -21,6 +21,9 @@ nlohmann::json TreeEntryJson(const service::TreeEntryWithCommit& e);
 nlohmann::json CommitJson(const repo::CommitInfo& c, bool formatted);
 // The SpaceRuntime object (spec §4.4): `hardware` is always an object, never null.
 nlohmann::json SpaceRuntimeJson(const service::SpaceRuntimeView& v);
+// The `runtime` event of the followed events stream (the web UI's): the SpaceRuntime object plus
+// `servingSince`, when what serves visitors started serving (ISO time, null when nothing does).
+nlohmann::json SpaceRuntimeEventJson(const service::SpaceRuntimeView& v);
 // {KEY: {"value"?, "description"?, "updatedAt"}}; values only when `with_values` (variables).
 nlohmann::json SpaceEntriesJson(const std::vector<db::SpaceEntry>& entries, bool with_values);
 // One flavor as GET /api/spaces/hardware lists it (the client's JobHardwareInfo shape + extras).

@@ -76,7 +76,9 @@ Result<service::SpaceRuntimeView> DeleteStorage(ApiContext& ctx, http::Request&,
 
 // The recorded events as SSE (`data: {json}` per event), then the response ends. With
 // `?follow=true` the stream stays open and sends the Space's runtime (`event: runtime`, the shape
-// of GET .../runtime) now and whenever it changes: the web UI's live stage.
+// of GET .../runtime, plus servingSince) now and whenever it changes: the web UI's live stage.
+// servingSince changes with every restart, even one quicker than the poll, where the stage
+// alone would read RUNNING before and after.
 Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(service::Caller who, ctx.Caller(req));
   SH_ASSIGN_OR_RETURN(RepoId id, RouteRepoId(req, RepoType::kSpace));
@@ -91,7 +93,7 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
   SseFollow f;
   f.event = "runtime";
   for (const auto& e : out) f.first += SseEvent(e);
-  nlohmann::json first = SpaceRuntimeJson(now);
+  nlohmann::json first = SpaceRuntimeEventJson(now);
   f.first += SseEvent(first, "runtime");
   f.interval = std::chrono::milliseconds(500);
   // Shared by the two callbacks, which the response calls from one thread at a time.
@@ -101,7 +103,7 @@ Result<http::Response> Events(ApiContext& ctx, http::Request& req) {
     auto rt = spaces.Runtime(who, id);
     *exists = rt.ok();
     if (!rt.ok()) return std::vector<nlohmann::json>{};
-    nlohmann::json j = SpaceRuntimeJson(*rt);
+    nlohmann::json j = SpaceRuntimeEventJson(*rt);
     std::string text = j.dump();
     if (text == *last) return std::vector<nlohmann::json>{};
     *last = std::move(text);

@@ -114,18 +114,23 @@ SpaceEngineStatus SpaceEngine::Status(int64_t repo_id, const std::string& head_s
   MutexLock lock(mu_);
   auto it = views_.find(repo_id);
   if (it == views_.end()) {
-    return {SpaceStage::kBuilding, std::nullopt, "Queued: the runtime builds this Space next"};
+    return {SpaceStage::kBuilding, std::nullopt, "Queued: the runtime builds this Space next",
+            std::nullopt};
   }
   const View& v = it->second;
+  // Until the engine picks a change up, what serves now keeps serving (serving_since stays).
+  auto pending = [&v](SpaceStage stage, const char* message) {
+    return SpaceEngineStatus{stage, std::nullopt, message, v.status.serving_since_ms};
+  };
   if (v.target_sha != head_sha) {
-    // Until the engine picks the commit up, a running app still serves: a rollout is coming.
+    // A running app still serves: a rollout is coming.
     if (v.status.stage == SpaceStage::kRunning || v.status.stage == SpaceStage::kRunningBuilding) {
-      return {SpaceStage::kRunningBuilding, std::nullopt, "A new commit is about to be built"};
+      return pending(SpaceStage::kRunningBuilding, "A new commit is about to be built");
     }
-    return {SpaceStage::kBuilding, std::nullopt, "A new commit is about to be built"};
+    return pending(SpaceStage::kBuilding, "A new commit is about to be built");
   }
   if (v.target_generation != generation && v.status.stage != SpaceStage::kBuilding) {
-    return {SpaceStage::kAppStarting, std::nullopt, "Restarting with the new settings"};
+    return pending(SpaceStage::kAppStarting, "Restarting with the new settings");
   }
   return v.status;
 }
@@ -171,6 +176,9 @@ void SpaceEngine::Publish(int64_t repo_id, const Space& sp) {
   }
   if (!sp.error.empty()) v.status.error_message = sp.error;
   v.status.message = sp.message;
+  if (v.status.stage == SpaceStage::kRunning || v.status.stage == SpaceStage::kRunningBuilding) {
+    v.status.serving_since_ms = sp.sleep.running_since;  // the old version's, during a rollout
+  }
   v.target_sha = sp.state.target_sha;
   v.target_generation = sp.state.target_generation;
   if (sp.state.stage == SpaceStage::kRunning && !sp.state.runs_process) {
@@ -561,6 +569,7 @@ void SpaceEngine::FinishBuild(const db::RepoRow& row, Space& sp) {
   if (!s.runs_process) {
     // A static Space has nothing to run: its files are ready to be served (see 0004-runtime.md).
     s.stage = SpaceStage::kRunning;
+    sp.sleep.running_since = clock_.NowMillis();
     sp.message = "Static Space: its files are served as they are";
     sp.built.static_head = StaticHead(hub_.db, row.id);
     StopOld(sp, /*drain=*/true);

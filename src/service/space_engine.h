@@ -136,7 +136,9 @@ class SpaceEngine final : public SpaceRuntimeHook {
     struct Sleep {
       bool sleeping = false;  // asleep for inactivity (mirrors space_runtime_state)
       bool loaded = false;
-      int64_t running_since = 0;  // when it last became RUNNING (idle time counts from there)
+      // When what serves now became RUNNING: idle time counts from there, and Status() reports
+      // it (serving_since_ms). A rollout keeps the old version's until the new one takes over.
+      int64_t running_since = 0;
     } sleep;
     // What Status() reports besides the stage.
     std::string error;    // errorMessage of BUILD_ERROR / RUNTIME_ERROR / CONFIG_ERROR

@@ -293,6 +293,34 @@ TEST_F(SpaceEngineTest, ARolloutServesTheOldVersionThenDrainsIt) {
   EXPECT_TRUE(backend_.Runs(new_key));
 }
 
+// A restart can complete between two polls of a page's events stream, which then reads RUNNING
+// before and after; serving_since is what tells the page that another version serves now.
+TEST_F(SpaceEngineTest, ServingSinceNamesTheVersionThatServesAcrossARestart) {
+  db::RepoRow row = RunningSpace("restarted");
+  auto serving = [&] {
+    auto view = spaces_->RuntimeOf(row);
+    EXPECT_TRUE(view.ok());
+    return view.ok() ? view->serving_since_ms : std::nullopt;
+  };
+  const std::optional<int64_t> first = serving();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(*first, clock_.NowMillis());
+  clock_.AdvanceMillis(10);
+  ASSERT_TRUE(spaces_->Restart(alice_, row.repo, /*factory=*/false).ok());
+  EXPECT_EQ(serving(), first);  // not picked up yet: the running version still serves
+  PassThroughBuild();
+  EXPECT_EQ(serving(), first);  // the new one starts beside it
+  backend_.Answer(backend_.LastStart().key);
+  engine_->ReconcileOnce();
+  ASSERT_EQ(Stage(row), SpaceStage::kRunning);
+  EXPECT_EQ(serving(), clock_.NowMillis());
+  EXPECT_NE(serving(), first);
+
+  ASSERT_TRUE(spaces_->Pause(alice_, row.repo).ok());
+  engine_->ReconcileOnce();
+  EXPECT_EQ(serving(), std::nullopt);  // nothing serves a paused Space
+}
+
 TEST_F(SpaceEngineTest, PauseStopsItAndOnlyARestartBringsItBack) {
   db::RepoRow row = RunningSpace("paused");
   const std::string key = backend_.LastStart().key;

@@ -23,6 +23,9 @@ struct SpaceEngineStatus {
   SpaceStage stage = SpaceStage::kBuilding;
   std::optional<std::string> error_message;  // BUILD_ERROR / RUNTIME_ERROR: why, secrets redacted
   std::string message;                       // a human sentence about what happens now
+  // While an app (or a static Space's files) serves visitors: when that version started serving.
+  // It changes with every restart, however fast, so a page showing the app knows to reload it.
+  std::optional<int64_t> serving_since_ms;
 };
 
 // Where a visitor's request to a Space goes now (the proxy, issue #6).

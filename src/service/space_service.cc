@@ -39,6 +39,7 @@ std::string SetStage(Hub& hub, const db::RepoRow& row, const db::SpaceSettingsRo
   SpaceEngineStatus es = hub.runtime->Status(row.id, sha, s.restart_generation);
   v.stage = es.stage;
   v.error_message = es.error_message;
+  v.serving_since_ms = es.serving_since_ms;
   if (v.stage == SpaceStage::kRunning || v.stage == SpaceStage::kAppStarting) {
     v.replicas_current = 1;
   }

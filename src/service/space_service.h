@@ -76,6 +76,9 @@ struct SpaceRuntimeView {
   int64_t replicas_current = 0;
   bool dev_mode = false;
   int64_t restart_generation = 0;
+  // When the version that serves visitors now started serving (the engine's); changes with every
+  // restart, so the web UI's app frame can follow one it did not see happen.
+  std::optional<int64_t> serving_since_ms;
 };
 
 class SpaceService final {

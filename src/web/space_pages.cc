@@ -4,6 +4,7 @@
 // The app frame loads /spaces/{ns}/{name}/app/, which the proxy redirects to the Space's own
 // origin ({ns}-{name}.{domain}): the app never runs on the hub's origin and gets no hub cookie.
 // A visit wakes a sleeping Space, as on the Hub: loading the frame is the visit.
+#include "core/time_util.h"
 #include "service/space_visits.h"
 #include "web/page.h"
 #include "web/repo_view.h"
@@ -43,6 +44,9 @@ Result<http::Response> AppTab(const WebContext& ctx, const http::Request& req,
                         service::SpaceVisits(ctx.hub()).Grant(*visitor.user(), h.row.id);
   }
   data["show_frame"] = show;
+  // What the frame loads now (app.js reloads it when the events stream names another version).
+  data["serving_since"] =
+      h.runtime.serving_since_ms ? FormatIsoMillis(*h.runtime.serving_since_ms) : std::string();
   data["paused"] = stage == wire::SpaceStage::kPaused;
   data["building"] = stage == wire::SpaceStage::kBuilding;
   if (wire::IsError(stage) && h.can_manage) {

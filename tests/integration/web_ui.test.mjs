@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import { checkAxe, launchBrowser, newPage, screenshot, signIn } from "./browser_lib.mjs";
-import { startHub, uniqueName } from "./harness.mjs";
+import { commit, startHub, uniqueName } from "./harness.mjs";
 import { HAVE_BWRAP, RUNTIME_ARGS } from "./runtime_lib.mjs";
 
 const SPACE_WAIT_MS = 120_000;
@@ -65,6 +65,31 @@ async function waitForStage(page, stages, timeout = SPACE_WAIT_MS) {
 const unexpected = (errors) =>
   errors.filter((e) => !/Failed to load resource: the server responded with a status of 40[134]/.test(e));
 
+// Waits until the app frame of the Space page shows `text`. On a timeout the error says what the
+// page and the hub were showing instead: the page's stage badge and message, the frame's address
+// and text, the Space's runtime, the tails of its logs and of the hub's own log.
+async function waitForApp(page, id, text, timeout = SPACE_WAIT_MS) {
+  try {
+    await page.frameLocator("#app-frame").locator("main").filter({ hasText: text }).waitFor({ timeout });
+  } catch (e) {
+    const quiet = (p) => p.catch((err) => `(unreadable: ${err.message.split("\n")[0]})`);
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    const lines = [
+      `page: ${page.url()}`,
+      `badge: ${await quiet(page.locator("#stage").getAttribute("data-stage", { timeout: 2000 }))}`,
+      `frame src: ${await quiet(page.locator("#app-frame").getAttribute("src", { timeout: 2000 }))}`,
+      `frame url: ${frame ? frame.url() : "(no frame)"}`,
+      `frame text: ${frame ? await quiet(frame.locator("body").innerText({ timeout: 2000 })) : ""}`,
+    ];
+    const api = (p) => hub.api("GET", p, { token: hub.token, timeoutMs: 5000 }).then((r) => `${r.status} ${r.text.replace(/\n\n+/g, "\n").slice(-2000)}`);
+    lines.push(`runtime: ${await quiet(api(`/api/spaces/${id}/runtime`))}`);
+    lines.push(`build log: ${await quiet(api(`/api/spaces/${id}/logs/build?follow=false&tail=20`))}`);
+    lines.push(`run log: ${await quiet(api(`/api/spaces/${id}/logs/run?follow=false&tail=20`))}`);
+    e.message += `\n--- what the page and the hub showed ---\n${lines.join("\n")}\n${hub.diagnose()}`;
+    throw e;
+  }
+}
+
 async function assertAccessible(page, what) {
   const violations = await checkAxe(page);
   assert.deepEqual(violations, [], `${what}: serious or critical accessibility violations`);
@@ -113,8 +138,7 @@ test("a Space's life from the browser", { skip: !HAVE_BWRAP && "bubblewrap is no
   await page.goto(url(`/spaces/${id}`));
 
   // The app, inside the page, from its own origin.
-  const app = page.frameLocator("#app-frame");
-  await app.locator("main").filter({ hasText: `hello from ${id}` }).waitFor({ timeout: SPACE_WAIT_MS });
+  await waitForApp(page, id, `hello from ${id}`);
   const frameSrc = await page.locator("#app-frame").getAttribute("src");
   assert.ok(frameSrc.startsWith(`/spaces/${id}/app/?__sign=`), frameSrc); // a private Space: a visit grant
   const frameOrigin = new URL(page.frames().find((f) => f !== page.mainFrame()).url()).origin;
@@ -129,7 +153,7 @@ test("a Space's life from the browser", { skip: !HAVE_BWRAP && "bubblewrap is no
   await Promise.all([page.waitForURL(/\/settings/), page.click("#variable-form button[type=submit]")]);
   await page.locator("#variable-list").filter({ hasText: "GREETING" }).waitFor();
   await page.goto(url(`/spaces/${id}`));
-  await app.locator("main").filter({ hasText: "greeting=bonjour" }).waitFor({ timeout: SPACE_WAIT_MS });
+  await waitForApp(page, id, "greeting=bonjour");
 
   // The logs: build and run, live.
   await page.goto(url(`/spaces/${id}/logs?log=run`));
@@ -187,7 +211,7 @@ test("a Space's life from the browser", { skip: !HAVE_BWRAP && "bubblewrap is no
   await Promise.all([page.waitForURL(/settings/), page.click("#visibility button[type=submit]")]);
   const visitor = await newPage(browser, t);
   await visitor.page.goto(url(`/spaces/${id}`));
-  await visitor.page.frameLocator("#app-frame").locator("main").filter({ hasText: `hello from ${id}` }).waitFor({ timeout: SPACE_WAIT_MS });
+  await waitForApp(visitor.page, id, `hello from ${id}`);
   assert.equal(await visitor.page.locator("#tab-settings").count(), 0, "a visitor sees no Settings tab");
   await screenshot(visitor.page, "space-visitor");
 
@@ -198,6 +222,32 @@ test("a Space's life from the browser", { skip: !HAVE_BWRAP && "bubblewrap is no
   assert.equal((await page.goto(url(`/spaces/${id}`))).status(), 404);
 
   assert.deepEqual(unexpected(errors), [], "console errors on the hub's pages");
+});
+
+// A restart the page did not cause (an API call, another tab) can finish between two polls of the
+// page's events stream, RUNNING before and after: the frame must still show the new version.
+test("the app frame follows restarts made elsewhere, however quick", { skip: !HAVE_BWRAP && "bubblewrap is not installed" }, async (t) => {
+  const name = uniqueName("follow");
+  const id = `admin/${name}`;
+  const created = await hub.api("POST", "/api/repos/create", { token: hub.token, json: { type: "space", name, sdk: "gradio", private: true } });
+  assert.equal(created.status, 200, created.text);
+  await commit(hub, { type: "space", id, files: [{ path: "app.py", content: APP }] });
+  const { page, errors } = await newPage(browser, t);
+  await signIn(page, hub, "admin");
+  await page.goto(url(`/spaces/${id}`));
+  await waitForApp(page, id, "greeting=none");
+  for (const greeting of ["first", "second"]) {
+    const set = await hub.api("POST", `/api/spaces/${id}/variables`, { token: hub.token, json: { key: "GREETING", value: greeting } });
+    assert.equal(set.status, 200, set.text);
+    await waitForApp(page, id, `greeting=${greeting}`);
+  }
+  // A new commit: a rollout, the old version serving until the new one answers.
+  await commit(hub, { type: "space", id, files: [{ path: "app.py", content: APP.replace("hello from", "hello again from") }] });
+  await waitForApp(page, id, `hello again from ${id} greeting=second`);
+  assert.equal(await page.evaluate(() => document.querySelector("#app-frame").hidden), false);
+  assert.deepEqual(unexpected(errors), [], "console errors on the hub's pages");
+  const gone = await hub.api("DELETE", "/api/repos/delete", { token: hub.token, json: { type: "space", name } });
+  assert.equal(gone.status, 200, gone.text);
 });
 
 test("pages for signed-out visitors: sign-in errors, lists, closed doors", async (t) => {

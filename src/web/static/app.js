@@ -12,6 +12,9 @@ function followStage(root) {
   const frame = document.getElementById("app-frame");
   const waiting = document.getElementById("app-waiting");
   let last = badge ? badge.dataset.stage : "";
+  // The version of the app the frame shows (servingSince: when it started serving). A restart
+  // quicker than the stream's poll reads RUNNING before and after; only this tells it happened.
+  let shown = frame ? frame.dataset.servingSince || "" : "";
   const source = new EventSource(root.dataset.events);
   source.addEventListener("runtime", (ev) => {
     const rt = JSON.parse(ev.data);
@@ -28,11 +31,13 @@ function followStage(root) {
       }
     }
     root.dataset.stage = rt.stage;
-    if (frame && rt.stage === "RUNNING" && last !== "RUNNING") {
+    const since = rt.servingSince || "";
+    if (frame && rt.stage === "RUNNING" && (last !== "RUNNING" || since !== shown)) {
       frame.hidden = false;
       if (waiting) waiting.hidden = true;
       frame.src = frame.dataset.src;
     }
+    if (rt.stage === "RUNNING") shown = since;
     last = rt.stage;
   });
   // The hub ends the stream on shutdown; EventSource reconnects by itself.
