@@ -97,12 +97,17 @@ Result<http::Response> PutShard(ApiContext& ctx, http::Request& req) {
 Result<http::Response> PutShardV2(ApiContext& ctx, http::Request& req) {
   SH_ASSIGN_OR_RETURN(auto grant, Grant(ctx, req, /*write=*/true));
   SH_ASSIGN_OR_RETURN(xet::Shard parsed, service::XetService::ParseShardBody(req.body));
+  // Its place is taken before it queues for the pool, and given back before the result frame.
+  SH_ASSIGN_OR_RETURN(service::ShardAdmission::Ticket ticket, ctx.xet.AdmitShardCheck(grant));
+  auto held = std::make_shared<std::optional<service::ShardAdmission::Ticket>>(std::move(ticket));
   auto shard = std::make_shared<const xet::Shard>(std::move(parsed));
   http::Response r;
   r.Header("Content-Type", "application/x-ndjson");
   r.stream = std::make_unique<ShardCheckStream>(
-      shard->files.size(), [&xet = ctx.xet, grant, shard](service::ShardProgress& progress) {
-        return xet.RecordShard(grant, *shard, &progress);
+      shard->files.size(), [&xet = ctx.xet, grant, shard, held](service::ShardProgress& progress) {
+        Result<int> result = xet.RecordShard(grant, *shard, &progress);
+        held->reset();
+        return result;
       });
   return r;
 }

@@ -99,7 +99,12 @@ Result<bool> XetService::UploadXorb(const XetGrant& grant, std::string_view hash
 
 Result<int> XetService::UploadShard(const XetGrant& grant, std::string_view body) {
   SH_ASSIGN_OR_RETURN(xet::Shard shard, ParseShardBody(body));
+  SH_ASSIGN_OR_RETURN(ShardAdmission::Ticket ticket, AdmitShardCheck(grant));
   return RecordShard(grant, shard);
+}
+
+Result<ShardAdmission::Ticket> XetService::AdmitShardCheck(const XetGrant& grant) {
+  return admission_.Admit(grant.user_id);
 }
 
 Result<xet::Shard> XetService::ParseShardBody(std::string_view body) {

@@ -6,7 +6,8 @@
 //    (answers only from xorbs a repo the caller may read uses), reconstructions with ranges, and
 //    signed xorb range URLs for the download.
 //  - Files: the bytes of a Xet-stored LFS object for clients that do not speak Xet.
-// Thread-safe: holds only a reference to the Hub.
+// Thread-safe: holds a reference to the Hub, and the count of shard checks under way (so the API's
+// one instance is the one that admits them).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "service/xet_grant.h"
 #include "service/xet_reader.h"
 #include "service/xet_records.h"
+#include "service/xet_shard_admission.h"
 #include "service/xet_xorb_upload.h"
 #include "xet/shard_format.h"
 #include "xet/xet_hash.h"
@@ -69,7 +71,8 @@ class ShardProgress {
 
 class XetService final {
  public:
-  explicit XetService(Hub& hub) : hub_(hub) {}
+  explicit XetService(Hub& hub, ShardAdmission::Limits shard_limits = {})
+      : hub_(hub), admission_(shard_limits) {}
 
   // GET /api/{type}s/{id}/xet-{read|write}-token/{rev}: read needs read access (anonymous on a
   // public repo), write needs write access; the revision must exist (404 otherwise).
@@ -83,8 +86,13 @@ class XetService final {
                                                 std::optional<uint64_t> length = std::nullopt);
   // The same with the whole body at hand.
   Result<bool> UploadXorb(const XetGrant& grant, std::string_view hash, std::string_view body);
-  // Returns 1 when the shard recorded something new, 0 when everything was known.
+  // Returns 1 when the shard recorded something new, 0 when everything was known. Takes a place
+  // among the checks under way (AdmitShardCheck) while it runs.
   Result<int> UploadShard(const XetGrant& grant, std::string_view body);
+  // A place among the shard checks under way for the grant's user (xet_shard_admission.h): 429
+  // when they have as many as one user may, 503 when the hub has as many as it takes. Held by
+  // a /v2/shards check from before it queues until it ends.
+  Result<ShardAdmission::Ticket> AdmitShardCheck(const XetGrant& grant);
   // The shard's body, parsed (400 when it is not one, or too large); then RecordShard.
   static Result<xet::Shard> ParseShardBody(std::string_view body);
   // UploadShard once parsed, told to `progress` when given. It may run long (every new file's
@@ -138,6 +146,7 @@ class XetService final {
   // The recorded file when the repo may read it (nullopt otherwise).
   Result<std::optional<db::XetFileRow>> RepoFile(int64_t repo_id, const xet::XetHash& file_hash);
   Hub& hub_;
+  ShardAdmission admission_;
 };
 
 }  // namespace spacehub::service

@@ -468,6 +468,28 @@ TEST_F(XetServiceTest, AShardCannotMakeTheHubReadUnboundedData) {
   EXPECT_NE(r.status().message().find("larger than this hub accepts"), std::string::npos);
 }
 
+// One user cannot queue shard checks (each reads whole files back) ahead of everyone else's.
+TEST_F(XetServiceTest, AUserWithChecksUnderWayIsToldToRetryAndNothingIsRecorded) {
+  XetGrant a = Grant(alice_, "weights", true);
+  Upload u = MakeUpload(RandomData(100 * 1024, 11));
+  ASSERT_TRUE(xet_->UploadXorb(a, u.xorb_hash.ToHex(), u.xorb).ok());
+  auto first = xet_->AdmitShardCheck(a);
+  auto second = xet_->AdmitShardCheck(a);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto refused = xet_->UploadShard(a, xet::SerializeShard(u.shard));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kResourceExhausted);
+  EXPECT_TRUE(refused.status().retry_after_seconds().has_value());
+  auto none = xet_->FileForObject(a.repo_id, Sha256Hex(u.data));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_TRUE(xet_->AdmitShardCheck(Grant(bob_, "other", true)).ok());  // bob is not held up
+  { ShardAdmission::Ticket ended = std::move(*first); }  // one of alice's checks ends
+  auto stored = xet_->UploadShard(a, xet::SerializeShard(u.shard));
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(*stored, 1);
+}
+
 TEST_F(XetServiceTest, KnowingHashesGrantsNothing) {
   // alice's private data: bob knows every hash (say, from a leak) but not the bytes.
   XetGrant a = Grant(alice_, "weights", true);
