@@ -430,9 +430,22 @@ Status BuildDockerImage(const DockerBuildSpec& spec) {
   // The image this tag names now (a factory rebuild of the same commit): replaced, so removed.
   const std::string previous = ImageId(cmd, spec.tag);
   AppendLine(spec.log_path, ShownBuildCommand(spec));
-  SH_TRY(RunBuild(spec, PodmanBuildArgv(spec, dir.path())));
+  Status built = RunBuild(spec, PodmanBuildArgv(spec, dir.path()));
+  if (!built.ok() && IsOverlayMountRace(built.message())) {
+    // The failed build container is gone; a new one starts from the layers already cached.
+    AppendLine(spec.log_path,
+               "spacehub: podman could not mount a build layer (a podman/overlayfs race, not the "
+               "Dockerfile); building once more");
+    built = RunBuild(spec, PodmanBuildArgv(spec, dir.path()));
+  }
+  SH_TRY(built);
   RemoveOlderImages(spec, cmd, previous);
   return Status::Ok();
+}
+
+bool IsOverlayMountRace(std::string_view podman_output) {
+  return podman_output.find("creating overlay mount to ") != std::string_view::npos &&
+         podman_output.find("invalid argument") != std::string_view::npos;
 }
 
 bool ImageExists(const fs::path& podman, const PodmanStore& store, const std::string& tag) {

@@ -36,6 +36,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -133,7 +134,14 @@ std::vector<std::string> PodmanBuildArgv(const DockerBuildSpec& spec,
                                          const std::filesystem::path& secret_dir);
 
 // Builds the image. A failure's message carries the last lines of podman's output (redacted).
+// A build that failed on podman's own overlay mount race is run once more (see below).
 Status BuildDockerImage(const DockerBuildSpec& spec);
+
+// Whether podman's output shows it failing to mount a build container's layer: "Unmounting
+// <layer>/merged: invalid argument", then "creating overlay mount to <layer>/merged ... invalid
+// argument". A known podman/overlayfs race (volatile build layers), not the Dockerfile's fault:
+// seen once in about a dozen CI runs of the same build, which the next build then passes.
+bool IsOverlayMountRace(std::string_view podman_output);
 
 bool ImageExists(const std::filesystem::path& podman, const PodmanStore& store,
                  const std::string& tag);

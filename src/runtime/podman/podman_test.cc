@@ -188,5 +188,24 @@ TEST(Podman, ScopeDockerfileAddsTheSpaceAfterEveryFrom) {
   EXPECT_EQ(ScopeDockerfile("FROMAGE\n", "u"), "FROMAGE\n");
 }
 
+// What a CI run saw from podman 4.3 (paths shortened): built once more. A Dockerfile's own
+// failure, even one that mentions a mount, is not.
+TEST(Podman, OnlyPodmansOverlayMountRaceIsBuiltAgain) {
+  EXPECT_TRUE(IsOverlayMountRace(
+      "podman build failed (exit code 125):\n"
+      "time=\"...\" level=error msg=\"Unmounting /s/overlay/2ca0/merged: invalid argument\"\n"
+      "Error: identifier is not a container: preparing container for next step: mounting new "
+      "container: mounting build container \"400e\": creating overlay mount to "
+      "/s/overlay/2ca0/merged, mount_data=\"lowerdir=/s/overlay/l/2FVT,upperdir=/s/overlay/2ca0/"
+      "diff,workdir=/s/overlay/2ca0/work,nodev,volatile\": invalid argument"));
+  EXPECT_FALSE(
+      IsOverlayMountRace("podman build failed (exit code 1):\nmount: /mnt: invalid argument\n"
+                         "Error: building at STEP \"RUN mount -t tmpfs x /mnt\": exit status 32"));
+  EXPECT_FALSE(
+      IsOverlayMountRace("podman build failed (exit code 125):\n"
+                         "Error: creating overlay mount to /x/merged: no space left on "
+                         "device"));
+}
+
 }  // namespace
 }  // namespace spacehub::runtime
