@@ -23,7 +23,7 @@ class BrowserUploadTest : public HubTest {
     alice_ = User("alice");
     bob_ = User("bob");
     RepoService repos(hub());
-    auto row = repos.Create(alice_, {.type = RepoType::kModel, .name = "m"}, "http://hub");
+    auto row = repos.Create(alice_, {RepoType::kModel, "", "m", false, ""}, "http://hub");
     ASSERT_TRUE(row.ok()) << row.status().message();
     id_ = row->repo;
     repo_row_id_ = row->id;

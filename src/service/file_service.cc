@@ -52,7 +52,7 @@ Result<std::vector<TreeEntryWithCommit>> FileService::Tree(const Caller& who, co
   std::vector<TreeEntryWithCommit> out;
   out.reserve(entries.size());
   for (auto& e : entries) {
-    TreeEntryWithCommit t{std::move(e), std::nullopt};
+    TreeEntryWithCommit t{std::move(e), std::nullopt, {}};
     if (expand) {
       auto last = hub_.repos.LastCommitFor(row.repo, commit, t.entry.path);
       if (last.ok()) t.last_commit = std::move(*last);
@@ -90,7 +90,7 @@ Result<std::vector<TreeEntryWithCommit>> FileService::PathsInfo(
       if (e.status().reason() == "EntryNotFound") continue;
       return std::move(e).take_status();
     }
-    TreeEntryWithCommit t{std::move(*e), std::nullopt};
+    TreeEntryWithCommit t{std::move(*e), std::nullopt, {}};
     if (expand) {
       auto last = hub_.repos.LastCommitFor(row.repo, commit, t.entry.path);
       if (last.ok()) t.last_commit = std::move(*last);

@@ -68,7 +68,9 @@ class HubTest : public spacehub::testing::TempDirTest {
     p.user = account.ok() ? *account : db::Account{};
     p.token.user_id = p.user.id;
     p.token.role = db::Role::kWrite;
-    if (all_flavors) EXPECT_TRUE(hub().db.SetHardwareGrant(p.user.id, "*", true).ok());
+    if (all_flavors) {
+      EXPECT_TRUE(hub().db.SetHardwareGrant(p.user.id, "*", true).ok());
+    }
     return p;
   }
 
