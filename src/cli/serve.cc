@@ -46,6 +46,8 @@ service::HubOptions HubOptionsFrom(const ServeOptions& o) {
   h.multipart_threshold_bytes = o.lfs_multipart_threshold_mb * 1024 * 1024;
   h.multipart_chunk_bytes = std::max<uint64_t>(1, o.lfs_chunk_mb) * 1024 * 1024;
   h.space_min_sleep_seconds = o.space_min_sleep_seconds;
+  h.xet_shard_checks_per_user = o.xet_shard_checks_per_user;
+  h.xet_shard_checks = std::max(o.xet_shard_checks, o.xet_shard_checks_per_user);
   h.detected_gpus = service::DetectGpus();
   auto signup = auth::ParseSignupPolicy(o.signup);  // the flag's check allows only valid names
   if (signup.ok()) h.signup = *signup;

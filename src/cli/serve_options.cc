@@ -70,6 +70,14 @@ void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--lfs-multipart-threshold-mb", o->lfs_multipart_threshold_mb,
       "LFS objects from this size (MiB) are uploaded in parts");
   Opt(cmd, "--lfs-chunk-mb", o->lfs_chunk_mb, "Part size (MiB) of multipart LFS uploads");
+  Opt(cmd, "--xet-shard-checks-per-user", o->xet_shard_checks_per_user,
+      "Xet shard uploads one user may have checked at once (each reads its new files back); "
+      "past it the user gets 429 with Retry-After, which Xet clients retry")
+      ->check(CLI::PositiveNumber);
+  Opt(cmd, "--xet-shard-checks", o->xet_shard_checks,
+      "Xet shard uploads all users together may have checked at once (at least "
+      "--xet-shard-checks-per-user); past it everyone gets 503 with Retry-After")
+      ->check(CLI::PositiveNumber);
 }
 
 void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {

@@ -34,6 +34,10 @@ struct ServeOptions {
   // not care, and every split costs a second pass over the data at completion).
   uint64_t lfs_multipart_threshold_mb = 5 * 1024;
   uint64_t lfs_chunk_mb = 64;
+  // Xet shard checks under way at once; each reads its new files back whole on the pool of 4
+  // threads for slow work (http/server.h), so one user may hold half of it.
+  int xet_shard_checks_per_user = 2;
+  int xet_shard_checks = 8;
   int64_t space_min_sleep_seconds = 5 * 60;
   std::string space_runtime = "local";  // local | none (docs/design/0004-runtime.md)
   std::string jobs_backend = "local";   // local | slurm | none (docs/design/0010-jobs.md)

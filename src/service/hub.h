@@ -31,6 +31,9 @@ struct HubOptions {
   int64_t space_min_sleep_seconds = 5 * 60;  // shortest custom sleep time on upgraded hardware
   int64_t detected_gpus = 0;  // GPUs on this node (placement.h DetectGpus), set by `serve`
   auth::SignupPolicy signup = auth::SignupPolicy::kClosed;  // who may sign up on the web UI
+  // Xet shard checks under way at once (service/xet_shard_admission.h): per user, and in all.
+  int xet_shard_checks_per_user = 2;
+  int xet_shard_checks = 8;
 };
 
 struct Hub {

@@ -71,8 +71,10 @@ class ShardProgress {
 
 class XetService final {
  public:
-  explicit XetService(Hub& hub, ShardAdmission::Limits shard_limits = {})
-      : hub_(hub), admission_(shard_limits) {}
+  explicit XetService(Hub& hub)
+      : hub_(hub),
+        admission_({.per_user = hub.options.xet_shard_checks_per_user,
+                    .total = hub.options.xet_shard_checks}) {}
 
   // GET /api/{type}s/{id}/xet-{read|write}-token/{rev}: read needs read access (anonymous on a
   // public repo), write needs write access; the revision must exist (404 otherwise).

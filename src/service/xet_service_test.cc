@@ -490,6 +490,32 @@ TEST_F(XetServiceTest, AUserWithChecksUnderWayIsToldToRetryAndNothingIsRecorded)
   EXPECT_EQ(*stored, 1);
 }
 
+TEST_F(XetServiceTest, TheHubsSettingsBoundTheChecksUnderWay) {
+  // An operator whose users upload through one service account, say, sets the limits.
+  hub().options.xet_shard_checks_per_user = 3;
+  hub().options.xet_shard_checks = 4;
+  XetService xet(hub());
+  XetGrant a = Grant(alice_, "weights", true);
+  std::vector<ShardAdmission::Ticket> held;
+  for (int i = 0; i < 3; ++i) {
+    auto t = xet.AdmitShardCheck(a);
+    ASSERT_TRUE(t.ok()) << "check " << i << ": " << t.status().message();
+    held.push_back(std::move(*t));
+  }
+  EXPECT_EQ(xet.AdmitShardCheck(a).status().code(), Code::kResourceExhausted);
+  XetGrant b = Grant(bob_, "other", true);
+  auto bobs = xet.AdmitShardCheck(b);
+  ASSERT_TRUE(bobs.ok()) << bobs.status().message();
+  // The hub's fourth place is taken: everyone waits, whoever they are.
+  Caller carol = User("carol");
+  ASSERT_TRUE(RepoService(hub())
+                  .Create(carol, {RepoType::kModel, "", "third", false, ""}, "http://h")
+                  .ok());
+  EXPECT_EQ(xet.AdmitShardCheck(Grant(carol, "third", true)).status().code(), Code::kUnavailable);
+  held.clear();  // alice's checks end: carol's goes through
+  EXPECT_TRUE(xet.AdmitShardCheck(Grant(carol, "third", true)).ok());
+}
+
 TEST_F(XetServiceTest, KnowingHashesGrantsNothing) {
   // alice's private data: bob knows every hash (say, from a leak) but not the bytes.
   XetGrant a = Grant(alice_, "weights", true);
