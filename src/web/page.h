@@ -25,10 +25,10 @@ namespace spacehub::web {
 // service::CommitSnapshot).
 struct PageView {  // NOLINT(bugprone-exception-escape)
   std::string title;
-  std::string view;     // templates/<view>.mustache
-  nlohmann::json data;  // the view's data (an object)
+  std::string view;       // templates/<view>.mustache
+  nlohmann::json data{};  // the view's data (an object)
   int status = 200;
-  std::string section;     // which top navigation entry is current: "spaces", "models", ...
+  std::string section{};   // which top navigation entry is current: "spaces", "models", ...
   bool highlight = false;  // loads highlight.js and its style (file views with code)
 };
 
