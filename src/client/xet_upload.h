@@ -42,7 +42,7 @@ struct SentXorbs {
 struct XetUploadFile {
   std::string local_path;                // read from here, unless `content` is set
   const std::string* content = nullptr;  // in-memory bytes (CommitOperation::AddBytes)
-  std::string sha256;                    // hex, the LFS oid the commit will name
+  std::string sha256{};                  // hex, the LFS oid the commit will name
   const std::vector<FileChunk>* chunks = nullptr;
   const SentXorbs* sent = nullptr;  // set: only the shard is left to send for it
 };

@@ -14,7 +14,9 @@ TEST(SecretBoxTest, RoundTrip) {
   for (std::string plain : {std::string(), std::string("hf_api_secret"), std::string(5000, 'x')}) {
     auto sealed = box.Seal(plain, "space:1:HF_TOKEN");
     ASSERT_TRUE(sealed.ok());
-    if (!plain.empty()) EXPECT_EQ(sealed->find(plain), std::string::npos);
+    if (!plain.empty()) {
+      EXPECT_EQ(sealed->find(plain), std::string::npos);
+    }
     auto opened = box.Open(*sealed, "space:1:HF_TOKEN");
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     EXPECT_EQ(*opened, plain);

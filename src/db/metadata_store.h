@@ -35,8 +35,8 @@ struct Account {
   int64_t id = 0;
   std::string name;
   AccountKind kind = AccountKind::kUser;
-  std::string fullname;
-  std::string email;
+  std::string fullname{};
+  std::string email{};
   bool is_admin = false;   // site administrator (users only)
   int64_t created_at = 0;  // epoch millis
 };

@@ -27,8 +27,8 @@ Status SameSize(uint64_t expected, uint64_t got);
 class StagedFile {
  public:
   struct Options {
-    std::optional<uint64_t> expected;  // the size announced, if any
-    bool direct = true;                // see PipelinedFile::Options
+    std::optional<uint64_t> expected{};  // the size announced, if any
+    bool direct = true;                  // see PipelinedFile::Options
     bool sha256 = true;
   };
   explicit StagedFile(Options options) : options_(options) {}

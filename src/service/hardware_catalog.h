@@ -42,7 +42,7 @@ struct Flavor {
   std::optional<double> price_per_hour;
   bool free = false;
   std::optional<int64_t> capacity;
-  std::optional<SlurmPlacement> slurm;  // the `slurm:` mapping, when present
+  std::optional<SlurmPlacement> slurm{};  // the `slurm:` mapping, when present
 };
 
 // What the node(s) can give to Spaces on non-free flavors (free flavors share what is left and

@@ -40,8 +40,11 @@ TEST(SleepTimeTest, Table) {
   for (const auto& c : cases) {
     auto r = ValidateSleepTime(c.seconds, c.flavor, kDefaultMinSleepSeconds);
     EXPECT_EQ(r.ok(), c.ok) << c.flavor.name << " " << c.seconds.value_or(-99);
-    if (r.ok()) EXPECT_EQ(*r, c.stored);
-    if (!r.ok()) EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    if (r.ok()) {
+      EXPECT_EQ(*r, c.stored);
+    } else {
+      EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    }
   }
   auto refused = ValidateSleepTime(3600, Free(), 300);
   EXPECT_NE(refused.status().message().find("48 hours"), std::string::npos);

@@ -29,9 +29,9 @@ FrontMatterSplit SplitFrontMatter(std::string_view readme);
 
 struct MarkdownOptions {
   // Prefix for relative link targets, e.g. "/alice/model/blob/main/". Empty: left as written.
-  std::string link_base;
+  std::string link_base{};
   // Prefix for relative image sources, e.g. "/alice/model/resolve/main/". Empty: left as written.
-  std::string image_base;
+  std::string image_base{};
 };
 
 // Inputs longer than this are not parsed as Markdown: they are shown as preformatted, escaped text
