@@ -1,7 +1,10 @@
 #include "cli/serve_options.h"
 
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace spacehub::cli {
@@ -14,6 +17,24 @@ std::string EnvName(std::string_view flag) {
     env.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   return env;
+}
+
+// A whole number of at least `min`. CLI11's PositiveNumber and NonNegativeNumber say "Value 0 not
+// in range 0.000000 to " and a 309-digit double, which tells an operator nothing.
+CLI::Validator AtLeast(int64_t min) {
+  return CLI::Validator(
+      [min](std::string& value) -> std::string {
+        int64_t n = 0;
+        const char* end = value.data() + value.size();
+        auto [stop, err] = std::from_chars(value.data(), end, n);
+        if (err != std::errc() || stop != end || n < min) {
+          return "'" + value + "' is not a whole number of at least " + std::to_string(min);
+        }
+        return "";
+      },
+      min == 0   ? "NONNEGATIVE"
+      : min == 1 ? "POSITIVE"
+                 : ">=" + std::to_string(min));
 }
 
 // One row of the table: the flag, its environment variable and its default shown in --help.
@@ -59,10 +80,10 @@ void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
       "--max-body-mb); past it requests get 503");
   Opt(cmd, "--header-timeout", o->header_timeout,
       "Seconds a client has to send a whole request head once it began")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--body-timeout", o->body_timeout,
       "Seconds a request body may take, plus one per --body-min-rate-kb KiB received")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--body-min-rate-kb", o->body_min_rate_kb,
       "Average KiB/s a request body must keep up after --body-timeout (0: no minimum)");
   Opt(cmd, "--max-connections-per-client", o->max_connections_per_client,
@@ -73,17 +94,17 @@ void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--xet-shard-checks-per-user", o->xet_shard_checks_per_user,
       "Xet shard uploads one user may have checked at once (each reads its new files back); "
       "past it the user gets 429 with Retry-After, which Xet clients retry")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--xet-shard-checks", o->xet_shard_checks,
       "Xet shard uploads all users together may have checked at once (at least "
       "--xet-shard-checks-per-user); past it everyone gets 503 with Retry-After")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
 }
 
 void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--space-min-sleep-seconds", o->space_min_sleep_seconds,
       "Shortest custom sleep time a Space on upgraded hardware may set")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   Opt(cmd, "--space-runtime", o->space_runtime,
       "Run Spaces: 'local' (bubblewrap sandboxes on this machine, the default) or 'none'")
       ->check(CLI::IsMember({"none", "local"}));
@@ -114,7 +135,7 @@ void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
       "Domain of SPACE_HOST (<ns>-<name>.<domain>; default localhost)");
   Opt(cmd, "--space-pids-limit", o->space_pids_limit,
       "Processes and threads a Space may have at once (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   Opt(cmd, "--space-storage-tiers", o->space_storage_tiers,
       "Sizes of the persistent storage tiers");
   Opt(cmd, "--space-storage-mode", o->space_storage_mode,
@@ -131,18 +152,18 @@ void AddSpaceProxyOptions(CLI::App* cmd, ServeOptions* o) {
       "A port of its own for visitors of Spaces (by Host); 0: the hub's port only");
   Opt(cmd, "--space-proxy-read-timeout", o->space_proxy_read_timeout,
       "Seconds an app may take to start its response, or stay silent within it")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--space-proxy-tunnel-idle-timeout", o->space_proxy_tunnel_idle_timeout,
       "Seconds a websocket to a Space may stay silent both ways before it is closed")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--space-proxy-wake-timeout", o->space_proxy_wake_timeout,
       "Seconds a request to a starting Space is held before a 503")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   Opt(cmd, "--space-proxy-max-body-mb", o->space_proxy_max_body_mb,
       "Largest request body to a Space's app, in MiB (0: no limit)");
   Opt(cmd, "--space-proxy-app-idle-seconds", o->space_proxy_app_idle_seconds,
       "Seconds an idle keep-alive connection to an app is kept for reuse")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   Opt(cmd, "--space-proxy-proto", o->space_proxy_proto,
       "X-Forwarded-Proto sent to apps (https behind a TLS terminator)")
       ->check(CLI::IsMember({"http", "https"}));

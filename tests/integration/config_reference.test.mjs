@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT, SPACEHUB_BIN } from "./harness.mjs";
 
@@ -36,4 +37,31 @@ test("a bad value names the option and starts nothing", () => {
   assert.ok(failure, "serve refused the value");
   assert.equal(failure.status, 2);
   assert.match(failure.stderr, /--log-level/);
+});
+
+test("a number out of range says the bound in words, from the flag or its variable", () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "spacehub-config-"));
+  const refusal = (args, env = {}) => {
+    try {
+      // Should a check ever let the value through, the hub would start: it is stopped, and fails.
+      execFileSync(SPACEHUB_BIN, ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir, ...args], {
+        encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env }, timeout: 20000,
+      });
+    } catch (e) {
+      return e;
+    }
+    assert.fail(`serve accepted ${JSON.stringify(args)} ${JSON.stringify(env)}`);
+  };
+  for (const [args, env, said] of [
+    [["--xet-shard-checks-per-user", "0"], {}, "--xet-shard-checks-per-user: '0' is not a whole number of at least 1"],
+    [["--header-timeout", "1.5"], {}, "--header-timeout: '1.5' is not a whole number of at least 1"],
+    [["--space-min-sleep-seconds", "-1"], {}, "--space-min-sleep-seconds: '-1' is not a whole number of at least 0"],
+    [[], { SPACEHUB_XET_SHARD_CHECKS: "none" }, "'none' is not a whole number of at least 1"],
+  ]) {
+    const e = refusal(args, env);
+    assert.equal(e.status, 2, e.stderr);
+    assert.ok(e.stderr.includes(said), e.stderr);
+    assert.ok(e.stderr.length < 300, `a short message: ${e.stderr}`);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
 });
