@@ -6,9 +6,10 @@
 # client sent (its SPACEHUB_CLIENT_XET_STATS line) and the time, next to the first upload's.
 #
 # The upload (`spacehub upload`, defaults: Xet, 8 workers) does, in order: SHA-256 and chunking on
-# two threads over the same bytes, the LFS batch, dedup queries, xorbs built from the page cache
-# and POSTed on 4 threads (the hub re-hashes every chunk before storing), one shard (the hub reads
-# the file back from its xorbs to check the SHA-256 the shard states), the commit.
+# two threads over the same bytes; each 64 MiB window's new chunks, once cut, go as a xorb built
+# from the page cache and POSTed in order by one sender thread (the hub re-hashes every chunk
+# before storing); the LFS batch; one shard (the hub reads the file back from its xorbs to check
+# the SHA-256 the shard states); the commit.
 #
 # Every run also prints where the time can go on this machine: the CPU seconds the client and the
 # hub spent on the upload (the client's from bash's `time`, the hub's from /proc), and the work
@@ -51,21 +52,21 @@ cpu_seconds() {
 
 # time_upload REPO FILE -> "seconds xorb_bytes_sent deduplicated_bytes client_cpu hub_cpu"
 time_upload() {
-  local repo=$1 file=$2 t0 t stats hub0 client TIMEFORMAT='%3U %3S'
+  local repo=$1 file=$2 t0 t stats hub_before hub client TIMEFORMAT='%3U %3S'
   sync  # the previous upload's dirty pages are written back outside the timing
-  hub0=$(cpu_seconds "$HUB_PID")
+  hub_before=$(cpu_seconds "$HUB_PID")
   t0=$(now)
   { time SPACEHUB_CLIENT_XET_STATS=1 "$SPACEHUB_BIN" upload "$repo" "$file" big.bin \
     >/dev/null 2>"$BENCH_TMP/upload.err"; } 2>"$BENCH_TMP/upload.cpu" ||
     { cat "$BENCH_TMP/upload.err" >&2; die "upload failed"; }
   t=$(elapsed "$t0")
   client=$(awk '{printf "%.3f", $1 + $2}' "$BENCH_TMP/upload.cpu")
-  hub0=$(awk -v a="$hub0" -v b="$(cpu_seconds "$HUB_PID")" 'BEGIN {printf "%.3f", b - a}')
+  hub=$(awk -v a="$hub_before" -v b="$(cpu_seconds "$HUB_PID")" 'BEGIN {printf "%.3f", b - a}')
   stats=$(sed -n 's/^xet upload: \([0-9]*\) xorbs, \([0-9]*\) bytes sent, \([0-9]*\) bytes deduplicated.*$/\2 \3/p' \
     "$BENCH_TMP/upload.err")
   [[ -n $stats ]] || { cat "$BENCH_TMP/upload.err" >&2; die "the upload did not go through Xet"; }
   log "  $(grep -E '^(hashing|xet upload):' "$BENCH_TMP/upload.err" | tr '\n' ' ')"
-  echo "$t $stats $client $hub0"
+  echo "$t $stats $client $hub"
 }
 
 main() {
@@ -115,17 +116,19 @@ main() {
   echo "where the time can go on ${cores} cores (CPU seconds; a floor is the sum / ${cores}, the least wall"
   echo "time any schedule needs; a ceiling is chunk+hash / that floor):"
   for ((i = 0; i < RUNS; i++)); do
-    local used need
+    local used need used_floor need_floor
     used=$(awk -v c="${ccpu[$i]}" -v h="${hcpu[$i]}" 'BEGIN {printf "%.3f", c + h}')
     need=$(awk -v k="${chunks[$i]}" -v s="${shas[$i]}" -v b="${b3[$i]}" \
       'BEGIN {printf "%.3f", k + 2 * s + b}')
+    used_floor=$(ratio "$used" "$cores")
+    need_floor=$(ratio "$need" "$cores")
     printf '  run %d: this upload used client %.3f + hub %.3f = %s s: floor %.3f s, ceiling %s\n' \
-      $((i + 1)) "${ccpu[$i]}" "${hcpu[$i]}" "$used" "$(ratio "$used" "$cores")" \
-      "$(ratio "${chunks[$i]}" "$(ratio "$used" "$cores")")"
+      $((i + 1)) "${ccpu[$i]}" "${hcpu[$i]}" "$used" "$used_floor" \
+      "$(ratio "${chunks[$i]}" "$used_floor")"
     printf '         the checked work alone: chunk+hash %.3f + 2 x SHA-256 %.3f + hub BLAKE3 %.3f = %s s:' \
       "${chunks[$i]}" "${shas[$i]}" "${b3[$i]}" "$need"
     printf ' floor %.3f s, ceiling %s (no bytes moved, no file read twice)\n' \
-      "$(ratio "$need" "$cores")" "$(ratio "${chunks[$i]}" "$(ratio "$need" "$cores")")"
+      "$need_floor" "$(ratio "${chunks[$i]}" "$need_floor")"
   done
   echo "after a 1 MiB change in the middle (same repo):"
   for ((i = 0; i < RUNS; i++)); do

@@ -19,9 +19,11 @@ std::string EnvName(std::string_view flag) {
   return env;
 }
 
-// A whole number of at least `min`. CLI11's PositiveNumber and NonNegativeNumber say "Value 0 not
-// in range 0.000000 to " and a 309-digit double, which tells an operator nothing.
-CLI::Validator AtLeast(int64_t min) {
+// A whole number, at least 1 (or 0 with `zero_allowed`). CLI11's PositiveNumber and
+// NonNegativeNumber say "Value 0 not in range 0.000000 to " and a 309-digit double, which tells an
+// operator nothing.
+CLI::Validator WholeNumber(bool zero_allowed) {
+  const int64_t min = zero_allowed ? 0 : 1;
   return CLI::Validator(
       [min](std::string& value) -> std::string {
         int64_t n = 0;
@@ -32,9 +34,7 @@ CLI::Validator AtLeast(int64_t min) {
         }
         return "";
       },
-      min == 0   ? "NONNEGATIVE"
-      : min == 1 ? "POSITIVE"
-                 : ">=" + std::to_string(min));
+      zero_allowed ? "NONNEGATIVE" : "POSITIVE");
 }
 
 // One row of the table: the flag, its environment variable and its default shown in --help.
@@ -80,10 +80,10 @@ void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
       "--max-body-mb); past it requests get 503");
   Opt(cmd, "--header-timeout", o->header_timeout,
       "Seconds a client has to send a whole request head once it began")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--body-timeout", o->body_timeout,
       "Seconds a request body may take, plus one per --body-min-rate-kb KiB received")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--body-min-rate-kb", o->body_min_rate_kb,
       "Average KiB/s a request body must keep up after --body-timeout (0: no minimum)");
   Opt(cmd, "--max-connections-per-client", o->max_connections_per_client,
@@ -94,17 +94,17 @@ void AddHttpEdgeOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--xet-shard-checks-per-user", o->xet_shard_checks_per_user,
       "Xet shard uploads one user may have checked at once (each reads its new files back); "
       "past it the user gets 429 with Retry-After, which Xet clients retry")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--xet-shard-checks", o->xet_shard_checks,
       "Xet shard uploads all users together may have checked at once (at least "
       "--xet-shard-checks-per-user); past it everyone gets 503 with Retry-After")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
 }
 
 void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
   Opt(cmd, "--space-min-sleep-seconds", o->space_min_sleep_seconds,
       "Shortest custom sleep time a Space on upgraded hardware may set")
-      ->check(AtLeast(0));
+      ->check(WholeNumber(/*zero_allowed=*/true));
   Opt(cmd, "--space-runtime", o->space_runtime,
       "Run Spaces: 'local' (bubblewrap sandboxes on this machine, the default) or 'none'")
       ->check(CLI::IsMember({"none", "local"}));
@@ -135,7 +135,7 @@ void AddSpaceOptions(CLI::App* cmd, ServeOptions* o) {
       "Domain of SPACE_HOST (<ns>-<name>.<domain>; default localhost)");
   Opt(cmd, "--space-pids-limit", o->space_pids_limit,
       "Processes and threads a Space may have at once (0: no limit)")
-      ->check(AtLeast(0));
+      ->check(WholeNumber(/*zero_allowed=*/true));
   Opt(cmd, "--space-storage-tiers", o->space_storage_tiers,
       "Sizes of the persistent storage tiers");
   Opt(cmd, "--space-storage-mode", o->space_storage_mode,
@@ -152,18 +152,18 @@ void AddSpaceProxyOptions(CLI::App* cmd, ServeOptions* o) {
       "A port of its own for visitors of Spaces (by Host); 0: the hub's port only");
   Opt(cmd, "--space-proxy-read-timeout", o->space_proxy_read_timeout,
       "Seconds an app may take to start its response, or stay silent within it")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--space-proxy-tunnel-idle-timeout", o->space_proxy_tunnel_idle_timeout,
       "Seconds a websocket to a Space may stay silent both ways before it is closed")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--space-proxy-wake-timeout", o->space_proxy_wake_timeout,
       "Seconds a request to a starting Space is held before a 503")
-      ->check(AtLeast(1));
+      ->check(WholeNumber(/*zero_allowed=*/false));
   Opt(cmd, "--space-proxy-max-body-mb", o->space_proxy_max_body_mb,
       "Largest request body to a Space's app, in MiB (0: no limit)");
   Opt(cmd, "--space-proxy-app-idle-seconds", o->space_proxy_app_idle_seconds,
       "Seconds an idle keep-alive connection to an app is kept for reuse")
-      ->check(AtLeast(0));
+      ->check(WholeNumber(/*zero_allowed=*/true));
   Opt(cmd, "--space-proxy-proto", o->space_proxy_proto,
       "X-Forwarded-Proto sent to apps (https behind a TLS terminator)")
       ->check(CLI::IsMember({"http", "https"}));
